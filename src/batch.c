@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Batch mode.  Offline sources are read to the end, the selected records
+ * are sorted by timestamp (stable, so records with equal times keep their
+ * source order) and written by output.c.  Bad records and damage reports go
+ * to stderr, after the records, so that stdout stays machine-readable.
+ */
+#include "config.h"
+
+#include "batch.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "source.h"
+#include "store.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define BATCH_BAD_LINES	20	/* bad records listed before "N more" */
+
+struct batch_sel {
+	int64_t		 ts;
+	uint64_t	 seq;
+};
+
+static int
+batch_cmp(const void *a, const void *b)
+{
+	const struct batch_sel	*x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return (x->ts < y->ts ? -1 : 1);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/*
+ * Open every source named in o (and the demo source with --demo).  On
+ * failure prints "tykscope: SOURCE: why" and returns -1 after freeing
+ * what was opened.
+ */
+int
+batch_open_sources(const struct options *o, struct store *st,
+    struct source ***out, size_t *nout)
+{
+	struct source	**v = NULL, *s;
+	size_t		  n = 0, i;
+	char		 *cause;
+
+	for (i = 0; i < o->sources.n; i++) {
+		s = source_open(o->sources.v[i], o, st, &cause);
+		if (s == NULL) {
+			warnx_("%s: %s", o->sources.v[i], cause);
+			free(cause);
+			goto fail;
+		}
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = s;
+	}
+	if (o->demo) {
+		s = source_demo_open(o, st, &cause);
+		if (s == NULL) {
+			warnx_("--demo: %s", cause);
+			free(cause);
+			goto fail;
+		}
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = s;
+	}
+	*out = v;
+	*nout = n;
+	return (0);
+fail:
+	for (i = 0; i < n; i++)
+		source_free(v[i]);
+	free(v);
+	return (-1);
+}
+
+/* Print bad records (at most BATCH_BAD_LINES), damage and a summary. */
+void
+batch_report_bad(const struct store *st, uint64_t from)
+{
+	const struct record		*r;
+	const struct record_extra	*ex;
+	struct slice			 e;
+	uint64_t			 seq, shown = 0, i;
+
+	for (seq = from; seq < st->next && st->nbad != 0; seq++) {
+		r = store_get(st, seq);
+		if (r == NULL || !(r->flags & REC_BAD))
+			continue;
+		if (shown++ >= BATCH_BAD_LINES)
+			continue;
+		ex = record_extra(st, r);
+		e = strtab_get(&st->strs, ex != NULL ? ex->bad_error : 0);
+		fprintf(stderr, "tykscope: %s:%llu: bad record: %.*s\n",
+		    store_source_name(st, r),
+		    (unsigned long long)REC_POS_OFFSET(r->pos), (int)e.len,
+		    e.ptr);
+	}
+	if (shown > BATCH_BAD_LINES)
+		fprintf(stderr, "tykscope: ... and %llu more bad records\n",
+		    (unsigned long long)(shown - BATCH_BAD_LINES));
+	for (i = 0; i < st->nsources; i++) {
+		if (st->sources[i].damage != NULL)
+			fprintf(stderr, "tykscope: %s: %s\n",
+			    st->sources[i].name, st->sources[i].damage);
+	}
+	if (st->nbad != 0) {
+		fprintf(stderr, "tykscope: %llu bad record%s:",
+		    (unsigned long long)st->nbad, st->nbad == 1 ? "" : "s");
+		for (i = 0; i < st->nsources; i++)
+			if (st->sources[i].bad != 0)
+				fprintf(stderr, " %s %llu", st->sources[i].name,
+				    (unsigned long long)st->sources[i].bad);
+		fputc('\n', stderr);
+	}
+}
+
+/* Run batch mode to completion; returns the exit status. */
+int
+batch_run(const struct options *o)
+{
+	struct store		  st;
+	struct source		**srcs = NULL;
+	size_t			  nsrcs = 0, i, nsel = 0, live;
+	struct batch_sel	 *sel = NULL;
+	enum source_status	  ss;
+	const struct record	 *r;
+	struct output		 *out;
+	uint64_t		  seq, printed = 0;
+	int64_t			  since = INT64_MIN, until = INT64_MAX, lo, hi;
+	const char		 *err;
+	int			  status, *done;
+
+	store_init(&st, 0);
+	if (batch_open_sources(o, &st, &srcs, &nsrcs) != 0) {
+		store_clear(&st);
+		return (2);
+	}
+
+	/* Read every source to its end. */
+	done = xcalloc(nsrcs + 1, sizeof *done);
+	status = 0;
+	do {
+		live = 0;
+		for (i = 0; i < nsrcs; i++) {
+			if (done[i])
+				continue;
+			ss = srcs[i]->ops->poll(srcs[i], &st, 65536);
+			if (ss == SOURCE_EOF)
+				done[i] = 1;
+			else if (ss == SOURCE_ERROR) {
+				warnx_("%s: %s", srcs[i]->arg,
+				    srcs[i]->error != NULL ? srcs[i]->error :
+				    "unusable source");
+				done[i] = 1;
+				status = 2;
+			} else
+				live++;
+		}
+	} while (live != 0);
+	free(done);
+	if (status == 2)
+		goto out;
+
+	/* Time range: relative forms count back from the newest record. */
+	if (o->since != NULL) {
+		if (timefmt_parse(o->since, strlen(o->since), st.newest_ts ==
+		    INT64_MIN ? timefmt_now() : st.newest_ts, &lo, &hi,
+		    &err) != 0) {
+			warnx_("--since %s: %s", o->since, err);
+			status = 2;
+			goto out;
+		}
+		since = lo;
+	}
+	if (o->until != NULL) {
+		if (timefmt_parse(o->until, strlen(o->until), st.newest_ts ==
+		    INT64_MIN ? timefmt_now() : st.newest_ts, &lo, &hi,
+		    &err) != 0) {
+			warnx_("--until %s: %s", o->until, err);
+			status = 2;
+			goto out;
+		}
+		until = o->until[0] == '-' ? lo : hi;
+	}
+
+	sel = xreallocarray(NULL, store_count(&st) + 1, sizeof *sel);
+	for (seq = st.first; seq < st.next; seq++) {
+		r = store_get(&st, seq);
+		if (r->flags & (REC_BAD | REC_GAP))
+			continue;
+		if (r->ts < since || r->ts >= until)
+			continue;
+		sel[nsel].ts = r->ts;
+		sel[nsel].seq = seq;
+		nsel++;
+	}
+	qsort(sel, nsel, sizeof *sel, batch_cmp);
+
+	if (o->count) {
+		if (o->limit >= 0 && (int64_t)nsel > o->limit)
+			nsel = (size_t)o->limit;
+		printf("%zu\n", nsel);
+		printed = nsel;
+	} else {
+		out = output_create(stdout, o, &st);
+		for (i = 0; i < nsel; i++) {
+			if (o->limit >= 0 && (int64_t)printed >= o->limit)
+				break;
+			output_record(out, store_get(&st, sel[i].seq));
+			printed++;
+		}
+		output_free(out);
+	}
+	fflush(stdout);
+	status = printed != 0 ? 0 : 1;
+	if (o->count)
+		status = nsel != 0 ? 0 : 1;
+
+out:
+	batch_report_bad(&st, st.first);
+	free(sel);
+	for (i = 0; i < nsrcs; i++)
+		source_free(srcs[i]);
+	free(srcs);
+	store_clear(&st);
+	return (status);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tykscope: terminal log browser and debugger for Tyk API Gateway
+ * analytics.  Parse the options, pick batch mode or the TUI, run, exit.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "batch.h"
+#include "log.h"
+#include "options.h"
+
+int
+main(int argc, char **argv)
+{
+	struct options	 o;
+	char		*cause;
+	int		 rc;
+
+	setlocale(LC_ALL, "");
+	rc = options_parse(&o, argc, argv, &cause);
+	if (rc != 0) {
+		if (rc == 1)
+			fputs(cause, stdout);
+		else
+			fprintf(stderr, "tykscope: %s\n", cause);
+		free(cause);
+		options_clear(&o);
+		return (rc == 1 ? 0 : 2);
+	}
+	if (o.log_file != NULL)
+		log_open(o.log_file);
+	rc = batch_run(&o);
+	log_close();
+	options_clear(&o);
+	return (rc);
+}

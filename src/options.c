@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Command-line parsing with getopt_long.  Errors come back as a message in
+ * *cause (the caller prints it and exits 2); nothing here exits.
+ */
+#include "config.h"
+
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strnum.h"
+#include "xmalloc.h"
+
+enum {
+	OPT_FORMAT = 256, OPT_DECODE, OPT_REVEAL, OPT_COUNT, OPT_LIMIT,
+	OPT_SINCE, OPT_UNTIL, OPT_TZ, OPT_AGGREGATE, OPT_STORED, OPT_RECONCILE,
+	OPT_TRACK_ALL, OPT_IGNORE_TAG, OPT_FOLLOW, OPT_DURATION, OPT_HEALTH,
+	OPT_KEY_PREFIX, OPT_KEY, OPT_USER, OPT_PASSWORD_FILE, OPT_MASK_HEADER,
+	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_DEMO, OPT_DEMO_RATE,
+	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE
+};
+
+static const struct option options_long[] = {
+	{ "batch",		no_argument,		NULL, 'n' },
+	{ "filter",		required_argument,	NULL, 'f' },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
+	{ "decode",		no_argument,		NULL, OPT_DECODE },
+	{ "reveal",		no_argument,		NULL, OPT_REVEAL },
+	{ "count",		no_argument,		NULL, OPT_COUNT },
+	{ "limit",		required_argument,	NULL, OPT_LIMIT },
+	{ "since",		required_argument,	NULL, OPT_SINCE },
+	{ "until",		required_argument,	NULL, OPT_UNTIL },
+	{ "tz",			required_argument,	NULL, OPT_TZ },
+	{ "aggregate",		no_argument,		NULL, OPT_AGGREGATE },
+	{ "stored",		no_argument,		NULL, OPT_STORED },
+	{ "reconcile",		no_argument,		NULL, OPT_RECONCILE },
+	{ "track-all-paths",	no_argument,		NULL, OPT_TRACK_ALL },
+	{ "ignore-tag-prefix",	required_argument,	NULL, OPT_IGNORE_TAG },
+	{ "follow",		no_argument,		NULL, OPT_FOLLOW },
+	{ "duration",		required_argument,	NULL, OPT_DURATION },
+	{ "health",		no_argument,		NULL, OPT_HEALTH },
+	{ "key-prefix",		required_argument,	NULL, OPT_KEY_PREFIX },
+	{ "key",		required_argument,	NULL, OPT_KEY },
+	{ "user",		required_argument,	NULL, OPT_USER },
+	{ "password-file",	required_argument,	NULL, OPT_PASSWORD_FILE },
+	{ "mask-header",	required_argument,	NULL, OPT_MASK_HEADER },
+	{ "curl-target",	required_argument,	NULL, OPT_CURL_TARGET },
+	{ "max-records",	required_argument,	NULL, OPT_MAX_RECORDS },
+	{ "demo",		no_argument,		NULL, OPT_DEMO },
+	{ "demo-rate",		required_argument,	NULL, OPT_DEMO_RATE },
+	{ "demo-seed",		required_argument,	NULL, OPT_DEMO_SEED },
+	{ "demo-count",		required_argument,	NULL, OPT_DEMO_COUNT },
+	{ "config",		required_argument,	NULL, OPT_CONFIG },
+	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
+	{ "verbose-log",	required_argument,	NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static const char options_help_text[] =
+"usage: tykscope [options] SOURCE...\n"
+"       tykscope -n [--filter EXPR] [--format FMT] [--decode] [--reveal]\n"
+"                [--count] [--limit N] [--since T] [--until T] SOURCE...\n"
+"       tykscope -n --aggregate [--stored | --reconcile] SOURCE...\n"
+"       tykscope -n [--follow] [--duration S] [--health] redis://...\n"
+"\n"
+"Sources:\n"
+"  redis://[user[:pass]@]host[:port][/db]   live tail of the analytics lists\n"
+"  unix:///path/redis.sock                  same, over a unix socket\n"
+"  DIR                                      a mongodump directory\n"
+"  FILE.bson, FILE.bson.gz, ARCHIVE         dumped collections\n"
+"  FILE.jsonl, -                            JSON lines (Tyk or mongoexport keys)\n"
+"  --demo                                   built-in demo traffic\n"
+"\n"
+"Options:\n"
+"  -n, --batch              no TUI: print records and exit\n"
+"  -f, --filter EXPR        only records matching EXPR (see tykscope(1))\n"
+"      --format FMT         jsonl, tsv, table, curl, raw-request, raw-response\n"
+"      --decode             add decoded request/response objects (jsonl)\n"
+"      --reveal             do not mask secrets\n"
+"      --mask-header NAME   also mask header NAME (repeatable)\n"
+"      --curl-target T      gateway (default) or upstream\n"
+"      --count              print only the number of matching records\n"
+"      --limit N            stop after N records\n"
+"      --since T, --until T time range (RFC 3339 prefix or -15m, -2h, -1d)\n"
+"      --tz ZONE            time zone of the pump host for hour buckets\n"
+"      --aggregate          hourly aggregates as Tyk Pump computes them\n"
+"      --stored             print the stored aggregates of a dump\n"
+"      --reconcile          compare stored and computed aggregates\n"
+"      --track-all-paths    count every path as an endpoint\n"
+"      --ignore-tag-prefix P  skip tags starting with P (repeatable)\n"
+"      --follow             keep reading a live source\n"
+"      --duration S         stop following after S seconds\n"
+"      --health             print per-key health of a Redis source\n"
+"      --key-prefix P       Redis key prefix (default analytics-)\n"
+"      --key NAME           watch exactly this Redis key (repeatable)\n"
+"      --user NAME          Redis ACL user\n"
+"      --password-file F    read the Redis password from F\n"
+"      --max-records N      records held in memory (default 1000000)\n"
+"      --demo-rate R        demo records per second (default 20)\n"
+"      --demo-seed N        demo generator seed\n"
+"      --demo-count N       demo records in batch mode (default 1000)\n"
+"      --mouse              enable the mouse in the TUI\n"
+"      --config FILE        configuration file\n"
+"  -v, --verbose-log FILE   write a debug log to FILE\n"
+"  -h, --help               show this help\n"
+"  -V, --version            show the version\n";
+
+/* The --help text. */
+const char *
+options_help(void)
+{
+	return (options_help_text);
+}
+
+static void
+options_list_add(struct options_list *l, const char *s)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrdup(s);
+}
+
+static void
+options_list_clear(struct options_list *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+options_set(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = xstrdup(s);
+}
+
+/*
+ * Parse argv into o.  Returns 0, 1 if --help or --version was handled (the
+ * text is in *cause, to be printed on stdout), or -1 with an error message
+ * in *cause.
+ */
+int
+options_parse(struct options *o, int argc, char **argv, char **cause)
+{
+	int		 ch;
+	int64_t		 n;
+	const char	*errstr;
+	char		*end;
+
+	memset(o, 0, sizeof *o);
+	o->limit = -1;
+	o->max_records = 1000000;
+	o->demo_rate = 20;
+	o->demo_seed = 1;
+	o->demo_count = 1000;
+	o->key_prefix = xstrdup("analytics-");
+	o->curl_target = xstrdup("gateway");
+	*cause = NULL;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":nf:v:hV", options_long,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			o->batch = o->batch_forced = true;
+			break;
+		case 'f':
+			options_set(&o->filter, optarg);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "jsonl") == 0)
+				o->format = OPT_FMT_JSONL;
+			else if (strcmp(optarg, "tsv") == 0)
+				o->format = OPT_FMT_TSV;
+			else if (strcmp(optarg, "table") == 0)
+				o->format = OPT_FMT_TABLE;
+			else if (strcmp(optarg, "curl") == 0)
+				o->format = OPT_FMT_CURL;
+			else if (strcmp(optarg, "raw-request") == 0)
+				o->format = OPT_FMT_RAW_REQUEST;
+			else if (strcmp(optarg, "raw-response") == 0)
+				o->format = OPT_FMT_RAW_RESPONSE;
+			else {
+				xasprintf(cause, "unknown format '%s' (jsonl, "
+				    "tsv, table, curl, raw-request, "
+				    "raw-response)", optarg);
+				return (-1);
+			}
+			break;
+		case OPT_DECODE:
+			o->decode = true;
+			break;
+		case OPT_REVEAL:
+			o->reveal = true;
+			break;
+		case OPT_COUNT:
+			o->count = true;
+			break;
+		case OPT_LIMIT:
+			n = strnum_parse(optarg, 0, INT64_MAX, &errstr);
+			if (errstr != NULL) {
+				xasprintf(cause, "--limit %s: %s", optarg,
+				    errstr);
+				return (-1);
+			}
+			o->limit = n;
+			break;
+		case OPT_SINCE:
+			options_set(&o->since, optarg);
+			break;
+		case OPT_UNTIL:
+			options_set(&o->until, optarg);
+			break;
+		case OPT_TZ:
+			options_set(&o->tz, optarg);
+			break;
+		case OPT_AGGREGATE:
+			o->aggregate = true;
+			break;
+		case OPT_STORED:
+			o->stored = true;
+			break;
+		case OPT_RECONCILE:
+			o->reconcile = true;
+			break;
+		case OPT_TRACK_ALL:
+			o->track_all_paths = true;
+			break;
+		case OPT_IGNORE_TAG:
+			options_list_add(&o->ignore_tag_prefix, optarg);
+			break;
+		case OPT_FOLLOW:
+			o->follow = true;
+			break;
+		case OPT_DURATION:
+			o->duration = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(o->duration > 0)) {
+				xasprintf(cause, "--duration %s: not a positive "
+				    "number of seconds", optarg);
+				return (-1);
+			}
+			break;
+		case OPT_HEALTH:
+			o->health = true;
+			break;
+		case OPT_KEY_PREFIX:
+			options_set(&o->key_prefix, optarg);
+			break;
+		case OPT_KEY:
+			options_list_add(&o->keys, optarg);
+			break;
+		case OPT_USER:
+			options_set(&o->user, optarg);
+			break;
+		case OPT_PASSWORD_FILE:
+			options_set(&o->password_file, optarg);
+			break;
+		case OPT_MASK_HEADER:
+			options_list_add(&o->mask_headers, optarg);
+			break;
+		case OPT_CURL_TARGET:
+			if (strcmp(optarg, "gateway") != 0 &&
+			    strcmp(optarg, "upstream") != 0) {
+				xasprintf(cause, "--curl-target %s: expected "
+				    "gateway or upstream", optarg);
+				return (-1);
+			}
+			options_set(&o->curl_target, optarg);
+			break;
+		case OPT_MAX_RECORDS:
+			n = strnum_parse(optarg, 1, INT64_MAX, &errstr);
+			if (errstr != NULL) {
+				xasprintf(cause, "--max-records %s: %s", optarg,
+				    errstr);
+				return (-1);
+			}
+			o->max_records = (uint64_t)n;
+			break;
+		case OPT_DEMO:
+			o->demo = true;
+			break;
+		case OPT_DEMO_RATE:
+			o->demo_rate = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(o->demo_rate > 0 && o->demo_rate <= 1e7)) {
+				xasprintf(cause, "--demo-rate %s: expected "
+				    "records per second", optarg);
+				return (-1);
+			}
+			break;
+		case OPT_DEMO_SEED:
+			n = strnum_parse(optarg, 0, INT64_MAX, &errstr);
+			if (errstr != NULL) {
+				xasprintf(cause, "--demo-seed %s: %s", optarg,
+				    errstr);
+				return (-1);
+			}
+			o->demo_seed = (uint64_t)n;
+			break;
+		case OPT_DEMO_COUNT:
+			n = strnum_parse(optarg, 0, INT64_MAX, &errstr);
+			if (errstr != NULL) {
+				xasprintf(cause, "--demo-count %s: %s", optarg,
+				    errstr);
+				return (-1);
+			}
+			o->demo_count = (uint64_t)n;
+			break;
+		case OPT_CONFIG:
+			options_set(&o->config, optarg);
+			break;
+		case OPT_MOUSE:
+			o->mouse = true;
+			break;
+		case 'v':
+			options_set(&o->log_file, optarg);
+			break;
+		case 'h':
+			*cause = xstrdup(options_help_text);
+			return (1);
+		case 'V':
+			xasprintf(cause, "tykscope %s\n", PACKAGE_VERSION);
+			return (1);
+		case ':':
+			xasprintf(cause, "option '%s' needs an argument",
+			    argv[optind - 1]);
+			return (-1);
+		default:
+			if (optopt != 0)
+				xasprintf(cause, "unknown option '-%c' (see "
+				    "--help)", optopt);
+			else
+				xasprintf(cause, "unknown option '%s' (see "
+				    "--help)", argv[optind - 1]);
+			return (-1);
+		}
+	}
+	for (; optind < argc; optind++)
+		options_list_add(&o->sources, argv[optind]);
+
+	if (!o->batch && !isatty(STDOUT_FILENO))
+		o->batch = true;
+	if (o->stored && o->reconcile) {
+		*cause = xstrdup("--stored and --reconcile are exclusive");
+		return (-1);
+	}
+	if ((o->stored || o->reconcile) && !o->aggregate)
+		o->aggregate = true;
+	if (o->sources.n == 0 && !o->demo) {
+		*cause = xstrdup("no source given (try --demo, or see --help)");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Free everything options_parse allocated. */
+void
+options_clear(struct options *o)
+{
+	free(o->filter);
+	free(o->since);
+	free(o->until);
+	free(o->tz);
+	free(o->key_prefix);
+	free(o->user);
+	free(o->password_file);
+	free(o->curl_target);
+	free(o->config);
+	free(o->log_file);
+	options_list_clear(&o->ignore_tag_prefix);
+	options_list_clear(&o->keys);
+	options_list_clear(&o->mask_headers);
+	options_list_clear(&o->sources);
+	memset(o, 0, sizeof *o);
+}

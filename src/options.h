@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Command-line options, parsed once into a struct options that is passed by
+ * pointer (there is no global configuration).
+ */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum options_format {
+	OPT_FMT_DEFAULT,	/* jsonl when batch (table on a terminal) */
+	OPT_FMT_JSONL,
+	OPT_FMT_TSV,
+	OPT_FMT_TABLE,
+	OPT_FMT_CURL,
+	OPT_FMT_RAW_REQUEST,
+	OPT_FMT_RAW_RESPONSE
+};
+
+struct options_list {
+	char		**v;		/* owned strings */
+	size_t		  n;
+};
+
+struct options {
+	bool			 batch;		/* -n, or stdout not a tty */
+	bool			 batch_forced;	/* -n given */
+	enum options_format	 format;
+	char			*filter;	/* -f EXPR */
+	bool			 decode;
+	bool			 reveal;
+	bool			 count;
+	int64_t			 limit;		/* -1: none */
+	char			*since;
+	char			*until;
+	char			*tz;		/* IANA zone for hour buckets */
+
+	bool			 aggregate;
+	bool			 stored;
+	bool			 reconcile;
+	bool			 track_all_paths;
+	struct options_list	 ignore_tag_prefix;
+
+	bool			 follow;
+	double			 duration;	/* seconds, 0: none */
+	bool			 health;
+	char			*key_prefix;	/* default "analytics-" */
+	struct options_list	 keys;		/* --key NAME */
+	char			*user;
+	char			*password_file;
+
+	struct options_list	 mask_headers;
+	char			*curl_target;	/* "gateway" or "upstream" */
+
+	uint64_t		 max_records;	/* ring size for live sources */
+	bool			 demo;
+	double			 demo_rate;	/* records per second */
+	uint64_t		 demo_seed;
+	uint64_t		 demo_count;	/* records for batch --demo */
+
+	char			*config;
+	char			*log_file;	/* -v FILE */
+	bool			 mouse;
+
+	struct options_list	 sources;
+};
+
+int	 options_parse(struct options *, int, char **, char **);
+void	 options_clear(struct options *);
+const char *options_help(void);
+
+#endif

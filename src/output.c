@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Batch output formats.  JSON is generated with yajl, which escapes control
+ * characters but passes invalid UTF-8 through; output_gen_slice writes each
+ * invalid byte as the code point of its Latin-1 reading instead, so that
+ * the output is always valid UTF-8 and the byte value stays recoverable.
+ */
+#include "config.h"
+
+#include "output.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "record.h"
+#include "render.h"
+#include "store.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+struct output {
+	FILE			*f;
+	const struct options	*o;
+	const struct store	*st;
+	enum options_format	 fmt;
+	yajl_gen		 g;
+	struct buf		 line;
+	uint64_t		 n;
+};
+
+static const char *const output_tsv_header =
+    "timestamp\tmethod\tresponse_code\tpath\tapi_name\tapi_id\torg_id\t"
+    "api_key\tlatency_total\tlatency_upstream\tip_address\thost\tsource";
+
+/* Start writing records to f in the format o asks for. */
+struct output *
+output_create(FILE *f, const struct options *o, const struct store *st)
+{
+	struct output	*out;
+
+	out = xcalloc(1, sizeof *out);
+	out->f = f;
+	out->o = o;
+	out->st = st;
+	out->fmt = o->format == OPT_FMT_DEFAULT ? OPT_FMT_JSONL : o->format;
+	out->g = yajl_gen_alloc(NULL);
+	buf_init(&out->line);
+	if (out->fmt == OPT_FMT_TSV && !o->count)
+		fprintf(f, "%s\n", output_tsv_header);
+	return (out);
+}
+
+/* Free the writer (the FILE is the caller's). */
+void
+output_free(struct output *out)
+{
+	if (out == NULL)
+		return;
+	yajl_gen_free(out->g);
+	buf_clear(&out->line);
+	free(out);
+}
+
+/*
+ * Generate a JSON string from len bytes that may not be valid UTF-8.
+ * Valid sequences pass through; each invalid byte b is written as the code
+ * point b (its Latin-1 reading), so the result is always valid JSON.
+ */
+void
+output_gen_slice(yajl_gen g, const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, j, n;
+	struct buf		 tmp;
+	int			 ok = 1;
+
+	for (i = 0; i < len; i += n) {
+		n = 1;
+		if (p[i] < 0x80)
+			continue;
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			n = 2;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			n = 3;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			n = 4;
+		else {
+			ok = 0;
+			break;
+		}
+		if (i + n > len) {
+			ok = 0;
+			break;
+		}
+		for (j = 1; j < n; j++)
+			if ((p[i + j] & 0xc0) != 0x80)
+				ok = 0;
+		if ((n == 3 && p[i] == 0xe0 && p[i + 1] < 0xa0) ||
+		    (n == 3 && p[i] == 0xed && p[i + 1] >= 0xa0) ||
+		    (n == 4 && p[i] == 0xf0 && p[i + 1] < 0x90) ||
+		    (n == 4 && p[i] == 0xf4 && p[i + 1] >= 0x90))
+			ok = 0;
+		if (!ok)
+			break;
+	}
+	if (ok) {
+		yajl_gen_string(g, p, len);
+		return;
+	}
+	buf_init(&tmp);
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x80) {
+			buf_addc(&tmp, (char)p[i]);
+			continue;
+		}
+		/* Re-check each sequence; keep valid ones. */
+		n = 0;
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			n = 2;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			n = 3;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			n = 4;
+		if (n != 0 && i + n <= len) {
+			ok = 1;
+			for (j = 1; j < n; j++)
+				if ((p[i + j] & 0xc0) != 0x80)
+					ok = 0;
+			if ((n == 3 && p[i] == 0xe0 && p[i + 1] < 0xa0) ||
+			    (n == 3 && p[i] == 0xed && p[i + 1] >= 0xa0) ||
+			    (n == 4 && p[i] == 0xf0 && p[i + 1] < 0x90) ||
+			    (n == 4 && p[i] == 0xf4 && p[i + 1] >= 0x90))
+				ok = 0;
+			if (ok) {
+				buf_add(&tmp, p + i, n);
+				i += n - 1;
+				continue;
+			}
+		}
+		buf_addc(&tmp, (char)(0xc0 | (p[i] >> 6)));
+		buf_addc(&tmp, (char)(0x80 | (p[i] & 0x3f)));
+	}
+	yajl_gen_string(g, (const unsigned char *)tmp.data, tmp.len);
+	buf_clear(&tmp);
+}
+
+/* Generate a map key. */
+void
+output_gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static void
+output_gen_str(yajl_gen g, const struct store *st, const char *k,
+    uint32_t id)
+{
+	struct slice	 s = strtab_get(&st->strs, id);
+
+	output_gen_key(g, k);
+	output_gen_slice(g, s.ptr, s.len);
+}
+
+static void
+output_gen_int(yajl_gen g, const char *k, int64_t v)
+{
+	output_gen_key(g, k);
+	yajl_gen_integer(g, v);
+}
+
+static void
+output_gen_time(yajl_gen g, const char *k, int64_t sec, uint32_t nsec,
+    int prec)
+{
+	char	 tbuf[TIMEFMT_MAX];
+	size_t	 n;
+
+	n = timefmt_rfc3339(tbuf, sizeof tbuf, sec, nsec, prec);
+	output_gen_key(g, k);
+	yajl_gen_string(g, (const unsigned char *)tbuf, n);
+}
+
+static void
+output_gen_list(yajl_gen g, const struct store *st, uint32_t id)
+{
+	struct slice	 blob = strtab_get(&st->strs, id), e;
+	size_t		 off = 0;
+
+	yajl_gen_array_open(g);
+	while (record_list_next(blob, &off, &e))
+		output_gen_slice(g, e.ptr, e.len);
+	yajl_gen_array_close(g);
+}
+
+/* "NAME:OFFSET" of a record. */
+void
+output_position(struct buf *b, const struct store *st,
+    const struct record *r)
+{
+	buf_printf(b, "%s:%llu", store_source_name(st, r),
+	    (unsigned long long)REC_POS_OFFSET(r->pos));
+}
+
+/*
+ * Generate one record as a JSON object with Tyk's JSON keys
+ * (tyk-formats.md 1.5), plus "source".  Bad records and gap markers have
+ * their own shapes ("bad": true / "gap": true).
+ */
+void
+output_record_json(yajl_gen g, const struct store *st, const struct record *r)
+{
+	const struct record_extra	*ex = record_extra(st, r);
+	struct record_geo		 geo;
+	struct slice			 s, e;
+	struct buf			 pos;
+	size_t				 off;
+	int				 tsp, exp;
+
+	buf_init(&pos);
+	output_position(&pos, st, r);
+	yajl_gen_map_open(g);
+	if (r->flags & REC_BAD) {
+		output_gen_key(g, "bad");
+		yajl_gen_bool(g, 1);
+		output_gen_key(g, "source");
+		output_gen_slice(g, pos.data, pos.len);
+		if (ex != NULL) {
+			output_gen_str(g, st, "error", ex->bad_error);
+			output_gen_int(g, "raw_length",
+			    (int64_t)ex->bad_raw_total);
+			output_gen_key(g, "raw_hex");
+			{
+				struct buf	 hex;
+				size_t		 i;
+
+				buf_init(&hex);
+				for (i = 0; i < ex->bad_raw_len; i++)
+					buf_printf(&hex, "%02x",
+					    (unsigned char)ex->bad_raw[i]);
+				yajl_gen_string(g,
+				    (const unsigned char *)(hex.data ?
+				    hex.data : ""), hex.len);
+				buf_clear(&hex);
+			}
+		}
+		yajl_gen_map_close(g);
+		buf_clear(&pos);
+		return;
+	}
+	if (r->flags & REC_GAP) {
+		output_gen_key(g, "gap");
+		yajl_gen_bool(g, 1);
+		if (ex != NULL) {
+			output_gen_str(g, st, "key", ex->gap_key);
+			output_gen_time(g, "from", ex->gap_from / 1000000000,
+			    (uint32_t)(ex->gap_from % 1000000000), 3);
+			output_gen_time(g, "to", ex->gap_to / 1000000000,
+			    (uint32_t)(ex->gap_to % 1000000000), 3);
+			output_gen_key(g, "count");
+			if (ex->gap_count < 0)
+				yajl_gen_null(g);
+			else
+				yajl_gen_integer(g, ex->gap_count);
+		}
+		output_gen_key(g, "source");
+		output_gen_slice(g, pos.data, pos.len);
+		yajl_gen_map_close(g);
+		buf_clear(&pos);
+		return;
+	}
+
+	tsp = (int)((r->flags >> REC_TSPREC_SHIFT) & REC_PREC_MASK);
+	exp = (int)((r->flags >> REC_EXPPREC_SHIFT) & REC_PREC_MASK);
+	output_gen_str(g, st, "method", r->str[RS_METHOD]);
+	output_gen_str(g, st, "host", r->str[RS_HOST]);
+	output_gen_str(g, st, "path", r->str[RS_PATH]);
+	output_gen_str(g, st, "raw_path", r->str[RS_RAW_PATH]);
+	output_gen_int(g, "content_length", record_content_length(st, r));
+	output_gen_str(g, st, "user_agent", r->str[RS_USER_AGENT]);
+	output_gen_int(g, "day", (r->flags & REC_WIDE) && ex ? ex->day :
+	    record_day(r));
+	output_gen_int(g, "month", (r->flags & REC_WIDE) && ex ? ex->month :
+	    record_month(r));
+	output_gen_int(g, "year", (r->flags & REC_WIDE) && ex ? ex->year :
+	    record_year(r));
+	output_gen_int(g, "hour", (r->flags & REC_WIDE) && ex ? ex->hour :
+	    record_hour(r));
+	output_gen_int(g, "response_code", record_response_code(st, r));
+	output_gen_str(g, st, "api_key", r->str[RS_API_KEY]);
+	output_gen_time(g, "timestamp", record_ts_sec(st, r),
+	    record_ts_nsec(st, r), tsp);
+	output_gen_str(g, st, "api_version", r->str[RS_API_VERSION]);
+	output_gen_str(g, st, "api_name", r->str[RS_API_NAME]);
+	output_gen_str(g, st, "api_id", r->str[RS_API_ID]);
+	output_gen_str(g, st, "org_id", r->str[RS_ORG_ID]);
+	output_gen_str(g, st, "oauth_id", r->str[RS_OAUTH_ID]);
+	output_gen_int(g, "request_time", record_request_time(st, r));
+	s = record_raw_request(r);
+	output_gen_key(g, "raw_request");
+	output_gen_slice(g, s.ptr, s.len);
+	s = record_raw_response(r);
+	output_gen_key(g, "raw_response");
+	output_gen_slice(g, s.ptr, s.len);
+	output_gen_str(g, st, "ip_address", r->str[RS_IP_ADDRESS]);
+
+	record_geo(st, r, &geo);
+	output_gen_key(g, "geo");
+	yajl_gen_map_open(g);
+	output_gen_key(g, "country");
+	yajl_gen_map_open(g);
+	output_gen_str(g, st, "iso_code", geo.iso_code);
+	yajl_gen_map_close(g);
+	output_gen_key(g, "city");
+	yajl_gen_map_open(g);
+	output_gen_int(g, "geoname_id", geo.geoname_id);
+	output_gen_key(g, "names");
+	if (geo.names == 0)
+		yajl_gen_null(g);
+	else {
+		yajl_gen_map_open(g);
+		s = strtab_get(&st->strs, geo.names);
+		off = 0;
+		while (record_list_next(s, &off, &e)) {
+			output_gen_slice(g, e.ptr, e.len);
+			if (!record_list_next(s, &off, &e))
+				e.ptr = "", e.len = 0;
+			output_gen_slice(g, e.ptr, e.len);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_map_close(g);
+	output_gen_key(g, "location");
+	yajl_gen_map_open(g);
+	output_gen_key(g, "latitude");
+	yajl_gen_double(g, geo.latitude);
+	output_gen_key(g, "longitude");
+	yajl_gen_double(g, geo.longitude);
+	output_gen_str(g, st, "time_zone", geo.time_zone);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+
+	output_gen_key(g, "network");
+	yajl_gen_map_open(g);
+	output_gen_int(g, "open_connections",
+	    ex != NULL && (r->flags & REC_NETWORK) ? ex->open_connections : 0);
+	output_gen_int(g, "closed_connections",
+	    ex != NULL && (r->flags & REC_NETWORK) ? ex->closed_connection : 0);
+	output_gen_int(g, "bytes_in",
+	    ex != NULL && (r->flags & REC_NETWORK) ? ex->bytes_in : 0);
+	output_gen_int(g, "bytes_out",
+	    ex != NULL && (r->flags & REC_NETWORK) ? ex->bytes_out : 0);
+	yajl_gen_map_close(g);
+
+	output_gen_key(g, "latency");
+	yajl_gen_map_open(g);
+	output_gen_int(g, "total", record_lat_total(st, r));
+	output_gen_int(g, "upstream", record_lat_upstream(st, r));
+	output_gen_int(g, "gateway", record_lat_gateway(st, r));
+	yajl_gen_map_close(g);
+
+	output_gen_key(g, "tags");
+	if ((r->flags & REC_TAGS_NULL) && r->str[RS_TAGS] == 0)
+		yajl_gen_null(g);
+	else
+		output_gen_list(g, st, r->str[RS_TAGS]);
+	output_gen_str(g, st, "alias", r->str[RS_ALIAS]);
+	output_gen_key(g, "track_path");
+	yajl_gen_bool(g, (r->flags & REC_TRACK_PATH) != 0);
+	output_gen_time(g, "expireAt", record_exp_sec(st, r),
+	    record_exp_nsec(st, r), exp);
+	output_gen_str(g, st, "api_schema", ex != NULL ? ex->api_schema : 0);
+	output_gen_str(g, st, "original_path", r->str[RS_ORIGINAL_PATH]);
+	output_gen_str(g, st, "listen_path", r->str[RS_LISTEN_PATH]);
+	if (ex != NULL && (r->flags & REC_HAS_GQL)) {
+		output_gen_key(g, "graphql_stats");
+		yajl_gen_map_open(g);
+		output_gen_key(g, "IsGraphQL");
+		yajl_gen_bool(g, (r->flags & REC_GRAPHQL) != 0);
+		output_gen_int(g, "OperationType", ex->gql_operation_type);
+		output_gen_str(g, st, "Variables", ex->gql_variables);
+		output_gen_key(g, "RootFields");
+		output_gen_list(g, st, ex->gql_root_fields);
+		output_gen_key(g, "Errors");
+		output_gen_list(g, st, ex->gql_errors);
+		output_gen_key(g, "HasErrors");
+		yajl_gen_bool(g, ex->gql_has_errors);
+		yajl_gen_map_close(g);
+	}
+	if (ex != NULL && (r->flags & REC_HAS_MCP)) {
+		output_gen_key(g, "mcp_stats");
+		yajl_gen_map_open(g);
+		output_gen_key(g, "is_mcp");
+		yajl_gen_bool(g, (r->flags & REC_MCP) != 0);
+		output_gen_str(g, st, "jsonrpc_method", ex->mcp_method);
+		output_gen_str(g, st, "primitive_type",
+		    ex->mcp_primitive_type);
+		output_gen_str(g, st, "primitive_name",
+		    ex->mcp_primitive_name);
+		yajl_gen_map_close(g);
+	}
+	output_gen_key(g, "source");
+	output_gen_slice(g, pos.data, pos.len);
+	yajl_gen_map_close(g);
+	buf_clear(&pos);
+}
+
+/* Append one record's JSON (pretty if asked) to b. */
+void
+output_record_json_buf(struct buf *b, const struct store *st,
+    const struct record *r, bool pretty)
+{
+	yajl_gen		 g;
+	const unsigned char	*p;
+	size_t			 len;
+
+	g = yajl_gen_alloc(NULL);
+	if (pretty) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	}
+	output_record_json(g, st, r);
+	yajl_gen_get_buf(g, &p, &len);
+	buf_add(b, p, len);
+	yajl_gen_free(g);
+}
+
+/* Append an API key masked to its last four characters. */
+void
+output_mask_key(struct buf *b, const char *k, size_t len)
+{
+	if (len == 0)
+		return;
+	if (len <= 4) {
+		buf_adds(b, "****");
+		return;
+	}
+	buf_adds(b, "****");
+	render_safe(b, k + len - 4, 4, 0);
+}
+
+static void
+output_tsv_field(struct buf *b, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		default:
+			buf_addc(b, s[i]);
+		}
+	}
+}
+
+static void
+output_tsv(struct output *out, const struct record *r)
+{
+	const struct store	*st = out->st;
+	struct buf		*b = &out->line;
+	char			 tbuf[TIMEFMT_MAX];
+	size_t			 n;
+	struct slice		 s;
+	static const enum record_str cols[] = { RS_PATH, RS_API_NAME,
+	    RS_API_ID, RS_ORG_ID, RS_API_KEY };
+	size_t			 i;
+
+	buf_reset(b);
+	n = timefmt_rfc3339(tbuf, sizeof tbuf, record_ts_sec(st, r),
+	    record_ts_nsec(st, r),
+	    (int)((r->flags >> REC_TSPREC_SHIFT) & REC_PREC_MASK));
+	buf_add(b, tbuf, n);
+	buf_addc(b, '\t');
+	s = record_strs(st, r, RS_METHOD);
+	output_tsv_field(b, s.ptr, s.len);
+	buf_printf(b, "\t%lld", (long long)record_response_code(st, r));
+	for (i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		buf_addc(b, '\t');
+		s = record_strs(st, r, cols[i]);
+		output_tsv_field(b, s.ptr, s.len);
+	}
+	buf_printf(b, "\t%lld\t%lld\t", (long long)record_lat_total(st, r),
+	    (long long)record_lat_upstream(st, r));
+	s = record_strs(st, r, RS_IP_ADDRESS);
+	output_tsv_field(b, s.ptr, s.len);
+	buf_addc(b, '\t');
+	s = record_strs(st, r, RS_HOST);
+	output_tsv_field(b, s.ptr, s.len);
+	buf_addc(b, '\t');
+	{
+		struct buf	 pos;
+
+		buf_init(&pos);
+		output_position(&pos, st, r);
+		output_tsv_field(b, pos.data, pos.len);
+		buf_clear(&pos);
+	}
+	buf_addc(b, '\n');
+	fwrite(b->data, 1, b->len, out->f);
+}
+
+static void
+output_table_cell(struct buf *b, const char *s, size_t len, size_t width,
+    bool right)
+{
+	struct buf	 tmp;
+	size_t		 w, i;
+	const char	*p;
+
+	buf_init(&tmp);
+	render_safe(&tmp, s, len, 0);
+	w = render_width(tmp.data ? tmp.data : "", tmp.len);
+	p = tmp.data ? tmp.data : "";
+	if (w > width) {
+		/* Cut to width-1 code points and mark with "~". */
+		size_t	 cps = 0, bytes = 0;
+
+		while (bytes < tmp.len && cps < width - 1) {
+			bytes++;
+			while (bytes < tmp.len &&
+			    ((unsigned char)p[bytes] & 0xc0) == 0x80)
+				bytes++;
+			cps++;
+		}
+		buf_add(b, p, bytes);
+		buf_addc(b, '~');
+	} else {
+		if (right)
+			for (i = w; i < width; i++)
+				buf_addc(b, ' ');
+		buf_add(b, p, tmp.len);
+		if (!right)
+			for (i = w; i < width; i++)
+				buf_addc(b, ' ');
+	}
+	buf_clear(&tmp);
+}
+
+static void
+output_table(struct output *out, const struct record *r)
+{
+	const struct store	*st = out->st;
+	struct buf		*b = &out->line, tmp;
+	char			 tbuf[TIMEFMT_MAX];
+	size_t			 n;
+	struct slice		 s;
+
+	buf_reset(b);
+	if (out->n == 0) {
+		buf_printf(b, "%-23s %-7s %6s %7s %-20s %-34s %-10s %s\n",
+		    "TIME", "METHOD", "STATUS", "LATENCY", "API", "PATH", "KEY",
+		    "IP");
+	}
+	if (r->flags & (REC_BAD | REC_GAP)) {
+		buf_init(&tmp);
+		output_record_json_buf(&tmp, st, r, false);
+		buf_adds(b, r->flags & REC_BAD ? "BAD " : "GAP ");
+		render_safe(b, tmp.data, tmp.len, 0);
+		buf_addc(b, '\n');
+		buf_clear(&tmp);
+		fwrite(b->data, 1, b->len, out->f);
+		return;
+	}
+	n = timefmt_rfc3339(tbuf, sizeof tbuf, record_ts_sec(st, r),
+	    record_ts_nsec(st, r), 3);
+	buf_add(b, tbuf, n > 23 ? 23 : n);
+	buf_addc(b, ' ');
+	s = record_strs(st, r, RS_METHOD);
+	output_table_cell(b, s.ptr, s.len, 7, false);
+	buf_printf(b, " %6lld %5lldms ", (long long)record_response_code(st,
+	    r), (long long)record_lat_total(st, r));
+	s = record_strs(st, r, r->str[RS_API_NAME] != 0 ? RS_API_NAME :
+	    RS_API_ID);
+	output_table_cell(b, s.ptr, s.len, 20, false);
+	buf_addc(b, ' ');
+	s = record_strs(st, r, RS_PATH);
+	output_table_cell(b, s.ptr, s.len, 34, false);
+	buf_addc(b, ' ');
+	s = record_strs(st, r, RS_API_KEY);
+	buf_init(&tmp);
+	if (out->o->reveal)
+		buf_add(&tmp, s.ptr, s.len);
+	else
+		output_mask_key(&tmp, s.ptr, s.len);
+	output_table_cell(b, tmp.data ? tmp.data : "", tmp.len, 10, false);
+	buf_clear(&tmp);
+	buf_addc(b, ' ');
+	s = record_strs(st, r, RS_IP_ADDRESS);
+	output_table_cell(b, s.ptr, s.len, 39, false);
+	while (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->len--;
+	buf_addc(b, '\n');
+	fwrite(b->data, 1, b->len, out->f);
+}
+
+/* Write one record. */
+void
+output_record(struct output *out, const struct record *r)
+{
+	const unsigned char	*p;
+	size_t			 len;
+
+	switch (out->fmt) {
+	case OPT_FMT_TSV:
+		output_tsv(out, r);
+		break;
+	case OPT_FMT_TABLE:
+		output_table(out, r);
+		break;
+	default:
+		yajl_gen_clear(out->g);
+		yajl_gen_reset(out->g, NULL);
+		output_record_json(out->g, out->st, r);
+		yajl_gen_get_buf(out->g, &p, &len);
+		fwrite(p, 1, len, out->f);
+		fputc('\n', out->f);
+		break;
+	}
+	out->n++;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Source registry: choose the implementation for a command-line argument.
+ * URLs are recognised by scheme; files and directories by what they hold
+ * (source_file_open sniffs magic bytes), not by name.
+ */
+#include "config.h"
+
+#include "source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Wrap implementation data in a new source; arg is copied. */
+struct source *
+source_create(const struct source_ops *ops, const char *arg, void *data)
+{
+	struct source	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->ops = ops;
+	s->arg = xstrdup(arg);
+	s->data = data;
+	return (s);
+}
+
+/*
+ * Open the source named by arg.  Returns NULL with a message in *cause
+ * (owned by the caller) if it cannot be used.
+ */
+struct source *
+source_open(const char *arg, const struct options *o, struct store *st,
+    char **cause)
+{
+	*cause = NULL;
+	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "unix://", 7) == 0)
+		return (source_redis_open(arg, o, st, cause));
+	if (strncmp(arg, "rediss://", 9) == 0) {
+		*cause = xstrdup("rediss:// (TLS) is not supported: hiredis "
+		    "0.14 has no TLS; use an stunnel or SSH tunnel");
+		return (NULL);
+	}
+	if (strncmp(arg, "mongodb://", 10) == 0 ||
+	    strncmp(arg, "mongodb+srv://", 14) == 0) {
+		*cause = xstrdup("live MongoDB sources are not supported yet; "
+		    "read a mongodump directory instead");
+		return (NULL);
+	}
+	return (source_file_open(arg, o, st, cause));
+}
+
+/* Close a source and free it. */
+void
+source_free(struct source *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ops->free != NULL)
+		s->ops->free(s);
+	free(s->arg);
+	free(s->error);
+	free(s);
+}

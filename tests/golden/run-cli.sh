@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Command-line contract: --help, --version, usage errors and exit status.
+. "${top_srcdir:-.}/tests/golden/lib.sh"
+
+run_case "version" 0 "$TYKSCOPE" --version
+run_case "help" 0 "$TYKSCOPE" --help
+run_case "no-source" 2 "$TYKSCOPE" -n
+run_case "bad-option" 2 "$TYKSCOPE" -n --frobnicate x
+run_case "bad-format" 2 "$TYKSCOPE" -n --format xml x
+run_case "bad-limit" 2 "$TYKSCOPE" -n --limit -3 x
+run_case "stored-reconcile" 2 "$TYKSCOPE" -n --stored --reconcile x
+finish

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: ISC */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "record.h"
+#include "store.h"
+#include "unit.h"
+
+static uint64_t
+add_simple(struct store *st, uint16_t src, int64_t sec, int code,
+    const char *path)
+{
+	struct record_build	 b;
+	uint64_t		 seq;
+
+	record_build_init(&b);
+	b.ts_set = b.exp_set = true;
+	b.ts_sec = sec;
+	b.ts_nsec = 5;
+	b.exp_sec = sec + 3153600000LL;
+	b.response_code = code;
+	b.lat_total = 12;
+	record_build_str(&b, st, RS_PATH, path, strlen(path));
+	record_build_tag(&b, "key-abc", 7);
+	record_build_tag(&b, "org-1", 5);
+	seq = store_add(st, &b, src, 100 + sec);
+	record_build_clear(&b);
+	return (seq);
+}
+
+static void
+test_record_size(void **state)
+{
+	assert_true(sizeof(struct record) <= 160);
+}
+
+static void
+test_add_get(void **state)
+{
+	struct store		 st;
+	uint16_t		 src;
+	const struct record	*r;
+	struct slice		 s, t;
+	size_t			 off = 0;
+
+	store_init(&st, 0);
+	src = store_source_add(&st, "x.bson", STORE_SRC_FILE);
+	add_simple(&st, src, 1700000000, 200, "/a");
+	r = store_get(&st, 0);
+	assert_non_null(r);
+	assert_int_equal(record_ts_sec(&st, r), 1700000000);
+	assert_int_equal(record_ts_nsec(&st, r), 5);
+	/* 100 years ahead does not fit a narrow field? It does (ns). */
+	assert_int_equal(record_exp_sec(&st, r), 1700000000 + 3153600000LL);
+	assert_int_equal(record_response_code(&st, r), 200);
+	s = record_strs(&st, r, RS_PATH);
+	assert_int_equal(s.len, 2);
+	s = record_strs(&st, r, RS_TAGS);
+	assert_true(record_list_next(s, &off, &t));
+	assert_int_equal(t.len, 7);
+	assert_true(record_list_next(s, &off, &t));
+	assert_memory_equal(t.ptr, "org-1", 5);
+	assert_false(record_list_next(s, &off, &t));
+	assert_string_equal(store_source_name(&st, r), "x.bson");
+	assert_int_equal(REC_POS_OFFSET(r->pos), 100 + 1700000000);
+	store_clear(&st);
+}
+
+static void
+test_wide_values(void **state)
+{
+	struct store		 st;
+	struct record_build	 b;
+	const struct record	*r;
+
+	store_init(&st, 0);
+	store_source_add(&st, "s", STORE_SRC_FILE);
+	record_build_init(&b);
+	b.ts_set = true;	/* zero time: year 1 does not fit ns */
+	b.ts_sec = REC_GO_ZERO_SEC;
+	b.lat_total = 5000000000LL;
+	b.content_length = -7;
+	b.response_code = 70000;
+	store_add(&st, &b, 0, 0);
+	record_build_clear(&b);
+	r = store_get(&st, 0);
+	assert_true(r->flags & REC_WIDE);
+	assert_true(r->flags & REC_TS_ZERO);
+	assert_true(r->flags & REC_EXP_ZERO);
+	assert_int_equal(record_ts_sec(&st, r), REC_GO_ZERO_SEC);
+	assert_int_equal(record_lat_total(&st, r), 5000000000LL);
+	assert_int_equal(record_content_length(&st, r), -7);
+	assert_int_equal(record_response_code(&st, r), 70000);
+	store_clear(&st);
+}
+
+static void
+test_eviction(void **state)
+{
+	struct store		 st;
+	uint64_t		 i;
+	const struct record	*r;
+
+	store_init(&st, 1000);
+	store_source_add(&st, "s", STORE_SRC_FILE);
+	for (i = 0; i < 5000; i++) {
+		if (i % 7 == 0)
+			store_add_bad(&st, 0, i, (int64_t)i * 1000000000,
+			    "broken", "\x01\x02", 2);
+		else
+			add_simple(&st, 0, 1700000000 + (int64_t)i, 200, "/p");
+	}
+	assert_true(store_count(&st) <= 1000);
+	assert_true(store_count(&st) >= 1000 - 2 * 64);
+	assert_int_equal(st.evicted + store_count(&st), 5000);
+	assert_null(store_get(&st, st.first - 1));
+	for (i = st.first; i < st.next; i++) {
+		r = store_get(&st, i);
+		assert_non_null(r);
+		if (i % 7 == 0) {
+			assert_true(r->flags & REC_BAD);
+			assert_non_null(record_extra(&st, r));
+			assert_int_equal(record_extra(&st, r)->bad_raw_len, 2);
+		} else
+			assert_int_equal(record_ts_sec(&st, r),
+			    1700000000 + (int64_t)i);
+	}
+	store_clear(&st);
+}
+
+static void
+test_payload_reference_and_copy(void **state)
+{
+	struct store		 st;
+	struct record_build	 b;
+	const struct record	*r;
+	static const char	 mapped[] = "REQ....RESP";
+	char			 volatile_buf[8];
+	struct slice		 s;
+
+	store_init(&st, 0);
+	store_source_add(&st, "s", STORE_SRC_FILE);
+	record_build_init(&b);
+	b.req = mapped;
+	b.req_len = 3;
+	b.resp = mapped + 7;
+	b.resp_len = 4;
+	b.payload_stable = true;
+	store_add(&st, &b, 0, 0);
+	r = store_get(&st, 0);
+	assert_ptr_equal(r->payload, mapped);	/* not copied */
+	s = record_raw_response(r);
+	assert_int_equal(s.len, 4);
+	assert_memory_equal(s.ptr, "RESP", 4);
+
+	record_build_reset(&b);
+	memcpy(volatile_buf, "abcdefg", 8);
+	b.req = volatile_buf;
+	b.req_len = 3;
+	b.resp = volatile_buf + 4;
+	b.resp_len = 3;
+	store_add(&st, &b, 0, 1);
+	memset(volatile_buf, 0, sizeof volatile_buf);
+	r = store_get(&st, 1);
+	s = record_raw_request(r);
+	assert_memory_equal(s.ptr, "abc", 3);
+	s = record_raw_response(r);
+	assert_memory_equal(s.ptr, "efg", 3);
+	record_build_clear(&b);
+	store_clear(&st);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_record_size),
+	cmocka_unit_test(test_add_get),
+	cmocka_unit_test(test_wide_values),
+	cmocka_unit_test(test_eviction),
+	cmocka_unit_test(test_payload_reference_and_copy),
+};
+UNIT_MAIN(tests)
