@@ -166,6 +166,10 @@ timefmt_parse(const char *s, size_t len, int64_t now, int64_t *lo,
 		default:
 			goto bad_rel;
 		}
+		if (n > 100LL * 366 * 86400 / unit) {
+			*err = "relative time too far back (100 years at most)";
+			return (-1);
+		}
 		*lo = now - n * unit * 1000000000;
 		*hi = *lo + 1;
 		return (0);
@@ -264,6 +268,11 @@ timefmt_parse(const char *s, size_t len, int64_t now, int64_t *lo,
 		span = (timefmt_days_from_civil(mo == 12 ? y + 1 : y,
 		    mo == 12 ? 1 : (unsigned)mo + 1, 1) -
 		    timefmt_days_from_civil(y, (unsigned)mo, 1)) * 86400;
+	/* Nanoseconds since the epoch cover 1678 to 2262. */
+	if (secs < -9223372035LL + span || secs > 9223372035LL - span) {
+		*err = "time out of range (years 1678 to 2261)";
+		return (-1);
+	}
 	*lo = secs * 1000000000 + frac;
 	*hi = frac != 0 ? *lo + 1 : *lo + span * 1000000000;
 	return (0);

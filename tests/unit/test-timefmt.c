@@ -50,6 +50,13 @@ test_parse(void **state)
 	assert_int_equal(timefmt_parse("yesterday", 9, now, &lo, &hi, &err),
 	    -1);
 	assert_int_equal(timefmt_parse("", 0, now, &lo, &hi, &err), -1);
+	/* Found by fuzz-timefmt: years outside int64 nanoseconds. */
+	assert_int_equal(timefmt_parse("1093", 4, now, &lo, &hi, &err), -1);
+	assert_string_equal(err, "time out of range (years 1678 to 2261)");
+	assert_int_equal(timefmt_parse("9999-12-31", 10, now, &lo, &hi, &err),
+	    -1);
+	assert_int_equal(timefmt_parse("-999999999w", 11, now, &lo, &hi, &err),
+	    -1);
 }
 
 static const struct CMUnitTest tests[] = {
