@@ -7,6 +7,7 @@
 
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,9 @@ options_help(void)
 	return (options_help_text);
 }
 
+static int	options_getopt(struct options *, int, char **, char **);
+static int	options_check(struct options *, char **);
+
 static void
 options_list_add(struct options_list *l, const char *s)
 {
@@ -145,6 +149,147 @@ options_set(char **dst, const char *s)
 	*dst = xstrdup(s);
 }
 
+static const struct option *
+options_find(const char *name)
+{
+	const struct option	*opt;
+
+	for (opt = options_long; opt->name != NULL; opt++)
+		if (strcmp(opt->name, name) == 0)
+			return (opt);
+	return (NULL);
+}
+
+/* Which configuration file to read: --config, TYKSCOPE_CONFIG, XDG. */
+static char *
+options_config_path(int argc, char **argv, bool *must_exist)
+{
+	const char	*e, *home;
+	char		*path;
+	int		 i;
+
+	*must_exist = true;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return (xstrdup(argv[i + 1]));
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return (xstrdup(argv[i] + 9));
+	}
+	if ((e = getenv("TYKSCOPE_CONFIG")) != NULL && *e != '\0')
+		return (xstrdup(e));
+	*must_exist = false;
+	if ((e = getenv("XDG_CONFIG_HOME")) != NULL && *e != '\0')
+		xasprintf(&path, "%s/tykscope/config", e);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		xasprintf(&path, "%s/.config/tykscope/config", home);
+	else
+		return (NULL);
+	return (path);
+}
+
+/*
+ * Read the configuration file into extra arguments (*args) placed before
+ * the command line, so that the command line wins, plus default sources
+ * (*srcs, used only when the command line names none) and saved filters.
+ * Lines are "OPTION [VALUE]" with the long option names, "source SOURCE"
+ * and "saved-filter NAME EXPR"; # starts a comment.
+ */
+static int
+options_config(struct options *o, const char *path, bool must_exist,
+    struct options_list *args, struct options_list *srcs, char **cause)
+{
+	FILE			*f;
+	char			*line = NULL, *p, *name, *value, *end, *tmp;
+	size_t			 size = 0;
+	ssize_t			 n;
+	unsigned		 lineno = 0;
+	const struct option	*opt;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (!must_exist && errno == ENOENT)
+			return (0);
+		xasprintf(cause, "config %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	o->config = xstrdup(path);
+	while ((n = getline(&line, &size, f)) != -1) {
+		lineno++;
+		p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '#' || *p == '\n' || *p == '\0')
+			continue;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r' ||
+		    end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		name = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t')
+			p++;
+		if (*p != '\0')
+			*p++ = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		value = p;
+		if (strcmp(name, "source") == 0 && *value != '\0') {
+			options_list_add(srcs, value);
+			continue;
+		}
+		if (strcmp(name, "saved-filter") == 0) {
+			p = value;
+			while (*p != '\0' && *p != ' ' && *p != '\t')
+				p++;
+			if (p == value || *p == '\0')
+				goto bad_value;
+			*p++ = '\0';
+			while (*p == ' ' || *p == '\t')
+				p++;
+			xasprintf(&tmp, "%s=%s", value, p);
+			options_list_add(&o->saved_filters, tmp);
+			free(tmp);
+			continue;
+		}
+		opt = options_find(name);
+		if (opt == NULL || strcmp(name, "config") == 0 ||
+		    strcmp(name, "help") == 0 || strcmp(name, "version") == 0) {
+			xasprintf(cause, "config %s:%u: unknown option '%s'",
+			    path, lineno, name);
+			goto fail;
+		}
+		if (opt->has_arg == no_argument) {
+			if (*value != '\0' && strcmp(value, "yes") != 0 &&
+			    strcmp(value, "true") != 0 &&
+			    strcmp(value, "on") != 0) {
+				if (strcmp(value, "no") == 0 ||
+				    strcmp(value, "false") == 0 ||
+				    strcmp(value, "off") == 0)
+					continue;
+				goto bad_value;
+			}
+			xasprintf(&tmp, "--%s", name);
+		} else {
+			if (*value == '\0')
+				goto bad_value;
+			xasprintf(&tmp, "--%s=%s", name, value);
+		}
+		options_list_add(args, tmp);
+		free(tmp);
+	}
+	free(line);
+	fclose(f);
+	return (0);
+
+bad_value:
+	xasprintf(cause, "config %s:%u: bad or missing value for '%s'", path,
+	    lineno, name);
+fail:
+	free(line);
+	fclose(f);
+	return (-1);
+}
+
 /*
  * Parse argv into o.  Returns 0, 1 if --help or --version was handled (the
  * text is in *cause, to be printed on stdout), or -1 with an error message
@@ -153,10 +298,10 @@ options_set(char **dst, const char *s)
 int
 options_parse(struct options *o, int argc, char **argv, char **cause)
 {
-	int		 ch;
-	int64_t		 n;
-	const char	*errstr;
-	char		*end;
+	int			 nargc, i, rc;
+	char			*cpath, **nargv;
+	bool			 must_exist;
+	struct options_list	 cargs, csrcs;
 
 	memset(o, 0, sizeof *o);
 	o->limit = -1;
@@ -167,6 +312,46 @@ options_parse(struct options *o, int argc, char **argv, char **cause)
 	o->key_prefix = xstrdup("analytics-");
 	o->curl_target = xstrdup("gateway");
 	*cause = NULL;
+
+	memset(&cargs, 0, sizeof cargs);
+	memset(&csrcs, 0, sizeof csrcs);
+	cpath = options_config_path(argc, argv, &must_exist);
+	if (cpath != NULL && options_config(o, cpath, must_exist, &cargs,
+	    &csrcs, cause) != 0) {
+		free(cpath);
+		options_list_clear(&cargs);
+		options_list_clear(&csrcs);
+		return (-1);
+	}
+	free(cpath);
+	nargc = argc + (int)cargs.n;
+	nargv = xcalloc((size_t)nargc + 1, sizeof *nargv);
+	nargv[0] = argv[0];
+	for (i = 0; i < (int)cargs.n; i++)
+		nargv[1 + i] = cargs.v[i];
+	for (i = 1; i < argc; i++)
+		nargv[cargs.n + (size_t)i] = argv[i];
+	rc = options_getopt(o, nargc, nargv, cause);
+	free(nargv);
+	options_list_clear(&cargs);
+	if (rc == 0 && o->sources.n == 0) {
+		for (i = 0; i < (int)csrcs.n; i++)
+			options_list_add(&o->sources, csrcs.v[i]);
+	}
+	options_list_clear(&csrcs);
+	if (rc != 0)
+		return (rc);
+	return (options_check(o, cause));
+}
+
+/* The getopt loop proper. */
+static int
+options_getopt(struct options *o, int argc, char **argv, char **cause)
+{
+	int		 ch;
+	int64_t		 n;
+	const char	*errstr;
+	char		*end;
 
 	optind = 1;
 	opterr = 0;
@@ -320,8 +505,7 @@ options_parse(struct options *o, int argc, char **argv, char **cause)
 			o->demo_count = (uint64_t)n;
 			break;
 		case OPT_CONFIG:
-			options_set(&o->config, optarg);
-			break;
+			break;		/* read before the loop */
 		case OPT_MOUSE:
 			o->mouse = true;
 			break;
@@ -350,7 +534,13 @@ options_parse(struct options *o, int argc, char **argv, char **cause)
 	}
 	for (; optind < argc; optind++)
 		options_list_add(&o->sources, argv[optind]);
+	return (0);
+}
 
+/* Checks across options, after the sources are known. */
+static int
+options_check(struct options *o, char **cause)
+{
 	if (!o->batch && !isatty(STDOUT_FILENO))
 		o->batch = true;
 	if (o->stored && o->reconcile) {
@@ -384,5 +574,6 @@ options_clear(struct options *o)
 	options_list_clear(&o->keys);
 	options_list_clear(&o->mask_headers);
 	options_list_clear(&o->sources);
+	options_list_clear(&o->saved_filters);
 	memset(o, 0, sizeof *o);
 }

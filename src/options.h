@@ -61,7 +61,8 @@ struct options {
 	uint64_t		 demo_seed;
 	uint64_t		 demo_count;	/* records for batch --demo */
 
-	char			*config;
+	char			*config;	/* the file read, if any */
+	struct options_list	 saved_filters;	/* "NAME=EXPR" from config */
 	char			*log_file;	/* -v FILE */
 	bool			 mouse;
 

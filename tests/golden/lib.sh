@@ -7,12 +7,16 @@ set -u
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 : "${TYKSCOPE:=$top_builddir/src/tykscope}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
 SUITE=$(basename "$0" .sh)
 EXPECTED="$top_srcdir/tests/golden/expected/$SUITE"
 FIXTURES="$top_srcdir/tests/fixtures"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tykscope-golden.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 export TZ=UTC LC_ALL=C.UTF-8 NO_COLOR=1
+: "${TYKSCOPE_CONFIG:=/dev/null}"
+export TYKSCOPE_CONFIG
 pass=0
 fail=0
 

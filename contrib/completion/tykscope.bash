@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: ISC
+# bash completion for tykscope.  Source it, or copy it to
+# /usr/share/bash-completion/completions/tykscope.
+_tykscope()
+{
+	local cur prev opts
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	--format)
+		COMPREPLY=($(compgen -W "jsonl tsv table curl raw-request raw-response" -- "$cur"))
+		return ;;
+	--curl-target)
+		COMPREPLY=($(compgen -W "gateway upstream" -- "$cur"))
+		return ;;
+	--tz)
+		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
+		return ;;
+	--password-file|--config|-v|--verbose-log)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
+	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\
+	--user|--mask-header|--max-records|--demo-rate|--demo-seed|\
+	--demo-count|--ignore-tag-prefix)
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		opts=$(tykscope --help 2>/dev/null | grep -o -- '--[a-z-]*' | sort -u)
+		COMPREPLY=($(compgen -W "$opts -n -f -h -V -v" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// unix:// --demo" -- "$cur"))
+}
+complete -o filenames -F _tykscope tykscope
