@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "log.h"
 #include "options.h"
 #include "output.h"
@@ -137,11 +138,27 @@ batch_run(const struct options *o)
 	struct output		 *out;
 	uint64_t		  seq, printed = 0;
 	int64_t			  since = INT64_MIN, until = INT64_MAX, lo, hi;
+	int64_t			  now;
+	struct filter		 *flt = NULL;
+	char			 *fcause;
+	bool			  want_bad = false;
 	const char		 *err;
 	int			  status, *done;
 
+	/* A filter syntax error is a usage error: report it before reading. */
+	if (o->filter != NULL) {
+		if (filter_compile(o->filter, timefmt_now(), &flt, &fcause,
+		    NULL) != 0) {
+			warnx_("filter: %s", fcause);
+			free(fcause);
+			return (2);
+		}
+		want_bad = filter_selects_bad(flt);
+	}
+
 	store_init(&st, 0);
 	if (batch_open_sources(o, &st, &srcs, &nsrcs) != 0) {
+		filter_free(flt);
 		store_clear(&st);
 		return (2);
 	}
@@ -171,6 +188,17 @@ batch_run(const struct options *o)
 	if (status == 2)
 		goto out;
 
+	/*
+	 * Relative times in the filter count back from now for live sources
+	 * and from the newest loaded record otherwise (as --since does).
+	 */
+	now = st.newest_ts == INT64_MIN ? timefmt_now() : st.newest_ts;
+	for (i = 0; i < nsrcs; i++)
+		if (srcs[i]->live)
+			now = timefmt_now();
+	if (flt != NULL)
+		filter_set_now(flt, now);
+
 	/* Time range: relative forms count back from the newest record. */
 	if (o->since != NULL) {
 		if (timefmt_parse(o->since, strlen(o->since), st.newest_ts ==
@@ -196,7 +224,9 @@ batch_run(const struct options *o)
 	sel = xreallocarray(NULL, store_count(&st) + 1, sizeof *sel);
 	for (seq = st.first; seq < st.next; seq++) {
 		r = store_get(&st, seq);
-		if (r->flags & (REC_BAD | REC_GAP))
+		if ((r->flags & (REC_BAD | REC_GAP)) && !want_bad)
+			continue;
+		if (flt != NULL && !filter_match(flt, &st, r))
 			continue;
 		if (r->ts < since || r->ts >= until)
 			continue;
@@ -229,6 +259,7 @@ batch_run(const struct options *o)
 out:
 	batch_report_bad(&st, st.first);
 	free(sel);
+	filter_free(flt);
 	for (i = 0; i < nsrcs; i++)
 		source_free(srcs[i]);
 	free(srcs);

@@ -895,11 +895,23 @@ filter_compile_time(struct filter_parse *p, struct filter_pred *pr,
 	const char	*err;
 	bool		 rel = len > 0 && s[0] == '-';
 	int		 op = r->op;
-	char		*q;
+	char		*q, hint[128];
+	const char	*paren;
+	size_t		 elen;
 
 	if (timefmt_parse(s, len, p->now, &lo, &hi, &err) != 0) {
+		/* "bad time (expected ...)": keep what is in brackets. */
+		if (err == NULL)
+			err = "bad time";
+		paren = strchr(err, '(');
+		elen = strlen(err);
+		if (paren != NULL && elen > 0 && err[elen - 1] == ')')
+			snprintf(hint, sizeof hint, "%.*s",
+			    (int)(err + elen - 1 - paren - 1), paren + 1);
+		else
+			snprintf(hint, sizeof hint, "%s", err);
 		q = filter_quote(s, len);
-		filter_fail(p, r->start, err, "bad time '%s' for '%s'", q,
+		filter_fail(p, r->start, hint, "bad time '%s' for '%s'", q,
 		    pr->field->name);
 		free(q);
 		return (-1);
