@@ -660,6 +660,15 @@ filter_add(int64_t a, int64_t b)
 	return (a + b);
 }
 
+/* Saturating a - b. */
+static int64_t
+filter_sub(int64_t a, int64_t b)
+{
+	if (b == INT64_MIN)
+		return (a >= 0 ? INT64_MAX : a - b);
+	return (filter_add(a, -b));
+}
+
 /* Move relative times (since:-15m) to a new now. */
 void
 filter_set_now(struct filter *f, int64_t now)
@@ -934,7 +943,7 @@ filter_compile_time(struct filter_parse *p, struct filter_pred *pr,
 	case 0:
 	case '=':
 		a->lo = lo;
-		a->hi = hi - 1;
+		a->hi = filter_add(hi, -1);
 		a->rel_lo = a->rel_hi = rel;
 		break;
 	case 'G':
@@ -946,18 +955,20 @@ filter_compile_time(struct filter_parse *p, struct filter_pred *pr,
 		a->rel_lo = rel;
 		break;
 	case '<':
-		a->hi = lo - 1;
+		a->hi = filter_add(lo, -1);
 		a->rel_hi = rel;
 		break;
 	case 'L':
 		/* until:-1h ends at that instant, until:2024-02-29 at the
 		 * end of the day (as --until). */
-		a->hi = rel ? lo - 1 : hi - 1;
+		a->hi = filter_add(rel ? lo : hi, -1);
 		a->rel_hi = rel;
 		break;
 	}
-	a->dlo = a->lo - p->now;
-	a->dhi = a->hi - p->now;
+	if (a->rel_lo)
+		a->dlo = filter_sub(a->lo, p->now);
+	if (a->rel_hi)
+		a->dhi = filter_sub(a->hi, p->now);
 	if (rel)
 		p->f->relative = true;
 	return (0);
@@ -1298,7 +1309,7 @@ filter_describe_time(struct buf *b, int64_t ns, bool rel, int64_t now)
 	int64_t		 sec, nsec;
 
 	if (rel) {
-		buf_printf(b, "now%+lld", (long long)((ns - now) /
+		buf_printf(b, "now%+lld", (long long)(filter_sub(ns, now) /
 		    1000000000));
 		return;
 	}
