@@ -88,7 +88,117 @@ test_all_bytes(void **state)
 	free(o);
 }
 
+/* Output is valid UTF-8 (strict decoder) with no control bytes. */
+static void
+assert_safe_utf8(const char *out, size_t len, int allow_nl)
+{
+	size_t		 i = 0, n;
+	uint32_t	 cp;
+
+	while (i < len) {
+		if ((unsigned char)out[i] < 0x80) {
+			if (out[i] == '\n' && allow_nl) {
+				i++;
+				continue;
+			}
+			assert_true((unsigned char)out[i] >= 0x20 &&
+			    out[i] != 0x7f);
+			i++;
+			continue;
+		}
+		n = render_utf8_decode(out + i, len - i, &cp);
+		assert_true(n != 0);
+		assert_false(cp >= 0x80 && cp <= 0x9f);
+		i += n;
+	}
+}
+
+static void
+test_invisible(void **state)
+{
+	char	*o;
+
+	/* Zero width space, line separator, tag character, BOM. */
+	o = rs("a\xe2\x80\x8b" "b\xe2\x80\xa8\xf3\xa0\x80\x81\xef\xbb\xbf",
+	    15, 0);
+	assert_string_equal(o, "a<U+200B>b<U+2028><U+E0001><U+FEFF>");
+	free(o);
+	/* Bidi isolates and the Trojan Source overrides. */
+	o = rs("\xe2\x81\xa6x\xe2\x81\xa9", 7, 0);
+	assert_string_equal(o, "<U+2066>x<U+2069>");
+	free(o);
+	/* A header value carrying an OSC 52 clipboard write. */
+	o = rs("ok\x1b]52;c;cHduZWQ=\x07", 18, 0);
+	assert_string_equal(o, "ok^[]52;c;cHduZWQ=^G");
+	free(o);
+}
+
+static void
+test_width(void **state)
+{
+	struct buf	 b;
+
+	assert_int_equal(render_width("abc", 3), 3);
+	/* East Asian wide: 2 columns each; combining accent: 0. */
+	assert_int_equal(render_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);
+	assert_int_equal(render_width("e\xcc\x81", 3), 1);
+	assert_int_equal(render_cp_width(0x1f600), 2);
+	buf_init(&b);
+	render_truncate(&b, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 9, 5,
+	    "~");
+	/* Two wide chars (4 columns) then the mark: never half a char. */
+	assert_string_equal(b.data, "\xe6\x97\xa5\xe6\x9c\xac~");
+	buf_reset(&b);
+	render_truncate(&b, "abcdef", 6, 4, "...");
+	assert_string_equal(b.data, "a...");
+	buf_reset(&b);
+	render_truncate(&b, "abc", 3, 4, "...");
+	assert_string_equal(b.data, "abc");
+	buf_clear(&b);
+	/* Tabs expand to the next multiple of 8 after wide chars. */
+	{
+		char	*o = rs("\xe6\x97\xa5\tx", 5, RENDER_TABS);
+
+		assert_string_equal(o, "\xe6\x97\xa5      x");
+		free(o);
+	}
+	assert_true(render_valid_utf8("caf\xc3\xa9", 5));
+	assert_false(render_valid_utf8("caf\xc3", 4));
+	assert_false(render_valid_utf8("\xed\xa0\x80", 3));
+}
+
+/* Pseudo-random inputs: the output is always safe. */
+static void
+test_random(void **state)
+{
+	char		 in[512];
+	struct buf	 b;
+	uint32_t	 x = 2463534242u;
+	size_t		 i, round, n;
+
+	buf_init(&b);
+	for (round = 0; round < 2000; round++) {
+		n = round % sizeof in;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			/* Bias toward UTF-8 lead and control bytes. */
+			in[i] = (char)((x & 3) == 0 ? 0xe2 : (x & 7) == 1 ?
+			    0x80 | (x >> 8 & 0x3f) : x >> 8);
+		}
+		buf_reset(&b);
+		render_safe(&b, in, n, (int)(round & 3));
+		assert_safe_utf8(b.data != NULL ? b.data : "", b.len,
+		    (round & RENDER_NEWLINES) != 0);
+	}
+	buf_clear(&b);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_invisible),
+	cmocka_unit_test(test_width),
+	cmocka_unit_test(test_random),
 	cmocka_unit_test(test_controls),
 	cmocka_unit_test(test_utf8),
 	cmocka_unit_test(test_all_bytes),

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Secret masking for every human-facing rendering (table, curl,
+ * raw-request/raw-response, the TUI): credential headers, credentials in
+ * query strings and form bodies, and the api_key field.  Machine output
+ * (jsonl, tsv) never masks.  A struct mask says what to mask; a NULL mask
+ * or one with reveal set masks nothing.
+ */
+#ifndef MASK_H
+#define MASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bytes.h"
+
+struct options;
+
+struct mask {
+	char	**headers;	/* extra header names, borrowed */
+	size_t	  nheaders;
+	bool	  reveal;	/* mask nothing */
+};
+
+#define MASK_TEXT	"****"
+
+void	 mask_init(struct mask *, const struct options *);
+bool	 mask_active(const struct mask *);
+bool	 mask_is_header(const struct mask *, const char *, size_t);
+bool	 mask_is_param(const char *, size_t);
+void	 mask_header_value(struct buf *, const struct mask *, const char *,
+	    size_t, const char *, size_t);
+void	 mask_query(struct buf *, const struct mask *, const char *, size_t);
+void	 mask_params(struct buf *, const struct mask *, const char *, size_t);
+void	 mask_key(struct buf *, const char *, size_t);
+
+#endif

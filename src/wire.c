@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The decode chain.  Each step appends its name to m->chain when it
+ * changes the bytes (or, for the last one, says how the body is read), so
+ * the chain shown to the user is the one actually applied:
+ * "base64 > http > chunked > gzip > json".  A step that fails keeps what
+ * it produced, records the first error, and the chain carries on with what
+ * there is: a debugger shows as much as it can.
+ *
+ * Content-Encoding is only a hint: gzip and zlib are recognised by their
+ * magic bytes, because the gateway stores already-gunzipped bodies under a
+ * "Content-Encoding: gzip" header (tyk-formats.md 3.2).
+ */
+#include "config.h"
+
+#include "wire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base64.h"
+#include "output.h"
+#include "record.h"
+#include "render.h"
+#include "store.h"
+#include "wire-body.h"
+
+/* Prepare m for wire_decode. */
+void
+wire_init(struct wire_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->max_inflate = WIRE_BODY_MAX_INFLATE;
+	buf_init(&m->raw);
+	buf_init(&m->dechunked);
+	buf_init(&m->inflated);
+	buf_init(&m->utf8);
+}
+
+/* Free what m owns; it may be decoded again after wire_init. */
+void
+wire_clear(struct wire_msg *m)
+{
+	size_t	 max = m->max_inflate;
+
+	http_wire_clear(&m->http);
+	buf_clear(&m->raw);
+	buf_clear(&m->dechunked);
+	buf_clear(&m->inflated);
+	buf_clear(&m->utf8);
+	wire_init(m);
+	m->max_inflate = max;
+}
+
+/* Append step name to the chain. */
+static void
+wire_step(struct wire_msg *m, const char *name)
+{
+	if (m->nchain < WIRE_MAX_CHAIN)
+		m->chain[m->nchain++] = name;
+}
+
+/* Record the first error. */
+static void __attribute__((format(printf, 2, 3)))
+wire_error(struct wire_msg *m, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (m->error[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->error, sizeof m->error, fmt, ap);
+	va_end(ap);
+}
+
+/* Name of a body type, as a chain step. */
+const char *
+wire_type_name(enum wire_type t)
+{
+	switch (t) {
+	case WIRE_TYPE_JSON:
+		return ("json");
+	case WIRE_TYPE_FORM:
+		return ("form");
+	case WIRE_TYPE_MULTIPART:
+		return ("multipart");
+	case WIRE_TYPE_TEXT:
+		return ("text");
+	case WIRE_TYPE_BINARY:
+		return ("binary");
+	default:
+		return ("empty");
+	}
+}
+
+/* The first header named name, or NULL. */
+const struct http_wire_header *
+wire_header(const struct wire_msg *m, const char *name)
+{
+	if (!m->is_http)
+		return (NULL);
+	return (http_wire_find(&m->http, name, NULL));
+}
+
+/* Is s valid UTF-8 without NUL bytes? */
+static bool
+wire_is_text(const char *s, size_t len)
+{
+	return (memchr(s, '\0', len) == NULL && render_valid_utf8(s, len));
+}
+
+/* Is cs a name of ISO-8859-1 (or a superset we read as it)? */
+static bool
+wire_is_latin1(struct slice cs)
+{
+	return (slice_caseeq(cs, "iso-8859-1") ||
+	    slice_caseeq(cs, "iso8859-1") || slice_caseeq(cs, "latin1") ||
+	    slice_caseeq(cs, "latin-1") || slice_caseeq(cs, "l1") ||
+	    slice_caseeq(cs, "windows-1252") || slice_caseeq(cs, "cp1252") ||
+	    slice_caseeq(cs, "iso-8859-15"));
+}
+
+/* Does (s, len) contain the NUL-terminated needle, ignoring case? */
+static bool
+wire_contains(const char *s, size_t len, const char *needle)
+{
+	size_t	 n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (strncasecmp(s + i, needle, n) == 0)
+			return (true);
+	return (false);
+}
+
+/* Pick the body type and produce m->text. */
+static void
+wire_classify(struct wire_msg *m)
+{
+	const struct http_wire_header	*ct;
+	struct slice			 ctv = { "", 0 }, cs = { "", 0 };
+	size_t				 i;
+	bool				 has_cs, latin1 = false;
+
+	m->text.ptr = "";
+	m->text.len = 0;
+	if (m->body.len == 0) {
+		m->type = WIRE_TYPE_NONE;
+		return;
+	}
+	ct = wire_header(m, "Content-Type");
+	if (ct != NULL)
+		ctv = ct->value;
+	has_cs = http_wire_param(ctv, "charset", &cs);
+	if (has_cs && wire_is_latin1(cs))
+		latin1 = true;
+	else if (!render_valid_utf8(m->body.ptr, m->body.len) &&
+	    !has_cs && ctv.len >= 5 && strncasecmp(ctv.ptr, "text/", 5) == 0)
+		latin1 = true;	/* HTTP/1.1's historical default for text */
+	/* Multipart is shown part by part even when some parts are binary. */
+	if (ctv.len >= 10 && strncasecmp(ctv.ptr, "multipart/", 10) == 0 &&
+	    http_wire_param(ctv, "boundary", &cs) && cs.len != 0) {
+		m->type = WIRE_TYPE_MULTIPART;
+		if (wire_is_text(m->body.ptr, m->body.len)) {
+			m->text = m->body;
+			m->charset = "utf-8";
+		} else
+			m->binary = true;
+		return;
+	}
+	if (latin1 && memchr(m->body.ptr, '\0', m->body.len) == NULL) {
+		const unsigned char	*p = (const unsigned char *)m->body.ptr;
+
+		buf_reserve(&m->utf8, m->body.len * 2);
+		for (i = 0; i < m->body.len; i++) {
+			if (p[i] < 0x80)
+				buf_addc(&m->utf8, (char)p[i]);
+			else {
+				buf_addc(&m->utf8, (char)(0xc0 | p[i] >> 6));
+				buf_addc(&m->utf8, (char)(0x80 | (p[i] & 0x3f)));
+			}
+		}
+		m->text.ptr = m->utf8.data;
+		m->text.len = m->utf8.len;
+		m->charset = "latin1";
+		wire_step(m, "latin1");
+	} else if (wire_is_text(m->body.ptr, m->body.len)) {
+		m->text = m->body;
+		m->charset = "utf-8";
+	} else {
+		m->type = WIRE_TYPE_BINARY;
+		m->binary = true;
+		return;
+	}
+
+	if (wire_contains(ctv.ptr, ctv.len, "json"))
+		m->type = WIRE_TYPE_JSON;
+	else if (wire_contains(ctv.ptr, ctv.len,
+	    "application/x-www-form-urlencoded"))
+		m->type = WIRE_TYPE_FORM;
+	else {
+		/* Sniff JSON when the type does not say otherwise. */
+		m->type = WIRE_TYPE_TEXT;
+		for (i = 0; i < m->text.len; i++) {
+			if (strchr(" \t\r\n", m->text.ptr[i]) == NULL)
+				break;
+		}
+		if (i < m->text.len && (m->text.ptr[i] == '{' ||
+		    m->text.ptr[i] == '[') && (ctv.len == 0 ||
+		    wire_contains(ctv.ptr, ctv.len, "text/plain") ||
+		    wire_contains(ctv.ptr, ctv.len, "javascript")))
+			m->type = WIRE_TYPE_JSON;
+	}
+}
+
+/*
+ * Decode len characters of stored base64 at b64 into m (initialised with
+ * wire_init).  Returns 0 when every step succeeded (the message may still
+ * be truncated: m->truncated), -1 when a step failed (m->error); m holds
+ * whatever could be decoded in both cases.
+ */
+int
+wire_decode(struct wire_msg *m, const char *b64, size_t len)
+{
+	struct base64_result		 br;
+	struct wire_body_status		 bs;
+	const struct http_wire_header	*ce;
+	struct slice			 cev = { "", 0 };
+	enum wire_body_codec		 codec;
+	int				 rc;
+
+	m->b64_len = len;
+	if (len == 0) {
+		m->empty = true;
+		m->type = WIRE_TYPE_NONE;
+		m->body.ptr = m->text.ptr = "";
+		return (0);
+	}
+	rc = base64_decode_buf(&m->raw, b64, len, &br);
+	wire_step(m, "base64");
+	if (rc != 0)
+		wire_error(m, "base64: %s", br.error);
+	else if (br.truncated) {
+		m->truncated = true;
+		wire_error(m, "base64 cut off after %zu characters "
+		    "(pump max_record_size?)", len);
+	}
+	if (m->raw.data == NULL)
+		buf_reserve(&m->raw, 1);
+
+	if (m->raw.len == sizeof WIRE_MONGO_PLACEHOLDER - 1 &&
+	    memcmp(m->raw.data, WIRE_MONGO_PLACEHOLDER, m->raw.len) == 0) {
+		m->placeholder = true;
+		snprintf(m->note, sizeof m->note, "the mongo pump replaced "
+		    "the payloads: document too large "
+		    "(max_document_size_bytes)");
+		m->body.ptr = m->raw.data;
+		m->body.len = m->raw.len;
+		wire_classify(m);
+		wire_step(m, wire_type_name(m->type));
+		return (rc);
+	}
+
+	if (http_wire_parse(&m->http, m->raw.data, m->raw.len) != 0) {
+		wire_error(m, "not an HTTP/1.x message");
+		rc = -1;
+		m->body = m->http.body;
+		wire_classify(m);
+		if (m->type != WIRE_TYPE_NONE)
+			wire_step(m, wire_type_name(m->type));
+		return (rc);
+	}
+	m->is_http = true;
+	wire_step(m, "http");
+	if (!m->http.head_complete) {
+		m->truncated = true;
+		wire_error(m, "header block cut off after %zu bytes",
+		    m->raw.len);
+	} else if (m->http.truncated) {
+		m->truncated = true;
+		wire_error(m, "body cut off: %zu of %lld bytes",
+		    m->http.body.len, (long long)m->http.content_length);
+	}
+	m->body = m->http.body;
+
+	if (m->http.chunked && m->body.len != 0) {
+		if (wire_body_dechunk(&m->dechunked, m->body.ptr,
+		    m->body.len, &bs) != 0) {
+			wire_error(m, "chunked: %s", bs.error);
+			rc = -1;
+		} else if (bs.truncated) {
+			m->truncated = true;
+			wire_error(m, "%s", bs.error);
+		}
+		wire_step(m, "chunked");
+		m->body.ptr = m->dechunked.data != NULL ? m->dechunked.data :
+		    "";
+		m->body.len = m->dechunked.len;
+	}
+
+	ce = wire_header(m, "Content-Encoding");
+	if (ce != NULL)
+		cev = ce->value;
+	codec = wire_body_sniff(m->body.ptr, m->body.len, cev);
+	if (codec != WIRE_BODY_IDENTITY) {
+		if (wire_body_inflate(&m->inflated, m->body.ptr, m->body.len,
+		    codec, m->max_inflate, &bs) != 0) {
+			if (codec == WIRE_BODY_DEFLATE &&
+			    m->inflated.len == 0)
+				codec = WIRE_BODY_IDENTITY;	/* not deflate */
+			else {
+				wire_error(m, "%s", bs.error);
+				m->truncated = true;
+				rc = -1;
+			}
+		} else if (bs.truncated) {
+			m->truncated = true;
+			wire_error(m, "%s", bs.error);
+		}
+		if (codec != WIRE_BODY_IDENTITY) {
+			wire_step(m, wire_body_codec_name(codec));
+			m->body.ptr = m->inflated.data != NULL ?
+			    m->inflated.data : "";
+			m->body.len = m->inflated.len;
+		}
+	}
+	wire_classify(m);
+	if (m->type != WIRE_TYPE_NONE)
+		wire_step(m, wire_type_name(m->type));
+	return (rc);
+}
+
+/* Does record r carry the tag t? */
+static bool
+wire_has_tag(const struct store *st, const struct record *r, const char *t)
+{
+	struct slice	 blob, e;
+	size_t		 off = 0;
+
+	blob = strtab_get(&st->strs, r->str[RS_TAGS]);
+	while (record_list_next(blob, &off, &e))
+		if (slice_eq(e, t))
+			return (true);
+	return (false);
+}
+
+/*
+ * Decode r's raw_request or raw_response into m (initialised with
+ * wire_init) and explain an empty payload in m->note (tyk-formats.md 3.1,
+ * 3.3).  Returns as wire_decode.
+ */
+int
+wire_decode_record(const struct store *st, const struct record *r,
+    enum wire_which which, struct wire_msg *m)
+{
+	struct slice	 req = record_raw_request(r);
+	struct slice	 resp = record_raw_response(r);
+	struct slice	 s = which == WIRE_REQUEST ? req : resp;
+	int		 rc;
+
+	rc = wire_decode(m, s.ptr, s.len);
+	if (!m->empty) {
+		if (m->truncated && m->note[0] == '\0' && s.len % 4 != 0)
+			snprintf(m->note, sizeof m->note, "truncated by the "
+			    "pump (max_record_size): %zu base64 characters "
+			    "kept", s.len);
+		return (rc);
+	}
+	if (req.len == 0 && resp.len == sizeof WIRE_MONGO_PLACEHOLDER_B64 - 1 &&
+	    memcmp(resp.ptr, WIRE_MONGO_PLACEHOLDER_B64, resp.len) == 0)
+		snprintf(m->note, sizeof m->note, "removed by the mongo pump: "
+		    "document too large (max_document_size_bytes)");
+	else if (req.len == 0 && resp.len == 0)
+		snprintf(m->note, sizeof m->note, "not recorded: detailed "
+		    "recording was off for this request (or the pump's "
+		    "omit_detailed_recording blanked it)");
+	else if (which == WIRE_RESPONSE &&
+	    wire_has_tag(st, r, "cached-response"))
+		snprintf(m->note, sizeof m->note, "cached or mock response: "
+		    "the gateway keeps no copy of it (tag cached-response)");
+	else
+		snprintf(m->note, sizeof m->note, "empty: not captured");
+	return (rc);
+}
+
+/* Append the chain joined by sep (e.g. " \xe2\x80\xba "). */
+void
+wire_chain_text(struct buf *b, const struct wire_msg *m, const char *sep)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nchain; i++) {
+		if (i != 0)
+			buf_adds(b, sep);
+		buf_adds(b, m->chain[i]);
+	}
+}
+
+/*
+ * Append the headers as "Name: value\n" lines (folded values unfolded),
+ * unmasked: for filters that search headers.
+ */
+void
+wire_headers_text(struct buf *b, const struct wire_msg *m)
+{
+	size_t	 i;
+
+	if (!m->is_http)
+		return;
+	for (i = 0; i < m->http.nheaders; i++) {
+		buf_add(b, m->http.headers[i].name.ptr,
+		    m->http.headers[i].name.len);
+		buf_add(b, ": ", 2);
+		http_wire_value(b, &m->http.headers[i]);
+		buf_addc(b, '\n');
+	}
+}
+
+/*
+ * The body for searching: UTF-8 text after the chain, or the decoded bytes
+ * when the body is binary.  Borrowed from m.
+ */
+struct slice
+wire_body_text(const struct wire_msg *m)
+{
+	if (m->binary)
+		return (m->body);
+	return (m->text);
+}
+
+/*
+ * Generate m as the --decode object of product.md 7: start_line, headers
+ * ([name, value] pairs in order), body or body_base64, body_length, chain,
+ * truncated, and error/note when set.
+ */
+void
+wire_gen_json(yajl_gen g, const struct wire_msg *m)
+{
+	struct buf	 tmp;
+	size_t		 i;
+
+	buf_init(&tmp);
+	yajl_gen_map_open(g);
+	output_gen_key(g, "start_line");
+	output_gen_slice(g, m->is_http ? m->http.start_line.ptr : "",
+	    m->is_http ? m->http.start_line.len : 0);
+	output_gen_key(g, "headers");
+	yajl_gen_array_open(g);
+	for (i = 0; m->is_http && i < m->http.nheaders; i++) {
+		yajl_gen_array_open(g);
+		output_gen_slice(g, m->http.headers[i].name.ptr,
+		    m->http.headers[i].name.len);
+		buf_reset(&tmp);
+		http_wire_value(&tmp, &m->http.headers[i]);
+		output_gen_slice(g, tmp.data != NULL ? tmp.data : "",
+		    tmp.len);
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_array_close(g);
+	if (m->binary) {
+		buf_reset(&tmp);
+		base64_encode_buf(&tmp, m->body.ptr, m->body.len);
+		output_gen_key(g, "body_base64");
+		output_gen_slice(g, tmp.data != NULL ? tmp.data : "",
+		    tmp.len);
+	} else {
+		output_gen_key(g, "body");
+		output_gen_slice(g, m->text.ptr, m->text.len);
+	}
+	output_gen_key(g, "body_length");
+	yajl_gen_integer(g, (long long)m->body.len);
+	output_gen_key(g, "chain");
+	yajl_gen_array_open(g);
+	for (i = 0; i < m->nchain; i++)
+		output_gen_key(g, m->chain[i]);
+	yajl_gen_array_close(g);
+	output_gen_key(g, "truncated");
+	yajl_gen_bool(g, m->truncated);
+	if (m->error[0] != '\0') {
+		output_gen_key(g, "error");
+		output_gen_key(g, m->error);
+	}
+	if (m->note[0] != '\0') {
+		output_gen_key(g, "note");
+		output_gen_key(g, m->note);
+	}
+	yajl_gen_map_close(g);
+	buf_clear(&tmp);
+}
+
+/* Generate "request": {...}, "response": {...} into an open map. */
+void
+wire_gen_record(yajl_gen g, const struct store *st, const struct record *r)
+{
+	struct wire_msg	 m;
+
+	wire_init(&m);
+	wire_decode_record(st, r, WIRE_REQUEST, &m);
+	output_gen_key(g, "request");
+	wire_gen_json(g, &m);
+	wire_clear(&m);
+	wire_decode_record(st, r, WIRE_RESPONSE, &m);
+	output_gen_key(g, "response");
+	wire_gen_json(g, &m);
+	wire_clear(&m);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * wire-dump: run the decode chain on one file and print what every layer
+ * made of it, for the golden suite wire.sh.
+ *
+ *	wire-dump [-bSr] [-m pretty|raw|hex|wire] [-t N] FILE
+ *
+ * FILE holds raw message bytes, base64-encoded here first (or, with -b,
+ * base64 text as stored).  -t N cuts the base64 text to N characters, as
+ * the pump's max_record_size does.  -r reveals secrets; -S prints style
+ * spans as {style:text}.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <yajl/yajl_gen.h>
+
+#include "base64.h"
+#include "mask.h"
+#include "wire.h"
+#include "wire-view.h"
+
+static const char *const style_names[] = {
+	"plain", "start", "hname", "hvalue", "masked", "key", "string",
+	"number", "literal", "punct", "note", "error", "offset", "dim"
+};
+
+int
+main(int argc, char **argv)
+{
+	struct buf		 in, b64, out;
+	struct wire_msg		 m;
+	struct wire_view	 v;
+	struct mask		 mk = { NULL, 0, false };
+	enum wire_view_mode	 mode = WIRE_VIEW_PRETTY;
+	const struct wire_span	*sp;
+	const char		*line;
+	size_t			 i, j, len, nsp, cut = (size_t)-1;
+	int			 ch, is_b64 = 0, spans = 0;
+	FILE			*f;
+	char			 tmp[65536];
+	yajl_gen		 g;
+	const unsigned char	*gp;
+
+	while ((ch = getopt(argc, argv, "bm:rSt:")) != -1) {
+		switch (ch) {
+		case 'b':
+			is_b64 = 1;
+			break;
+		case 'm':
+			mode = strcmp(optarg, "raw") == 0 ? WIRE_VIEW_RAW :
+			    strcmp(optarg, "hex") == 0 ? WIRE_VIEW_HEX :
+			    strcmp(optarg, "wire") == 0 ? WIRE_VIEW_WIRE :
+			    WIRE_VIEW_PRETTY;
+			break;
+		case 'r':
+			mk.reveal = true;
+			break;
+		case 'S':
+			spans = 1;
+			break;
+		case 't':
+			cut = (size_t)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			return (2);
+		}
+	}
+	if (optind + 1 != argc || (f = fopen(argv[optind], "rb")) == NULL) {
+		fprintf(stderr, "usage: wire-dump [-bSr] [-m mode] [-t N] "
+		    "FILE\n");
+		return (2);
+	}
+	buf_init(&in);
+	while ((len = fread(tmp, 1, sizeof tmp, f)) != 0)
+		buf_add(&in, tmp, len);
+	fclose(f);
+	buf_init(&b64);
+	if (is_b64)
+		buf_add(&b64, in.data != NULL ? in.data : "", in.len);
+	else
+		base64_encode_buf(&b64, in.data != NULL ? in.data : "",
+		    in.len);
+	if (cut < b64.len)
+		b64.len = cut;
+
+	wire_init(&m);
+	printf("rc: %d\n", wire_decode(&m, b64.data != NULL ? b64.data : "",
+	    b64.len));
+	buf_init(&out);
+	wire_chain_text(&out, &m, " \xe2\x80\xba ");
+	printf("chain: %s\n", out.data != NULL ? out.data : "");
+	printf("type: %s  charset: %s  truncated: %s  body_length: %zu\n",
+	    wire_type_name(m.type), m.charset != NULL ? m.charset : "-",
+	    m.truncated ? "yes" : "no", m.body.len);
+	if (m.error[0] != '\0')
+		printf("error: %s\n", m.error);
+	if (m.note[0] != '\0')
+		printf("note: %s\n", m.note);
+	g = yajl_gen_alloc(NULL);
+	wire_gen_json(g, &m);
+	yajl_gen_get_buf(g, &gp, &len);
+	printf("json: %.*s\n", (int)len, (const char *)gp);
+	yajl_gen_free(g);
+
+	wire_view_init(&v);
+	wire_view_build(&v, &m, mode, &mk);
+	printf("--- view\n");
+	for (i = 0; i < v.nlines; i++) {
+		line = wire_view_line(&v, i, &len, &sp, &nsp);
+		if (!spans) {
+			printf("%.*s\n", (int)len, line);
+			continue;
+		}
+		for (j = 0; j < nsp; j++)
+			printf("{%s:%.*s}", style_names[sp[j].style],
+			    (int)sp[j].len, line + sp[j].off);
+		putchar('\n');
+	}
+	wire_view_clear(&v);
+	wire_clear(&m);
+	buf_clear(&in);
+	buf_clear(&b64);
+	buf_clear(&out);
+	return (0);
+}
