@@ -367,26 +367,7 @@ filter_cidr_has(const struct filter_alt *a, int fam, const uint8_t *addr)
 	return ((addr[bytes] & mask) == (a->addr[bytes] & mask));
 }
 
-/* Case-insensitive (ASCII) memmem. */
-static bool
-filter_casemem(const char *h, size_t hlen, const char *n, size_t nlen)
-{
-	size_t	 i;
-
-	if (nlen == 0)
-		return (true);
-	for (i = 0; i + nlen <= hlen; i++) {
-		if (strncasecmp(h + i, n, nlen) == 0)
-			return (true);
-	}
-	return (false);
-}
-
-/*
- * Compare two byte strings that may hold NULs case-insensitively; strncasecmp
- * stops at a NUL, which is fine here because both lengths are equal and the
- * bytes after a shared NUL are compared by the caller's memcmp fallback.
- */
+/* Are a and b (len bytes each) equal, ignoring ASCII case? */
 static bool
 filter_caseeq(const char *a, const char *b, size_t len)
 {
@@ -404,6 +385,19 @@ filter_caseeq(const char *a, const char *b, size_t len)
 			return (false);
 	}
 	return (true);
+}
+
+/* Case-insensitive (ASCII) memmem; the fields using it are short. */
+static bool
+filter_casemem(const char *h, size_t hlen, const char *n, size_t nlen)
+{
+	size_t	 i;
+
+	for (i = 0; i + nlen <= hlen; i++) {
+		if (filter_caseeq(h + i, n, nlen))
+			return (true);
+	}
+	return (false);
 }
 
 /* Does the string s match any alternative of text predicate p? */
@@ -808,6 +802,47 @@ filter_int(const char *s, size_t len, int64_t *v)
 }
 
 /*
+ * Parse a number of field fl, with a unit for latencies (ms, s) and sizes
+ * (k, m, g: binary multiples, optionally followed by b); 0 on success.
+ */
+static int
+filter_num(const struct field *fl, const char *s, size_t len, int64_t *v)
+{
+	static const struct {
+		const char	*unit;
+		int64_t		 mult;
+		bool		 is_size;
+	} units[] = {
+		{ "ms", 1, false }, { "s", 1000, false },
+		{ "kb", 1024, true }, { "k", 1024, true },
+		{ "mb", 1048576, true }, { "m", 1048576, true },
+		{ "gb", 1073741824, true }, { "g", 1073741824, true },
+	};
+	size_t	 i, ulen;
+	bool	 is_size = fl->id == FIELD_SIZE;
+
+	if (filter_int(s, len, v) == 0)
+		return (0);
+	if (!is_size && fl->id != FIELD_LATENCY && fl->id != FIELD_UPSTREAM &&
+	    fl->id != FIELD_GATEWAY)
+		return (-1);
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		ulen = strlen(units[i].unit);
+		if (units[i].is_size != is_size || len <= ulen ||
+		    strncasecmp(s + len - ulen, units[i].unit, ulen) != 0)
+			continue;
+		if (filter_int(s, len - ulen, v) != 0)
+			return (-1);
+		if (*v > INT64_MAX / units[i].mult ||
+		    *v < INT64_MIN / units[i].mult)
+			return (-1);
+		*v *= units[i].mult;
+		return (0);
+	}
+	return (-1);
+}
+
+/*
  * A number alternative: N, =N, >N, >=N, <N, <=N, N-M, and for status a
  * class (5xx, 40x).  Returns -1 on error.
  */
@@ -825,7 +860,7 @@ filter_compile_number(struct filter_parse *p, struct filter_pred *pr,
 	a->lo = INT64_MIN;
 	a->hi = INT64_MAX;
 	if (r->op != 0 && r->op != '=') {
-		if (filter_int(s, len, &n) != 0)
+		if (filter_num(pr->field, s, len, &n) != 0)
 			goto bad;
 		switch (r->op) {
 		case '>':
@@ -864,14 +899,14 @@ filter_compile_number(struct filter_parse *p, struct filter_pred *pr,
 		a->hi = a->lo + scale - 1;
 		return (0);
 	}
-	if (filter_int(s, len, &n) == 0) {
+	if (filter_num(pr->field, s, len, &n) == 0) {
 		a->lo = a->hi = n;
 		return (0);
 	}
 	/* A range N-M (N may be negative). */
 	q = len > 1 ? memchr(s + 1, '-', len - 1) : NULL;
-	if (q != NULL && filter_int(s, (size_t)(q - s), &n) == 0 &&
-	    filter_int(q + 1, len - (size_t)(q + 1 - s), &m) == 0) {
+	if (q != NULL && filter_num(pr->field, s, (size_t)(q - s), &n) == 0 &&
+	    filter_num(pr->field, q + 1, len - (size_t)(q + 1 - s), &m) == 0) {
 		if (n > m) {
 			filter_fail(p, r->start, NULL, "empty range '%.*s'",
 			    (int)len, s);
@@ -885,7 +920,9 @@ bad:
 	if (pr->field->type == FIELD_T_STATUS)
 		hint = "expected e.g. 500, 5xx, >=400, 500-599";
 	else
-		hint = "expected e.g. 500, >500, <=100, 100-200";
+		hint = pr->field->id == FIELD_SIZE ?
+		    "expected e.g. 500, >10k, <=1m, 100-200" :
+		    "expected e.g. 500, >500, <=2s, 100-200";
 	q = filter_quote(s, len);
 	filter_fail(p, r->start, hint, "bad number '%s' for '%s'", q,
 	    pr->field->name);

@@ -253,6 +253,11 @@ static const struct {
 	{ "ua:curl", "100000" },
 	{ "latency:>500", "010100" },
 	{ "latency:100-200", "100000" },
+	{ "latency:>0.5s", "error" },
+	{ "latency:<1s", "111000" },
+	{ "latency:100ms-200ms", "100000" },
+	{ "size:<1k", "111100" },
+	{ "size:>=1KB", "000000" },
 	{ "latency:<=3", "001000" },
 	{ "upstream:>=850", "010000" },
 	{ "gateway:20", "100000" },
@@ -343,7 +348,13 @@ static const struct {
 	    "(expected e.g. 500, 5xx, >=400, 500-599)", 8 },
 	{ "status:599-500", "empty range '599-500' at column 8", 8 },
 	{ "latency:fast", "bad number 'fast' for 'latency' at column 9 "
-	    "(expected e.g. 500, >500, <=100, 100-200)", 9 },
+	    "(expected e.g. 500, >500, <=2s, 100-200)", 9 },
+	{ "size:1x", "bad number '1x' for 'size' at column 6 "
+	    "(expected e.g. 500, >10k, <=1m, 100-200)", 6 },
+	{ "latency:>2s size:<=1m|1k-2k", "latency:2001.. "
+	    "size:..1048576|1024..2048", 0 },
+	{ "status:1s", "bad number '1s' for 'status' at column 8 "
+	    "(expected e.g. 500, 5xx, >=400, 500-599)", 8 },
 	{ "path:~(a", "bad regex at column 9 (missing closing parenthesis)",
 	    9 },
 	{ "path:\"abc", "unterminated quote at column 6", 6 },
