@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg-output.h"
 #include "filter.h"
 #include "log.h"
 #include "options.h"
@@ -235,6 +236,17 @@ batch_run(const struct options *o)
 		nsel++;
 	}
 	qsort(sel, nsel, sizeof *sel, batch_cmp);
+
+	if (o->aggregate) {
+		uint64_t	*seqs;
+
+		seqs = xreallocarray(NULL, nsel + 1, sizeof *seqs);
+		for (i = 0; i < nsel; i++)
+			seqs[i] = sel[i].seq;
+		status = agg_output_batch(o, &st, seqs, nsel, since, until);
+		free(seqs);
+		goto out;
+	}
 
 	if (o->count) {
 		if (o->limit >= 0 && (int64_t)nsel > o->limit)

@@ -1,0 +1,1451 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Hourly aggregates with Tyk Pump's rules (tyk-formats.md 5.4, quirks 5.6).
+ *
+ * Speed.  Every lookup goes through one open-addressing hash keyed by small
+ * integers, never by strings.  A record first finds its bucket (cached for
+ * runs of records of the same org and hour), then for each dimension a
+ * "hot" entry keyed by the record's interned store ids.  Only on a hot
+ * miss is the pump's map key built (base64, hex, dot escaping), interned in
+ * the aggregate's own string table, and looked up as a "canonical" entry
+ * (bucket, dimension, parent, key).  Distinct raw ids that escape to the
+ * same key (possible with ':' in ids) therefore share one counter, as in
+ * the pump.
+ *
+ * Time zones.  The pump buckets by wall-clock hours of its host's zone
+ * (time.Date(y, m, d, h, 0, 0, 0, loc)).  glibc offers no zone handle, so
+ * with --tz the TZ environment variable is switched around each offset
+ * lookup and restored at once (agg_gmtoff); lookups happen only when a
+ * record leaves the cached hour, i.e. about once per hour of data.  This is
+ * not thread-safe: aggregates are computed on the main thread only, and
+ * nothing else in tykscope reads local time meanwhile.
+ */
+#include "config.h"
+
+#include "agg.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "log.h"
+#include "record.h"
+#include "store.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define AGG_NONE	UINT32_MAX
+
+/* Hash entry kinds (0 = empty slot). */
+#define AGG_K_BUCKET	1		/* bucket=org id, a,b = start */
+#define AGG_K_CANON	2		/* +dim: a=parent, b=key */
+#define AGG_K_HOT	32		/* +dim: a,b,c = store ids */
+#define AGG_K_TAGS	64		/* a = tags blob id -> pool offset */
+#define AGG_K_GEO	65		/* a = geo blob id -> iso id */
+#define AGG_K_CODE	66		/* a,b = code -> code text id */
+
+#define AGG_TAG_GQL	0x80000000U
+
+struct agg_hkey {
+	uint32_t	 bucket;
+	uint32_t	 kind;
+	uint32_t	 a, b, c;
+};
+
+struct agg_hent {
+	struct agg_hkey	 k;
+	uint32_t	 v;
+};
+
+struct agg_hash {
+	struct agg_hent	*e;
+	uint32_t	 mask;
+	uint32_t	 n;
+};
+
+/* What one HTTP record contributes to each counter it touches. */
+struct agg_rc {
+	int64_t		 success;
+	int64_t		 errortotal;
+	double		 rt;
+	int64_t		 lat, up;
+	int64_t		 ms;		/* timestamp, BSON ms */
+	int64_t		 ns;		/* timestamp, ns */
+	uint32_t	 code;		/* code text id (errors only) */
+};
+
+static uint32_t	 agg_bucket_get_id(struct agg *, uint32_t, int64_t, bool *);
+
+static const char *const agg_dim_names[AGG_NDIMS] = {
+	"total", "apiid", "errors", "versions", "apikeys", "oauthids", "geo",
+	"tags", "endpoints", "apiendpoints", "keyendpoints", "oauthendpoints"
+};
+
+/* Mix a hash key into 64 bits. */
+static inline uint64_t
+agg_hkey_hash(const struct agg_hkey *k)
+{
+	uint64_t	 h;
+
+	h = ((uint64_t)k->bucket << 32 | k->kind) * 0x9e3779b97f4a7c15ULL;
+	h ^= (uint64_t)k->a << 32 | k->b;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 31;
+	h ^= k->c;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 29;
+	return (h);
+}
+
+static inline bool
+agg_hkey_eq(const struct agg_hkey *x, const struct agg_hkey *y)
+{
+	return (x->kind == y->kind && x->bucket == y->bucket && x->a == y->a &&
+	    x->b == y->b && x->c == y->c);
+}
+
+static struct agg_hash *
+agg_hash_create(void)
+{
+	struct agg_hash	*h;
+
+	h = xcalloc(1, sizeof *h);
+	h->mask = 4095;
+	h->e = xcalloc(h->mask + 1, sizeof *h->e);
+	return (h);
+}
+
+static void
+agg_hash_free(struct agg_hash *h)
+{
+	if (h == NULL)
+		return;
+	free(h->e);
+	free(h);
+}
+
+/* The value for k, or AGG_NONE. */
+static inline uint32_t
+agg_hash_find(const struct agg_hash *h, const struct agg_hkey *k)
+{
+	uint32_t	 i = (uint32_t)agg_hkey_hash(k) & h->mask;
+
+	for (;;) {
+		if (h->e[i].k.kind == 0)
+			return (AGG_NONE);
+		if (agg_hkey_eq(&h->e[i].k, k))
+			return (h->e[i].v);
+		i = (i + 1) & h->mask;
+	}
+}
+
+/* Insert k (not present) with value v; keeps the table at most half full. */
+static void
+agg_hash_put(struct agg_hash *h, const struct agg_hkey *k, uint32_t v)
+{
+	struct agg_hent	*old;
+	uint32_t	 i, j, oldn;
+
+	if ((h->n + 1) * 2 > h->mask + 1) {
+		old = h->e;
+		oldn = h->mask + 1;
+		if (oldn > UINT32_MAX / 2)
+			fatalx("aggregate hash too large");
+		h->mask = oldn * 2 - 1;
+		h->e = xcalloc((size_t)h->mask + 1, sizeof *h->e);
+		for (j = 0; j < oldn; j++) {
+			if (old[j].k.kind == 0)
+				continue;
+			i = (uint32_t)agg_hkey_hash(&old[j].k) & h->mask;
+			while (h->e[i].k.kind != 0)
+				i = (i + 1) & h->mask;
+			h->e[i] = old[j];
+		}
+		free(old);
+	}
+	i = (uint32_t)agg_hkey_hash(k) & h->mask;
+	while (h->e[i].k.kind != 0)
+		i = (i + 1) & h->mask;
+	h->e[i].k = *k;
+	h->e[i].v = v;
+	h->n++;
+}
+
+/* The name of a dimension as a BSON key. */
+const char *
+agg_dim_name(enum agg_dim d)
+{
+	if ((unsigned)d >= AGG_NDIMS)
+		return ("?");
+	return (agg_dim_names[d]);
+}
+
+/* The dimension called name, or -1. */
+int
+agg_dim_from_name(const char *name)
+{
+	int	 i;
+
+	for (i = 0; i < AGG_NDIMS; i++)
+		if (strcmp(agg_dim_names[i], name) == 0)
+			return (i);
+	return (-1);
+}
+
+/* String id of the aggregate's table as a slice. */
+struct slice
+agg_str(const struct agg *a, uint32_t id)
+{
+	return (strtab_get(&a->strs, id));
+}
+
+/* Intern len bytes in the aggregate's string table. */
+uint32_t
+agg_intern(struct agg *a, const char *s, size_t len)
+{
+	return (strtab_intern(&a->strs, s, len));
+}
+
+/* Append base64 (standard alphabet) of s without '=' padding (doHash). */
+void
+agg_b64nopad(struct buf *b, const char *s, size_t len)
+{
+	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+	uint32_t		 v;
+
+	for (i = 0; i + 3 <= len; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+		buf_addc(b, tab[(v >> 6) & 63]);
+		buf_addc(b, tab[v & 63]);
+	}
+	if (len - i == 1) {
+		v = (uint32_t)p[i] << 16;
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+	} else if (len - i == 2) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+		buf_addc(b, tab[(v >> 6) & 63]);
+	}
+}
+
+/* Append lowercase hex of s (hex.EncodeToString). */
+void
+agg_hex(struct buf *b, const char *s, size_t len)
+{
+	static const char	 tab[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		buf_addc(b, tab[(unsigned char)s[i] >> 4]);
+		buf_addc(b, tab[(unsigned char)s[i] & 15]);
+	}
+}
+
+/*
+ * Check that zone names a time zone this machine knows ("UTC", a file
+ * under $TZDIR or /usr/share/zoneinfo, or an absolute path).  Returns 0,
+ * or -1 with *cause set.
+ */
+int
+agg_tz_check(const char *zone, char **cause)
+{
+	const char	*dir;
+	char		*path;
+	struct stat	 sb;
+	int		 ok;
+
+	if (*zone == ':')
+		zone++;
+	if (*zone == '\0') {
+		*cause = xstrdup("empty time zone");
+		return (-1);
+	}
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0 ||
+	    strcmp(zone, "Etc/UTC") == 0 || strcmp(zone, "Z") == 0)
+		return (0);
+	if (strstr(zone, "..") != NULL) {
+		xasprintf(cause, "unknown time zone '%s'", zone);
+		return (-1);
+	}
+	if (*zone == '/')
+		path = xstrdup(zone);
+	else {
+		dir = getenv("TZDIR");
+		if (dir == NULL || *dir == '\0')
+			dir = "/usr/share/zoneinfo";
+		xasprintf(&path, "%s/%s", dir, zone);
+	}
+	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	if (!ok) {
+		xasprintf(cause, "unknown time zone '%s'", zone);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * UTC offsets (seconds east) of the configured zone at the n instants
+ * t[0..n).  Switches TZ for the duration of the call and restores it.
+ */
+static void
+agg_gmtoff(const struct agg *a, const int64_t *t, long *off, size_t n)
+{
+	char		*saved = NULL;
+	const char	*cur;
+	struct tm	 tm;
+	time_t		 tt;
+	size_t		 i;
+
+	cur = getenv("TZ");
+	if (cur != NULL)
+		saved = xstrdup(cur);
+	setenv("TZ", a->tz, 1);
+	tzset();
+	for (i = 0; i < n; i++) {
+		tt = (time_t)t[i];
+		if (localtime_r(&tt, &tm) == NULL)
+			off[i] = 0;
+		else
+			off[i] = tm.tm_gmtoff;
+	}
+	if (saved != NULL) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else
+		unsetenv("TZ");
+	tzset();
+}
+
+static int64_t
+agg_floor_div(int64_t x, int64_t d)
+{
+	int64_t	 q = x / d;
+
+	if ((x % d) != 0 && (x < 0) != (d < 0))
+		q--;
+	return (q);
+}
+
+/*
+ * Find the hour bucket of Unix time sec: a->hour_start (the bucket's
+ * instant), a->hour_ymdh (its wall clock in the pump's zone) and the range
+ * [hour_lo, hour_hi) of instants that share it.
+ */
+static void
+agg_hour(struct agg *a, int64_t sec)
+{
+	int64_t	 wall, wh, year, t[4];
+	long	 off[4], o;
+	int	 mon, day, hour, mi, se;
+
+	if (a->tz == NULL) {
+		wh = agg_floor_div(sec, 3600) * 3600;
+		a->hour_start = a->hour_lo = wh;
+		a->hour_hi = wh + 3600;
+	} else {
+		t[0] = sec;
+		agg_gmtoff(a, t, off, 1);
+		wall = sec + off[0];
+		wh = agg_floor_div(wall, 3600) * 3600;
+		/*
+		 * Go's time.Date(y, m, d, h, 0, 0, 0, loc): guess the offset
+		 * at the wall time read as UTC, then re-check it at the
+		 * resulting instant (this picks the later instant of an
+		 * hour repeated when clocks go back).
+		 */
+		t[0] = wh;
+		t[1] = wh - off[0] + 3600 - 1;
+		t[2] = wh - off[0];
+		agg_gmtoff(a, t, off + 1, 3);
+		o = off[1];
+		t[3] = wh - o;
+		agg_gmtoff(a, t + 3, off + 1, 1);
+		if (off[1] != o)
+			o = off[1];
+		a->hour_start = wh - o;
+		if (off[2] == off[0] && off[3] == off[0]) {
+			a->hour_lo = wh - off[0];
+			a->hour_hi = wh - off[0] + 3600;
+		} else {
+			/* A transition inside this hour: no caching. */
+			a->hour_lo = sec;
+			a->hour_hi = sec + 1;
+		}
+	}
+	timefmt_civil(wh, &year, &mon, &day, &hour, &mi, &se);
+	a->hour_ymdh[0] = (int)year;
+	a->hour_ymdh[1] = mon;
+	a->hour_ymdh[2] = day;
+	a->hour_ymdh[3] = hour;
+}
+
+/* The pump's timeid for bucket start ts (Unix seconds). */
+void
+agg_timeid(const struct agg *a, int64_t ts, int *y, int *m, int *d, int *h)
+{
+	int64_t	 year, t = ts;
+	long	 off = 0;
+	int	 mi, se;
+
+	if (a->tz != NULL)
+		agg_gmtoff(a, &t, &off, 1);
+	timefmt_civil(ts + off, &year, m, d, h, &mi, &se);
+	*y = (int)year;
+}
+
+/* Create an empty aggregate; NULL with *cause if the zone is unknown. */
+struct agg *
+agg_create(const struct agg_config *cfg, char **cause)
+{
+	struct agg	*a;
+	const char	*tz = cfg != NULL ? cfg->tz : NULL;
+
+	if (tz != NULL && agg_tz_check(tz, cause) != 0)
+		return (NULL);
+	a = xcalloc(1, sizeof *a);
+	if (cfg != NULL)
+		a->cfg = *cfg;
+	a->cfg.tz = NULL;
+	if (tz != NULL) {
+		if (*tz == ':')
+			tz++;
+		if (strcmp(tz, "UTC") != 0 && strcmp(tz, "GMT") != 0 &&
+		    strcmp(tz, "Etc/UTC") != 0 && strcmp(tz, "Z") != 0)
+			a->tz = xstrdup(tz);
+	}
+	strtab_init(&a->strs);
+	a->hash = agg_hash_create();
+	buf_init(&a->scratch);
+	buf_init(&a->scratch2);
+	a->last_bucket = AGG_NONE;
+	return (a);
+}
+
+/* Free an aggregate and everything it owns. */
+void
+agg_free(struct agg *a)
+{
+	uint32_t	 i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->nctrs; i++)
+		free(a->ctrs[i].errs);
+	free(a->ctrs);
+	free(a->buckets);
+	free(a->border);
+	free(a->order);
+	free(a->map);
+	free(a->tagpool);
+	free(a->tz);
+	buf_clear(&a->scratch);
+	buf_clear(&a->scratch2);
+	agg_hash_free(a->hash);
+	strtab_clear(&a->strs);
+	free(a);
+}
+
+/* Map a store string id to an aggregate string id. */
+static inline uint32_t
+agg_map(struct agg *a, const struct store *st, uint32_t id)
+{
+	struct slice	 s;
+	uint32_t	 n;
+
+	if (id == 0)
+		return (0);
+	if (id >= a->map_cap) {
+		n = st->strs.count > id ? st->strs.count : id + 1;
+		n += n / 2;
+		a->map = xreallocarray(a->map, n, sizeof *a->map);
+		memset(a->map + a->map_cap, 0,
+		    (size_t)(n - a->map_cap) * sizeof *a->map);
+		a->map_cap = n;
+	}
+	if (a->map[id] == 0) {
+		s = strtab_get(&st->strs, id);
+		a->map[id] = strtab_intern(&a->strs, s.ptr, s.len) + 1;
+	}
+	return (a->map[id] - 1);
+}
+
+/* A new zeroed counter; returns its index. */
+static uint32_t
+agg_counter_new(struct agg *a, uint32_t bucket, enum agg_dim dim,
+    uint32_t parent, uint32_t key)
+{
+	struct agg_counter	*c;
+
+	if (a->nctrs == a->ctrs_cap) {
+		if (a->ctrs_cap >= UINT32_MAX / 2)
+			fatalx("too many aggregate counters");
+		a->ctrs_cap = a->ctrs_cap == 0 ? 1024 : a->ctrs_cap * 2;
+		a->ctrs = xreallocarray(a->ctrs, a->ctrs_cap, sizeof *a->ctrs);
+	}
+	c = &a->ctrs[a->nctrs];
+	memset(c, 0, sizeof *c);
+	c->bucket = bucket;
+	c->dim = (uint8_t)dim;
+	c->parent = parent;
+	c->key = key;
+	a->finished = false;
+	return (a->nctrs++);
+}
+
+/*
+ * The bucket of (org, start), created if needed (*created says so).  New
+ * buckets get their timeid; expire and lasttime are the caller's.
+ */
+uint32_t
+agg_bucket_get(struct agg *a, const char *org, size_t len, int64_t start,
+    bool *created)
+{
+	return (agg_bucket_get_id(a, agg_intern(a, org, len), start, created));
+}
+
+static uint32_t
+agg_bucket_get_id(struct agg *a, uint32_t org, int64_t start, bool *created)
+{
+	struct agg_hkey		 k;
+	struct agg_bucket	*b;
+	uint32_t		 v;
+
+	memset(&k, 0, sizeof k);
+	k.kind = AGG_K_BUCKET;
+	k.bucket = org;
+	k.a = (uint32_t)((uint64_t)start & 0xffffffff);
+	k.b = (uint32_t)((uint64_t)start >> 32);
+	v = agg_hash_find(a->hash, &k);
+	if (v != AGG_NONE) {
+		if (created != NULL)
+			*created = false;
+		return (v);
+	}
+	if (a->nbuckets == a->buckets_cap) {
+		a->buckets_cap = a->buckets_cap == 0 ? 64 : a->buckets_cap * 2;
+		a->buckets = xreallocarray(a->buckets, a->buckets_cap,
+		    sizeof *a->buckets);
+	}
+	v = a->nbuckets++;
+	b = &a->buckets[v];
+	memset(b, 0, sizeof *b);
+	b->org = org;
+	b->timestamp = start;
+	agg_timeid(a, start, &b->year, &b->month, &b->day, &b->hour);
+	b->total = agg_counter_new(a, v, AGG_TOTAL, 0, 0);
+	agg_hash_put(a->hash, &k, v);
+	a->finished = false;
+	if (created != NULL)
+		*created = true;
+	return (v);
+}
+
+/*
+ * The counter (bucket, dim, parent, key), created zeroed if needed
+ * (*created says so).  Returns its index.
+ */
+uint32_t
+agg_counter_get(struct agg *a, uint32_t bucket, enum agg_dim dim,
+    uint32_t parent, uint32_t key, bool *created)
+{
+	struct agg_hkey	 k;
+	uint32_t	 v;
+
+	if (dim == AGG_TOTAL) {
+		if (created != NULL)
+			*created = false;
+		return (a->buckets[bucket].total);
+	}
+	k.bucket = bucket;
+	k.kind = AGG_K_CANON + (uint32_t)dim;
+	k.a = parent;
+	k.b = key;
+	k.c = 0;
+	v = agg_hash_find(a->hash, &k);
+	if (v != AGG_NONE) {
+		if (created != NULL)
+			*created = false;
+		return (v);
+	}
+	v = agg_counter_new(a, bucket, dim, parent, key);
+	agg_hash_put(a->hash, &k, v);
+	if (created != NULL)
+		*created = true;
+	return (v);
+}
+
+/* Add n to the errormap entry for code (a string id) of counter ci. */
+void
+agg_counter_add_err(struct agg *a, uint32_t ci, uint32_t code, int64_t n)
+{
+	struct agg_counter	*c = &a->ctrs[ci];
+	uint32_t		 i;
+
+	for (i = 0; i < c->nerrs; i++) {
+		if (c->errs[i].code == code) {
+			c->errs[i].count += n;
+			return;
+		}
+	}
+	if (c->nerrs == c->errs_cap) {
+		c->errs_cap = c->errs_cap == 0 ? 2 : c->errs_cap * 2;
+		c->errs = xreallocarray(c->errs, c->errs_cap, sizeof *c->errs);
+	}
+	c->errs[c->nerrs].code = code;
+	c->errs[c->nerrs].count = n;
+	c->nerrs++;
+}
+
+/* The errormap count of code (a string id) in counter ci. */
+int64_t
+agg_counter_err(const struct agg *a, uint32_t ci, uint32_t code)
+{
+	const struct agg_counter	*c = &a->ctrs[ci];
+	uint32_t			 i;
+
+	for (i = 0; i < c->nerrs; i++)
+		if (c->errs[i].code == code)
+			return (c->errs[i].count);
+	return (0);
+}
+
+/* A new dimension counter takes the record's counter (incrementOrSetUnit). */
+static void
+agg_rc_set(struct agg *a, uint32_t ci, const struct agg_rc *rc)
+{
+	struct agg_counter	*c = &a->ctrs[ci];
+
+	c->hits = 1;
+	c->success = rc->success;
+	c->errortotal = rc->errortotal;
+	c->totalrequesttime = rc->rt;
+	c->maxlatency = c->minlatency = c->totallatency = rc->lat;
+	c->maxupstreamlatency = c->minupstreamlatency =
+	    c->totalupstreamlatency = rc->up;
+	c->lasttime = rc->ms;
+	c->first_ts = c->last_ts = rc->ns;
+	if (rc->errortotal != 0)
+		agg_counter_add_err(a, ci, rc->code, 1);
+}
+
+/*
+ * Merge the record's counter into an existing one: lasttime is not
+ * updated (Q3), and the minimum only moves for codes below 400 (Q5).
+ */
+static void
+agg_rc_merge(struct agg *a, uint32_t ci, const struct agg_rc *rc)
+{
+	struct agg_counter	*c = &a->ctrs[ci];
+
+	c->hits++;
+	c->success += rc->success;
+	c->errortotal += rc->errortotal;
+	if (rc->errortotal != 0)
+		agg_counter_add_err(a, ci, rc->code, 1);
+	c->totalrequesttime += rc->rt;
+	if (c->maxlatency < rc->lat)
+		c->maxlatency = rc->lat;
+	if (c->minlatency > rc->lat && rc->errortotal == 0)
+		c->minlatency = rc->lat;
+	if (c->maxupstreamlatency < rc->up)
+		c->maxupstreamlatency = rc->up;
+	if (c->minupstreamlatency > rc->up && rc->errortotal == 0)
+		c->minupstreamlatency = rc->up;
+	c->totallatency += rc->lat;
+	c->totalupstreamlatency += rc->up;
+	if (c->first_ts == 0 || rc->ns < c->first_ts)
+		c->first_ts = rc->ns;
+	if (c->last_ts == 0 || rc->ns > c->last_ts)
+		c->last_ts = rc->ns;
+}
+
+/* Text id of a status code. */
+static uint32_t
+agg_code_id(struct agg *a, int64_t code)
+{
+	struct agg_hkey	 k;
+	uint32_t	 v;
+	char		 tmp[32];
+	int		 n;
+
+	memset(&k, 0, sizeof k);
+	k.kind = AGG_K_CODE;
+	k.a = (uint32_t)((uint64_t)code & 0xffffffff);
+	k.b = (uint32_t)((uint64_t)code >> 32);
+	v = agg_hash_find(a->hash, &k);
+	if (v == AGG_NONE) {
+		n = snprintf(tmp, sizeof tmp, "%lld", (long long)code);
+		v = strtab_intern(&a->strs, tmp, (size_t)n);
+		agg_hash_put(a->hash, &k, v);
+	}
+	return (v);
+}
+
+/* Append the store string id to b. */
+static void
+agg_add_sid(struct buf *b, const struct store *st, uint32_t id)
+{
+	struct slice	 s = strtab_get(&st->strs, id);
+
+	buf_add(b, s.ptr, s.len);
+}
+
+/*
+ * The counter for a dimension value given by store ids x, y, z (see
+ * agg_add for what they are per dimension); the pump's map key is built
+ * only the first time these ids are seen in this bucket.
+ */
+static uint32_t
+agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
+    enum agg_dim dim, uint32_t x, uint32_t y, uint32_t z, bool *created)
+{
+	struct agg_hkey	 k;
+	struct buf	*s = &a->scratch;
+	uint32_t	 v, parent = 0, key = 0;
+	struct slice	 p;
+	size_t		 i;
+
+	k.bucket = bucket;
+	k.kind = AGG_K_HOT + (uint32_t)dim;
+	k.a = x;
+	k.b = y;
+	k.c = z;
+	v = agg_hash_find(a->hash, &k);
+	if (v != AGG_NONE) {
+		*created = false;
+		return (v);
+	}
+	buf_reset(s);
+	switch (dim) {
+	case AGG_APIID:
+	case AGG_APIKEYS:
+	case AGG_OAUTHIDS:
+		key = agg_map(a, st, x);
+		break;
+	case AGG_ERRORS:
+		key = agg_code_id(a, (int64_t)((uint64_t)y << 32 | x));
+		break;
+	case AGG_VERSIONS:
+		agg_add_sid(s, st, x);
+		buf_addc(s, ':');
+		agg_add_sid(s, st, y);
+		buf_reset(&a->scratch2);
+		agg_b64nopad(&a->scratch2, s->data, s->len);
+		key = strtab_intern(&a->strs, a->scratch2.data,
+		    a->scratch2.len);
+		break;
+	case AGG_KEYENDPOINTS:
+	case AGG_OAUTHENDPOINTS:
+		parent = agg_map(a, st, x);
+		agg_add_sid(s, st, y);
+		buf_addc(s, ':');
+		agg_add_sid(s, st, z);
+		buf_reset(&a->scratch2);
+		agg_b64nopad(&a->scratch2, s->data, s->len);
+		key = strtab_intern(&a->strs, a->scratch2.data,
+		    a->scratch2.len);
+		break;
+	case AGG_ENDPOINTS:
+		p = strtab_get(&st->strs, x);
+		for (i = 0; i < p.len; i++) {
+			if (p.ptr[i] == '.')
+				buf_add(s, "\\u2e", 4);
+			else
+				buf_addc(s, p.ptr[i]);
+		}
+		key = strtab_intern(&a->strs, s->data, s->len);
+		break;
+	case AGG_APIENDPOINTS:
+		agg_add_sid(s, st, x);
+		buf_addc(s, ':');
+		agg_add_sid(s, st, y);
+		buf_addc(s, ':');
+		agg_add_sid(s, st, z);
+		buf_reset(&a->scratch2);
+		agg_hex(&a->scratch2, s->data, s->len);
+		key = strtab_intern(&a->strs, a->scratch2.data,
+		    a->scratch2.len);
+		break;
+	default:
+		fatalx("agg_slot: dimension %d", (int)dim);
+	}
+	v = agg_counter_get(a, bucket, dim, parent, key, created);
+	agg_hash_put(a->hash, &k, v);
+	return (v);
+}
+
+/* Decode one UTF-8 sequence of s (len > 0): code point, or -1 if invalid. */
+static int32_t
+agg_utf8(const unsigned char *s, size_t len, size_t *n)
+{
+	int32_t	 c;
+	size_t	 i;
+
+	if (s[0] < 0x80) {
+		*n = 1;
+		return (s[0]);
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		*n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		*n = 3;
+		c = s[0] & 0x0f;
+	} else
+		return (-1);		/* 4-byte sequences are never spaces */
+	if (len < *n)
+		return (-1);
+	for (i = 1; i < *n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (-1);
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	return (c);
+}
+
+/* Is c white space for Go's unicode.IsSpace? */
+static bool
+agg_is_space(int32_t c)
+{
+	switch (c) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202f: case 0x205f: case 0x3000:
+		return (true);
+	}
+	return (c >= 0x2000 && c <= 0x200a);
+}
+
+/* Length of the white-space character starting s, or 0. */
+static size_t
+agg_space_at(const char *s, size_t len)
+{
+	size_t	 n;
+	int32_t	 c;
+
+	c = agg_utf8((const unsigned char *)s, len, &n);
+	return (c >= 0 && agg_is_space(c) ? n : 0);
+}
+
+/* Length of the white-space character ending s[0..len), or 0. */
+static size_t
+agg_space_before(const char *s, size_t len)
+{
+	size_t	 k, n;
+	int32_t	 c;
+
+	for (k = 1; k <= 3 && k <= len; k++) {
+		if (k < len && k < 3 &&
+		    ((unsigned char)s[len - k] & 0xc0) == 0x80)
+			continue;
+		c = agg_utf8((const unsigned char *)s + len - k, k, &n);
+		if (c >= 0 && n == k && agg_is_space(c))
+			return (k);
+		return (0);
+	}
+	return (0);
+}
+
+/*
+ * The tags of blob id as aggregate tag keys: trimmed, dots removed, empty
+ * ones and those whose original text starts with "key-" or an ignored
+ * prefix dropped (TrimTag, ignoreTag).  Returns a pointer into the pool:
+ * p[0] = count | AGG_TAG_GQL if "tyk-graph-analytics" is among them, then
+ * the ids.  Valid until the next call.
+ */
+static const uint32_t *
+agg_tags(struct agg *a, const struct store *st, uint32_t blob)
+{
+	struct agg_hkey	 k;
+	struct slice	 list, t;
+	size_t		 off = 0, start, i, j, b, e;
+	uint32_t	 v, n = 0, gql = 0;
+	bool		 skip;
+
+	memset(&k, 0, sizeof k);
+	k.kind = AGG_K_TAGS;
+	k.a = blob;
+	v = agg_hash_find(a->hash, &k);
+	if (v != AGG_NONE)
+		return (a->tagpool + v);
+	start = a->tagpool_len;
+	if (start + 1 > a->tagpool_cap) {
+		a->tagpool_cap = a->tagpool_cap == 0 ? 256 :
+		    a->tagpool_cap * 2;
+		a->tagpool = xreallocarray(a->tagpool, a->tagpool_cap,
+		    sizeof *a->tagpool);
+	}
+	a->tagpool_len++;
+	list = strtab_get(&st->strs, blob);
+	while (record_list_next(list, &off, &t)) {
+		if (t.len == 19 && memcmp(t.ptr, "tyk-graph-analytics", 19) == 0)
+			gql = AGG_TAG_GQL;
+		skip = t.len >= 4 && memcmp(t.ptr, "key-", 4) == 0;
+		for (i = 0; !skip && i < a->cfg.nignore_tag_prefix; i++) {
+			j = strlen(a->cfg.ignore_tag_prefix[i]);
+			if (t.len >= j && memcmp(t.ptr,
+			    a->cfg.ignore_tag_prefix[i], j) == 0)
+				skip = true;
+		}
+		if (skip)
+			continue;
+		/* strings.TrimSpace, then drop every dot. */
+		b = 0;
+		e = t.len;
+		while (b < e && (i = agg_space_at(t.ptr + b, e - b)) != 0)
+			b += i;
+		while (e > b && (i = agg_space_before(t.ptr + b, e - b)) != 0)
+			e -= i;
+		buf_reset(&a->scratch);
+		for (i = b; i < e; i++)
+			if (t.ptr[i] != '.')
+				buf_addc(&a->scratch, t.ptr[i]);
+		if (a->scratch.len == 0)
+			continue;
+		if (a->tagpool_len + 1 > a->tagpool_cap) {
+			a->tagpool_cap *= 2;
+			a->tagpool = xreallocarray(a->tagpool, a->tagpool_cap,
+			    sizeof *a->tagpool);
+		}
+		a->tagpool[a->tagpool_len++] = strtab_intern(&a->strs,
+		    a->scratch.data, a->scratch.len);
+		n++;
+	}
+	a->tagpool[start] = n | gql;
+	agg_hash_put(a->hash, &k, (uint32_t)start);
+	return (a->tagpool + start);
+}
+
+/* The aggregate id of the ISO country code in geo blob id (0 if none). */
+static uint32_t
+agg_geo_iso(struct agg *a, const struct store *st, uint32_t blob)
+{
+	struct agg_hkey		 k;
+	struct record_geo	 g;
+	struct slice		 s;
+	uint32_t		 v;
+
+	memset(&k, 0, sizeof k);
+	k.kind = AGG_K_GEO;
+	k.a = blob;
+	v = agg_hash_find(a->hash, &k);
+	if (v != AGG_NONE)
+		return (v);
+	v = 0;
+	s = strtab_get(&st->strs, blob);
+	if (s.len == sizeof g) {
+		memcpy(&g, s.ptr, sizeof g);
+		v = agg_map(a, st, g.iso_code);
+	}
+	agg_hash_put(a->hash, &k, v);
+	return (v);
+}
+
+/* Does the record carry the tyk-graph-analytics tag? */
+static bool
+agg_has_gql_tag(const struct store *st, const struct record *r)
+{
+	struct slice	 list, t;
+	size_t		 off = 0;
+
+	list = strtab_get(&st->strs, r->str[RS_TAGS]);
+	while (record_list_next(list, &off, &t))
+		if (t.len == 19 && memcmp(t.ptr, "tyk-graph-analytics", 19) == 0)
+			return (true);
+	return (false);
+}
+
+/*
+ * Could the record's GraphQL flag not be seen?  BSON never stores it, nor
+ * does mongoexport JSON; there the tyk-graph-analytics tag stands in.
+ */
+static bool
+agg_gql_unknown(const struct record *r)
+{
+	enum record_encoding	 e = record_encoding(r);
+
+	return (e == REC_ENC_BSON || (e == REC_ENC_JSON &&
+	    !(r->flags & REC_HAS_GQL)));
+}
+
+/*
+ * Is the record left out of the aggregates as the pump leaves it out
+ * (empty org, GraphQL, MCP; bad records and gap markers)?
+ */
+bool
+agg_excluded(const struct store *st, const struct record *r)
+{
+	if (r->flags & (REC_BAD | REC_GAP | REC_GRAPHQL | REC_MCP))
+		return (true);
+	if (r->str[RS_ORG_ID] == 0)
+		return (true);
+	if (r->str[RS_TAGS] != 0 && agg_gql_unknown(r) &&
+	    agg_has_gql_tag(st, r))
+		return (true);
+	return (false);
+}
+
+/* The bucket of an org (store id) at Unix time sec, created if needed. */
+static uint32_t
+agg_bucket_for(struct agg *a, const struct store *st,
+    const struct record *r, uint32_t org, int64_t sec)
+{
+	struct agg_bucket	*b;
+	uint32_t		 v;
+	bool			 created;
+
+	if (org == a->last_org && sec >= a->last_lo && sec < a->last_hi)
+		return (a->last_bucket);
+	if (sec < a->hour_lo || sec >= a->hour_hi || a->hour_lo == a->hour_hi)
+		agg_hour(a, sec);
+	v = agg_bucket_get_id(a, agg_map(a, st, org), a->hour_start,
+	    &created);
+	if (created) {
+		b = &a->buckets[v];
+		b->expire = record_exp_sec(st, r) * 1000 +
+		    record_exp_nsec(st, r) / 1000000;
+	}
+	a->last_org = org;
+	a->last_lo = a->hour_lo;
+	a->last_hi = a->hour_hi;
+	a->last_bucket = v;
+	return (v);
+}
+
+/*
+ * Aggregate one record (tyk-formats.md 5.4 add_record).  Records must come
+ * in timestamp order.  Returns false if the record is excluded.
+ */
+bool
+agg_add(struct agg *a, const struct store *st, const struct record *r)
+{
+	const struct record_extra	*ex;
+	struct agg_counter		*c, *tot;
+	struct agg_rc			 rc;
+	const uint32_t			*tags;
+	uint32_t			 bi, ci, api, ver, key, oauth, path;
+	uint32_t			 n, i, iso;
+	int64_t				 sec, code;
+	bool				 created, track;
+
+	if (r->flags & (REC_BAD | REC_GAP | REC_GRAPHQL | REC_MCP) ||
+	    r->str[RS_ORG_ID] == 0) {
+		a->excluded++;
+		return (false);
+	}
+	tags = NULL;
+	if (r->str[RS_TAGS] != 0) {
+		tags = agg_tags(a, st, r->str[RS_TAGS]);
+		if ((tags[0] & AGG_TAG_GQL) && agg_gql_unknown(r)) {
+			a->excluded++;
+			return (false);
+		}
+	}
+	a->added++;
+	a->finished = false;
+
+	sec = record_ts_sec(st, r);
+	rc.ns = r->ts;
+	rc.ms = sec * 1000 + record_ts_nsec(st, r) / 1000000;
+	bi = agg_bucket_for(a, st, r, r->str[RS_ORG_ID], sec);
+	a->buckets[bi].lasttime = rc.ms;
+	a->buckets[bi].records++;
+	tot = &a->ctrs[a->buckets[bi].total];
+	tot->lasttime = rc.ms;
+	api = r->str[RS_API_ID];
+	code = record_response_code(st, r);
+
+	if (code == -1) {
+		/* Network statistics: no hit, only the network fields. */
+		ex = (r->flags & REC_NETWORK) ? record_extra(st, r) : NULL;
+		if (ex == NULL)
+			return (true);
+		tot->openconnections += ex->open_connections;
+		tot->closedconnections += ex->closed_connection;
+		tot->bytesin += ex->bytes_in;
+		tot->bytesout += ex->bytes_out;
+		if (api != 0) {
+			ci = agg_slot(a, st, bi, AGG_APIID, api, 0, 0,
+			    &created);
+			c = &a->ctrs[ci];
+			if (created) {
+				c->identifier = agg_map(a, st, api);
+				c->humanidentifier = agg_map(a, st,
+				    r->str[RS_API_NAME]);
+				c->lasttime = AGG_GO_ZERO_MS;
+			}
+			c->bytesin += ex->bytes_in;
+			c->bytesout += ex->bytes_out;
+		}
+		return (true);
+	}
+
+	rc.lat = record_lat_total(st, r);
+	rc.up = record_lat_upstream(st, r);
+	rc.rt = (double)record_request_time(st, r);
+	rc.success = code >= 200 && code < 300;
+	rc.errortotal = code >= 400;
+	rc.code = rc.errortotal ? agg_code_id(a, code) : 0;
+
+	/* The org total, with its own minimum rule. */
+	tot = &a->ctrs[a->buckets[bi].total];
+	tot->hits++;
+	tot->totalrequesttime += rc.rt;
+	if (rc.errortotal) {
+		tot->errortotal++;
+		agg_counter_add_err(a, a->buckets[bi].total, rc.code, 1);
+		tot = &a->ctrs[a->buckets[bi].total];
+	}
+	tot->success += rc.success;
+	tot->totallatency += rc.lat;
+	tot->totalupstreamlatency += rc.up;
+	if (tot->maxlatency < rc.lat)
+		tot->maxlatency = rc.lat;
+	if (tot->maxupstreamlatency < rc.up)
+		tot->maxupstreamlatency = rc.up;
+	if (tot->hits == 1) {
+		tot->minlatency = rc.lat;
+		tot->minupstreamlatency = rc.up;
+	} else if (rc.success) {
+		if (tot->minlatency > rc.lat)
+			tot->minlatency = rc.lat;
+		if (tot->minupstreamlatency > rc.up)
+			tot->minupstreamlatency = rc.up;
+	}
+	if (tot->first_ts == 0 || rc.ns < tot->first_ts)
+		tot->first_ts = rc.ns;
+	if (tot->last_ts == 0 || rc.ns > tot->last_ts)
+		tot->last_ts = rc.ns;
+
+	track = a->cfg.track_all_paths || (r->flags & REC_TRACK_PATH);
+	ver = r->str[RS_API_VERSION];
+	key = r->str[RS_API_KEY];
+	oauth = r->str[RS_OAUTH_ID];
+	path = r->str[RS_PATH];
+
+#define AGG_UPDATE(dim, x, y, z) do {					\
+	ci = agg_slot(a, st, bi, dim, x, y, z, &created);		\
+	if (created)							\
+		agg_rc_set(a, ci, &rc);					\
+	else								\
+		agg_rc_merge(a, ci, &rc);				\
+	c = &a->ctrs[ci];						\
+} while (0)
+
+	if (api != 0) {
+		AGG_UPDATE(AGG_APIID, api, 0, 0);
+		c->identifier = c->key;
+		c->humanidentifier = agg_map(a, st, r->str[RS_API_NAME]);
+	}
+	if (rc.errortotal) {
+		AGG_UPDATE(AGG_ERRORS, (uint32_t)((uint64_t)code & 0xffffffff),
+		    (uint32_t)((uint64_t)code >> 32), 0);
+		c->identifier = rc.code;
+	}
+	if (ver != 0) {
+		AGG_UPDATE(AGG_VERSIONS, api, ver, 0);
+		c->identifier = c->humanidentifier = agg_map(a, st, ver);
+	}
+	if (key != 0) {
+		AGG_UPDATE(AGG_APIKEYS, key, 0, 0);
+		c->identifier = c->key;
+		c->humanidentifier = agg_map(a, st, r->str[RS_ALIAS]);
+		if (track) {
+			AGG_UPDATE(AGG_KEYENDPOINTS, key, api, path);
+			c->identifier = c->humanidentifier = c->key;
+		}
+	}
+	if (oauth != 0) {
+		AGG_UPDATE(AGG_OAUTHIDS, oauth, 0, 0);
+		c->identifier = c->key;
+		if (track) {
+			AGG_UPDATE(AGG_OAUTHENDPOINTS, oauth, api, path);
+			c->identifier = c->humanidentifier = c->key;
+		}
+	}
+	if (r->str[RS_GEO] != 0 &&
+	    (iso = agg_geo_iso(a, st, r->str[RS_GEO])) != 0) {
+		ci = agg_counter_get(a, bi, AGG_GEO, 0, iso, &created);
+		if (created)
+			agg_rc_set(a, ci, &rc);
+		else
+			agg_rc_merge(a, ci, &rc);
+		a->ctrs[ci].identifier = a->ctrs[ci].humanidentifier = iso;
+	}
+	if (tags != NULL) {
+		/* Only agg_tags moves the pool, so tags is still valid. */
+		n = tags[0] & ~AGG_TAG_GQL;
+		for (i = 0; i < n; i++) {
+			ci = agg_counter_get(a, bi, AGG_TAGS, 0, tags[1 + i],
+			    &created);
+			if (created)
+				agg_rc_set(a, ci, &rc);
+			else
+				agg_rc_merge(a, ci, &rc);
+			a->ctrs[ci].identifier = a->ctrs[ci].humanidentifier =
+			    tags[1 + i];
+		}
+	}
+	if (track) {
+		AGG_UPDATE(AGG_ENDPOINTS, path, 0, 0);
+		c->identifier = c->humanidentifier = agg_map(a, st, path);
+		AGG_UPDATE(AGG_APIENDPOINTS, api, ver, path);
+		c->identifier = c->key;
+		c->humanidentifier = agg_map(a, st, path);
+	}
+#undef AGG_UPDATE
+	return (true);
+}
+
+/* Sort entries: no context needed by the comparators. */
+struct agg_sortent {
+	int64_t		 t;
+	uint32_t	 rank;
+	uint32_t	 dim;
+	const char	*p, *k;
+	uint32_t	 plen, klen;
+	uint32_t	 idx;
+};
+
+static int
+agg_cmp_bytes(const char *x, uint32_t xl, const char *y, uint32_t yl)
+{
+	int	 c;
+
+	c = memcmp(x, y, xl < yl ? xl : yl);
+	if (c != 0)
+		return (c);
+	return (xl < yl ? -1 : xl > yl);
+}
+
+static int
+agg_cmp_bucket(const void *va, const void *vb)
+{
+	const struct agg_sortent	*x = va, *y = vb;
+
+	if (x->t != y->t)
+		return (x->t < y->t ? -1 : 1);
+	return (agg_cmp_bytes(x->k, x->klen, y->k, y->klen));
+}
+
+static int
+agg_cmp_counter(const void *va, const void *vb)
+{
+	const struct agg_sortent	*x = va, *y = vb;
+	int				 c;
+
+	if (x->rank != y->rank)
+		return (x->rank < y->rank ? -1 : 1);
+	if (x->dim != y->dim)
+		return (x->dim < y->dim ? -1 : 1);
+	c = agg_cmp_bytes(x->p, x->plen, y->p, y->plen);
+	if (c != 0)
+		return (c);
+	return (agg_cmp_bytes(x->k, x->klen, y->k, y->klen));
+}
+
+/*
+ * Finish: decide which counters have min* fields (the pump writes them
+ * only when a flush had a hit that was not an error), and sort buckets by
+ * hour then org and each bucket's counters by dimension and key.
+ */
+void
+agg_finish(struct agg *a)
+{
+	struct agg_sortent	*v;
+	struct agg_counter	*c;
+	struct slice		 s;
+	uint32_t		*rank, i, j, d;
+	size_t			 n;
+
+	if (!a->is_stored) {
+		for (i = 0; i < a->nctrs; i++) {
+			c = &a->ctrs[i];
+			c->has_min = c->hits != c->errortotal;
+		}
+	}
+	n = a->nbuckets > a->nctrs ? a->nbuckets : a->nctrs;
+	v = xreallocarray(NULL, n + 1, sizeof *v);
+	for (i = 0; i < a->nbuckets; i++) {
+		s = agg_str(a, a->buckets[i].org);
+		v[i].t = a->buckets[i].timestamp;
+		v[i].k = s.ptr;
+		v[i].klen = (uint32_t)s.len;
+		v[i].idx = i;
+	}
+	qsort(v, a->nbuckets, sizeof *v, agg_cmp_bucket);
+	free(a->border);
+	a->border = xreallocarray(NULL, a->nbuckets + 1, sizeof *a->border);
+	rank = xreallocarray(NULL, a->nbuckets + 1, sizeof *rank);
+	for (i = 0; i < a->nbuckets; i++) {
+		a->border[i] = v[i].idx;
+		rank[v[i].idx] = i;
+	}
+	for (i = 0; i < a->nctrs; i++) {
+		c = &a->ctrs[i];
+		v[i].rank = rank[c->bucket];
+		v[i].dim = c->dim;
+		s = agg_str(a, c->parent);
+		v[i].p = s.ptr;
+		v[i].plen = (uint32_t)s.len;
+		s = agg_str(a, c->key);
+		v[i].k = s.ptr;
+		v[i].klen = (uint32_t)s.len;
+		v[i].idx = i;
+	}
+	qsort(v, a->nctrs, sizeof *v, agg_cmp_counter);
+	free(a->order);
+	a->order = xreallocarray(NULL, a->nctrs + 1, sizeof *a->order);
+	for (i = 0; i < a->nbuckets; i++)
+		for (d = 0; d <= AGG_NDIMS; d++)
+			a->buckets[i].dim_off[d] = 0;
+	j = 0;
+	for (i = 0; i < a->nbuckets; i++) {
+		for (d = 0; d < AGG_NDIMS; d++) {
+			a->buckets[a->border[i]].dim_off[d] = j;
+			while (j < a->nctrs && v[j].rank == i && v[j].dim == d) {
+				a->order[j] = v[j].idx;
+				j++;
+			}
+		}
+		a->buckets[a->border[i]].dim_off[AGG_NDIMS] = j;
+	}
+	free(rank);
+	free(v);
+	a->finished = true;
+}
+
+/* The i-th bucket in (hour, org) order, or NULL. */
+const struct agg_bucket *
+agg_bucket_at(const struct agg *a, size_t i)
+{
+	if (!a->finished || i >= a->nbuckets)
+		return (NULL);
+	return (&a->buckets[a->border[i]]);
+}
+
+/*
+ * The counters of the i-th bucket for dimension d, sorted by key: returns
+ * the counter array and sets *n and *idx (indices into it).
+ */
+const struct agg_counter *
+agg_counters(const struct agg *a, size_t i, enum agg_dim d, size_t *n,
+    const uint32_t **idx)
+{
+	const struct agg_bucket	*b = agg_bucket_at(a, i);
+
+	if (b == NULL) {
+		*n = 0;
+		*idx = NULL;
+		return (a->ctrs);
+	}
+	*idx = a->order + b->dim_off[d];
+	*n = b->dim_off[d + 1] - b->dim_off[d];
+	return (a->ctrs);
+}
+
+/* Sort errormap entries by code text (the pump's errorlist order). */
+static int
+agg_cmp_err(const void *va, const void *vb)
+{
+	const struct agg_sortent	*x = va, *y = vb;
+
+	return (agg_cmp_bytes(x->k, x->klen, y->k, y->klen));
+}
+
+/*
+ * The errormap of c sorted by code as a string; *out is allocated (free
+ * it) with *n entries.
+ */
+void
+agg_sorted_errs(const struct agg *a, const struct agg_counter *c,
+    struct agg_err **out, size_t *n)
+{
+	struct agg_sortent	*v;
+	struct slice		 s;
+	uint32_t		 i;
+
+	*n = c->nerrs;
+	*out = xreallocarray(NULL, c->nerrs + 1, sizeof **out);
+	v = xreallocarray(NULL, c->nerrs + 1, sizeof *v);
+	for (i = 0; i < c->nerrs; i++) {
+		s = agg_str(a, c->errs[i].code);
+		v[i].k = s.ptr;
+		v[i].klen = (uint32_t)s.len;
+		v[i].idx = i;
+	}
+	qsort(v, c->nerrs, sizeof *v, agg_cmp_err);
+	for (i = 0; i < c->nerrs; i++)
+		(*out)[i] = c->errs[v[i].idx];
+	free(v);
+}
+
+/* total / hits, 0 without hits (the pump's derived averages). */
+double
+agg_avg(double total, int64_t hits)
+{
+	return (hits > 0 ? total / (double)hits : 0.0);
+}
+
+struct agg_tsseq {
+	int64_t		 ts;
+	uint64_t	 seq;
+};
+
+static int
+agg_cmp_tsseq(const void *va, const void *vb)
+{
+	const struct agg_tsseq	*x = va, *y = vb;
+
+	if (x->ts != y->ts)
+		return (x->ts < y->ts ? -1 : 1);
+	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+/*
+ * Aggregate the records seqs[0..n) of st in timestamp order (ties keep
+ * seq order) and finish.  NULL with *cause on a bad configuration.
+ */
+struct agg *
+agg_compute(const struct store *st, const uint64_t *seqs, size_t n,
+    const struct agg_config *cfg, char **cause)
+{
+	struct agg		*a;
+	struct agg_tsseq	*v;
+	const struct record	*r;
+	size_t			 i;
+	bool			 sorted = true;
+
+	a = agg_create(cfg, cause);
+	if (a == NULL)
+		return (NULL);
+	v = xreallocarray(NULL, n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		r = store_get(st, seqs[i]);
+		v[i].ts = r != NULL ? r->ts : 0;
+		v[i].seq = seqs[i];
+		if (i > 0 && agg_cmp_tsseq(&v[i - 1], &v[i]) > 0)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort(v, n, sizeof *v, agg_cmp_tsseq);
+	for (i = 0; i < n; i++) {
+		r = store_get(st, v[i].seq);
+		if (r != NULL)
+			agg_add(a, st, r);
+	}
+	free(v);
+	agg_finish(a);
+	return (a);
+}

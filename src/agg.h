@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Hourly aggregates exactly as Tyk Pump's mongo-pump-aggregate computes
+ * them (tyk-formats.md 5.4): one aggregate per (org, hour bucket), holding
+ * a Counter for the org total and one per value of each dimension.  The
+ * result equals the document the pump stores when each (org, hour)'s
+ * records arrive in one flush, in timestamp order, so records must be
+ * added in timestamp order (agg_compute sorts them).
+ *
+ * An aggregate owns its own string table: map keys (escaped as the pump
+ * escapes them), identifiers and org names are agg string ids, never store
+ * ids, so that stored aggregate documents (agg-stored.c) can be loaded into
+ * the same structure and compared.  Counters live in one array and are
+ * named by index; pointers into it are invalidated by any agg_add.
+ *
+ * Beside the pump-compatible fields every counter keeps what an operator
+ * needs and the pump gets wrong (the true first and last access), for the
+ * TUI; the pump-compatible output never uses them.
+ *
+ * Pure core module: no curses, no output, never exits.
+ */
+#ifndef AGG_H
+#define AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "strtab.h"
+
+struct record;
+struct store;
+
+/* The counter maps of a pump aggregate document, in output order. */
+enum agg_dim {
+	AGG_TOTAL,
+	AGG_APIID,
+	AGG_ERRORS,
+	AGG_VERSIONS,
+	AGG_APIKEYS,
+	AGG_OAUTHIDS,
+	AGG_GEO,
+	AGG_TAGS,
+	AGG_ENDPOINTS,
+	AGG_APIENDPOINTS,
+	AGG_KEYENDPOINTS,	/* two levels: api key, then endpoint */
+	AGG_OAUTHENDPOINTS,	/* two levels: OAuth client, then endpoint */
+	AGG_NDIMS
+};
+
+/* Go's zero time.Time in BSON milliseconds. */
+#define AGG_GO_ZERO_MS	(-62135596800000LL)
+
+struct agg_config {
+	bool		  track_all_paths;	/* --track-all-paths */
+	char *const	 *ignore_tag_prefix;	/* --ignore-tag-prefix */
+	size_t		  nignore_tag_prefix;
+	const char	 *tz;		/* IANA zone of the pump; NULL = UTC */
+};
+
+/* One errormap entry. */
+struct agg_err {
+	uint32_t	 code;		/* agg string id of the code text */
+	int64_t		 count;
+};
+
+/* A Counter (tyk-formats.md 5.1). */
+struct agg_counter {
+	int64_t		 hits;
+	int64_t		 success;
+	int64_t		 errortotal;
+	double		 totalrequesttime;	/* ms */
+	int64_t		 totallatency;		/* ms */
+	int64_t		 totalupstreamlatency;	/* ms */
+	int64_t		 maxlatency, minlatency;
+	int64_t		 maxupstreamlatency, minupstreamlatency;
+	int64_t		 openconnections, closedconnections;
+	int64_t		 bytesin, bytesout;
+	int64_t		 lasttime;	/* BSON ms, the pump's rule (Q3) */
+	int64_t		 first_ts;	/* ns, true first access; 0 none */
+	int64_t		 last_ts;	/* ns, true last access; 0 none */
+	struct agg_err	*errs;		/* errormap, owned, unsorted */
+	uint32_t	 nerrs, errs_cap;
+	uint32_t	 identifier;	/* agg string ids */
+	uint32_t	 humanidentifier;
+	uint32_t	 parent;	/* outer key (two-level maps) */
+	uint32_t	 key;		/* map key as the pump writes it */
+	uint32_t	 bucket;	/* index into agg.buckets */
+	uint8_t		 dim;		/* enum agg_dim */
+	bool		 has_min;	/* min* fields were written */
+};
+
+/* One aggregate document: (org, hour bucket). */
+struct agg_bucket {
+	uint32_t	 org;		/* agg string id */
+	int64_t		 timestamp;	/* bucket start, Unix seconds */
+	int		 year, month, day, hour;	/* timeid (pump TZ) */
+	int64_t		 expire;	/* expireAt, BSON ms */
+	int64_t		 lasttime;	/* BSON ms */
+	uint32_t	 total;		/* counter index */
+	uint64_t	 records;	/* records (or documents) merged */
+	/* After agg_finish: this bucket's counters per dimension are
+	 * agg.order[dim_off[d] .. dim_off[d + 1]), sorted by key. */
+	uint32_t	 dim_off[AGG_NDIMS + 1];
+};
+
+struct agg_hash;
+
+struct agg {
+	struct strtab		 strs;
+	struct agg_bucket	*buckets;	/* creation order */
+	uint32_t		 nbuckets, buckets_cap;
+	struct agg_counter	*ctrs;
+	uint32_t		 nctrs, ctrs_cap;
+	uint32_t		*border;	/* bucket indices, sorted */
+	uint32_t		*order;		/* counter indices, sorted */
+	bool			 finished;
+	uint64_t		 added;		/* records aggregated */
+	uint64_t		 excluded;	/* records skipped (org, GraphQL) */
+
+	/* Private. */
+	struct agg_config	 cfg;
+	char			*tz;
+	struct agg_hash		*hash;
+	uint32_t		*map;		/* store id -> agg id + 1 */
+	uint32_t		 map_cap;
+	uint32_t		*tagpool;
+	size_t			 tagpool_len, tagpool_cap;
+	struct buf		 scratch, scratch2;
+	bool			 is_stored;	/* loaded from documents */
+	int64_t			 hour_lo, hour_hi, hour_start;
+	int			 hour_ymdh[4];
+	uint32_t		 last_org;
+	int64_t			 last_lo, last_hi;
+	uint32_t		 last_bucket;
+};
+
+struct agg	*agg_create(const struct agg_config *, char **);
+void		 agg_free(struct agg *);
+int		 agg_tz_check(const char *, char **);
+bool		 agg_add(struct agg *, const struct store *,
+		    const struct record *);
+void		 agg_finish(struct agg *);
+struct agg	*agg_compute(const struct store *, const uint64_t *, size_t,
+		    const struct agg_config *, char **);
+bool		 agg_excluded(const struct store *, const struct record *);
+
+const char	*agg_dim_name(enum agg_dim);
+int		 agg_dim_from_name(const char *);
+struct slice	 agg_str(const struct agg *, uint32_t);
+uint32_t	 agg_intern(struct agg *, const char *, size_t);
+
+/* Building blocks (used by agg-stored.c). */
+uint32_t	 agg_bucket_get(struct agg *, const char *, size_t, int64_t,
+		    bool *);
+uint32_t	 agg_counter_get(struct agg *, uint32_t, enum agg_dim,
+		    uint32_t, uint32_t, bool *);
+void		 agg_counter_add_err(struct agg *, uint32_t, uint32_t,
+		    int64_t);
+int64_t		 agg_counter_err(const struct agg *, uint32_t, uint32_t);
+void		 agg_timeid(const struct agg *, int64_t, int *, int *, int *,
+		    int *);
+
+/* Reading (after agg_finish). */
+const struct agg_bucket *agg_bucket_at(const struct agg *, size_t);
+const struct agg_counter *agg_counters(const struct agg *, size_t,
+		    enum agg_dim, size_t *, const uint32_t **);
+void		 agg_sorted_errs(const struct agg *, const struct agg_counter *,
+		    struct agg_err **, size_t *);
+double		 agg_avg(double, int64_t);
+
+/* Escaping helpers (exposed for tests). */
+void		 agg_b64nopad(struct buf *, const char *, size_t);
+void		 agg_hex(struct buf *, const char *, size_t);
+
+#endif
