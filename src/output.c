@@ -9,7 +9,9 @@
 
 #include "output.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +170,25 @@ output_gen_int(yajl_gen g, const char *k, int64_t v)
 {
 	output_gen_key(g, k);
 	yajl_gen_integer(g, v);
+}
+
+/* A double in the shortest form that reads back the same (as Go). */
+static void
+output_gen_double(yajl_gen g, double v)
+{
+	char	 tmp[40];
+	int	 prec;
+
+	if (!isfinite(v)) {
+		yajl_gen_null(g);
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	yajl_gen_number(g, tmp, strlen(tmp));
 }
 
 static void
@@ -334,9 +355,9 @@ output_record_json(yajl_gen g, const struct store *st, const struct record *r)
 	output_gen_key(g, "location");
 	yajl_gen_map_open(g);
 	output_gen_key(g, "latitude");
-	yajl_gen_double(g, geo.latitude);
+	output_gen_double(g, geo.latitude);
 	output_gen_key(g, "longitude");
-	yajl_gen_double(g, geo.longitude);
+	output_gen_double(g, geo.longitude);
 	output_gen_str(g, st, "time_zone", geo.time_zone);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);

@@ -17,13 +17,6 @@ source_file_open(const char *arg, const struct options *o, struct store *st,
 }
 
 struct source *
-source_demo_open(const struct options *o, struct store *st, char **cause)
-{
-	*cause = xstrdup("the demo source is not built yet");
-	return (NULL);
-}
-
-struct source *
 source_redis_open(const char *arg, const struct options *o,
     struct store *st, char **cause)
 {
