@@ -19,6 +19,9 @@
  * nor an alias.  The tag and country caches are indexed by the tags and
  * geo blob ids.
  *
+ * Payload fields (body, reqbody, respbody, hdr) cannot be cached: they
+ * decode the record's raw_request/raw_response (wire.c) and run last.
+ *
  * Compile errors come back as a message with the (1-based, in characters)
  * column of the problem; matching never fails.  Input is capped
  * (FILTER_MAX_*) and PCRE2 runs under a match limit, so no expression can
@@ -47,6 +50,7 @@
 #include "strnum.h"
 #include "strtab.h"
 #include "timefmt.h"
+#include "wire.h"
 #include "xmalloc.h"
 
 enum filter_op {
@@ -65,6 +69,7 @@ struct filter_alt {
 	size_t			 len;
 	pcre2_code		*re;
 	pcre2_match_data	*md;
+	bool			 jit;		/* JIT-compiled */
 	int			 family;	/* AF_INET, AF_INET6 */
 	uint8_t			 addr[16];	/* network order */
 	int			 prefix;	/* CIDR bits */
@@ -77,7 +82,8 @@ struct filter_alt {
 enum filter_kind {
 	FILTER_K_BOOL,
 	FILTER_K_NUM,
-	FILTER_K_TEXT
+	FILTER_K_TEXT,
+	FILTER_K_PAYLOAD	/* decoded per record (wire.c) */
 };
 
 struct filter_pred {
@@ -92,6 +98,7 @@ struct filter_pred {
 };
 
 struct filter {
+	struct buf		  hdr;		/* scratch: "Name: value" */
 	struct filter_pred	 *preds;	/* in the order typed */
 	size_t			  npreds;
 	struct filter_pred	**order;	/* evaluation order */
@@ -427,8 +434,9 @@ filter_text_eval1(const struct filter *f, const struct filter_pred *p,
 				return (true);
 			break;
 		case FILTER_REGEX:
-			if (pcre2_match(a->re, (PCRE2_SPTR)s, len, 0, 0, a->md,
-			    f->mctx) >= 0)
+			if ((a->jit ? pcre2_jit_match(a->re, (PCRE2_SPTR)s,
+			    len, 0, 0, a->md, f->mctx) : pcre2_match(a->re,
+			    (PCRE2_SPTR)s, len, 0, 0, a->md, f->mctx)) >= 0)
 				return (true);
 			break;
 		case FILTER_ADDR:
@@ -515,6 +523,58 @@ filter_text_id(struct filter *f, struct filter_pred *p, uint32_t id)
 	return (c == 2);
 }
 
+/*
+ * Evaluate payload predicate p on record r: decode the request and/or the
+ * response (wire.c) and match the body text, or each header as "Name:
+ * value".  Costly, so payload predicates run last, after the cheap ones
+ * have rejected what they can.
+ */
+static bool
+filter_payload_test(struct filter *f, const struct filter_pred *p,
+    const struct store *st, const struct record *r)
+{
+	struct wire_msg			 m;
+	const struct http_wire_header	*h;
+	struct slice			 body;
+	enum field_id			 id = p->field->id;
+	bool				 yes = false;
+	size_t				 i;
+	int				 w;
+
+	for (w = 0; w < 2 && !yes; w++) {
+		if ((w == 0 && id == FIELD_RESPBODY) ||
+		    (w == 1 && id == FIELD_REQBODY))
+			continue;
+		if (w == 0 ? r->req_len == 0 : r->resp_len == 0) {
+			/* Nothing recorded: an empty body, no headers. */
+			if (id != FIELD_HDR)
+				yes = filter_text_eval1(f, p, "", 0);
+			continue;
+		}
+		wire_init(&m);
+		(void)wire_decode_record(st, r, w == 0 ? WIRE_REQUEST :
+		    WIRE_RESPONSE, &m);
+		if (id == FIELD_HDR) {
+			for (i = 0; m.is_http && i < m.http.nheaders && !yes;
+			    i++) {
+				h = &m.http.headers[i];
+				buf_reset(&f->hdr);
+				buf_add(&f->hdr, h->name.ptr, h->name.len);
+				buf_add(&f->hdr, ": ", 2);
+				http_wire_value(&f->hdr, h);
+				yes = filter_text_eval1(f, p, f->hdr.data,
+				    f->hdr.len);
+			}
+		} else {
+			body = wire_body_text(&m);
+			yes = filter_text_eval1(f, p, body.ptr != NULL ?
+			    body.ptr : "", body.len);
+		}
+		wire_clear(&m);
+	}
+	return (yes);
+}
+
 /* Narrow numeric field value of r, or the accessor's when wide. */
 static inline int64_t
 filter_number(const struct field *fl, const struct store *st,
@@ -570,6 +630,8 @@ filter_pred_test(struct filter *f, struct filter_pred *p,
 		if (a == 0)
 			return (filter_text_id(f, p, b));
 		return (filter_text_id(f, p, a) || filter_text_id(f, p, b));
+	case FILTER_K_PAYLOAD:
+		return (filter_payload_test(f, p, st, r));
 	}
 	return (false);
 }
@@ -753,6 +815,7 @@ filter_free(struct filter *f)
 	}
 	free(f->preds);
 	free(f->order);
+	buf_clear(&f->hdr);
 	if (f->mctx != NULL)
 		pcre2_match_context_free(f->mctx);
 	free(f);
@@ -787,7 +850,7 @@ filter_compile_regex(struct filter_parse *p, struct filter_pred *pr,
 		filter_fail(p, at, (const char *)msg, "bad regex");
 		return (-1);
 	}
-	(void)pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE);
+	a->jit = pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE) == 0;
 	a->md = pcre2_match_data_create(1, NULL);
 	if (a->md == NULL)
 		fatalx("pcre2_match_data_create failed");
@@ -1124,19 +1187,14 @@ filter_compile_pred(struct filter_parse *p, struct filter_pred *pr)
 	size_t			 i;
 	int			 rc = 0;
 
-	if (pr->field->type == FIELD_T_PAYLOAD) {
-		filter_fail(p, (size_t)pr->column, "payload decoding is not "
-		    "built yet", "field '%s' cannot be searched",
-		    pr->field->name);
-		return (-1);
-	}
 	pr->alts = xcalloc(p->nraws, sizeof *pr->alts);
 	for (i = 0; i < p->nraws && rc == 0; i++) {
 		a = &pr->alts[i];
 		r = &p->raws[i];
 		pr->nalts++;
 		if (r->op == '~' && pr->field->type != FIELD_T_TEXT &&
-		    pr->field->type != FIELD_T_IP) {
+		    pr->field->type != FIELD_T_IP &&
+		    pr->field->type != FIELD_T_PAYLOAD) {
 			filter_fail(p, r->start, "regexes match text fields",
 			    "'%s' is not a text field: no '~'",
 			    pr->field->name);
@@ -1145,6 +1203,7 @@ filter_compile_pred(struct filter_parse *p, struct filter_pred *pr)
 		switch (pr->field->type) {
 		case FIELD_T_TEXT:
 		case FIELD_T_IP:
+		case FIELD_T_PAYLOAD:
 			rc = filter_compile_text(p, pr, a, r);
 			break;
 		case FIELD_T_STATUS:
@@ -1157,8 +1216,6 @@ filter_compile_pred(struct filter_parse *p, struct filter_pred *pr)
 		case FIELD_T_BOOL:
 			rc = filter_compile_bool(p, pr, a, r);
 			break;
-		case FIELD_T_PAYLOAD:
-			return (-1);
 		}
 	}
 	return (rc);
@@ -1173,8 +1230,10 @@ filter_cost(const struct filter_pred *p)
 		return (0);
 	case FILTER_K_NUM:
 		return (1);
-	default:
+	case FILTER_K_TEXT:
 		return (2);
+	default:
+		return (3);
 	}
 }
 
@@ -1243,6 +1302,9 @@ filter_token(struct filter_parse *p)
 	case FIELD_T_TIME:
 		pr->kind = FILTER_K_NUM;
 		break;
+	case FIELD_T_PAYLOAD:
+		pr->kind = FILTER_K_PAYLOAD;
+		break;
 	default:
 		pr->kind = FILTER_K_TEXT;
 		break;
@@ -1276,6 +1338,7 @@ filter_compile(const char *expr, int64_t now, struct filter **fp,
 	f = p.f = xcalloc(1, sizeof *f);
 	f->now = now;
 	f->preds = xcalloc(FILTER_MAX_TOKENS, sizeof *f->preds);
+	buf_init(&f->hdr);
 	if (p.len > FILTER_MAX_LEN) {
 		filter_fail(&p, FILTER_MAX_LEN, NULL,
 		    "filter too long (at most %d bytes)", FILTER_MAX_LEN);
@@ -1306,7 +1369,7 @@ filter_compile(const char *expr, int64_t now, struct filter **fp,
 		    (size_t)f->preds[i].column);
 	f->order = xcalloc(f->npreds + 1, sizeof *f->order);
 	n = 0;
-	for (cost = 0; cost <= 2; cost++) {
+	for (cost = 0; cost <= 3; cost++) {
 		for (j = 0; j < f->npreds; j++)
 			if (filter_cost(&f->preds[j]) == cost)
 				f->order[n++] = &f->preds[j];

@@ -4,8 +4,10 @@
  * 1,000,000 records in-process with the store API (deterministic
  * xorshift: 200,000 distinct paths with ids, a query string on most raw
  * paths so raw paths are nearly unique, 5,000 keys, 60,000 client
- * addresses), then times representative filters with filter_select, the
- * bulk API the TUI uses.
+ * addresses, detailed recording on every tenth record), then times
+ * representative filters with filter_select, the bulk API the TUI uses.
+ * Payload fields (respbody, hdr) decode each candidate record and are not
+ * expected to meet the target.
  *
  * "cold" is compile + the first pass over every record (each text
  * predicate evaluates every distinct string once): what the user waits
@@ -33,6 +35,21 @@
 #define T0	1709200800LL	/* 2024-02-29T10:00:00Z */
 
 static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
+
+/* Detailed recording on every tenth record: JSON, and chunked gzip. */
+static const char	*reqs[] = {
+	"UE9TVCAvdjEvb3JkZXJzLzQyIEhUVFAvMS4xDQpIb3N0OiBhcGkuZXhhbXBsZS5jb20N"
+	"ClgtVHJhY2U6IGFiYzEyMw0KQ29udGVudC1UeXBlOiBhcHBsaWNhdGlvbi9qc29uDQpD"
+	"b250ZW50LUxlbmd0aDogMTINCg0KeyJhbW91bnQiOjV9",
+};
+static const char	*resps[] = {
+	"SFRUUC8xLjEgNDAyIFBheW1lbnQgUmVxdWlyZWQNCkNvbnRlbnQtVHlwZTogYXBwbGlj"
+	"YXRpb24vanNvbg0KQ29udGVudC1MZW5ndGg6IDMwDQoNCnsiZXJyb3IiOiJpbnN1ZmZp"
+	"Y2llbnQgZnVuZHMifQ==",
+	"SFRUUC8xLjEgMjAwIE9LDQpUcmFuc2Zlci1FbmNvZGluZzogY2h1bmtlZA0KQ29udGVu"
+	"dC1FbmNvZGluZzogZ3ppcA0KU2V0LUNvb2tpZTogcz0xDQoNCjFmDQofiwgAAAAAAAID"
+	"S05MO7xSISexpCQVAGnmcGgLAAAADQowDQoNCg==",
+};
 
 static uint64_t
 next(void)
@@ -144,6 +161,12 @@ generate(struct store *st, uint64_t n)
 		    countries[(r >> 52) % 6],
 		    strlen(countries[(r >> 52) % 6]));
 		b.has_geo = true;
+		if (i % 10 == 0) {
+			b.req = reqs[0];
+			b.req_len = strlen(b.req);
+			b.resp = resps[(i / 10) % 2];
+			b.resp_len = strlen(b.resp);
+		}
 		store_add(st, &b, 0, i);
 	}
 	record_build_clear(&b);
@@ -183,6 +206,9 @@ main(int argc, char **argv)
 		"orders",
 		"country:gb|de tag:=pol-3",
 		"ua:~(?i)mozilla.*linux",
+		"detailed:yes",
+		"respbody:insufficient",
+		"status:5xx hdr:x-trace",
 	};
 	struct store		 st;
 	struct filter		*f;

@@ -12,7 +12,7 @@ run_case "err-quote" 2 "$TYKSCOPE" -n -f 'path:"/a b' x
 run_case "err-status" 2 "$TYKSCOPE" -n -f 'status:5yy' x
 run_case "err-cidr" 2 "$TYKSCOPE" -n -f 'ip:10.0.0.0/40' x
 run_case "err-time" 2 "$TYKSCOPE" -n -f 'since:yesterday' x
-run_case "err-body" 2 "$TYKSCOPE" -n -f 'body:~"insufficient funds"' x
+run_case "err-hdr" 2 "$TYKSCOPE" -n -f 'hdr:>5' x
 run_case "err-empty-key" 2 "$TYKSCOPE" -n -f 'key:' x
 run_case "err-escape" 2 "$TYKSCOPE" -n -f "$(printf 'status:\033[31m')" x
 finish

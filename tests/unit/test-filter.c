@@ -24,8 +24,20 @@ struct spec {
 	const char	*ua;
 	int64_t		 latency, upstream, size;
 	int64_t		 sec;		/* offset from T0 */
-	bool		 track, detailed, wide;
+	bool		 track, wide;
+	const char	*req, *resp;	/* raw_request/raw_response (base64) */
 };
+
+#define REQ0	"UE9TVCAvdjEvb3JkZXJzLzQyIEhUVFAvMS4xDQpIb3N0OiBhcGkuZXhhbXBs" \
+    "ZS5jb20NClgtVHJhY2U6IGFiYzEyMw0KQ29udGVudC1UeXBlOiBhcHBsaWNhdGlvbi9q" \
+    "c29uDQpDb250ZW50LUxlbmd0aDogMTINCg0KeyJhbW91bnQiOjV9"
+#define RESP0	"SFRUUC8xLjEgNDAyIFBheW1lbnQgUmVxdWlyZWQNCkNvbnRlbnQtVHlwZTog" \
+    "YXBwbGljYXRpb24vanNvbg0KQ29udGVudC1MZW5ndGg6IDMwDQoNCnsiZXJyb3IiOiJp" \
+    "bnN1ZmZpY2llbnQgZnVuZHMifQ=="
+/* chunked, gzip: "caf\xc3\xa9 latte" */
+#define RESP1	"SFRUUC8xLjEgMjAwIE9LDQpUcmFuc2Zlci1FbmNvZGluZzogY2h1bmtlZA0K" \
+    "Q29udGVudC1FbmNvZGluZzogZ3ppcA0KU2V0LUNvb2tpZTogcz0xDQoNCjFmDQofiwgA" \
+    "AAAAAAIDS05MO7xSISexpCQVAGnmcGgLAAAADQowDQoNCg=="
 
 static void
 str(struct record_build *b, struct store *st, enum record_str f,
@@ -75,10 +87,13 @@ add(struct store *st, const struct spec *sp)
 	}
 	if (sp->track)
 		b.rec.flags |= REC_TRACK_PATH;
-	if (sp->detailed) {
-		b.req = "R0VUIC8gSFRUUC8xLjENCg0K";
-		b.req_len = strlen(b.req);
-		b.payload_stable = true;
+	if (sp->req != NULL) {
+		b.req = sp->req;
+		b.req_len = strlen(sp->req);
+	}
+	if (sp->resp != NULL) {
+		b.resp = sp->resp;
+		b.resp_len = strlen(sp->resp);
 	}
 	seq = store_add(st, &b, 0, (uint64_t)sp->sec);
 	record_build_clear(&b);
@@ -92,12 +107,12 @@ static const struct spec specs[] = {
 	    .version = "v1", .method = "GET", .host = "api.example.com",
 	    .ip = "10.1.2.3", .country = "GB", .tags = { "gold", "pol-7" },
 	    .ua = "curl/8.0", .latency = 120, .upstream = 100, .size = 512,
-	    .sec = 0, .track = true, .detailed = true },
+	    .sec = 0, .track = true, .req = REQ0, .resp = RESP0 },
 	/* 1 */ { .status = 500, .path = "/charges", .raw_path = "/charges",
 	    .key = "00000000", .api_id = "ab12", .api_name = "billing",
 	    .org = "org2", .method = "post", .ip = "2001:db8::1",
 	    .country = "de", .latency = 900, .upstream = 850, .size = 0,
-	    .sec = 1800 },
+	    .sec = 1800, .resp = RESP1 },
 	/* 2 */ { .status = 404, .path = "/caf\xc3\xa9/men\xc3\xbc",
 	    .raw_path = "/caf%C3%A9/men%C3%BC", .method = "PUT",
 	    .ip = "::ffff:192.168.0.9", .tags = { "silver" }, .latency = 3,
@@ -279,8 +294,22 @@ static const struct {
 	{ "time:2024-02-29T12:00:00+02:00", "100000" },
 	{ "track:yes", "100000" },
 	{ "!track:yes", "011100" },
-	{ "detailed:yes", "100000" },
-	{ "detailed:no", "011100" },
+	{ "detailed:yes", "110000" },
+	{ "detailed:no", "001100" },
+	{ "body:insufficient", "100000" },
+	{ "respbody:insufficient", "100000" },
+	{ "reqbody:insufficient", "000000" },
+	{ "reqbody:amount", "100000" },
+	{ "body:~\"^caf\xc3\xa9 latte$\"", "010000" },
+	{ "respbody:\"caf\xc3\xa9 \"", "010000" },
+	{ "body:=", "011100" },
+	{ "!body:=", "100000" },
+	{ "hdr:x-trace", "100000" },
+	{ "hdr:\"set-cookie: s=1\"", "010000" },
+	{ "hdr:~^content-type:\\s*application/json", "100000" },
+	{ "hdr:=\"host: api.example.com\"", "100000" },
+	{ "status:5xx body:funds", "000000" },
+	{ "!hdr:x-trace", "011100" },
 	{ "bad:yes", "000010" },
 	{ "!bad:yes", "111101" },
 	{ "bad:no", "111101" },
@@ -373,8 +402,9 @@ static const struct {
 	    "value; use (a|b) inside it)", 8 },
 	{ "bad:maybe", "bad value 'maybe' for 'bad' at column 5 (expected "
 	    "yes or no)", 5 },
-	{ "body:~x", "field 'body' cannot be searched at column 1 (payload "
-	    "decoding is not built yet)", 1 },
+	{ "body:~x", "body:~\"x\"", 0 },
+	{ "hdr:>5", "'hdr' is a text field: no '<' or '>' at column 5 "
+	    "(they compare numbers and times)", 5 },
 	{ "since:2024-13-01", "bad time '2024-13-01' for 'since' at column 7 "
 	    "(date or time out of range)", 7 },
 	{ "since:>2024-01-01", "'since' takes a time, not an operator at "
