@@ -9,14 +9,6 @@
 #include "xmalloc.h"
 
 struct source *
-source_file_open(const char *arg, const struct options *o, struct store *st,
-    char **cause)
-{
-	*cause = xstrdup("file sources are not built yet");
-	return (NULL);
-}
-
-struct source *
 source_redis_open(const char *arg, const struct options *o,
     struct store *st, char **cause)
 {

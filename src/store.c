@@ -69,6 +69,9 @@ store_clear(struct store *st)
 	for (i = 0; i < st->naggdocs; i++)
 		bson_destroy(st->aggdocs[i].doc);
 	free(st->aggdocs);
+	for (i = 0; i < st->nkeeps; i++)
+		st->keeps[i].release(st->keeps[i].ptr, st->keeps[i].len);
+	free(st->keeps);
 	strtab_clear(&st->strs);
 	memset(st, 0, sizeof *st);
 }
@@ -177,6 +180,25 @@ store_slot(struct store *st)
 	memset(r, 0, sizeof *r);
 	st->next++;
 	return (r);
+}
+
+/*
+ * Keep len bytes at ptr (e.g. a file mapping that records point into)
+ * until store_clear, which calls release(ptr, len) after freeing the
+ * records.  Ownership passes to the store.
+ */
+void
+store_keep(struct store *st, void *ptr, size_t len,
+    void (*release)(void *, size_t))
+{
+	struct store_keep	*k;
+
+	st->keeps = xreallocarray(st->keeps, st->nkeeps + 1,
+	    sizeof *st->keeps);
+	k = &st->keeps[st->nkeeps++];
+	k->ptr = ptr;
+	k->len = len;
+	k->release = release;
 }
 
 /* Allocate size bytes that live as long as the newest chunk. */

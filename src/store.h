@@ -59,6 +59,18 @@ struct store_aggdoc {
 	uint64_t	 offset;
 };
 
+/*
+ * Memory that records point into without owning it (a mapped dump file,
+ * whose payload strings stay where they are).  The store releases it in
+ * store_clear, after every record, so it may outlive the source that
+ * made it.
+ */
+struct store_keep {
+	void		*ptr;
+	size_t		 len;
+	void		(*release)(void *, size_t);
+};
+
 struct store {
 	struct strtab		  strs;
 	struct store_chunk	**chunks;	/* ring of held chunks, oldest first */
@@ -84,6 +96,9 @@ struct store {
 	struct store_aggdoc	 *aggdocs;
 	size_t			  naggdocs;
 
+	struct store_keep	 *keeps;	/* released by store_clear */
+	size_t			  nkeeps;
+
 	int64_t			  newest_ts;	/* max timestamp seen (ns) */
 	int64_t			  oldest_ts;	/* min timestamp seen (ns) */
 };
@@ -103,6 +118,8 @@ uint64_t	 store_add_gap(struct store *, uint16_t, uint64_t, int64_t,
 void		 store_add_aggdoc(struct store *, uint16_t, uint64_t,
 		    const bson_t *);
 void		*store_alloc(struct store *, size_t);
+void		 store_keep(struct store *, void *, size_t,
+		    void (*)(void *, size_t));
 const struct record *store_get(const struct store *, uint64_t);
 const char	*store_source_name(const struct store *, const struct record *);
 size_t		 store_memory(const struct store *);

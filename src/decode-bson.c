@@ -1,0 +1,1377 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * BSON document -> record.  One pass over the document: each key is
+ * mapped to a field by its length and bytes (decode_bson_field, a switch
+ * on the length, then memcmp), never with bson_iter_find, so the cost is
+ * one iteration of the document whatever its field order.  Keys that do
+ * not match exactly are folded (lowercased, '_' removed) and tried again,
+ * which makes the Tyk JSON names (response_code, api_key, ...) and other
+ * writers' capitalisation decode the same way; unknown keys are skipped.
+ *
+ * The document's structure is checked as it is walked: a corrupt element
+ * stops the walk and the document is reported as an error with the
+ * element's offset.  Only the sub-documents the decoder reads (geo,
+ * network, latency, tags, ...) are walked; decode_bson_check validates a
+ * whole document when a reader needs to (resynchronising after garbage).
+ */
+#include "config.h"
+
+#include "decode-bson.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+#include "store.h"
+#include "strtab.h"
+#include "timefmt.h"
+
+/* Every key the decoder knows, at any level. */
+enum dbf {
+	F_NONE,
+	F_METHOD, F_HOST, F_PATH, F_RAWPATH, F_CONTENTLENGTH, F_USERAGENT,
+	F_DAY, F_MONTH, F_YEAR, F_HOUR, F_RESPONSECODE, F_APIKEY,
+	F_TIMESTAMP, F_APIVERSION, F_APINAME, F_APIID, F_ORGID, F_OAUTHID,
+	F_REQUESTTIME, F_RAWREQUEST, F_RAWRESPONSE, F_IPADDRESS, F_GEO,
+	F_NETWORK, F_LATENCY, F_TAGS, F_ALIAS, F_TRACKPATH, F_EXPIREAT,
+	F_ORIGINALPATH, F_LISTENPATH, F_APISCHEMA, F_GRAPHQLSTATS,
+	F_MCPSTATS,
+	/* Nested. */
+	F_COUNTRY, F_CITY, F_LOCATION, F_ISOCODE, F_GEONAMEID, F_NAMES,
+	F_LATITUDE, F_LONGITUDE, F_TIMEZONE, F_OPENCONNECTIONS,
+	F_CLOSEDCONNECTION, F_BYTESIN, F_BYTESOUT, F_TOTAL, F_UPSTREAM,
+	F_GATEWAY,
+	/* GraphQL / MCP (JSON stats objects and graph/mcp collections). */
+	F_ISGRAPHQL, F_OPERATIONTYPE, F_VARIABLES, F_ROOTFIELDS, F_ERRORS,
+	F_HASERRORS, F_MESSAGE, F_ISMCP, F_JSONRPCMETHOD, F_PRIMITIVETYPE,
+	F_PRIMITIVENAME,
+	/* Only in aggregate documents (5.2). */
+	F_AGGKEY
+};
+
+struct dbs_state {
+	struct store		*st;
+	struct record_build	*b;
+	int			 raw_keys;	/* keys only records have */
+	int			 agg_keys;	/* keys only aggregates have */
+	const uint8_t		*top;		/* the top-level document */
+	uint32_t		 err_off;	/* offset of a corrupt element */
+	bool			 err;
+	const char		*bad;		/* a field that is unusable */
+};
+
+/* A sub-document being walked. */
+struct dbs_sub {
+	bson_iter_t	 it;
+	uint32_t	 last;		/* next_off of the last good member */
+	uint32_t	 len;
+	uint32_t	 base;		/* its offset in the parent */
+};
+
+#define KEYIS(k, s)	(memcmp((k), (s), sizeof(s) - 1) == 0)
+
+static enum dbf	 decode_bson_field(const char *, uint32_t);
+static enum dbf	 decode_bson_fold(const char *, uint32_t);
+static enum dbf	 decode_bson_key(const bson_iter_t *);
+static bool	 decode_bson_int(const bson_iter_t *, int64_t *);
+static bool	 decode_bson_double(const bson_iter_t *, double *);
+static bool	 decode_bson_time(const bson_iter_t *, int64_t *, uint32_t *,
+		    int *);
+static void	 decode_bson_str(struct dbs_state *, const bson_iter_t *,
+		    enum record_str);
+static bool	 decode_bson_enter(struct dbs_state *, const bson_iter_t *,
+		    struct dbs_sub *);
+static bool	 decode_bson_next(struct dbs_state *, struct dbs_sub *);
+static bool	 decode_bson_intern(struct dbs_state *, const bson_iter_t *,
+		    uint32_t *);
+static void	 decode_bson_top(struct dbs_state *, const bson_iter_t *,
+		    enum dbf);
+
+/* Map an exact key to a field (F_NONE if unknown). */
+static enum dbf
+decode_bson_field(const char *k, uint32_t len)
+{
+	switch (len) {
+	case 3:
+		if (KEYIS(k, "day"))
+			return (F_DAY);
+		if (KEYIS(k, "geo"))
+			return (F_GEO);
+		break;
+	case 4:
+		switch (k[0]) {
+		case 'h':
+			if (KEYIS(k, "host"))
+				return (F_HOST);
+			if (KEYIS(k, "hour"))
+				return (F_HOUR);
+			break;
+		case 'p':
+			if (KEYIS(k, "path"))
+				return (F_PATH);
+			break;
+		case 't':
+			if (KEYIS(k, "tags"))
+				return (F_TAGS);
+			break;
+		case 'y':
+			if (KEYIS(k, "year"))
+				return (F_YEAR);
+			break;
+		case 'c':
+			if (KEYIS(k, "city"))
+				return (F_CITY);
+			break;
+		}
+		break;
+	case 5:
+		switch (k[0]) {
+		case 'm':
+			if (KEYIS(k, "month"))
+				return (F_MONTH);
+			break;
+		case 'a':
+			if (KEYIS(k, "apiid"))
+				return (F_APIID);
+			if (KEYIS(k, "alias"))
+				return (F_ALIAS);
+			break;
+		case 'o':
+			if (KEYIS(k, "orgid"))
+				return (F_ORGID);
+			break;
+		case 'n':
+			if (KEYIS(k, "names"))
+				return (F_NAMES);
+			break;
+		case 't':
+			if (KEYIS(k, "total"))
+				return (F_TOTAL);
+			break;
+		case 'i':
+			if (KEYIS(k, "ismcp"))
+				return (F_ISMCP);
+			break;
+		case 'l':
+			if (KEYIS(k, "lists"))
+				return (F_AGGKEY);
+			break;
+		}
+		break;
+	case 6:
+		switch (k[0]) {
+		case 'm':
+			if (KEYIS(k, "method"))
+				return (F_METHOD);
+			break;
+		case 'a':
+			if (KEYIS(k, "apikey"))
+				return (F_APIKEY);
+			break;
+		case 'e':
+			if (KEYIS(k, "errors"))
+				return (F_ERRORS);
+			break;
+		case 't':
+			if (KEYIS(k, "timeid"))
+				return (F_AGGKEY);
+			break;
+		}
+		break;
+	case 7:
+		switch (k[0]) {
+		case 'r':
+			if (KEYIS(k, "rawpath"))
+				return (F_RAWPATH);
+			break;
+		case 'a':
+			if (KEYIS(k, "apiname"))
+				return (F_APINAME);
+			if (KEYIS(k, "apikeys"))
+				return (F_AGGKEY);
+			break;
+		case 'o':
+			if (KEYIS(k, "oauthid"))
+				return (F_OAUTHID);
+			break;
+		case 'n':
+			if (KEYIS(k, "network"))
+				return (F_NETWORK);
+			break;
+		case 'l':
+			if (KEYIS(k, "latency"))
+				return (F_LATENCY);
+			break;
+		case 'c':
+			if (KEYIS(k, "country"))
+				return (F_COUNTRY);
+			break;
+		case 'b':
+			if (KEYIS(k, "bytesin"))
+				return (F_BYTESIN);
+			break;
+		case 'g':
+			if (KEYIS(k, "gateway"))
+				return (F_GATEWAY);
+			break;
+		case 'i':
+			if (KEYIS(k, "isocode"))
+				return (F_ISOCODE);
+			break;
+		case 'm':
+			if (KEYIS(k, "message"))
+				return (F_MESSAGE);
+			break;
+		}
+		break;
+	case 8:
+		switch (k[0]) {
+		case 'e':
+			if (KEYIS(k, "expireAt"))
+				return (F_EXPIREAT);
+			if (KEYIS(k, "expireat"))
+				return (F_EXPIREAT);
+			break;
+		case 'l':
+			if (KEYIS(k, "location"))
+				return (F_LOCATION);
+			if (KEYIS(k, "latitude"))
+				return (F_LATITUDE);
+			if (KEYIS(k, "lasttime"))
+				return (F_AGGKEY);
+			break;
+		case 'b':
+			if (KEYIS(k, "bytesout"))
+				return (F_BYTESOUT);
+			break;
+		case 'u':
+			if (KEYIS(k, "upstream"))
+				return (F_UPSTREAM);
+			break;
+		case 't':
+			if (KEYIS(k, "timezone"))
+				return (F_TIMEZONE);
+			break;
+		case 'o':
+			if (KEYIS(k, "oauthids"))
+				return (F_AGGKEY);
+			break;
+		case 'v':
+			if (KEYIS(k, "versions"))
+				return (F_AGGKEY);
+			break;
+		case 'm':
+			if (KEYIS(k, "mcpstats"))
+				return (F_MCPSTATS);
+			break;
+		}
+		break;
+	case 9:
+		switch (k[0]) {
+		case 'u':
+			if (KEYIS(k, "useragent"))
+				return (F_USERAGENT);
+			break;
+		case 't':
+			if (KEYIS(k, "timestamp"))
+				return (F_TIMESTAMP);
+			if (KEYIS(k, "trackpath"))
+				return (F_TRACKPATH);
+			break;
+		case 'i':
+			if (KEYIS(k, "ipaddress"))
+				return (F_IPADDRESS);
+			if (KEYIS(k, "isgraphql"))
+				return (F_ISGRAPHQL);
+			break;
+		case 'a':
+			if (KEYIS(k, "apischema"))
+				return (F_APISCHEMA);
+			break;
+		case 'l':
+			if (KEYIS(k, "longitude"))
+				return (F_LONGITUDE);
+			break;
+		case 'g':
+			if (KEYIS(k, "geonameid"))
+				return (F_GEONAMEID);
+			break;
+		case 'v':
+			if (KEYIS(k, "variables"))
+				return (F_VARIABLES);
+			break;
+		case 'h':
+			if (KEYIS(k, "haserrors"))
+				return (F_HASERRORS);
+			break;
+		case 'e':
+			if (KEYIS(k, "endpoints"))
+				return (F_AGGKEY);
+			break;
+		}
+		break;
+	case 10:
+		switch (k[0]) {
+		case 'a':
+			if (KEYIS(k, "apiversion"))
+				return (F_APIVERSION);
+			break;
+		case 'r':
+			if (KEYIS(k, "rawrequest"))
+				return (F_RAWREQUEST);
+			if (KEYIS(k, "rootfields"))
+				return (F_ROOTFIELDS);
+			break;
+		case 'l':
+			if (KEYIS(k, "listenpath"))
+				return (F_LISTENPATH);
+			break;
+		}
+		break;
+	case 11:
+		switch (k[0]) {
+		case 'r':
+			if (KEYIS(k, "requesttime"))
+				return (F_REQUESTTIME);
+			if (KEYIS(k, "rawresponse"))
+				return (F_RAWRESPONSE);
+			break;
+		}
+		break;
+	case 12:
+		switch (k[0]) {
+		case 'r':
+			if (KEYIS(k, "responsecode"))
+				return (F_RESPONSECODE);
+			break;
+		case 'o':
+			if (KEYIS(k, "originalpath"))
+				return (F_ORIGINALPATH);
+			break;
+		case 'g':
+			if (KEYIS(k, "graphqlstats"))
+				return (F_GRAPHQLSTATS);
+			break;
+		case 'a':
+			if (KEYIS(k, "apiendpoints"))
+				return (F_AGGKEY);
+			break;
+		case 'k':
+			if (KEYIS(k, "keyendpoints"))
+				return (F_AGGKEY);
+			break;
+		}
+		break;
+	case 13:
+		switch (k[0]) {
+		case 'c':
+			if (KEYIS(k, "contentlength"))
+				return (F_CONTENTLENGTH);
+			break;
+		case 'o':
+			if (KEYIS(k, "operationtype"))
+				return (F_OPERATIONTYPE);
+			break;
+		case 'j':
+			if (KEYIS(k, "jsonrpcmethod"))
+				return (F_JSONRPCMETHOD);
+			break;
+		case 'p':
+			if (KEYIS(k, "primitivetype"))
+				return (F_PRIMITIVETYPE);
+			if (KEYIS(k, "primitivename"))
+				return (F_PRIMITIVENAME);
+			break;
+		}
+		break;
+	case 14:
+		if (KEYIS(k, "oauthendpoints"))
+			return (F_AGGKEY);
+		break;
+	case 15:
+		if (KEYIS(k, "openconnections"))
+			return (F_OPENCONNECTIONS);
+		break;
+	case 16:
+		if (KEYIS(k, "closedconnection"))
+			return (F_CLOSEDCONNECTION);
+		break;
+	case 17:
+		if (KEYIS(k, "closedconnections"))
+			return (F_CLOSEDCONNECTION);
+		break;
+	}
+	return (F_NONE);
+}
+
+/*
+ * Fold a key that did not match (lowercase, drop '_') and try again: the
+ * Tyk JSON names and Go names (APIKey) map onto the BSON ones.
+ */
+static enum dbf
+decode_bson_fold(const char *k, uint32_t len)
+{
+	char		 tmp[32];
+	uint32_t	 i, n = 0;
+	bool		 changed = false;
+	char		 c;
+
+	if (len >= sizeof tmp)
+		return (F_NONE);
+	for (i = 0; i < len; i++) {
+		c = k[i];
+		if (c == '_') {
+			changed = true;
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z') {
+			c = (char)(c - 'A' + 'a');
+			changed = true;
+		}
+		tmp[n++] = c;
+	}
+	if (!changed)
+		return (F_NONE);
+	return (decode_bson_field(tmp, n));
+}
+
+/* Read any BSON number (or bool) as an int64; false if not a number. */
+static bool
+decode_bson_int(const bson_iter_t *it, int64_t *v)
+{
+	double	 d;
+
+	switch (bson_iter_type(it)) {
+	case BSON_TYPE_INT32:
+		*v = bson_iter_int32_unsafe(it);
+		return (true);
+	case BSON_TYPE_INT64:
+		*v = bson_iter_int64_unsafe(it);
+		return (true);
+	case BSON_TYPE_DOUBLE:
+		d = bson_iter_double_unsafe(it);
+		if (isnan(d))
+			*v = 0;
+		else if (d >= 9.2e18)
+			*v = INT64_MAX;
+		else if (d <= -9.2e18)
+			*v = INT64_MIN;
+		else
+			*v = (int64_t)d;
+		return (true);
+	case BSON_TYPE_BOOL:
+		*v = bson_iter_bool_unsafe(it) ? 1 : 0;
+		return (true);
+	case BSON_TYPE_NULL:
+		*v = 0;
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/* Read any BSON number as a double. */
+static bool
+decode_bson_double(const bson_iter_t *it, double *v)
+{
+	switch (bson_iter_type(it)) {
+	case BSON_TYPE_DOUBLE:
+		*v = bson_iter_double_unsafe(it);
+		return (true);
+	case BSON_TYPE_INT32:
+		*v = bson_iter_int32_unsafe(it);
+		return (true);
+	case BSON_TYPE_INT64:
+		*v = (double)bson_iter_int64_unsafe(it);
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/*
+ * Parse an RFC 3339 timestamp as Go writes it (RFC3339Nano: trailing
+ * zeros of the fraction trimmed, a zone offset or Z).  *prec is the number
+ * of fraction digits given (at most 9 are kept).  Returns 0 or -1.
+ */
+int
+decode_bson_rfc3339(const char *s, size_t len, int64_t *sec,
+    uint32_t *nsec, int *prec)
+{
+	const char	*p = s, *end = s + len;
+	int64_t		 v[6];
+	int		 widths[6] = { 4, 2, 2, 2, 2, 2 };
+	const char	 seps[6] = { '-', '-', 'T', ':', ':', 0 };
+	int		 i, j, n = 0, sign = 0, oh, om;
+	uint32_t	 frac = 0;
+
+	for (i = 0; i < 6; i++) {
+		v[i] = 0;
+		for (j = 0; j < widths[i]; j++) {
+			if (p >= end || *p < '0' || *p > '9')
+				return (-1);
+			v[i] = v[i] * 10 + (*p++ - '0');
+		}
+		if (seps[i] != 0) {
+			if (p >= end || (*p != seps[i] && !(seps[i] == 'T' &&
+			    (*p == 't' || *p == ' '))))
+				return (-1);
+			p++;
+		}
+	}
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return (-1);
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && *p >= '0' && *p <= '9') {
+			if (n < 9) {
+				frac = frac * 10 + (uint32_t)(*p - '0');
+				n++;
+			}
+			p++;
+		}
+		if (n == 0)
+			return (-1);
+	}
+	*prec = n;
+	while (n++ < 9)
+		frac *= 10;
+	if (p < end && (*p == 'Z' || *p == 'z'))
+		p++;
+	else if (p < end && (*p == '+' || *p == '-')) {
+		sign = *p++ == '-' ? -1 : 1;
+		if (end - p < 5 || p[2] != ':')
+			return (-1);
+		for (i = 0; i < 5; i++)
+			if (i != 2 && (p[i] < '0' || p[i] > '9'))
+				return (-1);
+		oh = (p[0] - '0') * 10 + (p[1] - '0');
+		om = (p[3] - '0') * 10 + (p[4] - '0');
+		p += 5;
+		if (oh > 23 || om > 59)
+			return (-1);
+		sign *= oh * 3600 + om * 60;
+	} else
+		return (-1);
+	if (p != end)
+		return (-1);
+	*sec = timefmt_days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) *
+	    86400 + v[3] * 3600 + v[4] * 60 + v[5] - sign;
+	*nsec = frac;
+	return (0);
+}
+
+/* Read a BSON datetime (ms) or an RFC 3339 string. */
+static bool
+decode_bson_time(const bson_iter_t *it, int64_t *sec, uint32_t *nsec,
+    int *prec)
+{
+	int64_t		 ms, s;
+	const char	*str;
+	size_t		 len;
+	uint32_t	 t, inc;
+
+	switch (bson_iter_type(it)) {
+	case BSON_TYPE_DATE_TIME:
+		ms = bson_iter_date_time(it);
+		s = ms / 1000;
+		if (ms % 1000 < 0)
+			s--;
+		*sec = s;
+		*nsec = (uint32_t)(ms - s * 1000) * 1000000;
+		*prec = 3;
+		return (true);
+	case BSON_TYPE_UTF8:
+		str = bson_iter_utf8_unsafe(it, &len);
+		return (decode_bson_rfc3339(str, len, sec, nsec, prec) == 0);
+	case BSON_TYPE_TIMESTAMP:
+		bson_iter_timestamp(it, &t, &inc);
+		*sec = t;
+		*nsec = 0;
+		*prec = 0;
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/* Set string field f from a UTF-8 element (null: empty). */
+static void
+decode_bson_str(struct dbs_state *ds, const bson_iter_t *it,
+    enum record_str f)
+{
+	const char	*s;
+	size_t		 len;
+
+	if (bson_iter_type(it) != BSON_TYPE_UTF8)
+		return;
+	s = bson_iter_utf8_unsafe(it, &len);
+	if (len != 0)
+		record_build_str(ds->b, ds->st, f, s, len);
+}
+
+/* Enter the sub-document (or array) at parent; false if it is neither. */
+static bool
+decode_bson_enter(struct dbs_state *ds, const bson_iter_t *parent,
+    struct dbs_sub *sub)
+{
+	const uint8_t	*d = NULL;
+
+	if (BSON_ITER_HOLDS_DOCUMENT(parent))
+		bson_iter_document(parent, &sub->len, &d);
+	else if (BSON_ITER_HOLDS_ARRAY(parent))
+		bson_iter_array(parent, &sub->len, &d);
+	if (d == NULL || !bson_iter_recurse(parent, &sub->it))
+		return (false);
+	sub->last = 4;
+	sub->base = (uint32_t)(d - ds->top);
+	return (true);
+}
+
+/*
+ * Next member of a sub-document.  At the end, a walk that stopped before
+ * the terminating byte means a corrupt element: the first is recorded.
+ */
+static bool
+decode_bson_next(struct dbs_state *ds, struct dbs_sub *sub)
+{
+	if (bson_iter_next(&sub->it)) {
+		sub->last = sub->it.next_off;
+		return (true);
+	}
+	if (sub->last + 1 != sub->len && !ds->err) {
+		ds->err = true;
+		ds->err_off = sub->base + sub->last;
+	}
+	return (false);
+}
+
+/* The field a member's key names. */
+static enum dbf
+decode_bson_key(const bson_iter_t *it)
+{
+	const char	*key = bson_iter_key_unsafe(it);
+	uint32_t	 klen = it->d1 - it->key - 1;
+	enum dbf	 f;
+
+	f = decode_bson_field(key, klen);
+	if (f == F_NONE && klen != 0 && key[0] != '_')
+		f = decode_bson_fold(key, klen);
+	return (f);
+}
+
+/* Intern a UTF-8 member into *id (empty strings stay 0). */
+static bool
+decode_bson_intern(struct dbs_state *ds, const bson_iter_t *it,
+    uint32_t *id)
+{
+	const char	*s;
+	size_t		 len;
+
+	if (!BSON_ITER_HOLDS_UTF8(it))
+		return (false);
+	s = bson_iter_utf8_unsafe(it, &len);
+	if (len == 0)
+		return (false);
+	*id = strtab_intern(&ds->st->strs, s, len);
+	return (true);
+}
+
+/* geo.city: {geonameid, names: {lang: name}} */
+static void
+decode_bson_city(struct dbs_state *ds, const bson_iter_t *city)
+{
+	struct record_build	*b = ds->b;
+	struct dbs_sub		 c, nm;
+	const char		*s;
+	size_t			 len;
+	int64_t			 v;
+
+	if (!decode_bson_enter(ds, city, &c))
+		return;
+	while (decode_bson_next(ds, &c)) {
+		switch (decode_bson_key(&c.it)) {
+		case F_GEONAMEID:
+			if (decode_bson_int(&c.it, &v) && v != 0) {
+				b->geo.geoname_id = (uint32_t)v;
+				b->has_geo = true;
+			}
+			break;
+		case F_NAMES:
+			if (!decode_bson_enter(ds, &c.it, &nm))
+				break;
+			while (decode_bson_next(ds, &nm)) {
+				if (!BSON_ITER_HOLDS_UTF8(&nm.it))
+					continue;
+				s = bson_iter_utf8_unsafe(&nm.it, &len);
+				record_build_name(b,
+				    bson_iter_key_unsafe(&nm.it),
+				    nm.it.d1 - nm.it.key - 1, s, len);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* geo: {country: {isocode}, city: {...}, location: {...}} */
+static void
+decode_bson_geo(struct dbs_state *ds, const bson_iter_t *geo)
+{
+	struct record_build	*b = ds->b;
+	struct dbs_sub		 g, c;
+	double			 d;
+
+	if (!decode_bson_enter(ds, geo, &g))
+		return;
+	while (decode_bson_next(ds, &g)) {
+		switch (decode_bson_key(&g.it)) {
+		case F_COUNTRY:
+			if (!decode_bson_enter(ds, &g.it, &c))
+				break;
+			while (decode_bson_next(ds, &c))
+				if (decode_bson_key(&c.it) == F_ISOCODE &&
+				    decode_bson_intern(ds, &c.it,
+				    &b->geo.iso_code))
+					b->has_geo = true;
+			break;
+		case F_CITY:
+			decode_bson_city(ds, &g.it);
+			break;
+		case F_LOCATION:
+			if (!decode_bson_enter(ds, &g.it, &c))
+				break;
+			while (decode_bson_next(ds, &c)) {
+				switch (decode_bson_key(&c.it)) {
+				case F_LATITUDE:
+					if (decode_bson_double(&c.it, &d) &&
+					    d != 0) {
+						b->geo.latitude = d;
+						b->has_geo = true;
+					}
+					break;
+				case F_LONGITUDE:
+					if (decode_bson_double(&c.it, &d) &&
+					    d != 0) {
+						b->geo.longitude = d;
+						b->has_geo = true;
+					}
+					break;
+				case F_TIMEZONE:
+					if (decode_bson_intern(ds, &c.it,
+					    &b->geo.time_zone))
+						b->has_geo = true;
+					break;
+				default:
+					break;
+				}
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* network: {openconnections, closedconnection, bytesin, bytesout} */
+static void
+decode_bson_network(struct dbs_state *ds, const bson_iter_t *net)
+{
+	struct record_build	*b = ds->b;
+	struct dbs_sub		 n;
+	int64_t			 v;
+	bool			 any = false;
+
+	if (!decode_bson_enter(ds, net, &n))
+		return;
+	while (decode_bson_next(ds, &n)) {
+		if (!decode_bson_int(&n.it, &v) || v == 0)
+			continue;
+		switch (decode_bson_key(&n.it)) {
+		case F_OPENCONNECTIONS:
+			b->ex.open_connections = v;
+			any = true;
+			break;
+		case F_CLOSEDCONNECTION:
+			b->ex.closed_connection = v;
+			any = true;
+			break;
+		case F_BYTESIN:
+			b->ex.bytes_in = v;
+			any = true;
+			break;
+		case F_BYTESOUT:
+			b->ex.bytes_out = v;
+			any = true;
+			break;
+		default:
+			break;
+		}
+	}
+	/* All-zero statistics (every ordinary record) cost nothing. */
+	if (any) {
+		b->rec.flags |= REC_NETWORK;
+		b->has_extra = true;
+	}
+}
+
+/* latency: {total, upstream, gateway} */
+static void
+decode_bson_latency(struct dbs_state *ds, const bson_iter_t *lat)
+{
+	struct record_build	*b = ds->b;
+	struct dbs_sub		 l;
+	int64_t			 v;
+
+	if (!decode_bson_enter(ds, lat, &l))
+		return;
+	while (decode_bson_next(ds, &l)) {
+		if (!decode_bson_int(&l.it, &v))
+			continue;
+		switch (decode_bson_key(&l.it)) {
+		case F_TOTAL:
+			b->lat_total = v;
+			break;
+		case F_UPSTREAM:
+			b->lat_upstream = v;
+			break;
+		case F_GATEWAY:
+			b->lat_gateway = v;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* tags: array of strings (null: nil). */
+static void
+decode_bson_tags(struct dbs_state *ds, const bson_iter_t *tags)
+{
+	struct record_build	*b = ds->b;
+	struct dbs_sub		 t;
+	const char		*s;
+	size_t			 len;
+
+	if (bson_iter_type(tags) == BSON_TYPE_NULL) {
+		b->rec.flags |= REC_TAGS_NULL;
+		return;
+	}
+	if (!BSON_ITER_HOLDS_ARRAY(tags) || !decode_bson_enter(ds, tags, &t))
+		return;
+	ds->raw_keys++;
+	while (decode_bson_next(ds, &t)) {
+		if (!BSON_ITER_HOLDS_UTF8(&t.it))
+			continue;
+		s = bson_iter_utf8_unsafe(&t.it, &len);
+		record_build_tag(b, s, len);
+	}
+}
+
+/* A list of strings (RootFields) or of {message} (Errors) as a blob id. */
+static uint32_t
+decode_bson_list(struct dbs_state *ds, const bson_iter_t *arr)
+{
+	struct dbs_sub	 e, m;
+	struct buf	 list;
+	const char	*s;
+	size_t		 len;
+	uint32_t	 id;
+
+	if (!decode_bson_enter(ds, arr, &e))
+		return (0);
+	buf_init(&list);
+	while (decode_bson_next(ds, &e)) {
+		if (BSON_ITER_HOLDS_UTF8(&e.it)) {
+			s = bson_iter_utf8_unsafe(&e.it, &len);
+			record_list_add(&list, s, len);
+		} else if (decode_bson_enter(ds, &e.it, &m)) {
+			while (decode_bson_next(ds, &m)) {
+				if (decode_bson_key(&m.it) != F_MESSAGE ||
+				    !BSON_ITER_HOLDS_UTF8(&m.it))
+					continue;
+				s = bson_iter_utf8_unsafe(&m.it, &len);
+				record_list_add(&list, s, len);
+			}
+		}
+	}
+	id = list.len == 0 ? 0 : strtab_intern(&ds->st->strs, list.data,
+	    list.len);
+	buf_clear(&list);
+	return (id);
+}
+
+/* Operation type as a number (JSON) or a name (graph collections). */
+static int32_t
+decode_bson_optype(const bson_iter_t *it)
+{
+	const char	*s;
+	size_t		 len;
+	int64_t		 v;
+
+	if (decode_bson_int(it, &v))
+		return ((int32_t)v);
+	if (!BSON_ITER_HOLDS_UTF8(it))
+		return (0);
+	s = bson_iter_utf8_unsafe(it, &len);
+	if (len == 5 && strncasecmp(s, "query", 5) == 0)
+		return (1);
+	if (len == 8 && strncasecmp(s, "mutation", 8) == 0)
+		return (2);
+	if (len == 12 && strncasecmp(s, "subscription", 12) == 0)
+		return (3);
+	return (0);
+}
+
+/* One GraphQL field, from graphql_stats or a graph collection document. */
+static void
+decode_bson_gql_field(struct dbs_state *ds, const bson_iter_t *it,
+    enum dbf f)
+{
+	struct record_build	*b = ds->b;
+	int64_t			 v;
+
+	switch (f) {
+	case F_ISGRAPHQL:
+		if (decode_bson_int(it, &v) && v != 0)
+			b->rec.flags |= REC_GRAPHQL | REC_HAS_GQL;
+		break;
+	case F_OPERATIONTYPE:
+		b->ex.gql_operation_type = decode_bson_optype(it);
+		if (b->ex.gql_operation_type != 0)
+			b->rec.flags |= REC_HAS_GQL;
+		break;
+	case F_VARIABLES:
+		if (decode_bson_intern(ds, it, &b->ex.gql_variables))
+			b->rec.flags |= REC_HAS_GQL;
+		break;
+	case F_ROOTFIELDS:
+		b->ex.gql_root_fields = decode_bson_list(ds, it);
+		if (b->ex.gql_root_fields != 0)
+			b->rec.flags |= REC_HAS_GQL;
+		break;
+	case F_ERRORS:
+		b->ex.gql_errors = decode_bson_list(ds, it);
+		if (b->ex.gql_errors != 0)
+			b->rec.flags |= REC_HAS_GQL;
+		break;
+	case F_HASERRORS:
+		if (decode_bson_int(it, &v) && v != 0) {
+			b->ex.gql_has_errors = true;
+			b->rec.flags |= REC_HAS_GQL;
+		}
+		break;
+	default:
+		break;
+	}
+	if (b->rec.flags & REC_HAS_GQL)
+		b->has_extra = true;
+}
+
+/* One MCP field. */
+static void
+decode_bson_mcp_field(struct dbs_state *ds, const bson_iter_t *it,
+    enum dbf f)
+{
+	struct record_build	*b = ds->b;
+	int64_t			 v;
+	uint32_t		*id;
+
+	switch (f) {
+	case F_ISMCP:
+		if (decode_bson_int(it, &v) && v != 0) {
+			b->rec.flags |= REC_MCP | REC_HAS_MCP;
+			b->has_extra = true;
+		}
+		return;
+	case F_JSONRPCMETHOD:
+		id = &b->ex.mcp_method;
+		break;
+	case F_PRIMITIVETYPE:
+		id = &b->ex.mcp_primitive_type;
+		break;
+	case F_PRIMITIVENAME:
+		id = &b->ex.mcp_primitive_name;
+		break;
+	default:
+		return;
+	}
+	if (decode_bson_intern(ds, it, id)) {
+		b->rec.flags |= REC_HAS_MCP;
+		b->has_extra = true;
+	}
+}
+
+/* graphql_stats or mcp_stats (JSON): Go field names. */
+static void
+decode_bson_stats(struct dbs_state *ds, const bson_iter_t *stats, bool mcp)
+{
+	struct dbs_sub	 s;
+
+	if (!decode_bson_enter(ds, stats, &s))
+		return;
+	while (decode_bson_next(ds, &s)) {
+		if (mcp)
+			decode_bson_mcp_field(ds, &s.it, decode_bson_key(&s.it));
+		else
+			decode_bson_gql_field(ds, &s.it, decode_bson_key(&s.it));
+	}
+}
+
+/* One top-level element. */
+static void
+decode_bson_top(struct dbs_state *ds, const bson_iter_t *it, enum dbf f)
+{
+	struct record_build	*b = ds->b;
+	int64_t			 v;
+
+	switch (f) {
+	case F_METHOD:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_METHOD);
+		break;
+	case F_HOST:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_HOST);
+		break;
+	case F_PATH:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_PATH);
+		break;
+	case F_RAWPATH:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_RAW_PATH);
+		break;
+	case F_CONTENTLENGTH:
+		if (decode_bson_int(it, &v))
+			b->content_length = v;
+		break;
+	case F_USERAGENT:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_USER_AGENT);
+		break;
+	case F_DAY:
+		if (decode_bson_int(it, &v))
+			b->day = v < -1 || v > 0xffff ? -1 : (int)v;
+		break;
+	case F_MONTH:
+		if (decode_bson_int(it, &v))
+			b->month = v < -1 || v > 0xffff ? -1 : (int)v;
+		break;
+	case F_YEAR:
+		if (decode_bson_int(it, &v))
+			b->year = v < -1 || v > 0xffff ? -1 : (int)v;
+		break;
+	case F_HOUR:
+		if (decode_bson_int(it, &v))
+			b->hour = v < -1 || v > 0xffff ? -1 : (int)v;
+		break;
+	case F_RESPONSECODE:
+		ds->raw_keys++;
+		if (decode_bson_int(it, &v))
+			b->response_code = v;
+		break;
+	case F_APIKEY:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_API_KEY);
+		break;
+	case F_TIMESTAMP:
+		if (decode_bson_time(it, &b->ts_sec, &b->ts_nsec,
+		    &b->ts_prec))
+			b->ts_set = true;
+		else if (bson_iter_type(it) != BSON_TYPE_NULL)
+			ds->bad = "unusable timestamp";
+		break;
+	case F_APIVERSION:
+		decode_bson_str(ds, it, RS_API_VERSION);
+		break;
+	case F_APINAME:
+		decode_bson_str(ds, it, RS_API_NAME);
+		break;
+	case F_APIID:
+		decode_bson_str(ds, it, RS_API_ID);
+		break;
+	case F_ORGID:
+		decode_bson_str(ds, it, RS_ORG_ID);
+		break;
+	case F_OAUTHID:
+		decode_bson_str(ds, it, RS_OAUTH_ID);
+		break;
+	case F_REQUESTTIME:
+		ds->raw_keys++;
+		if (decode_bson_int(it, &v))
+			b->request_time = v;
+		break;
+	case F_RAWREQUEST:
+		ds->raw_keys++;
+		if (BSON_ITER_HOLDS_UTF8(it))
+			b->req = bson_iter_utf8_unsafe(it, &b->req_len);
+		break;
+	case F_RAWRESPONSE:
+		ds->raw_keys++;
+		if (BSON_ITER_HOLDS_UTF8(it))
+			b->resp = bson_iter_utf8_unsafe(it, &b->resp_len);
+		break;
+	case F_IPADDRESS:
+		ds->raw_keys++;
+		decode_bson_str(ds, it, RS_IP_ADDRESS);
+		break;
+	case F_GEO:
+		decode_bson_geo(ds, it);
+		break;
+	case F_NETWORK:
+		decode_bson_network(ds, it);
+		break;
+	case F_LATENCY:
+		ds->raw_keys++;
+		decode_bson_latency(ds, it);
+		break;
+	case F_TAGS:
+		decode_bson_tags(ds, it);
+		break;
+	case F_ALIAS:
+		decode_bson_str(ds, it, RS_ALIAS);
+		break;
+	case F_TRACKPATH:
+		if (decode_bson_int(it, &v) && v != 0)
+			b->rec.flags |= REC_TRACK_PATH;
+		break;
+	case F_EXPIREAT:
+		if (decode_bson_time(it, &b->exp_sec, &b->exp_nsec,
+		    &b->exp_prec))
+			b->exp_set = true;
+		break;
+	case F_ORIGINALPATH:
+		decode_bson_str(ds, it, RS_ORIGINAL_PATH);
+		break;
+	case F_LISTENPATH:
+		decode_bson_str(ds, it, RS_LISTEN_PATH);
+		break;
+	case F_APISCHEMA:
+		if (decode_bson_intern(ds, it, &b->ex.api_schema))
+			b->has_extra = true;
+		break;
+	case F_GRAPHQLSTATS:
+		decode_bson_stats(ds, it, false);
+		break;
+	case F_MCPSTATS:
+		decode_bson_stats(ds, it, true);
+		break;
+	case F_ERRORS:
+		/* An array in graph records, a document in aggregates. */
+		if (bson_iter_type(it) == BSON_TYPE_ARRAY)
+			decode_bson_gql_field(ds, it, f);
+		else if (bson_iter_type(it) == BSON_TYPE_DOCUMENT)
+			ds->agg_keys++;
+		break;
+	case F_OPERATIONTYPE:
+	case F_VARIABLES:
+	case F_ROOTFIELDS:
+	case F_HASERRORS:
+	case F_ISGRAPHQL:
+		decode_bson_gql_field(ds, it, f);
+		break;
+	case F_JSONRPCMETHOD:
+	case F_PRIMITIVETYPE:
+	case F_PRIMITIVENAME:
+	case F_ISMCP:
+		decode_bson_mcp_field(ds, it, f);
+		break;
+	case F_TOTAL:
+	case F_AGGKEY:
+		ds->agg_keys++;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Decode doc into b (which the caller has reset).  *kind says what the
+ * document is: DECODE_BSON_RAW (b holds the record), DECODE_BSON_AGG (an
+ * aggregate document: store it whole) or DECODE_BSON_OTHER.  Returns 0, or
+ * -1 when the document is corrupt (*why says what, and *erroff is the
+ * offset of the first corrupt element) or its timestamp is unusable (*why
+ * says so, *erroff is 0); b then holds what was read.
+ */
+int
+decode_bson_record(const bson_t *doc, struct store *st,
+    struct record_build *b, enum decode_bson_kind *kind, size_t *erroff,
+    const char **why)
+{
+	struct dbs_state	 ds;
+	bson_iter_t		 it;
+	uint32_t		 last, klen;
+	const char		*key;
+	enum dbf		 f;
+
+	memset(&ds, 0, sizeof ds);
+	ds.st = st;
+	ds.b = b;
+	ds.top = bson_get_data(doc);
+	*kind = DECODE_BSON_OTHER;
+	*erroff = 0;
+	*why = "bad document length";
+	if (!bson_iter_init(&it, doc))
+		return (-1);
+	last = 4;
+	while (bson_iter_next(&it)) {
+		key = bson_iter_key_unsafe(&it);
+		klen = it.d1 - it.key - 1;
+		f = decode_bson_field(key, klen);
+		if (f == F_NONE && klen != 0 && key[0] != '_')
+			f = decode_bson_fold(key, klen);
+		if (f != F_NONE)
+			decode_bson_top(&ds, &it, f);
+		last = it.next_off;
+	}
+	if (last + 1 != doc->len) {
+		ds.err = true;
+		ds.err_off = last;
+	}
+	if (ds.agg_keys > 0 && ds.raw_keys == 0)
+		*kind = DECODE_BSON_AGG;
+	else if (ds.raw_keys > 0)
+		*kind = DECODE_BSON_RAW;
+	if (ds.err) {
+		*erroff = ds.err_off;
+		*why = "corrupt BSON element";
+		return (-1);
+	}
+	if (ds.bad != NULL && *kind == DECODE_BSON_RAW) {
+		*why = ds.bad;
+		return (-1);
+	}
+	*why = NULL;
+	return (0);
+}
+
+/*
+ * What a document is, from its top-level keys alone (no decoding): a
+ * record has at least two record-only keys, an aggregate has orgid and an
+ * aggregate-only key.  Used when resynchronising after damage, where a
+ * sub-document of a broken record must not pass for a document.
+ */
+enum decode_bson_kind
+decode_bson_classify(const bson_t *doc)
+{
+	bson_iter_t	 it;
+	int		 raw = 0, agg = 0;
+	bool		 org = false;
+
+	if (!bson_iter_init(&it, doc))
+		return (DECODE_BSON_OTHER);
+	while (bson_iter_next(&it)) {
+		switch (decode_bson_key(&it)) {
+		case F_METHOD:
+		case F_HOST:
+		case F_PATH:
+		case F_RAWPATH:
+		case F_USERAGENT:
+		case F_RESPONSECODE:
+		case F_APIKEY:
+		case F_REQUESTTIME:
+		case F_RAWREQUEST:
+		case F_RAWRESPONSE:
+		case F_IPADDRESS:
+		case F_LATENCY:
+			raw++;
+			break;
+		case F_ORGID:
+			org = true;
+			break;
+		case F_TOTAL:
+		case F_AGGKEY:
+			agg++;
+			break;
+		default:
+			break;
+		}
+	}
+	if (raw >= 2)
+		return (DECODE_BSON_RAW);
+	if (org && agg > 0)
+		return (DECODE_BSON_AGG);
+	return (DECODE_BSON_OTHER);
+}
+
+/* What a collection holds, judged by its name. */
+enum decode_bson_kind
+decode_bson_collection_kind(const char *name)
+{
+	static const char	*raw_prefix = "z_tyk_analyticz_";
+	static const char	*agg_prefix = "z_tyk_analyticz_aggregate_";
+
+	if (strncmp(name, "system.", 7) == 0)
+		return (DECODE_BSON_SKIP);
+	if (strncmp(name, agg_prefix, strlen(agg_prefix)) == 0 ||
+	    strcmp(name, "tyk_analytics_aggregates") == 0 ||
+	    strcmp(name, "tyk_analytics_aggregate") == 0)
+		return (DECODE_BSON_AGG);
+	if (strcmp(name, "tyk_analytics") == 0 ||
+	    strncmp(name, raw_prefix, strlen(raw_prefix)) == 0)
+		return (DECODE_BSON_RAW);
+	/*
+	 * Uptime, graph and MCP collections: graph and MCP documents inline
+	 * the record fields, but the mongo pump also writes GraphQL records
+	 * to tyk_analytics, so reading both would count them twice.
+	 */
+	if (strstr(name, "uptime") != NULL || strstr(name, "graph") != NULL ||
+	    strstr(name, "mcp_analytic") != NULL)
+		return (DECODE_BSON_SKIP);
+	return (DECODE_BSON_OTHER);
+}
+
+/* Recursively validate the structure of len bytes at p (depth-capped). */
+static int
+decode_bson_check_doc(const uint8_t *p, size_t len, int depth,
+    size_t base, size_t *erroff)
+{
+	bson_t		 b;
+	bson_iter_t	 it;
+	uint32_t	 last = 4, sublen;
+	const uint8_t	*sub;
+
+	if (depth > 100 || !bson_init_static(&b, p, len)) {
+		*erroff = base;
+		return (-1);
+	}
+	if (!bson_iter_init(&it, &b)) {
+		*erroff = base;
+		return (-1);
+	}
+	while (bson_iter_next(&it)) {
+		if (BSON_ITER_HOLDS_DOCUMENT(&it) ||
+		    BSON_ITER_HOLDS_ARRAY(&it)) {
+			bson_iter_document(&it, &sublen, &sub);
+			if (BSON_ITER_HOLDS_ARRAY(&it))
+				bson_iter_array(&it, &sublen, &sub);
+			if (sub == NULL || decode_bson_check_doc(sub, sublen,
+			    depth + 1, base + it.d1, erroff) != 0)
+				return (-1);
+		}
+		last = it.next_off;
+	}
+	if (last + 1 != len) {
+		*erroff = base + last;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Check that len bytes at p are one structurally valid BSON document
+ * (lengths, element types, nesting; not UTF-8).  Returns 0, or -1 with the
+ * offset of the first bad element in *erroff.
+ */
+int
+decode_bson_check(const uint8_t *p, size_t len, size_t *erroff)
+{
+	*erroff = 0;
+	if (len < 5 || len > INT32_MAX)
+		return (-1);
+	return (decode_bson_check_doc(p, len, 0, 0, erroff));
+}

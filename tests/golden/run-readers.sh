@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Readers: mongodump .bson/.bson.gz, dump directories, archives, JSON lines,
+# damaged input, batch output of each (tykscope -n).
+. "${top_srcdir:-.}/tests/golden/lib.sh"
+F=$FIXTURES
+T=$TYKSCOPE
+
+# One collection as the mongo pump writes it, in every output format.
+run_case bson-jsonl 0 "$T" -n "$F/tyk_analytics.bson"
+run_case bson-tsv 0 "$T" -n --format tsv "$F/tyk_analytics.bson"
+run_case bson-table 0 "$T" -n --format table "$F/tyk_analytics.bson"
+run_case bson-count 0 "$T" -n --count "$F/tyk_analytics.bson"
+run_case bson-limit 0 "$T" -n --limit 2 --format tsv "$F/tyk_analytics.bson"
+run_case bson-since 0 "$T" -n --format tsv --since 2024-01-02T03:04:05Z \
+    --until 2024-01-02T04:00 "$F/tyk_analytics.bson"
+run_case bson-none 1 "$T" -n --since 2030-01-01 "$F/tyk_analytics.bson"
+# The same records gzipped: identical but for the source names.
+run_case bsongz-jsonl 0 "$T" -n "$F/tyk_analytics.bson.gz"
+# Another writer: other field order, int64/double widths, no _id.
+run_case other-writer 0 "$T" -n "$F/other-writer.bson"
+# A dump directory at any depth: raw collections (plain and gzip) and
+# aggregates (kept, not printed); tyk_apis/uptime skipped.
+run_case dump-dir 0 "$T" -n --format tsv "$F/dump"
+run_case dump-dir-count 0 "$T" -n --count "$F/dump"
+# mongodump --archive, plain and gzip; segments interleaved.
+run_case archive 0 "$T" -n --format tsv "$F/dump.archive"
+run_case archive-gz 0 "$T" -n --format tsv "$F/dump.archive.gz"
+# Several sources merged in timestamp order.
+run_case merged 0 "$T" -n --format tsv "$F/other-writer.bson" \
+    "$F/dump.archive" "$F/mongoexport.jsonl"
+# mongoexport Extended JSON (canonical and relaxed), with a broken line.
+run_case mongoexport 0 "$T" -n "$F/mongoexport.jsonl"
+# Tyk JSON keys (as a stdout/kafka pump writes them), from a file and stdin.
+run_case tyk-json 0 "$T" -n "$F/tyk.jsonl"
+run_case tyk-json-stdin 0 sh -c "\"$T\" -n --format tsv - < \"$F/tyk.jsonl\""
+# Damage: every record before it is read, the damage is reported.
+run_case corrupt-truncated 0 "$T" -n --format tsv "$F/corrupt/truncated.bson"
+run_case corrupt-truncated-gz 0 "$T" -n --format tsv \
+    "$F/corrupt/truncated.bson.gz"
+run_case corrupt-cut-gz 0 "$T" -n --format tsv "$F/corrupt/cut.bson.gz"
+run_case corrupt-bad-length 0 "$T" -n --format tsv \
+    "$F/corrupt/bad-length.bson"
+run_case corrupt-garbage 0 "$T" -n --format tsv "$F/corrupt/garbage.bson"
+run_case corrupt-bad-element 0 "$T" -n --format tsv \
+    "$F/corrupt/bad-element.bson"
+run_case corrupt-archive 0 "$T" -n --format tsv \
+    "$F/corrupt/truncated.archive"
+run_case not-bson-text 2 "$T" -n "$F/corrupt/not-bson.txt"
+run_case not-bson-binary 2 "$T" -n "$F/corrupt/not-bson.bin"
+run_case missing-file 2 "$T" -n "$F/no-such-file.bson"
+: >"$WORK/empty.bson"
+run_case empty-file 1 "$T" -n "$WORK/empty.bson"
+mkdir "$WORK/empty"
+run_case empty-dir 2 "$T" -n "$WORK/empty"
+finish
