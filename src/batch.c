@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "agg-output.h"
 #include "filter.h"
@@ -126,6 +127,142 @@ batch_report_bad(const struct store *st, uint64_t from)
 	}
 }
 
+static volatile sig_atomic_t batch_stop;
+
+static void
+batch_on_signal(int sig)
+{
+	batch_stop = 1;
+}
+
+/*
+ * Follow mode (--follow, --duration, or --demo on a terminal until the TUI
+ * exists): print records as the sources add them, in arrival order, until
+ * every source ends, the duration or --limit is reached, or SIGINT/SIGTERM.
+ * The store is a ring of --max-records, so memory stays bounded.
+ */
+static int
+batch_follow(const struct options *o, struct filter *flt, bool want_bad)
+{
+	struct options		  fo = *o;	/* shallow: never cleared */
+	struct store		  st;
+	struct source		**srcs = NULL;
+	size_t			  nsrcs = 0, i, active;
+	enum source_status	  ss;
+	const struct record	 *r;
+	struct output		 *out = NULL;
+	struct sigaction	  sa, old_int, old_term;
+	struct timespec		  nap = { 0, 50 * 1000 * 1000 };
+	uint64_t		  seq, next = 0, printed = 0;
+	int64_t			  start, since = INT64_MIN, until = INT64_MAX;
+	int64_t			  lo, hi;
+	const char		 *err;
+	int			  status = 0, *done, more;
+
+	if (!o->batch && fo.format == OPT_FMT_DEFAULT)
+		fo.format = OPT_FMT_TABLE;
+	start = timefmt_now();
+	if (o->since != NULL) {
+		if (timefmt_parse(o->since, strlen(o->since), start, &lo, &hi,
+		    &err) != 0) {
+			warnx_("--since %s: %s", o->since, err);
+			return (2);
+		}
+		since = lo;
+	}
+	if (o->until != NULL) {
+		if (timefmt_parse(o->until, strlen(o->until), start, &lo, &hi,
+		    &err) != 0) {
+			warnx_("--until %s: %s", o->until, err);
+			return (2);
+		}
+		until = o->until[0] == '-' ? lo : hi;
+	}
+
+	store_init(&st, o->max_records);
+	if (batch_open_sources(&fo, &st, &srcs, &nsrcs) != 0) {
+		store_clear(&st);
+		return (2);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = batch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	batch_stop = 0;
+	if (!o->batch)
+		fprintf(stderr, "tykscope: following; Ctrl-C to stop\n");
+
+	if (!o->count)
+		out = output_create(stdout, &fo, &st);
+	done = xcalloc(nsrcs + 1, sizeof *done);
+	while (!batch_stop) {
+		active = 0;
+		more = 0;
+		for (i = 0; i < nsrcs; i++) {
+			if (done[i])
+				continue;
+			ss = srcs[i]->ops->poll(srcs[i], &st, 4096);
+			if (ss == SOURCE_EOF)
+				done[i] = 1;
+			else if (ss == SOURCE_ERROR) {
+				warnx_("%s: %s", srcs[i]->arg,
+				    srcs[i]->error != NULL ? srcs[i]->error :
+				    "unusable source");
+				done[i] = 1;
+				status = 2;
+			} else {
+				active++;
+				if (ss == SOURCE_MORE)
+					more = 1;
+			}
+		}
+		if (next < st.first)
+			next = st.first;
+		for (seq = next; seq < st.next; seq++) {
+			if (o->limit >= 0 && (int64_t)printed >= o->limit)
+				break;
+			r = store_get(&st, seq);
+			if ((r->flags & REC_BAD) && !want_bad)
+				continue;
+			if (!(r->flags & (REC_BAD | REC_GAP)) && (r->ts < since ||
+			    r->ts >= until))
+				continue;
+			if (flt != NULL && !(r->flags & REC_GAP) &&
+			    !filter_match(flt, &st, r))
+				continue;
+			if (out != NULL)
+				output_record(out, r);
+			printed++;
+		}
+		next = st.next;
+		fflush(stdout);
+		if (active == 0 || (o->limit >= 0 &&
+		    (int64_t)printed >= o->limit))
+			break;
+		if (o->duration > 0 && (double)(timefmt_now() - start) / 1e9 >=
+		    o->duration)
+			break;
+		if (!more)
+			nanosleep(&nap, NULL);
+	}
+	free(done);
+	output_free(out);
+	if (o->count)
+		printf("%llu\n", (unsigned long long)printed);
+	fflush(stdout);
+	if (status == 0)
+		status = printed != 0 ? 0 : 1;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	batch_report_bad(&st, st.first);
+	for (i = 0; i < nsrcs; i++)
+		source_free(srcs[i]);
+	free(srcs);
+	store_clear(&st);
+	return (status);
+}
+
 /* Run batch mode to completion; returns the exit status. */
 int
 batch_run(const struct options *o)
@@ -155,6 +292,12 @@ batch_run(const struct options *o)
 			return (2);
 		}
 		want_bad = filter_selects_bad(flt);
+	}
+	if (!o->aggregate && (o->follow || o->duration > 0 ||
+	    (!o->batch && o->demo))) {
+		status = batch_follow(o, flt, want_bad);
+		filter_free(flt);
+		return (status);
 	}
 
 	store_init(&st, 0);

@@ -119,7 +119,8 @@ demo_http_request(struct buf *b, const char *method, const char *uri,
 			buf_add(b, body, len);
 			buf_add(b, "\r\n", 2);
 		}
-		/* FALLTHROUGH */
+		buf_add(b, "0\r\n\r\n", 5);
+		break;
 	case DEMO_BODY_CHUNKED:
 		buf_add(b, "0\r\n\r\n", 5);
 		break;

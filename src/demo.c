@@ -433,14 +433,11 @@ demo_murmur3(const void *key, size_t len, uint32_t seed)
 	}
 	k = 0;
 	p += nblocks * 4;
-	switch (len & 3) {
-	case 3:
+	if ((len & 3) == 3)
 		k ^= (uint32_t)p[2] << 16;
-		/* FALLTHROUGH */
-	case 2:
+	if ((len & 3) >= 2)
 		k ^= (uint32_t)p[1] << 8;
-		/* FALLTHROUGH */
-	case 1:
+	if ((len & 3) >= 1) {
 		k ^= p[0];
 		k *= 0xcc9e2d51;
 		k = (k << 15) | (k >> 17);
@@ -749,20 +746,18 @@ demo_tag(struct demo *d, const char *prefix, const char *s, size_t len)
 static void
 demo_blank(struct demo_record *out)
 {
-	static const size_t offs[] = {
-#define O(m) offsetof(struct demo_record, m)
-		O(method), O(host), O(path), O(raw_path), O(user_agent),
-		O(api_key), O(api_version), O(api_name), O(api_id), O(org_id),
-		O(oauth_id), O(raw_request), O(raw_response), O(ip_address),
-		O(iso_code), O(names), O(time_zone), O(tags), O(alias),
-		O(api_schema), O(original_path), O(listen_path)
-#undef O
-	};
-	size_t	 i;
+	struct slice	*f[] = { &out->method, &out->host, &out->path,
+	    &out->raw_path, &out->user_agent, &out->api_key,
+	    &out->api_version, &out->api_name, &out->api_id, &out->org_id,
+	    &out->oauth_id, &out->raw_request, &out->raw_response,
+	    &out->ip_address, &out->iso_code, &out->names, &out->time_zone,
+	    &out->tags, &out->alias, &out->api_schema, &out->original_path,
+	    &out->listen_path };
+	size_t		 i;
 
 	memset(out, 0, sizeof *out);
-	for (i = 0; i < sizeof offs / sizeof offs[0]; i++)
-		*(struct slice *)((char *)out + offs[i]) = demo_cs("");
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		*f[i] = demo_cs("");
 }
 
 /* Set dates, ExpireAt and the org of a record. */
@@ -847,6 +842,7 @@ demo_expand(struct demo *d, const char *pat, struct buf *out)
 	const char	*p, *e;
 	char		 hex[40];
 	uint64_t	 x;
+	unsigned	 z, tx, ty;
 
 	buf_reset(out);
 	for (p = pat; *p != '\0'; p++) {
@@ -866,10 +862,13 @@ demo_expand(struct demo *d, const char *pat, struct buf *out)
 			x = demo_rand(d);
 			demo_hex(&x, hex, 24);
 			buf_printf(out, "ch_%s", hex);
-		} else if (strncmp(p, "{tile}", 6) == 0)
-			buf_printf(out, "%u-%u-%u.png", 6 + demo_below(d, 4),
-			    demo_below(d, 64), demo_below(d, 64));
-		else
+		} else if (strncmp(p, "{tile}", 6) == 0) {
+			/* One call per statement: argument order varies. */
+			z = 6 + demo_below(d, 4);
+			tx = demo_below(d, 64);
+			ty = demo_below(d, 64);
+			buf_printf(out, "%u-%u-%u.png", z, tx, ty);
+		} else
 			buf_printf(out, "%u", 1 + demo_below(d, 9999));
 		p = e;
 	}
@@ -881,6 +880,8 @@ demo_json_body(struct demo *d, const struct demo_api *a,
     const struct demo_endpoint *e, struct buf *b, bool request)
 {
 	unsigned	 n, i, id = 1 + demo_below(d, 9999);
+	uint64_t	 r1, r2;
+	int		 lo, hi;
 	static const char *const names[] = { "doggie", "Rex", "Mittens",
 	    "Nemo", "Polly", "Bubbles" };
 	static const char *const status[] = { "available", "pending",
@@ -911,11 +912,13 @@ demo_json_body(struct demo *d, const struct demo_api *a,
 			    "\"Order #%u\",\"metadata\":{\"customer\":"
 			    "\"cus_%u\"}}", 100 + demo_below(d, 99900), id,
 			    id * 7);
-		else if (strcmp(e->pattern, "/oauth/token") == 0)
+		else if (strcmp(e->pattern, "/oauth/token") == 0) {
+			r1 = demo_rand(d);
+			r2 = demo_rand(d);
 			buf_printf(b, "{\"access_token\":\"%016llx%016llx\","
 			    "\"expires_in\":3600,\"token_type\":\"bearer\"}",
-			    (unsigned long long)demo_rand(d),
-			    (unsigned long long)demo_rand(d));
+			    (unsigned long long)r1, (unsigned long long)r2);
+		}
 		else
 			buf_printf(b, "{\"id\":\"ch_%u\",\"object\":\"charge\","
 			    "\"amount\":%u,\"currency\":\"usd\",\"paid\":true,"
@@ -941,12 +944,13 @@ demo_json_body(struct demo *d, const struct demo_api *a,
 	} else if (a->eps == demo_eps_weather) {
 		n = 3;
 		buf_adds(b, "{\"city\":\"London\",\"days\":[");
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			lo = (int)demo_below(d, 10) - 2;
+			hi = 8 + (int)demo_below(d, 12);
 			buf_printf(b, "%s{\"day\":%u,\"min\":%d,\"max\":%d,"
-			    "\"summary\":\"%s\"}", i ? "," : "", i,
-			    (int)demo_below(d, 10) - 2,
-			    8 + (int)demo_below(d, 12),
+			    "\"summary\":\"%s\"}", i ? "," : "", i, lo, hi,
 			    i % 2 ? "light rain" : "sunny intervals");
+		}
 		buf_adds(b, "]}");
 	} else {
 		/* httpbin echoes. */
@@ -954,15 +958,18 @@ demo_json_body(struct demo *d, const struct demo_api *a,
 			buf_printf(b, "{\"name\":\"widget-%u\",\"count\":%u,"
 			    "\"enabled\":true,\"labels\":[\"a\",\"b\"]}", id,
 			    demo_below(d, 100));
-		else
+		else {
+			n = demo_below(d, 256);
+			r1 = demo_rand(d);
+			i = 1 + demo_below(d, 254);
 			buf_printf(b, "{\n  \"args\": {}, \n  \"headers\": {\n"
 			    "    \"Accept\": \"*/*\", \n    \"Host\": "
 			    "\"httpbin.org\", \n    \"X-Amzn-Trace-Id\": "
 			    "\"Root=1-65e05a%02x-%016llx\"\n  }, \n  \"origin\": "
 			    "\"203.0.113.%u\", \n  \"url\": \"https://httpbin.org"
-			    "%s\"\n}\n", demo_below(d, 256),
-			    (unsigned long long)demo_rand(d),
-			    1 + demo_below(d, 254), e->pattern);
+			    "%s\"\n}\n", n, (unsigned long long)r1, i,
+			    e->pattern);
+		}
 	}
 }
 
@@ -993,6 +1000,7 @@ demo_detail(struct demo *d, struct demo_req *q, struct demo_record *out)
 	const char			*ua = demo_uas[q->client->ua];
 	const char			*ctype = NULL;
 	int				 major = 1, minor = 1;
+	unsigned			 ia, ib;
 	int64_t				 length;
 	bool				 gz_label = false, gz_real = false;
 	uint64_t			 x;
@@ -1030,11 +1038,13 @@ demo_detail(struct demo *d, struct demo_req *q, struct demo_record *out)
 		framing = DEMO_BODY_LENGTH;
 		break;
 	case DEMO_RQ_XML:
+		ia = demo_below(d, 100);
+		ib = demo_below(d, 100);
 		buf_printf(&d->body, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
 		    "\r\n<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org"
 		    "/soap/envelope/\"><soap:Body><Add xmlns=\"http://tempuri"
 		    ".org/\"><intA>%u</intA><intB>%u</intB></Add></soap:Body>"
-		    "</soap:Envelope>", demo_below(d, 100), demo_below(d, 100));
+		    "</soap:Envelope>", ia, ib);
 		ctype = "text/xml; charset=utf-8";
 		framing = DEMO_BODY_LENGTH;
 		break;
@@ -1522,29 +1532,26 @@ void
 demo_build(const struct demo_record *r, struct store *st,
     struct record_build *b)
 {
-	static const struct {
+	const struct {
 		enum record_str		 f;
-		size_t			 off;
+		const struct slice	*s;
 	} strs[] = {
-#define S(f, m) { f, offsetof(struct demo_record, m) }
-		S(RS_METHOD, method), S(RS_HOST, host), S(RS_PATH, path),
-		S(RS_RAW_PATH, raw_path), S(RS_USER_AGENT, user_agent),
-		S(RS_API_KEY, api_key), S(RS_API_VERSION, api_version),
-		S(RS_API_NAME, api_name), S(RS_API_ID, api_id),
-		S(RS_ORG_ID, org_id), S(RS_OAUTH_ID, oauth_id),
-		S(RS_IP_ADDRESS, ip_address), S(RS_ALIAS, alias),
-		S(RS_ORIGINAL_PATH, original_path),
-		S(RS_LISTEN_PATH, listen_path),
-#undef S
+		{ RS_METHOD, &r->method }, { RS_HOST, &r->host },
+		{ RS_PATH, &r->path }, { RS_RAW_PATH, &r->raw_path },
+		{ RS_USER_AGENT, &r->user_agent }, { RS_API_KEY, &r->api_key },
+		{ RS_API_VERSION, &r->api_version },
+		{ RS_API_NAME, &r->api_name }, { RS_API_ID, &r->api_id },
+		{ RS_ORG_ID, &r->org_id }, { RS_OAUTH_ID, &r->oauth_id },
+		{ RS_IP_ADDRESS, &r->ip_address }, { RS_ALIAS, &r->alias },
+		{ RS_ORIGINAL_PATH, &r->original_path },
+		{ RS_LISTEN_PATH, &r->listen_path },
 	};
-	const struct slice	*s;
 	struct slice		 t;
 	size_t			 i, off = 0;
 
-	for (i = 0; i < sizeof strs / sizeof strs[0]; i++) {
-		s = (const struct slice *)((const char *)r + strs[i].off);
-		record_build_str(b, st, strs[i].f, s->ptr, s->len);
-	}
+	for (i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		record_build_str(b, st, strs[i].f, strs[i].s->ptr,
+		    strs[i].s->len);
 	b->ts_set = b->exp_set = true;
 	b->ts_sec = r->ts_sec;
 	b->ts_nsec = r->ts_nsec;
