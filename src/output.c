@@ -14,16 +14,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "curl.h"
+#include "mask.h"
 #include "options.h"
 #include "record.h"
 #include "render.h"
 #include "store.h"
 #include "timefmt.h"
+#include "wire.h"
+#include "wire-view.h"
 #include "xmalloc.h"
 
 struct output {
 	FILE			*f;
+	struct mask		 mask;		/* human formats only */
+	bool			 tty;		/* f is a terminal */
 	const struct options	*o;
 	const struct store	*st;
 	enum options_format	 fmt;
@@ -48,6 +55,8 @@ output_create(FILE *f, const struct options *o, const struct store *st)
 	out->st = st;
 	out->fmt = o->format == OPT_FMT_DEFAULT ? OPT_FMT_JSONL : o->format;
 	out->g = yajl_gen_alloc(NULL);
+	mask_init(&out->mask, o);
+	out->tty = isatty(fileno(f));
 	buf_init(&out->line);
 	if (out->fmt == OPT_FMT_TSV && !o->count)
 		fprintf(f, "%s\n", output_tsv_header);
@@ -231,6 +240,17 @@ output_position(struct buf *b, const struct store *st,
  */
 void
 output_record_json(yajl_gen g, const struct store *st, const struct record *r)
+{
+	output_record_json_decode(g, st, r, false);
+}
+
+/*
+ * Generate one record as output_record_json does; with decode, add the
+ * "request" and "response" objects of --decode (product.md 7).
+ */
+void
+output_record_json_decode(yajl_gen g, const struct store *st,
+    const struct record *r, bool decode)
 {
 	const struct record_extra	*ex = record_extra(st, r);
 	struct record_geo		 geo;
@@ -423,6 +443,8 @@ output_record_json(yajl_gen g, const struct store *st, const struct record *r)
 	}
 	output_gen_key(g, "source");
 	output_gen_slice(g, pos.data, pos.len);
+	if (decode)
+		wire_gen_record(g, st, r);
 	yajl_gen_map_close(g);
 	buf_clear(&pos);
 }
@@ -447,18 +469,19 @@ output_record_json_buf(struct buf *b, const struct store *st,
 	yajl_gen_free(g);
 }
 
-/* Append an API key masked to its last four characters. */
+/*
+ * Append an API key masked to its last four characters, escaped for a
+ * terminal (mask_key does the masking).
+ */
 void
 output_mask_key(struct buf *b, const char *k, size_t len)
 {
-	if (len == 0)
-		return;
-	if (len <= 4) {
-		buf_adds(b, "****");
-		return;
-	}
-	buf_adds(b, "****");
-	render_safe(b, k + len - 4, 4, 0);
+	struct buf	 tmp;
+
+	buf_init(&tmp);
+	mask_key(&tmp, k, len);
+	render_safe(b, tmp.data != NULL ? tmp.data : "", tmp.len, 0);
+	buf_clear(&tmp);
 }
 
 static void
@@ -611,10 +634,10 @@ output_table(struct output *out, const struct record *r)
 	buf_addc(b, ' ');
 	s = record_strs(st, r, RS_API_KEY);
 	buf_init(&tmp);
-	if (out->o->reveal)
+	if (!mask_active(&out->mask))
 		buf_add(&tmp, s.ptr, s.len);
 	else
-		output_mask_key(&tmp, s.ptr, s.len);
+		mask_key(&tmp, s.ptr, s.len);
 	output_table_cell(b, tmp.data ? tmp.data : "", tmp.len, 10, false);
 	buf_clear(&tmp);
 	buf_addc(b, ' ');
@@ -624,6 +647,65 @@ output_table(struct output *out, const struct record *r)
 		b->len--;
 	buf_addc(b, '\n');
 	fwrite(b->data, 1, b->len, out->f);
+}
+
+/* Write one curl command (--format curl), records apart by a blank line. */
+static void
+output_curl(struct output *out, const struct record *r)
+{
+	struct buf	*b = &out->line;
+
+	buf_reset(b);
+	if (out->n != 0)
+		buf_addc(b, '\n');
+	curl_command(b, out->st, r, &out->mask,
+	    out->o->curl_target != NULL && strcmp(out->o->curl_target,
+	    "upstream") == 0 ? CURL_UPSTREAM : CURL_GATEWAY);
+	fwrite(b->data, 1, b->len, out->f);
+}
+
+/*
+ * Write one decoded message (--format raw-request/raw-response).  To a
+ * file or pipe the bytes are written as decoded; to a terminal the message
+ * is shown as a view (escaped, binary bodies as a hexdump).  An empty
+ * payload is explained on stderr.
+ */
+static void
+output_raw(struct output *out, const struct record *r, enum wire_which w)
+{
+	struct wire_msg		 m;
+	struct wire_view	 v;
+	struct buf		*b = &out->line, pos;
+
+	buf_reset(b);
+	wire_init(&m);
+	wire_decode_record(out->st, r, w, &m);
+	if (m.empty) {
+		buf_init(&pos);
+		output_position(&pos, out->st, r);
+		buf_printf(&pos, ": no %s: %s", w == WIRE_REQUEST ?
+		    "raw_request" : "raw_response", m.note);
+		buf_reset(b);
+		render_safe(b, pos.data, pos.len, 0);
+		fprintf(stderr, "tykscope: %s\n", b->data);
+		buf_clear(&pos);
+		wire_clear(&m);
+		return;
+	}
+	if (out->tty) {
+		wire_view_init(&v);
+		wire_view_build(&v, &m, WIRE_VIEW_RAW, &out->mask);
+		if (out->n != 0)
+			buf_addc(b, '\n');
+		wire_view_text(b, &v);
+		wire_view_clear(&v);
+	} else {
+		wire_message(b, &m, &out->mask);
+		if (b->len == 0 || b->data[b->len - 1] != '\n')
+			buf_addc(b, '\n');
+	}
+	fwrite(b->data, 1, b->len, out->f);
+	wire_clear(&m);
 }
 
 /* Write one record. */
@@ -640,10 +722,18 @@ output_record(struct output *out, const struct record *r)
 	case OPT_FMT_TABLE:
 		output_table(out, r);
 		break;
+	case OPT_FMT_CURL:
+		output_curl(out, r);
+		break;
+	case OPT_FMT_RAW_REQUEST:
+	case OPT_FMT_RAW_RESPONSE:
+		output_raw(out, r, out->fmt == OPT_FMT_RAW_REQUEST ?
+		    WIRE_REQUEST : WIRE_RESPONSE);
+		break;
 	default:
 		yajl_gen_clear(out->g);
 		yajl_gen_reset(out->g, NULL);
-		output_record_json(out->g, out->st, r);
+		output_record_json_decode(out->g, out->st, r, out->o->decode);
 		yajl_gen_get_buf(out->g, &p, &len);
 		fwrite(p, 1, len, out->f);
 		fputc('\n', out->f);

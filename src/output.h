@@ -24,6 +24,8 @@ void		 output_record(struct output *, const struct record *);
 void		 output_free(struct output *);
 void		 output_record_json(yajl_gen, const struct store *,
 		    const struct record *);
+void		 output_record_json_decode(yajl_gen, const struct store *,
+		    const struct record *, bool);
 void		 output_record_json_buf(struct buf *, const struct store *,
 		    const struct record *, bool);
 void		 output_gen_slice(yajl_gen, const char *, size_t);

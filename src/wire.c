@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "base64.h"
+#include "mask.h"
 #include "output.h"
 #include "record.h"
 #include "render.h"
@@ -430,6 +431,59 @@ wire_body_text(const struct wire_msg *m)
 }
 
 /*
+ * Search record r's decoded payloads: call cb(arg, text, len) on the
+ * request's and/or the response's body (UTF-8 text after the chain, or the
+ * decoded bytes when binary), or, with WIRE_SEARCH_HEADERS, on each header
+ * line as "Name: value" (unfolded, unmasked).  Stops and returns true at the
+ * first call that returns true.  A record without payloads is searched as
+ * one empty string, so that a negated search selects it.
+ */
+bool
+wire_search(const struct store *st, const struct record *r, int what,
+    wire_search_cb cb, void *arg)
+{
+	struct wire_msg	 m;
+	struct buf	 line;
+	struct slice	 s;
+	size_t		 i, searched = 0;
+	int		 k;
+	bool		 hit = false;
+
+	buf_init(&line);
+	for (k = 0; k < 2 && !hit; k++) {
+		if (!(what & (k == 0 ? WIRE_SEARCH_REQUEST :
+		    WIRE_SEARCH_RESPONSE)))
+			continue;
+		s = k == 0 ? record_raw_request(r) : record_raw_response(r);
+		if (s.len == 0)
+			continue;
+		wire_init(&m);
+		wire_decode(&m, s.ptr, s.len);
+		if (what & WIRE_SEARCH_HEADERS) {
+			for (i = 0; m.is_http && i < m.http.nheaders && !hit;
+			    i++) {
+				buf_reset(&line);
+				buf_add(&line, m.http.headers[i].name.ptr,
+				    m.http.headers[i].name.len);
+				buf_add(&line, ": ", 2);
+				http_wire_value(&line, &m.http.headers[i]);
+				hit = cb(arg, line.data, line.len);
+				searched++;
+			}
+		} else {
+			s = wire_body_text(&m);
+			hit = cb(arg, s.ptr, s.len);
+			searched++;
+		}
+		wire_clear(&m);
+	}
+	if (!hit && searched == 0)
+		hit = cb(arg, "", 0);
+	buf_clear(&line);
+	return (hit);
+}
+
+/*
  * Generate m as the --decode object of product.md 7: start_line, headers
  * ([name, value] pairs in order), body or body_base64, body_length, chain,
  * truncated, and error/note when set.
@@ -487,6 +541,51 @@ wire_gen_json(yajl_gen g, const struct wire_msg *m)
 	}
 	yajl_gen_map_close(g);
 	buf_clear(&tmp);
+}
+
+/*
+ * Append m as an HTTP message for --format raw-request/raw-response: the
+ * start line and headers as recorded (CRLF line ends; secrets masked
+ * under mk, NULL reveals), an empty line, then the body as decoded (after
+ * de-chunking and decompression, so it no longer matches the framing
+ * headers).  A payload that is not HTTP is appended as it is.  Raw bytes:
+ * the caller escapes them before a terminal.
+ */
+void
+wire_message(struct buf *b, const struct wire_msg *m, const struct mask *mk)
+{
+	const struct http_wire		*h = &m->http;
+	const struct http_wire_header	*hd;
+	struct buf			 val;
+	size_t				 i;
+
+	if (!m->is_http) {
+		buf_add(b, m->body.ptr, m->body.len);
+		return;
+	}
+	buf_init(&val);
+	if (h->kind == HTTP_WIRE_REQUEST) {
+		buf_add(b, h->method.ptr, h->method.len);
+		buf_addc(b, ' ');
+		mask_query(b, mk, h->target.ptr, h->target.len);
+		buf_addc(b, ' ');
+		buf_add(b, h->version.ptr, h->version.len);
+	} else
+		buf_add(b, h->start_line.ptr, h->start_line.len);
+	buf_add(b, "\r\n", 2);
+	for (i = 0; i < h->nheaders; i++) {
+		hd = &h->headers[i];
+		buf_add(b, hd->name.ptr, hd->name.len);
+		buf_add(b, ": ", 2);
+		buf_reset(&val);
+		http_wire_value(&val, hd);
+		mask_header_value(b, mk, hd->name.ptr, hd->name.len,
+		    val.data != NULL ? val.data : "", val.len);
+		buf_add(b, "\r\n", 2);
+	}
+	buf_add(b, "\r\n", 2);
+	buf_add(b, m->body.ptr, m->body.len);
+	buf_clear(&val);
 }
 
 /* Generate "request": {...}, "response": {...} into an open map. */

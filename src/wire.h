@@ -19,6 +19,7 @@
 #include "bytes.h"
 #include "http-wire.h"
 
+struct mask;
 struct record;
 struct store;
 
@@ -79,7 +80,17 @@ void	 wire_headers_text(struct buf *, const struct wire_msg *);
 struct slice wire_body_text(const struct wire_msg *);
 const struct http_wire_header *wire_header(const struct wire_msg *,
 	    const char *);
+typedef bool (*wire_search_cb)(void *, const char *, size_t);
+
+#define WIRE_SEARCH_REQUEST	0x1	/* the request's body or headers */
+#define WIRE_SEARCH_RESPONSE	0x2
+#define WIRE_SEARCH_HEADERS	0x4	/* header lines, else the bodies */
+
+bool	 wire_search(const struct store *, const struct record *, int,
+	    wire_search_cb, void *);
 void	 wire_gen_json(yajl_gen, const struct wire_msg *);
+void	 wire_message(struct buf *, const struct wire_msg *,
+	    const struct mask *);
 void	 wire_gen_record(yajl_gen, const struct store *,
 	    const struct record *);
 
