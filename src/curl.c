@@ -53,8 +53,9 @@ curl_is_plain(const char *s, size_t len, int flags)
 }
 
 /*
- * Append s quoted for the shell: '...' when it prints as it is, else
- * $'...' with every byte outside printable ASCII as \xNN.
+ * Append s quoted for the shell: as it is when it is a plain word, '...'
+ * when it prints as it is, else $'...' with every byte outside printable
+ * ASCII as \xNN.
  */
 void
 curl_quote(struct buf *b, const char *s, size_t len)
@@ -62,6 +63,14 @@ curl_quote(struct buf *b, const char *s, size_t len)
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i;
 
+	for (i = 0; i < len; i++)
+		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789_-.,/:@%+", p[i]) == NULL || p[i] == '\0')
+			break;
+	if (len != 0 && i == len) {
+		buf_add(b, s, len);	/* a plain word needs no quotes */
+		return;
+	}
 	if (curl_is_plain(s, len, 0)) {
 		buf_addc(b, '\'');
 		for (i = 0; i < len; i++) {
@@ -85,16 +94,19 @@ curl_quote(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '\'');
 }
 
-/* Append a path, %-encoding bytes that cannot appear in a URL path. */
+/*
+ * Append a path (with its query if query is set), %-encoding bytes that
+ * cannot appear there.
+ */
 static void
-curl_path(struct buf *b, const char *s, size_t len)
+curl_path(struct buf *b, const char *s, size_t len, bool query)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] <= 0x20 || p[i] >= 0x7f || strchr("\"<>\\^`{|}#?",
-		    p[i]) != NULL)
+		if (p[i] <= 0x20 || p[i] >= 0x7f || strchr("\"<>\\^`{|}#",
+		    p[i]) != NULL || (p[i] == '?' && !query))
 			buf_printf(b, "%%%02X", p[i]);
 		else
 			buf_addc(b, (char)p[i]);
@@ -109,7 +121,7 @@ curl_origin(struct buf *b, struct slice h)
 		buf_adds(b, "https://");
 	else
 		buf_adds(b, "http://");
-	curl_path(b, h.ptr, h.len);
+	curl_path(b, h.ptr, h.len, false);
 }
 
 /* Build the URL of the request into u. */
@@ -140,7 +152,7 @@ curl_url(struct buf *u, const struct store *st, const struct record *r,
 	    (strncasecmp(target.ptr, "http://", 7) == 0 ||
 	    strncasecmp(target.ptr, "https://", 8) == 0)) {
 		mask_query(&q, mk, target.ptr, target.len);
-		curl_path(u, q.data, q.len);
+		curl_path(u, q.data, q.len, true);
 		buf_clear(&q);
 		return;
 	}
@@ -153,20 +165,20 @@ curl_url(struct buf *u, const struct store *st, const struct record *r,
 	}
 	opath = record_strs(st, r, RS_ORIGINAL_PATH);
 	if (t == CURL_GATEWAY && opath.len != 0)
-		curl_path(u, opath.ptr, opath.len);
+		curl_path(u, opath.ptr, opath.len, false);
 	else if (target.len != 0)
-		curl_path(u, target.ptr, target.len);
+		curl_path(u, target.ptr, target.len, false);
 	else {
 		opath = record_strs(st, r, RS_RAW_PATH);
 		if (opath.len == 0)
 			opath = record_strs(st, r, RS_PATH);
-		curl_path(u, opath.ptr, opath.len);
+		curl_path(u, opath.ptr, opath.len, false);
 	}
 	if (query.len != 0) {
 		mask_query(&q, mk, query.ptr, query.len);
 		/* As recorded, but never a space or a control byte. */
 		buf_addc(u, '?');
-		curl_path(u, q.data + 1, q.len - 1);
+		curl_path(u, q.data + 1, q.len - 1, true);
 	}
 	buf_clear(&q);
 }
@@ -180,7 +192,9 @@ curl_printf(struct buf *b, const char *s, size_t len)
 
 	buf_adds(b, "printf '");
 	for (i = 0; i < len; i++) {
-		if (p[i] == '%')
+		if (i == 0 && p[i] == '-')
+			buf_adds(b, "\\055");	/* not an option */
+		else if (p[i] == '%')
 			buf_add(b, "%%", 2);
 		else if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' &&
 		    p[i] != '\'')
@@ -255,7 +269,9 @@ curl_command(struct buf *b, const struct store *st, const struct record *r,
 			bs.ptr = body.data;
 			bs.len = body.len;
 		}
-		binary = !curl_is_plain(bs.ptr, bs.len, RENDER_NEWLINES);
+		/* '@' would make curl read a file: send those via stdin. */
+		binary = !curl_is_plain(bs.ptr, bs.len, RENDER_NEWLINES) ||
+		    (bs.len != 0 && bs.ptr[0] == '@');
 	}
 
 	if (bs.len != 0 && binary)
@@ -278,8 +294,8 @@ curl_command(struct buf *b, const struct store *st, const struct record *r,
 				drop = true;
 		if (slice_caseeq(hd->name, "Accept-Encoding"))
 			compressed = true;
-		if (drop)
-			continue;
+		if (drop || (hd->name.len != 0 && hd->name.ptr[0] == '@'))
+			continue;	/* -H @name would read a file */
 		buf_reset(&val);
 		http_wire_value(&val, hd);
 		buf_reset(&line);

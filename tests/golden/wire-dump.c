@@ -4,11 +4,14 @@
  * made of it, for the golden suite wire.sh.
  *
  *	wire-dump [-bSr] [-m pretty|raw|hex|wire] [-t N] FILE
+ *	wire-dump [-br] -c gateway|upstream [-t N] FILE
  *
  * FILE holds raw message bytes, base64-encoded here first (or, with -b,
  * base64 text as stored).  -t N cuts the base64 text to N characters, as
  * the pump's max_record_size does.  -r reveals secrets; -S prints style
- * spans as {style:text}.
+ * spans as {style:text}.  -c prints the curl command of a record whose
+ * raw_request is FILE (host "upstream.internal:9000", original_path
+ * "/api/orig" and method GET as the record's own fields).
  */
 #include "config.h"
 
@@ -20,7 +23,10 @@
 #include <yajl/yajl_gen.h>
 
 #include "base64.h"
+#include "curl.h"
 #include "mask.h"
+#include "record.h"
+#include "store.h"
 #include "wire.h"
 #include "wire-view.h"
 
@@ -28,6 +34,36 @@ static const char *const style_names[] = {
 	"plain", "start", "hname", "hvalue", "masked", "key", "string",
 	"number", "literal", "punct", "note", "error", "offset", "dim"
 };
+
+/* Print the curl command of a one-record store with raw_request b64. */
+static void
+dump_curl(const struct buf *b64, const struct mask *mk, enum curl_target t)
+{
+	struct store		 st;
+	struct record_build	 b;
+	struct buf		 out;
+	uint16_t		 src;
+
+	store_init(&st, 0);
+	src = store_source_add(&st, "fixture", STORE_SRC_FILE);
+	record_build_init(&b);
+	b.ts_set = b.exp_set = true;
+	b.ts_sec = 1709200800;
+	b.exp_sec = 1709200800;
+	record_build_str(&b, &st, RS_METHOD, "GET", 3);
+	record_build_str(&b, &st, RS_HOST, "upstream.internal:9000", 22);
+	record_build_str(&b, &st, RS_ORIGINAL_PATH, "/api/orig", 9);
+	b.req = b64->data != NULL ? b64->data : "";
+	b.req_len = b64->len;
+	b.payload_stable = true;
+	store_add(&st, &b, src, 0);
+	record_build_clear(&b);
+	buf_init(&out);
+	curl_command(&out, &st, store_get(&st, st.first), mk, t);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_clear(&out);
+	store_clear(&st);
+}
 
 int
 main(int argc, char **argv)
@@ -40,14 +76,18 @@ main(int argc, char **argv)
 	const struct wire_span	*sp;
 	const char		*line;
 	size_t			 i, j, len, nsp, cut = (size_t)-1;
-	int			 ch, is_b64 = 0, spans = 0;
+	int			 ch, is_b64 = 0, spans = 0, curl = -1;
 	FILE			*f;
 	char			 tmp[65536];
 	yajl_gen		 g;
 	const unsigned char	*gp;
 
-	while ((ch = getopt(argc, argv, "bm:rSt:")) != -1) {
+	while ((ch = getopt(argc, argv, "bc:m:rSt:")) != -1) {
 		switch (ch) {
+		case 'c':
+			curl = strcmp(optarg, "upstream") == 0 ? CURL_UPSTREAM :
+			    CURL_GATEWAY;
+			break;
 		case 'b':
 			is_b64 = 1;
 			break;
@@ -87,6 +127,12 @@ main(int argc, char **argv)
 		    in.len);
 	if (cut < b64.len)
 		b64.len = cut;
+	if (curl != -1) {
+		dump_curl(&b64, &mk, (enum curl_target)curl);
+		buf_clear(&in);
+		buf_clear(&b64);
+		return (0);
+	}
 
 	wire_init(&m);
 	printf("rc: %d\n", wire_decode(&m, b64.data != NULL ? b64.data : "",

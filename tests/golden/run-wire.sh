@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Batch output of decoded payloads: --decode, --format curl (both targets,
+# masked and revealed) and raw-request/raw-response, on the deterministic
+# demo traffic and on the hand-made wire fixtures.
+. "${top_srcdir:-.}/tests/golden/lib.sh"
+DUMP="$top_builddir/tests/golden/wire-dump"
+W="$FIXTURES/wire"
+DEMO="--demo --demo-count 300 --demo-seed 7"
+
+# shellcheck disable=SC2086
+run_case "decode" 0 "$TYKSCOPE" -n $DEMO -f detailed:yes --limit 12 --decode
+# shellcheck disable=SC2086
+run_case "decode-off" 0 "$TYKSCOPE" -n $DEMO -f detailed:no --limit 2 --decode
+# shellcheck disable=SC2086
+run_case "curl" 0 "$TYKSCOPE" -n $DEMO -f detailed:yes --limit 12 \
+    --format curl
+# shellcheck disable=SC2086
+run_case "curl-upstream" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes method:POST' \
+    --limit 4 --format curl --curl-target upstream
+# shellcheck disable=SC2086
+run_case "curl-reveal" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes hdr:Authorization' \
+    --limit 2 --format curl --reveal
+# shellcheck disable=SC2086
+run_case "curl-no-payload" 0 "$TYKSCOPE" -n $DEMO -f detailed:no --limit 1 \
+    --format curl
+# shellcheck disable=SC2086
+run_case "mask-header" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes hdr:X-Request-Id' \
+    --limit 1 --format curl --mask-header x-request-id
+# shellcheck disable=SC2086
+run_case "raw-request" 0 "$TYKSCOPE" -n $DEMO -f detailed:yes --limit 6 \
+    --format raw-request
+# shellcheck disable=SC2086
+run_case "raw-response" 0 "$TYKSCOPE" -n $DEMO -f detailed:yes --limit 6 \
+    --format raw-response
+# shellcheck disable=SC2086
+run_case "raw-response-none" 0 "$TYKSCOPE" -n $DEMO -f detailed:no --limit 1 \
+    --format raw-response
+# shellcheck disable=SC2086
+run_case "table-key-masked" 0 "$TYKSCOPE" -n $DEMO --limit 5 --format table
+
+for f in "$W"/req-*.http; do
+	n=$(basename "$f" .http)
+	run_case "curl-$n" 0 "$DUMP" -c gateway "$f"
+done
+run_case "curl-upstream-absolute" 0 "$DUMP" -c upstream "$W/req-absolute.http"
+run_case "curl-reveal-secrets" 0 "$DUMP" -r -c gateway "$W/req-secrets.http"
+finish
