@@ -1,14 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Filter compilation and matching.
- *
- * Compiling scans the expression once, token by token.  A token is
- * [!][field:]value; a value is one regex (~...) or alternatives separated
- * by an unquoted |, each with an optional operator (=, >, >=, <, <=).
- * Double quotes group (and are removed), a backslash makes the next byte
- * literal; in a regex the backslash is kept, so \d reaches PCRE2 intact.
- * Each token becomes a predicate with typed alternatives: substring, exact,
- * regex, address, CIDR block, numeric or time range, yes/no.
+ * Filter matching (compiling is in filter-parse.c).
  *
  * Matching: predicates are ANDed, cheapest first (yes/no, numbers, then
  * text).  A text predicate looks its answer up in a per-predicate cache
@@ -22,340 +14,27 @@
  * Payload fields (body, reqbody, respbody, hdr) cannot be cached: they
  * decode the record's raw_request/raw_response (wire.c) and run last.
  *
- * Compile errors come back as a message with the (1-based, in characters)
- * column of the problem; matching never fails.  Input is capped
- * (FILTER_MAX_*) and PCRE2 runs under a match limit, so no expression can
- * make compilation or matching unbounded.
+ * Matching never fails.  PCRE2 runs under a match limit, so no expression
+ * can make matching unbounded.
  */
 #include "config.h"
 
 #include "filter.h"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "field.h"
+#include "filter-parse.h"
 #include "log.h"
 #include "record.h"
-#include "render.h"
 #include "store.h"
-#include "strnum.h"
 #include "strtab.h"
 #include "timefmt.h"
 #include "wire.h"
 #include "xmalloc.h"
-
-enum filter_op {
-	FILTER_SUB,		/* substring */
-	FILTER_EXACT,		/* whole string */
-	FILTER_REGEX,
-	FILTER_ADDR,		/* IP address, compared parsed */
-	FILTER_CIDR,
-	FILTER_RANGE,		/* numbers and times: lo <= v <= hi */
-	FILTER_BOOL
-};
-
-struct filter_alt {
-	enum filter_op		 op;
-	char			*s;	/* owned: SUB/EXACT text, REGEX source */
-	size_t			 len;
-	pcre2_code		*re;
-	pcre2_match_data	*md;
-	bool			 jit;		/* JIT-compiled */
-	int			 family;	/* AF_INET, AF_INET6 */
-	uint8_t			 addr[16];	/* network order */
-	int			 prefix;	/* CIDR bits */
-	int64_t			 lo, hi;	/* RANGE, inclusive */
-	bool			 rel_lo, rel_hi;	/* relative times */
-	int64_t			 dlo, dhi;	/* offsets from now (ns) */
-	bool			 yes;		/* BOOL */
-};
-
-enum filter_kind {
-	FILTER_K_BOOL,
-	FILTER_K_NUM,
-	FILTER_K_TEXT,
-	FILTER_K_PAYLOAD	/* decoded per record (wire.c) */
-};
-
-struct filter_pred {
-	const struct field	*field;
-	enum filter_kind	 kind;
-	bool			 negate;
-	int			 column;
-	struct filter_alt	*alts;
-	size_t			 nalts;
-	uint8_t			*cache;		/* by string id: 0 ?, 1 no, 2 yes */
-	size_t			 ncache;
-};
-
-struct filter {
-	struct buf		  hdr;		/* scratch: "Name: value" */
-	struct filter_pred	 *preds;	/* in the order typed */
-	size_t			  npreds;
-	struct filter_pred	**order;	/* evaluation order */
-	const struct strtab	 *strs;		/* the caches' string table */
-	pcre2_match_context	 *mctx;
-	bool			  relative;
-	int64_t			  now;
-};
-
-/* One alternative as scanned, before it is typed. */
-struct filter_raw {
-	int		 op;		/* 0, '=', '>', 'G' (>=), '<', 'L' (<=), '~' */
-	struct buf	 text;		/* unquoted, unescaped bytes */
-	size_t		*map;		/* expression offset of each byte */
-	size_t		 mapcap;
-	size_t		 start;		/* expression offset of the alternative */
-	bool		 quoted;	/* had quotes or escapes */
-};
-
-struct filter_parse {
-	const char		*expr;
-	size_t			 len;
-	size_t			 pos;
-	int64_t			 now;
-	struct filter		*f;
-	char			*cause;
-	int			 column;
-	struct filter_raw	*raws;
-	size_t			 nraws;
-	size_t			 rawcap;
-	size_t			 totalts;	/* alternatives so far */
-};
-
-static void	filter_fail(struct filter_parse *, size_t, const char *,
-		    const char *, ...) __attribute__((format(printf, 4, 5)));
-
-/* 1-based column of byte offset off, counting UTF-8 characters. */
-static int
-filter_column(const char *s, size_t len, size_t off)
-{
-	size_t	 i;
-	int	 col = 1;
-
-	if (off > len)
-		off = len;
-	for (i = 0; i < off; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			col++;
-	}
-	return (col);
-}
-
-/*
- * Record the first error: "MESSAGE at column N" with " (HINT)" if hint is
- * not NULL.  Later errors are ignored.
- */
-static void
-filter_fail(struct filter_parse *p, size_t off, const char *hint,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	if (p->cause != NULL)
-		return;
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	p->column = filter_column(p->expr, p->len, off);
-	if (hint != NULL)
-		xasprintf(&p->cause, "%s at column %d (%s)", msg, p->column,
-		    hint);
-	else
-		xasprintf(&p->cause, "%s at column %d", msg, p->column);
-	free(msg);
-}
-
-/* Quote user text for an error message: terminal-safe and capped. */
-static char *
-filter_quote(const char *s, size_t len)
-{
-	struct buf	 b;
-	bool		 cut = false;
-
-	buf_init(&b);
-	if (len > 40) {
-		len = 40;
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-		cut = true;
-	}
-	render_safe(&b, s, len, 0);
-	if (cut)
-		buf_adds(&b, "...");
-	buf_addc(&b, '\0');
-	return (buf_take(&b));
-}
-
-/* Free one scanned alternative's buffers. */
-static void
-filter_raw_clear(struct filter_raw *r)
-{
-	buf_clear(&r->text);
-	free(r->map);
-}
-
-/* Append a byte to the current alternative, remembering where it was. */
-static void
-filter_raw_add(struct filter_raw *r, char c, size_t off)
-{
-	if (r->text.len + 1 >= r->mapcap) {
-		r->mapcap = r->mapcap == 0 ? 32 : r->mapcap * 2;
-		r->map = xreallocarray(r->map, r->mapcap, sizeof *r->map);
-	}
-	r->map[r->text.len] = off;
-	buf_addc(&r->text, c);
-}
-
-/* Start a new alternative at off, reading its unquoted operator. */
-static struct filter_raw *
-filter_raw_new(struct filter_parse *p, size_t off, bool regex_ok)
-{
-	struct filter_raw	*r;
-	const char		*s = p->expr;
-
-	if (p->nraws == p->rawcap) {
-		p->rawcap = p->rawcap == 0 ? 4 : p->rawcap * 2;
-		p->raws = xreallocarray(p->raws, p->rawcap, sizeof *p->raws);
-	}
-	r = &p->raws[p->nraws++];
-	memset(r, 0, sizeof *r);
-	buf_init(&r->text);
-	r->start = off;
-	if (++p->totalts > FILTER_MAX_ALTS)
-		filter_fail(p, off, NULL, "too many alternatives (at most %d)",
-		    FILTER_MAX_ALTS);
-	if (off >= p->len)
-		return (r);
-	switch (s[off]) {
-	case '~':
-		if (regex_ok) {
-			r->op = '~';
-			p->pos = off + 1;
-		}
-		break;
-	case '=':
-		r->op = '=';
-		p->pos = off + 1;
-		break;
-	case '>':
-	case '<':
-		if (off + 1 < p->len && s[off + 1] == '=') {
-			r->op = s[off] == '>' ? 'G' : 'L';
-			p->pos = off + 2;
-		} else {
-			r->op = s[off];
-			p->pos = off + 1;
-		}
-		break;
-	}
-	return (r);
-}
-
-/* Is c a separator between tokens? */
-static bool
-filter_space(char c)
-{
-	return (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\f' || c == '\v');
-}
-
-/*
- * Scan one value from p->pos into p->raws.  Returns -1 on error (p->cause
- * set).
- */
-static int
-filter_scan_value(struct filter_parse *p)
-{
-	const char		*s = p->expr;
-	struct filter_raw	*r;
-	bool			 inquote = false, regex;
-	size_t			 qpos = 0;
-	char			 c;
-
-	p->nraws = 0;
-	r = filter_raw_new(p, p->pos, true);
-	regex = r->op == '~';
-	while (p->pos < p->len) {
-		c = s[p->pos];
-		if (!inquote && filter_space(c))
-			break;
-		if (c == '"') {
-			inquote = !inquote;
-			qpos = p->pos++;
-			r->quoted = true;
-			continue;
-		}
-		if (c == '\\') {
-			if (p->pos + 1 >= p->len) {
-				filter_fail(p, p->pos, NULL,
-				    "backslash at the end of the filter");
-				return (-1);
-			}
-			if (regex)
-				filter_raw_add(r, c, p->pos);
-			p->pos++;
-			filter_raw_add(r, s[p->pos], p->pos);
-			p->pos++;
-			r->quoted = true;
-			continue;
-		}
-		if (c == '|' && !inquote && !regex) {
-			p->pos++;
-			r = filter_raw_new(p, p->pos, false);
-			if (r->op == 0 && p->pos < p->len && s[p->pos] == '~') {
-				filter_fail(p, p->pos, "a regex takes the "
-				    "whole value; use (a|b) inside it",
-				    "'~' after '|'");
-				return (-1);
-			}
-			continue;
-		}
-		filter_raw_add(r, c, p->pos);
-		p->pos++;
-	}
-	if (inquote) {
-		filter_fail(p, qpos, NULL, "unterminated quote");
-		return (-1);
-	}
-	return (p->cause != NULL ? -1 : 0);
-}
-
-/* Parse an IP address (v4-mapped v6 becomes v4); 0 on success. */
-static int
-filter_addr_parse(const char *s, size_t len, int *family, uint8_t *addr)
-{
-	char	 tmp[INET6_ADDRSTRLEN + 1];
-
-	if (len == 0 || len >= sizeof tmp || memchr(s, '\0', len) != NULL)
-		return (-1);
-	memcpy(tmp, s, len);
-	tmp[len] = '\0';
-	if (memchr(tmp, ':', len) == NULL) {
-		if (inet_pton(AF_INET, tmp, addr) != 1)
-			return (-1);
-		*family = AF_INET;
-		return (0);
-	}
-	if (inet_pton(AF_INET6, tmp, addr) != 1)
-		return (-1);
-	*family = AF_INET6;
-	if (memcmp(addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) {
-		memmove(addr, addr + 12, 4);
-		*family = AF_INET;
-	}
-	return (0);
-}
 
 /* Does addr (family fam) fall in the CIDR block a? */
 static bool
@@ -442,7 +121,7 @@ filter_text_eval1(const struct filter *f, const struct filter_pred *p,
 		case FILTER_ADDR:
 		case FILTER_CIDR:
 			if (parsed == 0)
-				parsed = filter_addr_parse(s, len, &fam,
+				parsed = filter_parse_addr(s, len, &fam,
 				    addr) == 0 ? 1 : -1;
 			if (parsed < 0)
 				break;
@@ -705,26 +384,6 @@ filter_select(struct filter *f, const struct store *st, uint64_t from,
 	return (n);
 }
 
-/* Saturating a + b. */
-static int64_t
-filter_add(int64_t a, int64_t b)
-{
-	if (b > 0 && a > INT64_MAX - b)
-		return (INT64_MAX);
-	if (b < 0 && a < INT64_MIN - b)
-		return (INT64_MIN);
-	return (a + b);
-}
-
-/* Saturating a - b. */
-static int64_t
-filter_sub(int64_t a, int64_t b)
-{
-	if (b == INT64_MIN)
-		return (a >= 0 ? INT64_MAX : a - b);
-	return (filter_add(a, -b));
-}
-
 /* Move relative times (since:-15m) to a new now. */
 void
 filter_set_now(struct filter *f, int64_t now)
@@ -737,9 +396,9 @@ filter_set_now(struct filter *f, int64_t now)
 		for (j = 0; j < f->preds[i].nalts; j++) {
 			a = &f->preds[i].alts[j];
 			if (a->rel_lo)
-				a->lo = filter_add(now, a->dlo);
+				a->lo = filter_sat_add(now, a->dlo);
 			if (a->rel_hi)
-				a->hi = filter_add(now, a->dhi);
+				a->hi = filter_sat_add(now, a->dhi);
 		}
 	}
 }
@@ -821,406 +480,6 @@ filter_free(struct filter *f)
 	free(f);
 }
 
-/* Compile a regex alternative; -1 on error. */
-static int
-filter_compile_regex(struct filter_parse *p, struct filter_pred *pr,
-    struct filter_alt *a, struct filter_raw *r)
-{
-	uint32_t	 opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-	int		 code;
-	PCRE2_SIZE	 eoff;
-	PCRE2_UCHAR	 msg[256];
-	size_t		 at;
-
-	if (pr->field->flags & FIELD_CASELESS)
-		opts |= PCRE2_CASELESS;
-	a->op = FILTER_REGEX;
-	a->s = xstrndup(r->text.len != 0 ? r->text.data : "", r->text.len);
-	a->len = r->text.len;
-	a->re = pcre2_compile((PCRE2_SPTR)a->s, a->len, opts, &code, &eoff,
-	    NULL);
-	if (a->re == NULL) {
-		pcre2_get_error_message(code, msg, sizeof msg);
-		if (eoff < r->text.len)
-			at = r->map[eoff];
-		else if (r->text.len != 0)
-			at = r->map[r->text.len - 1] + 1;
-		else
-			at = r->start;
-		filter_fail(p, at, (const char *)msg, "bad regex");
-		return (-1);
-	}
-	a->jit = pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE) == 0;
-	a->md = pcre2_match_data_create(1, NULL);
-	if (a->md == NULL)
-		fatalx("pcre2_match_data_create failed");
-	return (0);
-}
-
-/* Parse a whole number; 0 on success. */
-static int
-filter_int(const char *s, size_t len, int64_t *v)
-{
-	return (strnum_parsen(s, len, INT64_MIN, INT64_MAX, v));
-}
-
-/*
- * Parse a number of field fl, with a unit for latencies (ms, s) and sizes
- * (k, m, g: binary multiples, optionally followed by b); 0 on success.
- */
-static int
-filter_num(const struct field *fl, const char *s, size_t len, int64_t *v)
-{
-	static const struct {
-		const char	*unit;
-		int64_t		 mult;
-		bool		 is_size;
-	} units[] = {
-		{ "ms", 1, false }, { "s", 1000, false },
-		{ "kb", 1024, true }, { "k", 1024, true },
-		{ "mb", 1048576, true }, { "m", 1048576, true },
-		{ "gb", 1073741824, true }, { "g", 1073741824, true },
-	};
-	size_t	 i, ulen;
-	bool	 is_size = fl->id == FIELD_SIZE;
-
-	if (filter_int(s, len, v) == 0)
-		return (0);
-	if (!is_size && fl->id != FIELD_LATENCY && fl->id != FIELD_UPSTREAM &&
-	    fl->id != FIELD_GATEWAY)
-		return (-1);
-	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-		ulen = strlen(units[i].unit);
-		if (units[i].is_size != is_size || len <= ulen ||
-		    strncasecmp(s + len - ulen, units[i].unit, ulen) != 0)
-			continue;
-		if (filter_int(s, len - ulen, v) != 0)
-			return (-1);
-		if (*v > INT64_MAX / units[i].mult ||
-		    *v < INT64_MIN / units[i].mult)
-			return (-1);
-		*v *= units[i].mult;
-		return (0);
-	}
-	return (-1);
-}
-
-/*
- * A number alternative: N, =N, >N, >=N, <N, <=N, N-M, and for status a
- * class (5xx, 40x).  Returns -1 on error.
- */
-static int
-filter_compile_number(struct filter_parse *p, struct filter_pred *pr,
-    struct filter_alt *a, struct filter_raw *r)
-{
-	const char	*s = r->text.data != NULL ? r->text.data : "";
-	size_t		 len = r->text.len, i, digits;
-	int64_t		 n, m, scale;
-	char		*q;
-	const char	*hint;
-
-	a->op = FILTER_RANGE;
-	a->lo = INT64_MIN;
-	a->hi = INT64_MAX;
-	if (r->op != 0 && r->op != '=') {
-		if (filter_num(pr->field, s, len, &n) != 0)
-			goto bad;
-		switch (r->op) {
-		case '>':
-			a->lo = n == INT64_MAX ? n : n + 1;
-			if (n == INT64_MAX)
-				a->hi = INT64_MIN;	/* empty */
-			break;
-		case 'G':
-			a->lo = n;
-			break;
-		case '<':
-			a->hi = n == INT64_MIN ? n : n - 1;
-			if (n == INT64_MIN)
-				a->lo = INT64_MAX;	/* empty */
-			break;
-		case 'L':
-			a->hi = n;
-			break;
-		}
-		return (0);
-	}
-	if (pr->field->type == FIELD_T_STATUS && len >= 2 && len <= 4 &&
-	    s[0] >= '0' && s[0] <= '9' && (s[len - 1] | 0x20) == 'x') {
-		/* A class: 5xx, 40x. */
-		for (digits = 0; digits < len && s[digits] >= '0' &&
-		    s[digits] <= '9'; digits++)
-			;
-		for (i = digits; i < len; i++)
-			if ((s[i] | 0x20) != 'x')
-				goto bad;
-		if (filter_int(s, digits, &n) != 0)
-			goto bad;
-		for (scale = 1, i = digits; i < len; i++)
-			scale *= 10;
-		a->lo = n * scale;
-		a->hi = a->lo + scale - 1;
-		return (0);
-	}
-	if (filter_num(pr->field, s, len, &n) == 0) {
-		a->lo = a->hi = n;
-		return (0);
-	}
-	/* A range N-M (N may be negative). */
-	q = len > 1 ? memchr(s + 1, '-', len - 1) : NULL;
-	if (q != NULL && filter_num(pr->field, s, (size_t)(q - s), &n) == 0 &&
-	    filter_num(pr->field, q + 1, len - (size_t)(q + 1 - s), &m) == 0) {
-		if (n > m) {
-			filter_fail(p, r->start, NULL, "empty range '%.*s'",
-			    (int)len, s);
-			return (-1);
-		}
-		a->lo = n;
-		a->hi = m;
-		return (0);
-	}
-bad:
-	if (pr->field->type == FIELD_T_STATUS)
-		hint = "expected e.g. 500, 5xx, >=400, 500-599";
-	else
-		hint = pr->field->id == FIELD_SIZE ?
-		    "expected e.g. 500, >10k, <=1m, 100-200" :
-		    "expected e.g. 500, >500, <=2s, 100-200";
-	q = filter_quote(s, len);
-	filter_fail(p, r->start, hint, "bad number '%s' for '%s'", q,
-	    pr->field->name);
-	free(q);
-	return (-1);
-}
-
-/* A time alternative (see the man page for the forms).  -1 on error. */
-static int
-filter_compile_time(struct filter_parse *p, struct filter_pred *pr,
-    struct filter_alt *a, struct filter_raw *r)
-{
-	const char	*s = r->text.data != NULL ? r->text.data : "";
-	size_t		 len = r->text.len;
-	int64_t		 lo, hi;
-	const char	*err;
-	bool		 rel = len > 0 && s[0] == '-';
-	int		 op = r->op;
-	char		*q, hint[128];
-	const char	*paren;
-	size_t		 elen;
-
-	if (timefmt_parse(s, len, p->now, &lo, &hi, &err) != 0) {
-		/* "bad time (expected ...)": keep what is in brackets. */
-		if (err == NULL)
-			err = "bad time";
-		paren = strchr(err, '(');
-		elen = strlen(err);
-		if (paren != NULL && elen > 0 && err[elen - 1] == ')')
-			snprintf(hint, sizeof hint, "%.*s",
-			    (int)(err + elen - 1 - paren - 1), paren + 1);
-		else
-			snprintf(hint, sizeof hint, "%s", err);
-		q = filter_quote(s, len);
-		filter_fail(p, r->start, hint, "bad time '%s' for '%s'", q,
-		    pr->field->name);
-		free(q);
-		return (-1);
-	}
-	if (op != 0 && op != '=' && pr->field->id != FIELD_TIME) {
-		filter_fail(p, r->start, "use time:>... or time:<...",
-		    "'%s' takes a time, not an operator", pr->field->name);
-		return (-1);
-	}
-	a->op = FILTER_RANGE;
-	a->lo = INT64_MIN;
-	a->hi = INT64_MAX;
-	if (pr->field->id == FIELD_SINCE)
-		op = 'G';
-	else if (pr->field->id == FIELD_UNTIL)
-		op = 'L';
-	else if (rel && (op == 0 || op == '='))
-		op = 'G';	/* time:-1h: the last hour */
-	switch (op) {
-	case 0:
-	case '=':
-		a->lo = lo;
-		a->hi = filter_add(hi, -1);
-		a->rel_lo = a->rel_hi = rel;
-		break;
-	case 'G':
-		a->lo = lo;
-		a->rel_lo = rel;
-		break;
-	case '>':
-		a->lo = hi;
-		a->rel_lo = rel;
-		break;
-	case '<':
-		a->hi = filter_add(lo, -1);
-		a->rel_hi = rel;
-		break;
-	case 'L':
-		/* until:-1h ends at that instant, until:2024-02-29 at the
-		 * end of the day (as --until). */
-		a->hi = filter_add(rel ? lo : hi, -1);
-		a->rel_hi = rel;
-		break;
-	}
-	if (a->rel_lo)
-		a->dlo = filter_sub(a->lo, p->now);
-	if (a->rel_hi)
-		a->dhi = filter_sub(a->hi, p->now);
-	if (rel)
-		p->f->relative = true;
-	return (0);
-}
-
-/* A yes/no alternative.  -1 on error. */
-static int
-filter_compile_bool(struct filter_parse *p, struct filter_pred *pr,
-    struct filter_alt *a, struct filter_raw *r)
-{
-	static const char	*yes[] = { "yes", "y", "true", "1", "on" };
-	static const char	*no[] = { "no", "n", "false", "0", "off" };
-	const char		*s = r->text.data != NULL ? r->text.data : "";
-	size_t			 i, len = r->text.len;
-	char			*q;
-
-	a->op = FILTER_BOOL;
-	if (r->op == 0 || r->op == '=') {
-		for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-			if (strlen(yes[i]) == len &&
-			    strncasecmp(yes[i], s, len) == 0) {
-				a->yes = true;
-				return (0);
-			}
-			if (strlen(no[i]) == len &&
-			    strncasecmp(no[i], s, len) == 0) {
-				a->yes = false;
-				return (0);
-			}
-		}
-	}
-	q = filter_quote(s, len);
-	filter_fail(p, r->start, "expected yes or no",
-	    "bad value '%s' for '%s'", q, pr->field->name);
-	free(q);
-	return (-1);
-}
-
-/* A text (or ip) alternative.  -1 on error. */
-static int
-filter_compile_text(struct filter_parse *p, struct filter_pred *pr,
-    struct filter_alt *a, struct filter_raw *r)
-{
-	const char	*s = r->text.data != NULL ? r->text.data : "";
-	size_t		 len = r->text.len;
-	const char	*slash;
-	int64_t		 bits;
-	bool		 mapped;
-	char		*q;
-
-	switch (r->op) {
-	case '~':
-		return (filter_compile_regex(p, pr, a, r));
-	case '=':
-		a->op = FILTER_EXACT;
-		a->s = xmemdup(s, len + 1);
-		a->s[len] = '\0';
-		a->len = len;
-		return (0);
-	case 0:
-		break;
-	default:
-		filter_fail(p, r->start, "they compare numbers and times",
-		    "'%s' is a text field: no '<' or '>'", pr->field->name);
-		return (-1);
-	}
-	if (len == 0 && !r->quoted) {
-		filter_fail(p, r->start, NULL, "empty value for '%s' (use "
-		    "%s:= to match an empty %s)", pr->field->name,
-		    pr->field->name, pr->field->name);
-		return (-1);
-	}
-	if (pr->field->type == FIELD_T_IP && len != 0 && !r->quoted) {
-		slash = memchr(s, '/', len);
-		if (slash != NULL) {
-			mapped = memchr(s, ':', (size_t)(slash - s)) != NULL;
-			if (filter_addr_parse(s, (size_t)(slash - s),
-			    &a->family, a->addr) != 0 ||
-			    strnum_parsen(slash + 1, len - (size_t)(slash + 1 -
-			    s), 0, 128, &bits) != 0 || (a->family == AF_INET &&
-			    mapped && bits < 96) || bits > (mapped ? 128 :
-			    32)) {
-				q = filter_quote(s, len);
-				filter_fail(p, r->start, "expected e.g. "
-				    "10.0.0.0/8 or 2001:db8::/32",
-				    "bad CIDR block '%s'", q);
-				free(q);
-				return (-1);
-			}
-			/* ::ffff:10.0.0.0/104 became IPv4: shift the
-			 * prefix too. */
-			if (a->family == AF_INET && mapped)
-				bits -= 96;
-			a->op = FILTER_CIDR;
-			a->prefix = (int)bits;
-			return (0);
-		}
-		if (filter_addr_parse(s, len, &a->family, a->addr) == 0) {
-			a->op = FILTER_ADDR;
-			return (0);
-		}
-	}
-	a->op = FILTER_SUB;
-	a->s = xmemdup(s, len + 1);
-	a->s[len] = '\0';
-	a->len = len;
-	return (0);
-}
-
-/* Type the scanned alternatives of one token into predicate pr. */
-static int
-filter_compile_pred(struct filter_parse *p, struct filter_pred *pr)
-{
-	struct filter_alt	*a;
-	struct filter_raw	*r;
-	size_t			 i;
-	int			 rc = 0;
-
-	pr->alts = xcalloc(p->nraws, sizeof *pr->alts);
-	for (i = 0; i < p->nraws && rc == 0; i++) {
-		a = &pr->alts[i];
-		r = &p->raws[i];
-		pr->nalts++;
-		if (r->op == '~' && pr->field->type != FIELD_T_TEXT &&
-		    pr->field->type != FIELD_T_IP &&
-		    pr->field->type != FIELD_T_PAYLOAD) {
-			filter_fail(p, r->start, "regexes match text fields",
-			    "'%s' is not a text field: no '~'",
-			    pr->field->name);
-			return (-1);
-		}
-		switch (pr->field->type) {
-		case FIELD_T_TEXT:
-		case FIELD_T_IP:
-		case FIELD_T_PAYLOAD:
-			rc = filter_compile_text(p, pr, a, r);
-			break;
-		case FIELD_T_STATUS:
-		case FIELD_T_INT:
-			rc = filter_compile_number(p, pr, a, r);
-			break;
-		case FIELD_T_TIME:
-			rc = filter_compile_time(p, pr, a, r);
-			break;
-		case FIELD_T_BOOL:
-			rc = filter_compile_bool(p, pr, a, r);
-			break;
-		}
-	}
-	return (rc);
-}
-
 /* Evaluation cost class: yes/no and numbers before text. */
 static int
 filter_cost(const struct filter_pred *p)
@@ -1237,83 +496,6 @@ filter_cost(const struct filter_pred *p)
 	}
 }
 
-/* Parse one token at p->pos.  Returns -1 on error. */
-static int
-filter_token(struct filter_parse *p)
-{
-	const char		*s = p->expr;
-	const struct field	*fl;
-	const char		*hint;
-	struct filter		*f = p->f;
-	struct filter_pred	*pr;
-	size_t			 start = p->pos, name, j;
-	bool			 negate = false;
-	char			 buf[64];
-
-	if (s[p->pos] == '!') {
-		negate = true;
-		p->pos++;
-		if (p->pos >= p->len || filter_space(s[p->pos])) {
-			filter_fail(p, start, NULL,
-			    "'!' with nothing to negate");
-			return (-1);
-		}
-	}
-	name = p->pos;
-	j = p->pos;
-	if ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z')) {
-		while (j < p->len && ((s[j] >= 'a' && s[j] <= 'z') ||
-		    (s[j] >= 'A' && s[j] <= 'Z') || (s[j] >= '0' &&
-		    s[j] <= '9') || s[j] == '_'))
-			j++;
-	}
-	if (j > name && j < p->len && s[j] == ':') {
-		fl = field_find(s + name, j - name);
-		if (fl == NULL) {
-			hint = field_suggest(s + name, j - name);
-			if (hint != NULL)
-				snprintf(buf, sizeof buf,
-				    "did you mean '%s'?", hint);
-			filter_fail(p, name, hint != NULL ? buf : NULL,
-			    "unknown field '%.*s'", (int)(j - name > 32 ?
-			    32 : j - name), s + name);
-			return (-1);
-		}
-		p->pos = j + 1;
-	} else
-		fl = field_get(FIELD_PATH);	/* a bare word */
-
-	if (f->npreds == FILTER_MAX_TOKENS) {
-		filter_fail(p, start, NULL, "too many tokens (at most %d)",
-		    FILTER_MAX_TOKENS);
-		return (-1);
-	}
-	pr = &f->preds[f->npreds++];
-	memset(pr, 0, sizeof *pr);
-	pr->field = fl;
-	pr->negate = negate;
-	pr->column = (int)name;
-	switch (fl->type) {
-	case FIELD_T_BOOL:
-		pr->kind = FILTER_K_BOOL;
-		break;
-	case FIELD_T_STATUS:
-	case FIELD_T_INT:
-	case FIELD_T_TIME:
-		pr->kind = FILTER_K_NUM;
-		break;
-	case FIELD_T_PAYLOAD:
-		pr->kind = FILTER_K_PAYLOAD;
-		break;
-	default:
-		pr->kind = FILTER_K_TEXT;
-		break;
-	}
-	if (filter_scan_value(p) != 0)
-		return (-1);
-	return (filter_compile_pred(p, pr));
-}
-
 /*
  * Compile expr.  now (ns since the epoch) anchors relative times: the wall
  * clock for live sources, the newest loaded record for offline ones (see
@@ -1325,48 +507,23 @@ int
 filter_compile(const char *expr, int64_t now, struct filter **fp,
     char **cause, int *column)
 {
-	struct filter_parse	 p;
-	struct filter		*f;
-	size_t			 i, j, n;
-	int			 cost, rc = 0;
+	struct filter	*f;
+	size_t		 j, n;
+	int		 cost, col = 0;
 
 	*fp = NULL;
-	memset(&p, 0, sizeof p);
-	p.expr = expr != NULL ? expr : "";
-	p.len = strlen(p.expr);
-	p.now = now;
-	f = p.f = xcalloc(1, sizeof *f);
+	*cause = NULL;
+	f = xcalloc(1, sizeof *f);
 	f->now = now;
 	f->preds = xcalloc(FILTER_MAX_TOKENS, sizeof *f->preds);
 	buf_init(&f->hdr);
-	if (p.len > FILTER_MAX_LEN) {
-		filter_fail(&p, FILTER_MAX_LEN, NULL,
-		    "filter too long (at most %d bytes)", FILTER_MAX_LEN);
-		rc = -1;
-	}
-	while (rc == 0) {
-		while (p.pos < p.len && filter_space(p.expr[p.pos]))
-			p.pos++;
-		if (p.pos >= p.len)
-			break;
-		rc = filter_token(&p);
-		for (i = 0; i < p.nraws; i++)
-			filter_raw_clear(&p.raws[i]);
-		p.nraws = 0;
-	}
-	free(p.raws);
-	if (rc != 0 || p.cause != NULL) {
+	if (filter_parse_expr(f, expr != NULL ? expr : "", now, cause,
+	    &col) != 0) {
 		if (column != NULL)
-			*column = p.column;
-		*cause = p.cause;
+			*column = col;
 		filter_free(f);
 		return (-1);
 	}
-
-	/* Columns were byte offsets while parsing. */
-	for (i = 0; i < f->npreds; i++)
-		f->preds[i].column = filter_column(p.expr, p.len,
-		    (size_t)f->preds[i].column);
 	f->order = xcalloc(f->npreds + 1, sizeof *f->order);
 	n = 0;
 	for (cost = 0; cost <= 3; cost++) {
@@ -1380,7 +537,6 @@ filter_compile(const char *expr, int64_t now, struct filter **fp,
 	pcre2_set_match_limit(f->mctx, FILTER_MATCH_LIMIT);
 	pcre2_set_depth_limit(f->mctx, FILTER_MATCH_LIMIT / 10);
 	*fp = f;
-	*cause = NULL;
 	if (column != NULL)
 		*column = 0;
 	return (0);
@@ -1409,7 +565,7 @@ filter_describe_time(struct buf *b, int64_t ns, bool rel, int64_t now)
 	int64_t		 sec, nsec;
 
 	if (rel) {
-		buf_printf(b, "now%+lld", (long long)(filter_sub(ns, now) /
+		buf_printf(b, "now%+lld", (long long)(filter_sat_sub(ns, now) /
 		    1000000000));
 		return;
 	}

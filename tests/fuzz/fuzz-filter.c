@@ -23,6 +23,16 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static struct store	 st;
 static int		 ready;
 
+/* A detailed record's request and (chunked, gzip) response. */
+#define FUZZ_REQ \
+    "UE9TVCAvdjEvb3JkZXJzLzQyIEhUVFAvMS4xDQpIb3N0OiBhcGkuZXhhbXBsZS5j" \
+    "b20NClgtVHJhY2U6IGFiYzEyMw0KQ29udGVudC1UeXBlOiBhcHBsaWNhdGlvbi9q" \
+    "c29uDQpDb250ZW50LUxlbmd0aDogMTINCg0KeyJhbW91bnQiOjV9"
+#define FUZZ_RESP \
+    "SFRUUC8xLjEgMjAwIE9LDQpUcmFuc2Zlci1FbmNvZGluZzogY2h1bmtlZA0KQ29u" \
+    "dGVudC1FbmNvZGluZzogZ3ppcA0KU2V0LUNvb2tpZTogcz0xDQoNCjFmDQofiwgA" \
+    "AAAAAAIDS05MO7xSISexpCQVAGnmcGgLAAAADQowDQoNCg=="
+
 static void
 fuzz_add(const char *path, const char *key, const char *ip, int code)
 {
@@ -40,6 +50,12 @@ fuzz_add(const char *path, const char *key, const char *ip, int code)
 	record_build_tag(&b, "gold", 4);
 	b.geo.iso_code = strtab_intern(&st.strs, "GB", 2);
 	b.has_geo = true;
+	if (code == 200) {
+		b.req = FUZZ_REQ;
+		b.req_len = strlen(FUZZ_REQ);
+		b.resp = FUZZ_RESP;
+		b.resp_len = strlen(FUZZ_RESP);
+	}
 	store_add(&st, &b, 0, 0);
 	record_build_clear(&b);
 }

@@ -102,7 +102,8 @@ add(struct store *st, const struct spec *sp)
 
 static const struct spec specs[] = {
 	/* 0 */ { .status = 200, .path = "/v1/orders/42",
-	    .raw_path = "/v1/orders/42?x=1", .key = "1a1d61aa", .alias = "alice",
+	    .raw_path = "/v1/orders/42?x=1", .key = "1a1d61aa",
+	    .alias = "alice",
 	    .api_id = "c5a6ef01", .api_name = "payments", .org = "org1",
 	    .version = "v1", .method = "GET", .host = "api.example.com",
 	    .ip = "10.1.2.3", .country = "GB", .tags = { "gold", "pol-7" },
