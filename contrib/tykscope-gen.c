@@ -41,6 +41,7 @@ enum gen_format {
 	GEN_ARCHIVE_GZ,
 	GEN_DUMPDIR,
 	GEN_MSGPACK,
+	GEN_RESP,
 	GEN_JSONL
 };
 
@@ -66,6 +67,7 @@ struct gen {
 	enum gen_format	 format;
 	const char	*out;
 	const char	*db;
+	const char	*key;		/* resp: the Redis list */
 	bool		 sharded;
 	bool		 gzip;
 	int		 level;
@@ -81,7 +83,7 @@ struct gen {
 static const char gen_usage[] =
 "usage: tykscope-gen [--seed N] [--count N] [--start RFC3339] [--rate R]\n"
 "           [--payload-fraction F] [--sharded] [--gzip] [--db NAME]\n"
-"           [--level N] --format FORMAT --out PATH\n"
+"           [--level N] [--key NAME] --format FORMAT --out PATH\n"
 "\n"
 "Write tykscope's demo traffic (deterministic for a seed).\n"
 "\n"
@@ -96,6 +98,8 @@ static const char gen_usage[] =
 "  msgpack        the gateway's msgpack values, each as a 4-byte\n"
 "                 big-endian length then the value, back to back (what\n"
 "                 a pusher RPUSHes to analytics-tyk-system-analytics)\n"
+"  resp           the same values as Redis protocol RPUSH commands, for\n"
+"                 redis-cli --pipe (see contrib/push-demo.sh)\n"
 "  jsonl          one Tyk JSON record per line (PATH - is stdout)\n"
 "\n"
 "Options:\n"
@@ -109,7 +113,11 @@ static const char gen_usage[] =
 "  --sharded             Mongo formats: per-org z_tyk_analyticz_<orgid>\n"
 "  --gzip                mongodump-dir: gzip the files\n"
 "  --db NAME             database name (default tyk_analytics)\n"
-"  --level N             gzip level (default 1)\n";
+"  --level N             gzip level (default 1)\n"
+"  --key NAME            resp: the list (default\n"
+"                        analytics-tyk-system-analytics)\n"
+"\n"
+"PATH - writes to standard output (not for mongodump-dir or archives).\n";
 
 static void
 gen_die(const char *path)
@@ -450,6 +458,7 @@ main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "segment-bytes", required_argument, NULL, 'B' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -457,7 +466,7 @@ main(int argc, char **argv)
 	struct demo_config	 cfg;
 	struct demo		*d;
 	struct demo_record	 r;
-	struct buf		 b;
+	struct buf		 b, line;
 	uint64_t		 count = 1000, i;
 	int64_t			 lo, hi;
 	const char		*err, *fmt = NULL;
@@ -467,6 +476,7 @@ main(int argc, char **argv)
 
 	memset(&g, 0, sizeof g);
 	g.db = "tyk_analytics";
+	g.key = "analytics-tyk-system-analytics";
 	g.level = 1;
 	g.segment_bytes = GEN_SEGMENT_BYTES;
 	g.current = -1;
@@ -519,6 +529,9 @@ main(int argc, char **argv)
 		case 'B':
 			g.segment_bytes = strtoull(optarg, NULL, 10);
 			break;
+		case 'k':
+			g.key = optarg;
+			break;
 		case 'h':
 			fputs(gen_usage, stdout);
 			return (0);
@@ -543,6 +556,8 @@ main(int argc, char **argv)
 		g.format = GEN_DUMPDIR;
 	else if (strcmp(fmt, "msgpack") == 0)
 		g.format = GEN_MSGPACK;
+	else if (strcmp(fmt, "resp") == 0)
+		g.format = GEN_RESP;
 	else if (strcmp(fmt, "jsonl") == 0)
 		g.format = GEN_JSONL;
 	else {
@@ -572,6 +587,7 @@ main(int argc, char **argv)
 
 	d = demo_create(&cfg);
 	buf_init(&b);
+	buf_init(&line);
 	for (i = 0; i < count; i++) {
 		demo_next(d, &r);
 		switch (g.format) {
@@ -584,6 +600,19 @@ main(int argc, char **argv)
 			len[3] = (unsigned char)b.len;
 			gen_write(&g.archive_body, len, 4);
 			gen_write(&g.archive_body, b.data, b.len);
+			break;
+		case GEN_RESP:
+			buf_reset(&b);
+			buf_printf(&b, "*3\r\n$5\r\nRPUSH\r\n$%zu\r\n%s\r\n",
+			    strlen(g.key), g.key);
+			gen_write(&g.archive_body, b.data, b.len);
+			buf_reset(&b);
+			encode_msgpack_record(&b, &r);
+			buf_reset(&line);
+			buf_printf(&line, "$%zu\r\n", b.len);
+			gen_write(&g.archive_body, line.data, line.len);
+			gen_write(&g.archive_body, b.data, b.len);
+			gen_write(&g.archive_body, "\r\n", 2);
 			break;
 		case GEN_JSONL:
 			buf_reset(&b);
@@ -599,6 +628,7 @@ main(int argc, char **argv)
 		}
 	}
 	buf_clear(&b);
+	buf_clear(&line);
 	demo_free(d);
 
 	switch (g.format) {
