@@ -65,7 +65,6 @@ struct filter_pred {
 };
 
 struct filter {
-	struct buf		  hdr;		/* scratch: "Name: value" */
 	struct filter_pred	 *preds;	/* in the order typed */
 	size_t			  npreds;
 	struct filter_pred	**order;	/* evaluation order */

@@ -202,56 +202,53 @@ filter_text_id(struct filter *f, struct filter_pred *p, uint32_t id)
 	return (c == 2);
 }
 
+/* Context of a wire_search callback. */
+struct filter_payload {
+	const struct filter		*f;
+	const struct filter_pred	*p;
+};
+
+/* wire_search callback: does one body or header line match? */
+static bool
+filter_payload_cb(void *arg, const char *s, size_t len)
+{
+	struct filter_payload	*fp = arg;
+
+	return (filter_text_eval1(fp->f, fp->p, s != NULL ? s : "", len));
+}
+
 /*
- * Evaluate payload predicate p on record r: decode the request and/or the
- * response (wire.c) and match the body text, or each header as "Name:
- * value".  Costly, so payload predicates run last, after the cheap ones
- * have rejected what they can.
+ * Evaluate payload predicate p on record r: wire_search decodes the
+ * request and/or the response and hands over the body text, or each
+ * header as "Name: value"; a record without payloads is one empty body.
+ * Costly, so payload predicates run last, after the cheap ones have
+ * rejected what they can.
  */
 static bool
-filter_payload_test(struct filter *f, const struct filter_pred *p,
+filter_payload_test(const struct filter *f, const struct filter_pred *p,
     const struct store *st, const struct record *r)
 {
-	struct wire_msg			 m;
-	const struct http_wire_header	*h;
-	struct slice			 body;
-	enum field_id			 id = p->field->id;
-	bool				 yes = false;
-	size_t				 i;
-	int				 w;
+	struct filter_payload	 fp;
+	int			 what;
 
-	for (w = 0; w < 2 && !yes; w++) {
-		if ((w == 0 && id == FIELD_RESPBODY) ||
-		    (w == 1 && id == FIELD_REQBODY))
-			continue;
-		if (w == 0 ? r->req_len == 0 : r->resp_len == 0) {
-			/* Nothing recorded: an empty body, no headers. */
-			if (id != FIELD_HDR)
-				yes = filter_text_eval1(f, p, "", 0);
-			continue;
-		}
-		wire_init(&m);
-		(void)wire_decode_record(st, r, w == 0 ? WIRE_REQUEST :
-		    WIRE_RESPONSE, &m);
-		if (id == FIELD_HDR) {
-			for (i = 0; m.is_http && i < m.http.nheaders && !yes;
-			    i++) {
-				h = &m.http.headers[i];
-				buf_reset(&f->hdr);
-				buf_add(&f->hdr, h->name.ptr, h->name.len);
-				buf_add(&f->hdr, ": ", 2);
-				http_wire_value(&f->hdr, h);
-				yes = filter_text_eval1(f, p, f->hdr.data,
-				    f->hdr.len);
-			}
-		} else {
-			body = wire_body_text(&m);
-			yes = filter_text_eval1(f, p, body.ptr != NULL ?
-			    body.ptr : "", body.len);
-		}
-		wire_clear(&m);
+	switch (p->field->id) {
+	case FIELD_REQBODY:
+		what = WIRE_SEARCH_REQUEST;
+		break;
+	case FIELD_RESPBODY:
+		what = WIRE_SEARCH_RESPONSE;
+		break;
+	case FIELD_HDR:
+		what = WIRE_SEARCH_REQUEST | WIRE_SEARCH_RESPONSE |
+		    WIRE_SEARCH_HEADERS;
+		break;
+	default:
+		what = WIRE_SEARCH_REQUEST | WIRE_SEARCH_RESPONSE;
+		break;
 	}
-	return (yes);
+	fp.f = f;
+	fp.p = p;
+	return (wire_search(st, r, what, filter_payload_cb, &fp));
 }
 
 /* Narrow numeric field value of r, or the accessor's when wide. */
@@ -474,7 +471,6 @@ filter_free(struct filter *f)
 	}
 	free(f->preds);
 	free(f->order);
-	buf_clear(&f->hdr);
 	if (f->mctx != NULL)
 		pcre2_match_context_free(f->mctx);
 	free(f);
@@ -516,7 +512,6 @@ filter_compile(const char *expr, int64_t now, struct filter **fp,
 	f = xcalloc(1, sizeof *f);
 	f->now = now;
 	f->preds = xcalloc(FILTER_MAX_TOKENS, sizeof *f->preds);
-	buf_init(&f->hdr);
 	if (filter_parse_expr(f, expr != NULL ? expr : "", now, cause,
 	    &col) != 0) {
 		if (column != NULL)
