@@ -73,4 +73,19 @@ demo jsonl-charges 0 -f 'path:~^/v1/charges/ detailed:yes' --format jsonl \
     --limit 2
 demo tsv-slow 0 -f 'latency:>2s' --format tsv --limit 5
 demo jsonl-none 1 -f 'path:~^/nothing$' --format jsonl
+
+# Files: bad records are reported on stderr, and printed on stdout only
+# with a filter that selects them.
+run_case file-bad-jsonl 0 "$TYKSCOPE" -n -f 'bad:yes' --format jsonl \
+    "$FIXTURES/tyk.jsonl"
+run_case file-bad-count 0 "$TYKSCOPE" -n -f 'bad:yes' --count \
+    "$FIXTURES/corrupt/garbage.bson"
+run_case file-not-bad 0 "$TYKSCOPE" -n -f '!bad:yes' --count \
+    "$FIXTURES/corrupt/garbage.bson"
+run_case file-filter-hides-bad 0 "$TYKSCOPE" -n -f 'status:>=400' \
+    --format tsv "$FIXTURES/tyk_analytics.bson" "$FIXTURES/tyk.jsonl"
+run_case file-since-relative 0 "$TYKSCOPE" -n -f 'since:-30m' --format tsv \
+    "$FIXTURES/tyk_analytics.bson"
+run_case file-key 0 "$TYKSCOPE" -n -f 'key:=00000000|=a1b2c3d4 !method:put' \
+    --format tsv "$FIXTURES/tyk_analytics.bson"
 finish
