@@ -12,6 +12,8 @@
 #include "batch.h"
 #include "log.h"
 #include "options.h"
+#include "ui.h"
+#include "ui-keys.h"
 
 int
 main(int argc, char **argv)
@@ -21,6 +23,9 @@ main(int argc, char **argv)
 	int		 rc;
 
 	setlocale(LC_ALL, "");
+	/* Hidden: print the manual's KEY BINDINGS list from the key table. */
+	if (getenv("TYKSCOPE_KEYS_MDOC") != NULL)
+		return (ui_keys_mdoc(stdout));
 	rc = options_parse(&o, argc, argv, &cause);
 	if (rc != 0) {
 		if (rc == 1)
@@ -33,7 +38,7 @@ main(int argc, char **argv)
 	}
 	if (o.log_file != NULL)
 		log_open(o.log_file);
-	rc = batch_run(&o);
+	rc = o.batch ? batch_run(&o) : ui_run(&o);
 	log_close();
 	options_clear(&o);
 	return (rc);

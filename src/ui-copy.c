@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Copy and export.  Copied text goes two ways: an OSC 52 sequence (the
+ * text base64-encoded, so nothing in it can act on the terminal; skipped
+ * above UI_OSC52_MAX) and a private file in $TMPDIR whose path is shown,
+ * for terminals without OSC 52.  Secrets stay masked in curl commands and
+ * messages unless revealed (r); the record JSON is machine output and
+ * carries the data as stored, as batch mode does.
+ */
+#include "config.h"
+
+#include "ui-copy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "render.h"
+#include "ui-curses.h"
+#include "ui-detail.h"
+#include "ui-draw.h"
+#include "ui-wire.h"
+#include "xmalloc.h"
+
+#define UI_OSC52_MAX	(74 * 1024)	/* base64 bytes; terminals cap it */
+
+struct ui_copy_item {
+	int		 key;
+	int		 key2;
+	const char	*name;
+	enum ui_wire_copy what;
+};
+
+static const struct ui_copy_item ui_copy_items[] = {
+	{ 'u', '1', "URL", UI_WIRE_URL },
+	{ 'c', '2', "curl", UI_WIRE_CURL },
+	{ 'q', '3', "request", UI_WIRE_REQUEST },
+	{ 'p', '4', "response", UI_WIRE_RESPONSE },
+	{ 'b', '5', "body", UI_WIRE_BODY },
+	{ 'j', '6', "record JSON", UI_WIRE_JSON },
+};
+#define UI_NCOPY (sizeof ui_copy_items / sizeof ui_copy_items[0])
+
+/* Open the copy menu for the record under the cursor. */
+unsigned
+ui_copy_open(struct ui *ui)
+{
+	uint64_t	 seq;
+
+	seq = ui->screen == UI_DETAIL ? ui->detail_seq :
+	    view_cursor_seq(&ui->v);
+	if (store_get(&ui->st, seq) == NULL) {
+		ui_message(ui, "nothing to copy");
+		return (UI_REDRAW);
+	}
+	ui->menu = 'c';
+	return (UI_REDRAW);
+}
+
+/* Draw the copy menu on line y. */
+void
+ui_copy_menu_draw(struct ui *ui, int y)
+{
+	char	 t[64], k[2];
+	size_t	 i;
+	int	 x;
+
+	x = ui_draw_str(ui, y, 0, ui->cols, "copy: ", UI_AT_BOLD);
+	for (i = 0; i < UI_NCOPY && x < ui->cols; i++) {
+		k[0] = (char)ui_copy_items[i].key;
+		k[1] = '\0';
+		x += ui_draw_str(ui, y, x, ui->cols - x, k,
+		    ui_attr(ui, UI_C_KEY));
+		snprintf(t, sizeof t, " %s  ", ui_copy_items[i].name);
+		x += ui_draw_str(ui, y, x, ui->cols - x, t, UI_AT_NORMAL);
+	}
+	ui_draw_str(ui, y, x, ui->cols - x, "Esc cancel",
+	    ui_attr(ui, UI_C_DIM));
+}
+
+/* Base64 (standard alphabet, padded). */
+static void
+ui_copy_base64(struct buf *out, const char *s, size_t len)
+{
+	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+	uint32_t		 v;
+	char			 q[4];
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		q[0] = tab[v >> 18];
+		q[1] = tab[(v >> 12) & 63];
+		q[2] = tab[(v >> 6) & 63];
+		q[3] = tab[v & 63];
+		buf_add(out, q, 4);
+	}
+	if (i < len) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)p[i + 1] << 8;
+		q[0] = tab[v >> 18];
+		q[1] = tab[(v >> 12) & 63];
+		q[2] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		q[3] = '=';
+		buf_add(out, q, 4);
+	}
+}
+
+/* The directory for copies: $TMPDIR or /tmp. */
+static const char *
+ui_copy_tmpdir(void)
+{
+	const char	*d = getenv("TMPDIR");
+
+	return (d != NULL && *d != '\0' ? d : "/tmp");
+}
+
+/* Send text to the clipboard and a file; say where it went. */
+static void
+ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
+{
+	struct buf	 b;
+	char		 path[1024];
+	int		 fd;
+	bool		 osc = false, file = false;
+	FILE		*f;
+
+	buf_init(&b);
+	if (!ui->headless) {
+		buf_adds(&b, "\033]52;c;");
+		ui_copy_base64(&b, s, len);
+		buf_adds(&b, "\007");
+		if (b.len - 8 <= UI_OSC52_MAX) {
+			/* Past curses: the sequence holds only base64. */
+			fflush(stdout);
+			if (write(STDOUT_FILENO, b.data, b.len) ==
+			    (ssize_t)b.len)
+				osc = true;
+		}
+	}
+	snprintf(path, sizeof path, "%s/tykscope-copy.XXXXXX",
+	    ui_copy_tmpdir());
+	fd = mkstemp(path);
+	if (fd != -1) {
+		f = fdopen(fd, "w");
+		if (f != NULL) {
+			if (fwrite(s, 1, len, f) == len && fflush(f) == 0)
+				file = true;
+			fclose(f);
+		} else
+			close(fd);
+	}
+	if (file)
+		ui_message(ui, "copied %s (%zu bytes)%s; also in %s", what,
+		    len, osc ? " to the clipboard (OSC 52)" : "", path);
+	else if (osc)
+		ui_message(ui, "copied %s (%zu bytes) to the clipboard "
+		    "(OSC 52); no file: %s", what, len, strerror(errno));
+	else
+		ui_message(ui, "copy failed: %s", strerror(errno));
+	buf_clear(&b);
+}
+
+/* Handle a key while the copy menu is open. */
+unsigned
+ui_copy_menu_key(struct ui *ui, int ch)
+{
+	const struct record	*r;
+	struct buf		 b;
+	char			*err = NULL;
+	size_t			 i;
+	uint64_t		 seq;
+
+	ui->menu = 0;
+	for (i = 0; i < UI_NCOPY; i++)
+		if (ch == ui_copy_items[i].key || ch == ui_copy_items[i].key2)
+			break;
+	if (i == UI_NCOPY)
+		return (UI_REDRAW);
+	seq = ui->screen == UI_DETAIL ? ui->detail_seq :
+	    view_cursor_seq(&ui->v);
+	r = store_get(&ui->st, seq);
+	if (r == NULL)
+		return (UI_REDRAW);
+	buf_init(&b);
+	if (ui_wire_copy(ui, r, ui_copy_items[i].what, &b, &err) != 0) {
+		ui_message(ui, "cannot copy %s: %s", ui_copy_items[i].name,
+		    err != NULL ? err : "not available");
+		free(err);
+	} else
+		ui_copy_text(ui, ui_copy_items[i].name,
+		    b.data == NULL ? "" : b.data, b.len);
+	buf_clear(&b);
+	return (UI_REDRAW);
+}
+
+/*
+ * Export the marked records (or, with none marked, every shown record) as
+ * JSON lines to tykscope-export-N.jsonl in the current directory (or
+ * $TMPDIR when that is not writable).
+ */
+unsigned
+ui_copy_export(struct ui *ui)
+{
+	struct options		 eo;
+	struct output		*out;
+	const struct record	*r;
+	char			 path[1024];
+	FILE			*f = NULL;
+	size_t			 i, n = 0;
+	int			 k, fd = -1;
+	bool			 marked = ui->v.nmarks > 0;
+
+	for (k = 1; k < 10000 && fd == -1; k++) {
+		snprintf(path, sizeof path, "tykscope-export-%d.jsonl", k);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		snprintf(path, sizeof path, "%s/tykscope-export.XXXXXX",
+		    ui_copy_tmpdir());
+		fd = mkstemp(path);
+	}
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		ui_message(ui, "export failed: %s", strerror(errno));
+		return (UI_REDRAW);
+	}
+	eo = *ui->o;
+	eo.format = OPT_FMT_JSONL;
+	eo.decode = false;
+	eo.limit = -1;
+	out = output_create(f, &eo, &ui->st);
+	if (marked) {
+		for (i = 0; i < ui->v.nmarks; i++) {
+			r = store_get(&ui->st, ui->v.marks[i]);
+			if (r == NULL)
+				continue;
+			output_record(out, r);
+			n++;
+		}
+	} else {
+		for (i = 0; i < ui->v.n; i++) {
+			r = store_get(&ui->st, ui->v.rows[i]);
+			if (r->flags & (REC_BAD | REC_GAP))
+				continue;
+			output_record(out, r);
+			n++;
+		}
+	}
+	output_free(out);
+	if (fclose(f) != 0)
+		ui_message(ui, "export to %s failed: %s", path,
+		    strerror(errno));
+	else
+		ui_message(ui, "exported %zu %s record%s to %s", n,
+		    marked ? "marked" : "shown", n == 1 ? "" : "s", path);
+	return (UI_REDRAW);
+}

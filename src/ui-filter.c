@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Bridge to the filter module (filter.h).  Relative times (since:-15m)
+ * count back from the wall clock when a source is live, and from the
+ * newest loaded record otherwise, as batch mode does.
+ */
+#include "config.h"
+
+#include "ui-filter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "field.h"
+#include "filter.h"
+#include "record.h"
+#include "store.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+/*
+ * Compile text; 0 and *out, or -1 with *err (owned) and *col (0-based
+ * column of the problem).
+ */
+int
+ui_filter_compile(struct ui *ui, const char *text, void **out, char **err,
+    int *col)
+{
+	struct filter	*f = NULL;
+	int64_t		 now;
+	int		 c = 0;
+
+	now = ui->live || ui->st.newest_ts == INT64_MIN ? timefmt_now() :
+	    ui->st.newest_ts;
+	*out = NULL;
+	*err = NULL;
+	if (filter_compile(text, now, &f, err, &c) != 0) {
+		*col = c > 0 ? c - 1 : 0;
+		if (*err == NULL)
+			*err = xstrdup("invalid filter");
+		return (-1);
+	}
+	*col = 0;
+	*out = f;
+	return (0);
+}
+
+/* Does the compiled filter arg accept r? */
+bool
+ui_filter_match(void *arg, const struct store *st, const struct record *r)
+{
+	return (filter_match(arg, st, r));
+}
+
+/* Free a compiled filter. */
+void
+ui_filter_free(void *c)
+{
+	if (c != NULL)
+		filter_free(c);
+}
+
+/* The field the +/- keys use for a column (NULL: none). */
+static const struct field *
+ui_filter_field(enum view_col col)
+{
+	switch (col) {
+	case VIEW_COL_METHOD:
+		return (field_get(FIELD_METHOD));
+	case VIEW_COL_STATUS:
+		return (field_get(FIELD_STATUS));
+	case VIEW_COL_API:
+		return (field_get(FIELD_API));
+	case VIEW_COL_PATH:
+		return (field_get(FIELD_PATH));
+	case VIEW_COL_KEY:
+		return (field_get(FIELD_KEY));
+	case VIEW_COL_IP:
+		return (field_get(FIELD_IP));
+	default:
+		return (NULL);
+	}
+}
+
+/*
+ * Append the token selecting (or, negate, excluding) r's value in col.
+ * Returns -1 when the column has no filterable value.
+ */
+int
+ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
+    bool negate, struct buf *b)
+{
+	const struct field	*fl;
+	struct slice		 s;
+	char			 t[64];
+	int			 n;
+
+	if (r->flags & (REC_BAD | REC_GAP)) {
+		if (b->len > 0 && b->data[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+		buf_printf(b, "%s%s:yes", negate ? "!" : "",
+		    r->flags & REC_BAD ? "bad" : "gap");
+		return (0);
+	}
+	switch (col) {
+	case VIEW_COL_LATENCY:
+		/* At least (or below) this latency. */
+		if (b->len > 0 && b->data[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+		buf_printf(b, "latency:%s%lld", negate ? "<" : ">=",
+		    (long long)record_lat_total(&ui->st, r));
+		return (0);
+	case VIEW_COL_TIME:
+		/* Since (or until) this second. */
+		timefmt_rfc3339(t, sizeof t, record_ts_sec(&ui->st, r), 0, 0);
+		t[19] = '\0';
+		if (b->len > 0 && b->data[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+		buf_printf(b, "%s:%s", negate ? "until" : "since", t);
+		return (0);
+	case VIEW_COL_STATUS:
+		n = snprintf(t, sizeof t, "%lld",
+		    (long long)record_response_code(&ui->st, r));
+		filter_token_append(b, field_get(FIELD_STATUS), t, (size_t)n,
+		    negate);
+		return (0);
+	case VIEW_COL_API:
+		s = record_strs(&ui->st, r, RS_API_ID);
+		if (s.len == 0)
+			s = record_strs(&ui->st, r, RS_API_NAME);
+		break;
+	case VIEW_COL_KEY:
+		s = record_strs(&ui->st, r, RS_API_KEY);
+		if (s.len == 0)
+			s = record_strs(&ui->st, r, RS_ALIAS);
+		break;
+	case VIEW_COL_PATH:
+		s = record_strs(&ui->st, r, RS_PATH);
+		break;
+	case VIEW_COL_METHOD:
+		s = record_strs(&ui->st, r, RS_METHOD);
+		break;
+	case VIEW_COL_IP:
+		s = record_strs(&ui->st, r, RS_IP_ADDRESS);
+		break;
+	default:
+		return (-1);
+	}
+	fl = ui_filter_field(col);
+	if (fl == NULL)
+		return (-1);
+	filter_token_append(b, fl, s.ptr, s.len, negate);
+	return (0);
+}

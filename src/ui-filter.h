@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The TUI's bridge to the filter module: compile the filter line and the
+ * search text, match records, and build the +/- tokens for the value under
+ * the column cursor.
+ */
+#ifndef UI_FILTER_H
+#define UI_FILTER_H
+
+#include <stdbool.h>
+
+#include "ui.h"
+
+int		 ui_filter_compile(struct ui *, const char *, void **, char **,
+		    int *);
+bool		 ui_filter_match(void *, const struct store *,
+		    const struct record *);
+void		 ui_filter_free(void *);
+int		 ui_filter_token(struct ui *, const struct record *,
+		    enum view_col, bool, struct buf *);
+
+#endif

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The key table.  Each entry maps up to four keys, on a set of screens, to
+ * one action; actions change the UI state and return reaction flags
+ * (UI_REDRAW, UI_REFILTER, UI_QUIT), after htop's Action.c.  The same table
+ * drives the dispatcher, the help screen (?) and the KEY BINDINGS section
+ * of the man page (ui_keys_mdoc prints it; a test checks the two agree).
+ *
+ * Global actions (quit, help, screens, mouse, redraw, hints) are handled
+ * here; the rest go to the current screen's action function.
+ */
+#include "config.h"
+
+#include "ui-keys.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "ui-curses.h"
+#include "ui-detail.h"
+#include "ui-health.h"
+#include "ui-records.h"
+#include "ui-stats.h"
+
+#define CTRL(c)		((c) & 0x1f)
+#define UI_K_ESC	27
+
+struct ui_key {
+	int		 keys[4];	/* 0 ends the list */
+	const char	*names;		/* as shown in help and the manual */
+	unsigned	 on;		/* UI_ON_* screens */
+	enum ui_action	 action;
+	const char	*help;
+};
+
+#define REC	UI_ON_RECORDS
+#define DET	UI_ON_DETAIL
+#define STA	UI_ON_STATS
+#define HEA	UI_ON_HEALTH
+#define HLP	UI_ON_HELP
+#define LISTS	(REC | DET | STA | HEA | HLP)
+
+static const struct ui_key ui_keys[] = {
+	/* Moving. */
+	{ { 'j', KEY_DOWN }, "j, Down", LISTS, UI_A_DOWN,
+	  "move down (detail: scroll)" },
+	{ { 'k', KEY_UP }, "k, Up", LISTS, UI_A_UP,
+	  "move up; on the records screen this pauses follow" },
+	{ { ' ', KEY_NPAGE, CTRL('f') }, "Space, PgDn, C-f", LISTS,
+	  UI_A_PGDN, "page down" },
+	{ { 'b', KEY_PPAGE, CTRL('b') }, "b, PgUp, C-b", LISTS, UI_A_PGUP,
+	  "page up" },
+	{ { CTRL('d') }, "C-d", LISTS, UI_A_HALFDN, "half a page down" },
+	{ { CTRL('u') }, "C-u", LISTS, UI_A_HALFUP, "half a page up" },
+	{ { 'g', KEY_HOME }, "g, Home", LISTS, UI_A_TOP,
+	  "first record (pauses follow)" },
+	{ { 'G', KEY_END }, "G, End", LISTS, UI_A_BOTTOM,
+	  "last record; resumes follow" },
+	{ { 'h', KEY_LEFT }, "h, Left", REC | DET | STA, UI_A_LEFT,
+	  "column cursor left (detail: scroll left)" },
+	{ { 'l', KEY_RIGHT }, "l, Right", REC | DET | STA, UI_A_RIGHT,
+	  "column cursor right (detail: scroll right)" },
+	{ { 'e' }, "e", REC | DET, UI_A_ERR_NEXT,
+	  "next error record (status 500 and above)" },
+	{ { 'E' }, "E", REC | DET, UI_A_ERR_PREV, "previous error record" },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", REC | STA, UI_A_ENTER,
+	  "open the record; on an aggregate row, drill down to its records" },
+	{ { ']' }, "]", DET, UI_A_NEXTREC, "next record" },
+	{ { '[' }, "[", DET, UI_A_PREVREC, "previous record" },
+
+	/* Screens. */
+	{ { '\t' }, "Tab", DET | STA | REC, UI_A_TAB,
+	  "next tab (detail) or pane (aggregates)" },
+	{ { KEY_BTAB }, "S-Tab", DET | STA | REC, UI_A_BTAB,
+	  "previous tab or pane" },
+	{ { '1' }, "1", UI_ON_ALL, UI_A_SCREEN1, "records screen" },
+	{ { '2' }, "2", UI_ON_ALL, UI_A_SCREEN2,
+	  "detail of the record under the cursor" },
+	{ { '3' }, "3", UI_ON_ALL, UI_A_SCREEN3, "aggregates screen" },
+	{ { '4' }, "4", UI_ON_ALL, UI_A_SCREEN4, "health screen (live Redis)" },
+	{ { 'q' }, "q", UI_ON_ALL, UI_A_BACK,
+	  "back; on the records screen, quit" },
+	{ { 'Q' }, "Q", UI_ON_ALL, UI_A_QUIT, "quit" },
+	{ { UI_K_ESC }, "Esc", UI_ON_ALL, UI_A_ESCAPE,
+	  "close the menu or screen" },
+
+	/* Search and filter. */
+	{ { '/' }, "/", REC | DET, UI_A_SEARCH,
+	  "search: highlight matching records (filter syntax; a bare word "
+	  "matches the path)" },
+	{ { 'n' }, "n", REC | DET, UI_A_NEXT, "next search match" },
+	{ { 'N' }, "N", REC | DET, UI_A_PREV, "previous search match" },
+	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET, UI_A_FILTER,
+	  "edit the filter (Up/Down: history)" },
+	{ { '+' }, "+", REC | DET, UI_A_FILTER_IN,
+	  "filter in: only records with the value under the column cursor" },
+	{ { '-' }, "-", REC | DET, UI_A_FILTER_OUT,
+	  "filter out: hide records with the value under the column cursor" },
+	{ { CTRL('t') }, "C-t", REC | STA, UI_A_FILTER_CLEAR,
+	  "clear the filter and the time range" },
+	{ { 's' }, "s", REC | STA, UI_A_SORT,
+	  "sort by the column under the cursor; again to reverse" },
+
+	/* Live. */
+	{ { 'F' }, "F", REC | DET, UI_A_FOLLOW,
+	  "follow: jump to the newest record and stay there" },
+	{ { 'Z' }, "Z", REC | DET, UI_A_PAUSE,
+	  "pause or resume the view (ingest continues: PAUSED +N)" },
+
+	/* Records. */
+	{ { 'm' }, "m", REC | DET, UI_A_MARK, "mark or unmark the record" },
+	{ { 'c', 'y' }, "c, y", REC | DET, UI_A_COPY,
+	  "copy menu: URL, curl, request, response, body, record JSON "
+	  "(OSC 52 and a file)" },
+	{ { 'x' }, "x", REC | DET, UI_A_EXPORT,
+	  "export the marked records, or all shown, as JSON lines" },
+	{ { 'r' }, "r", REC | DET, UI_A_REVEAL,
+	  "reveal or mask secrets (keys, Authorization, cookies)" },
+	{ { 't' }, "t", REC | DET, UI_A_TIME,
+	  "time display: absolute or relative to the newest record" },
+	{ { 'v' }, "v", DET, UI_A_BODYVIEW, "body view: pretty, raw, hex" },
+
+	/* Aggregates. */
+	{ { '<' }, "<", STA, UI_A_HOUR_PREV, "previous hour" },
+	{ { '>' }, ">", STA, UI_A_HOUR_NEXT, "next hour" },
+	{ { 'S' }, "S", STA, UI_A_STORED,
+	  "computed, stored, or stored vs computed aggregates" },
+
+	/* Everywhere. */
+	{ { '?', KEY_F(1) }, "?, F1", UI_ON_ALL, UI_A_HELP, "this help" },
+	{ { KEY_F(2) }, "F2", UI_ON_ALL, UI_A_MOUSE,
+	  "mouse on or off (off by default, so the terminal can select)" },
+	{ { CTRL('l') }, "C-l", UI_ON_ALL, UI_A_REDRAW, "redraw the screen" },
+	{ { 'H' }, "H", UI_ON_ALL, UI_A_HINTS, "hide or show the hint line" },
+};
+
+#define UI_NKEYS	(sizeof ui_keys / sizeof ui_keys[0])
+
+/* Screen names for help and the manual. */
+static const char *ui_screen_names[] = {
+	"Records", "Detail", "Aggregates", "Health", "Help"
+};
+
+/* Find the action for key ch on the current screen. */
+static enum ui_action
+ui_keys_find(const struct ui *ui, int ch)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < UI_NKEYS; i++) {
+		if (!(ui_keys[i].on & (1U << ui->screen)))
+			continue;
+		for (k = 0; k < 4 && ui_keys[i].keys[k] != 0; k++)
+			if (ui_keys[i].keys[k] == ch)
+				return (ui_keys[i].action);
+	}
+	return (UI_A_NONE);
+}
+
+/* Switch to screen s. */
+static unsigned
+ui_keys_screen(struct ui *ui, enum ui_screen s)
+{
+	uint64_t	 seq;
+
+	if (s == UI_DETAIL) {
+		seq = view_cursor_seq(&ui->v);
+		if (seq == UINT64_MAX)
+			return (0);
+		ui_open_detail(ui, seq);
+		return (UI_REDRAW);
+	}
+	ui->screen = s;
+	ui->dlines_ok = false;
+	return (UI_REDRAW);
+}
+
+/* Handle the mouse (when on): clicks select, the wheel scrolls. */
+static unsigned
+ui_keys_mouse(struct ui *ui)
+{
+	MEVENT	 ev;
+
+	if (getmouse(&ev) != OK)
+		return (0);
+	if (ev.bstate & BUTTON4_PRESSED)
+		return (ui->screen == UI_RECORDS ?
+		    ui_records_action(ui, UI_A_UP) | ui_records_action(ui,
+		    UI_A_UP) | ui_records_action(ui, UI_A_UP) :
+		    ui_detail_action(ui, UI_A_UP));
+	if (ev.bstate & BUTTON5_PRESSED)
+		return (ui->screen == UI_RECORDS ?
+		    ui_records_action(ui, UI_A_DOWN) | ui_records_action(ui,
+		    UI_A_DOWN) | ui_records_action(ui, UI_A_DOWN) :
+		    ui_detail_action(ui, UI_A_DOWN));
+	return (0);
+}
+
+/* Dispatch one key; returns reaction flags. */
+unsigned
+ui_keys_dispatch(struct ui *ui, int ch)
+{
+	enum ui_action	 a;
+
+	if (ch == KEY_MOUSE)
+		return (ui_keys_mouse(ui));
+	a = ui_keys_find(ui, ch);
+	switch (a) {
+	case UI_A_NONE:
+		return (0);
+	case UI_A_QUIT:
+		return (UI_QUIT);
+	case UI_A_HELP:
+		if (ui->screen != UI_HELP)
+			ui->back = ui->screen;
+		ui->screen = UI_HELP;
+		ui->hscroll = 0;
+		ui->dlines_ok = false;
+		return (UI_REDRAW);
+	case UI_A_MOUSE:
+		ui->mouse = !ui->mouse;
+		if (!ui->headless)
+			mousemask(ui->mouse ? ALL_MOUSE_EVENTS : 0, NULL);
+		ui_message(ui, "mouse %s", ui->mouse ? "on" : "off");
+		return (UI_REDRAW);
+	case UI_A_REDRAW:
+		if (!ui->headless)
+			clearok(curscr, TRUE);
+		return (UI_REDRAW);
+	case UI_A_HINTS:
+		ui->hints = !ui->hints;
+		view_set_height(&ui->v, ui_records_height(ui));
+		return (UI_REDRAW);
+	case UI_A_SCREEN1:
+		return (ui_keys_screen(ui, UI_RECORDS));
+	case UI_A_SCREEN2:
+		return (ui_keys_screen(ui, UI_DETAIL));
+	case UI_A_SCREEN3:
+		return (ui_keys_screen(ui, UI_STATS));
+	case UI_A_SCREEN4:
+		return (ui_keys_screen(ui, UI_HEALTH));
+	default:
+		break;
+	}
+	if (ui->screen == UI_HELP) {
+		if (a == UI_A_BACK || a == UI_A_ESCAPE) {
+			ui->screen = ui->back;
+			ui->dlines_ok = false;
+			return (UI_REDRAW);
+		}
+		return (ui_detail_action(ui, a));
+	}
+	switch (ui->screen) {
+	case UI_RECORDS:
+		return (ui_records_action(ui, a));
+	case UI_DETAIL:
+		return (ui_detail_action(ui, a));
+	case UI_STATS:
+		return (ui_stats_action(ui, a));
+	case UI_HEALTH:
+		return (ui_health_action(ui, a));
+	default:
+		return (0);
+	}
+}
+
+/* Append the help text generated from the table to l. */
+void
+ui_keys_help(struct ui *ui, struct ui_lines *l)
+{
+	char		 line[512];
+	size_t		 i;
+	unsigned	 s, k;
+	int		 n;
+
+	(void)ui;
+	ui_lines_add(l, UI_C_TITLE, "tykscope keys", 13);
+	ui_lines_add(l, UI_C_NORMAL, "", 0);
+	for (i = 0; i < UI_NKEYS; i++) {
+		n = snprintf(line, sizeof line, "  %-18s %s", ui_keys[i].names,
+		    ui_keys[i].help);
+		if (ui_keys[i].on != UI_ON_ALL && n > 0 &&
+		    (size_t)n < sizeof line) {
+			k = 0;
+			for (s = 0; s < UI_HELP; s++) {
+				if (!(ui_keys[i].on & (1U << s)))
+					continue;
+				n += snprintf(line + n, sizeof line - n,
+				    "%s%s", k++ == 0 ? "  [" : ", ",
+				    ui_screen_names[s]);
+				if (n < 0 || (size_t)n >= sizeof line)
+					break;
+			}
+			if (n > 0 && (size_t)n < sizeof line - 1) {
+				line[n++] = ']';
+				line[n] = '\0';
+			}
+		}
+		ui_lines_add(l, UI_C_NORMAL, line, strlen(line));
+	}
+	ui_lines_add(l, UI_C_NORMAL, "", 0);
+	ui_lines_add(l, UI_C_DIM, "  / searches (highlights, n/N); f filters "
+	    "(hides).  q or Esc closes this help.", 78);
+}
+
+/* The hint line for the current screen. */
+void
+ui_keys_hints(const struct ui *ui, char *out, size_t size)
+{
+	const char	*h;
+
+	switch (ui->screen) {
+	case UI_DETAIL:
+		h = "q back  Tab tab  ]/[ next/prev  v view  r reveal  c copy  "
+		    "j/k scroll  ? help";
+		break;
+	case UI_STATS:
+		h = "q back  Tab pane  Enter drill-down  s sort  </> hour  "
+		    "S stored  f filter  ? help";
+		break;
+	case UI_HEALTH:
+		h = "q back  1 records  3 aggregates  ? help";
+		break;
+	case UI_HELP:
+		h = "q back  j/k scroll";
+		break;
+	default:
+		h = "? help  / search  f filter  +/- by cell  Enter open  "
+		    "m mark  c copy  x export  F follow  Z pause  "
+		    "3 aggregates  q quit";
+		break;
+	}
+	snprintf(out, size, "%s", h);
+}
+
+/* Print the KEY BINDINGS list of the man page (mdoc) from the table. */
+int
+ui_keys_mdoc(FILE *f)
+{
+	size_t		 i;
+	unsigned	 s, k;
+	const char	*p;
+
+	fputs(".Bl -tag -width Ds\n", f);
+	for (i = 0; i < UI_NKEYS; i++) {
+		fputs(".It Ic ", f);
+		for (p = ui_keys[i].names; *p != '\0'; p++) {
+			if (*p == '\\')
+				fputs("\\e", f);
+			else
+				fputc(*p, f);
+		}
+		fputc('\n', f);
+		fprintf(f, "%s", ui_keys[i].help);
+		if (ui_keys[i].on != UI_ON_ALL) {
+			k = 0;
+			for (s = 0; s < UI_HELP; s++)
+				if (ui_keys[i].on & (1U << s))
+					fprintf(f, "%s%s", k++ == 0 ? " (" :
+					    ", ", ui_screen_names[s]);
+			fputc(')', f);
+		}
+		fputs(".\n", f);
+	}
+	fputs(".El\n", f);
+	return (0);
+}

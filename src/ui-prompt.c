@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The one-line prompt (after tmux's status.c prompt): the filter line (f)
+ * and search (/).  Editing keys are readline-like (C-a C-e C-u C-w, Left,
+ * Right, Home, End, Backspace, Delete); Up and Down walk the history of
+ * that prompt; Enter accepts, Esc or C-g cancels.  Every change compiles
+ * the text again: while it does not compile, the text from the error
+ * column on is drawn red and the message is shown beside it.
+ *
+ * The history lives in this module (like tmux's prompt history) and is
+ * freed by ui_prompt_history_clear at exit.
+ */
+#include "config.h"
+
+#include "ui-prompt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "ui-curses.h"
+#include "ui-draw.h"
+#include "ui-filter.h"
+#include "xmalloc.h"
+
+#define UI_PROMPT_MAX	4096
+#define UI_HISTORY_MAX	100
+#define CTRL(c)		((c) & 0x1f)
+
+struct ui_prompt {
+	enum ui_prompt_kind	 kind;
+	char			 text[UI_PROMPT_MAX];
+	size_t			 len;
+	size_t			 pos;		/* cursor, bytes */
+	int			 hist;		/* history index, -1: editing */
+	char			*saved;		/* text before walking history */
+	char			*err;		/* compile error, owned */
+	int			 errcol;
+};
+
+static char	**ui_history[UI_NPROMPTS];
+static size_t	  ui_history_n[UI_NPROMPTS];
+
+/* Remember text in the history of kind (most recent last, no repeats). */
+void
+ui_prompt_history_add(enum ui_prompt_kind kind, const char *text)
+{
+	size_t	 n = ui_history_n[kind];
+
+	if (text == NULL || *text == '\0')
+		return;
+	if (n > 0 && strcmp(ui_history[kind][n - 1], text) == 0)
+		return;
+	if (n == UI_HISTORY_MAX) {
+		free(ui_history[kind][0]);
+		memmove(ui_history[kind], ui_history[kind] + 1,
+		    (n - 1) * sizeof *ui_history[kind]);
+		n--;
+	}
+	ui_history[kind] = xreallocarray(ui_history[kind], n + 1,
+	    sizeof *ui_history[kind]);
+	ui_history[kind][n++] = xstrdup(text);
+	ui_history_n[kind] = n;
+}
+
+/* Free every history. */
+void
+ui_prompt_history_clear(void)
+{
+	size_t	 k, i;
+
+	for (k = 0; k < UI_NPROMPTS; k++) {
+		for (i = 0; i < ui_history_n[k]; i++)
+			free(ui_history[k][i]);
+		free(ui_history[k]);
+		ui_history[k] = NULL;
+		ui_history_n[k] = 0;
+	}
+}
+
+/* Compile the text to show whether it is valid. */
+static void
+ui_prompt_check(struct ui *ui, struct ui_prompt *p)
+{
+	void	*c = NULL;
+
+	free(p->err);
+	p->err = NULL;
+	p->errcol = 0;
+	if (p->len == 0)
+		return;
+	if (ui_filter_compile(ui, p->text, &c, &p->err, &p->errcol) == 0)
+		ui_filter_free(c);
+}
+
+/* Set the prompt's text. */
+static void
+ui_prompt_set(struct ui *ui, struct ui_prompt *p, const char *s)
+{
+	size_t	 len = s == NULL ? 0 : strlen(s);
+
+	if (len >= UI_PROMPT_MAX)
+		len = UI_PROMPT_MAX - 1;
+	if (len > 0)
+		memcpy(p->text, s, len);
+	p->text[len] = '\0';
+	p->len = p->pos = len;
+	ui_prompt_check(ui, p);
+}
+
+/* Open a prompt of kind with initial text (may be NULL). */
+void
+ui_prompt_open(struct ui *ui, enum ui_prompt_kind kind, const char *init)
+{
+	struct ui_prompt	*p;
+
+	ui_prompt_free(ui);
+	p = xcalloc(1, sizeof *p);
+	p->kind = kind;
+	p->hist = -1;
+	ui->prompt = p;
+	ui_prompt_set(ui, p, init);
+}
+
+/* Close the prompt. */
+void
+ui_prompt_free(struct ui *ui)
+{
+	struct ui_prompt	*p = ui->prompt;
+
+	if (p == NULL)
+		return;
+	free(p->saved);
+	free(p->err);
+	free(p);
+	ui->prompt = NULL;
+}
+
+/* Is the prompt drawn on the filter line (rather than the bottom)? */
+bool
+ui_prompt_on_filter_line(const struct ui *ui)
+{
+	return (ui->prompt != NULL && ui->prompt->kind == UI_PROMPT_FILTER &&
+	    ui->screen == UI_RECORDS);
+}
+
+/* Walk the history by dir (-1 older, +1 newer). */
+static void
+ui_prompt_history(struct ui *ui, struct ui_prompt *p, int dir)
+{
+	int	 n = (int)ui_history_n[p->kind], h = p->hist;
+
+	if (n == 0)
+		return;
+	if (h == -1) {
+		if (dir > 0)
+			return;
+		free(p->saved);
+		p->saved = xstrdup(p->text);
+		h = n;
+	}
+	h += dir;
+	if (h < 0)
+		h = 0;
+	if (h >= n) {
+		p->hist = -1;
+		ui_prompt_set(ui, p, p->saved);
+		return;
+	}
+	p->hist = h;
+	ui_prompt_set(ui, p, ui_history[p->kind][h]);
+}
+
+/* Enter: apply the filter or start the search. */
+static unsigned
+ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
+{
+	void	*c = NULL;
+	char	*err = NULL;
+	int	 col;
+
+	if (p->kind == UI_PROMPT_FILTER) {
+		if (ui_apply_filter(ui, p->len == 0 ? NULL : p->text) != 0) {
+			/* Keep the prompt open on the error. */
+			free(p->err);
+			p->err = xstrdup(ui->filter_err);
+			p->errcol = ui->filter_errcol;
+			free(ui->filter_err);
+			ui->filter_err = NULL;
+			return (UI_REDRAW);
+		}
+		ui_prompt_history_add(p->kind, p->text);
+		ui->spark_n = SIZE_MAX;
+		ui_prompt_free(ui);
+		return (UI_REDRAW);
+	}
+	if (p->len == 0) {
+		ui_filter_free(ui->search_c);
+		ui->search_c = NULL;
+		free(ui->search);
+		ui->search = NULL;
+		ui_prompt_free(ui);
+		return (UI_REDRAW);
+	}
+	if (ui_filter_compile(ui, p->text, &c, &err, &col) != 0) {
+		free(p->err);
+		p->err = err;
+		p->errcol = col;
+		return (UI_REDRAW);
+	}
+	ui_prompt_history_add(p->kind, p->text);
+	ui_filter_free(ui->search_c);
+	ui->search_c = c;
+	free(ui->search);
+	ui->search = xstrdup(p->text);
+	ui_prompt_free(ui);
+	if (ui->screen == UI_RECORDS &&
+	    view_search(&ui->v, &ui->st, ui_filter_match, ui->search_c, 1) < 0)
+		ui_message(ui, "no match: %s", ui->search);
+	return (UI_REDRAW);
+}
+
+/* Handle a key while the prompt is open. */
+unsigned
+ui_prompt_key(struct ui *ui, int ch)
+{
+	struct ui_prompt	*p = ui->prompt;
+	size_t			 i;
+
+	switch (ch) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		return (ui_prompt_accept(ui, p));
+	case 27:
+	case CTRL('g'):
+		ui_prompt_free(ui);
+		return (UI_REDRAW);
+	case KEY_UP:
+		ui_prompt_history(ui, p, -1);
+		return (UI_REDRAW);
+	case KEY_DOWN:
+		ui_prompt_history(ui, p, 1);
+		return (UI_REDRAW);
+	case KEY_LEFT:
+		while (p->pos > 0 && ((unsigned char)p->text[--p->pos] &
+		    0xc0) == 0x80)
+			/* nothing */;
+		return (UI_REDRAW);
+	case KEY_RIGHT:
+		if (p->pos < p->len)
+			p->pos++;
+		while (p->pos < p->len &&
+		    ((unsigned char)p->text[p->pos] & 0xc0) == 0x80)
+			p->pos++;
+		return (UI_REDRAW);
+	case KEY_HOME:
+	case CTRL('a'):
+		p->pos = 0;
+		return (UI_REDRAW);
+	case KEY_END:
+	case CTRL('e'):
+		p->pos = p->len;
+		return (UI_REDRAW);
+	case KEY_BACKSPACE:
+	case 127:
+	case CTRL('h'):
+		if (p->pos == 0)
+			return (UI_REDRAW);
+		i = p->pos;
+		while (i > 0 && ((unsigned char)p->text[--i] & 0xc0) == 0x80)
+			/* nothing */;
+		memmove(p->text + i, p->text + p->pos, p->len - p->pos + 1);
+		p->len -= p->pos - i;
+		p->pos = i;
+		break;
+	case KEY_DC:
+	case CTRL('d'):
+		if (p->pos == p->len)
+			return (UI_REDRAW);
+		i = p->pos + 1;
+		while (i < p->len && ((unsigned char)p->text[i] & 0xc0) == 0x80)
+			i++;
+		memmove(p->text + p->pos, p->text + i, p->len - i + 1);
+		p->len -= i - p->pos;
+		break;
+	case CTRL('u'):
+		memmove(p->text, p->text + p->pos, p->len - p->pos + 1);
+		p->len -= p->pos;
+		p->pos = 0;
+		break;
+	case CTRL('k'):
+		p->len = p->pos;
+		p->text[p->len] = '\0';
+		break;
+	case CTRL('w'):
+		i = p->pos;
+		while (i > 0 && p->text[i - 1] == ' ')
+			i--;
+		while (i > 0 && p->text[i - 1] != ' ')
+			i--;
+		memmove(p->text + i, p->text + p->pos, p->len - p->pos + 1);
+		p->len -= p->pos - i;
+		p->pos = i;
+		break;
+	default:
+		if (ch < 0x20 || ch > 0xff || ch == 0x7f)
+			return (0);
+		if (p->len + 1 >= UI_PROMPT_MAX)
+			return (UI_REDRAW);
+		memmove(p->text + p->pos + 1, p->text + p->pos,
+		    p->len - p->pos + 1);
+		p->text[p->pos++] = (char)ch;
+		p->len++;
+		break;
+	}
+	p->hist = -1;
+	ui_prompt_check(ui, p);
+	return (UI_REDRAW);
+}
+
+/* Draw the prompt on line y. */
+void
+ui_prompt_draw(struct ui *ui, int y)
+{
+	struct ui_prompt	*p = ui->prompt;
+	struct buf		 a, b, c;
+	const char		*label;
+	int			 x, w, cx, errx, room, ew;
+	size_t			 split, cut;
+
+	label = p->kind == UI_PROMPT_FILTER ? "filter> " : "search/ ";
+	ui_draw_fill(ui, y, 0, ui->cols, UI_AT_NORMAL);
+	x = ui_draw_str(ui, y, 0, ui->cols, label, ui_attr(ui, UI_C_TITLE));
+	buf_init(&a);
+	buf_init(&b);
+	buf_init(&c);
+	/* Text before the cursor, and from the cursor on, made safe. */
+	render_safe(&a, p->text, p->pos, 0);
+	render_safe(&b, p->text + p->pos, p->len - p->pos, 0);
+	room = ui->cols - x - 1;
+	ew = 0;
+	if (p->err != NULL) {
+		buf_printf(&c, "  %s col %d: %s", ui_glyph(ui, UI_G_UP),
+		    p->errcol + 1, p->err);
+		ew = (int)ui_text_width(ui, c.data, c.len);
+		if (ew > room / 2)
+			ew = room / 2;
+		room -= ew;
+	}
+	w = (int)ui_text_width(ui, a.data, a.len);
+	/* Scroll so the cursor stays visible. */
+	cx = x;
+	if (w > room - 1) {
+		cut = 0;
+		while (cut < a.len && (int)ui_text_width(ui, a.data + cut,
+		    a.len - cut) > room - 1)
+			cut++;
+		while (cut < a.len && ((unsigned char)a.data[cut] & 0xc0) ==
+		    0x80)
+			cut++;
+		cx += ui_draw_text(ui, y, cx, room, a.data + cut,
+		    a.len - cut, UI_AT_BOLD);
+	} else
+		cx += ui_draw_text(ui, y, cx, room, a.data == NULL ? "" :
+		    a.data, a.len, UI_AT_BOLD);
+	ui_draw_text(ui, y, cx, x + room - cx, b.data == NULL ? "" : b.data,
+	    b.len, UI_AT_BOLD);
+	/* The error: red from its column on. */
+	if (p->err != NULL && (size_t)p->errcol <= p->len && w <= room - 1) {
+		buf_reset(&a);
+		render_safe(&a, p->text, (size_t)p->errcol, 0);
+		errx = x + (int)ui_text_width(ui, a.data, a.len);
+		buf_reset(&a);
+		split = (size_t)p->errcol;
+		render_safe(&a, p->text + split, p->len - split, 0);
+		if (a.len == 0)
+			buf_addc(&a, ' ');
+		ui_draw_text(ui, y, errx, x + room - errx, a.data, a.len,
+		    ui_attr(ui, UI_C_ERROR));
+	}
+	/* The cursor, as a reverse cell. */
+	if (cx < ui->cols) {
+		buf_reset(&a);
+		if (p->pos < p->len) {
+			cut = p->pos + 1;
+			while (cut < p->len &&
+			    ((unsigned char)p->text[cut] & 0xc0) == 0x80)
+				cut++;
+			render_safe(&a, p->text + p->pos, cut - p->pos, 0);
+		} else
+			buf_addc(&a, ' ');
+		ui_draw_text(ui, y, cx, 1, a.data, a.len, UI_AT_REVERSE);
+	}
+	if (p->err != NULL)
+		ui_draw_text(ui, y, ui->cols - ew, ew, c.data, c.len,
+		    ui_attr(ui, UI_C_ERROR));
+	buf_clear(&a);
+	buf_clear(&b);
+	buf_clear(&c);
+}

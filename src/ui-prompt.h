@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The one-line prompt for the filter (f) and search (/): editing, history
+ * (up/down) and live validation (red, with the error column, while the
+ * text does not compile).
+ */
+#ifndef UI_PROMPT_H
+#define UI_PROMPT_H
+
+#include "ui.h"
+
+enum ui_prompt_kind {
+	UI_PROMPT_FILTER,
+	UI_PROMPT_SEARCH,
+	UI_NPROMPTS
+};
+
+void		 ui_prompt_open(struct ui *, enum ui_prompt_kind,
+		    const char *);
+unsigned	 ui_prompt_key(struct ui *, int);
+void		 ui_prompt_draw(struct ui *, int);
+bool		 ui_prompt_on_filter_line(const struct ui *);
+void		 ui_prompt_free(struct ui *);
+void		 ui_prompt_history_add(enum ui_prompt_kind, const char *);
+void		 ui_prompt_history_clear(void);
+
+#endif

@@ -1,0 +1,833 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The Records screen.  Lines from the top: the header (sources, follow
+ * state, counts), the filter line, the sparkline of requests and errors
+ * over the shown time range, the column titles, the table, on wide and
+ * tall terminals a preview pane of the record under the cursor, and the
+ * bottom line (prompt, menu, message or key hints).
+ *
+ * Every cell is made safe with render_safe before it is drawn.  The
+ * sparkline is cached: recounting ten million rows on every keystroke
+ * would blow the redraw budget, so it is recomputed when the rows change,
+ * at most once a second while data flows.
+ */
+#include "config.h"
+
+#include "ui-records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "render.h"
+#include "source.h"
+#include "timefmt.h"
+#include "ui-copy.h"
+#include "ui-curses.h"
+#include "ui-detail.h"
+#include "ui-draw.h"
+#include "ui-filter.h"
+#include "ui-prompt.h"
+#include "xmalloc.h"
+
+#define UI_TOP_LINES	4	/* header, filter, sparkline, titles */
+#define UI_SPARK_NS	(1000 * 1000000LL)
+
+/* Lines the preview pane takes (0 when the terminal is too small). */
+static int
+ui_records_preview_lines(const struct ui *ui)
+{
+	if (ui->cols < 120 || ui->lines < 30)
+		return (0);
+	return ((ui->lines - UI_TOP_LINES - 1) * 2 / 5);
+}
+
+/* Number of records the table shows at the current size. */
+size_t
+ui_records_height(const struct ui *ui)
+{
+	struct view_layout	 l;
+	int			 h;
+
+	view_layout(&l, ui->cols);
+	h = ui->lines - UI_TOP_LINES - 1 - ui_records_preview_lines(ui);
+	h /= l.lines;
+	return (h < 1 ? 1 : (size_t)h);
+}
+
+/* Format a number with thousands separators. */
+static void
+ui_records_num(char *out, size_t size, uint64_t n)
+{
+	char	 tmp[32];
+	size_t	 len, i, o = 0;
+
+	len = (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
+	for (i = 0; i < len && o + 2 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = tmp[i];
+	}
+	out[o] = '\0';
+}
+
+/* Records per second over the last ten seconds of record time. */
+static uint64_t
+ui_records_rate(const struct ui *ui)
+{
+	int64_t		 newest = INT64_MIN, s;
+	uint64_t	 sum = 0;
+	unsigned	 k;
+
+	for (k = 0; k < 16; k++)
+		if (ui->rate_n[k] != 0 && ui->rate_sec[k] > newest)
+			newest = ui->rate_sec[k];
+	if (newest == INT64_MIN)
+		return (0);
+	for (k = 0; k < 16; k++) {
+		s = ui->rate_sec[k];
+		if (s < newest && s >= newest - 10)
+			sum += ui->rate_n[k];
+	}
+	return (sum / 10);
+}
+
+/* Draw the header line (every screen has it). */
+void
+ui_records_header(struct ui *ui)
+{
+	struct buf	 left, right, d;
+	char		 n1[32], n2[32];
+	uint64_t	 done, total, sd = 0, stt = 0;
+	size_t		 i;
+	int		 attr = ui_attr(ui, UI_C_HEADER), w, rw;
+	bool		 unknown = false;
+
+	buf_init(&left);
+	buf_init(&right);
+	buf_init(&d);
+	buf_adds(&left, " tykscope ");
+	for (i = 0; i < ui->nsrcs; i++) {
+		buf_reset(&d);
+		if (ui->srcs[i]->ops->describe != NULL)
+			ui->srcs[i]->ops->describe(ui->srcs[i], &d);
+		else
+			buf_adds(&d, ui->srcs[i]->arg);
+		buf_addc(&left, ' ');
+		render_safe(&left, d.data == NULL ? "" : d.data, d.len, 0);
+		if (ui->srcs[i]->ops->progress != NULL && !ui->srcs[i]->live) {
+			ui->srcs[i]->ops->progress(ui->srcs[i], &done, &total);
+			sd += done;
+			stt += total;
+			if (total == 0)
+				unknown = true;
+		}
+	}
+	if (ui->live) {
+		if (ui_frozen(ui))
+			buf_printf(&right, "%s PAUSED +%llu ",
+			    ui_glyph(ui, UI_G_BULLET),
+			    (unsigned long long)ui->v.pending);
+		else
+			buf_printf(&right, "%s FOLLOW ",
+			    ui_glyph(ui, UI_G_BULLET));
+	} else if (ui->loading) {
+		if (!unknown && stt > 0)
+			buf_printf(&right, "LOADING %d%% ",
+			    (int)(sd * 100 / stt));
+		else
+			buf_adds(&right, "LOADING ");
+	} else
+		buf_adds(&right, "OFFLINE ");
+	ui_records_num(n1, sizeof n1, store_count(&ui->st));
+	buf_printf(&right, " %s held", n1);
+	if (ui->live)
+		buf_printf(&right, "  %llu/s",
+		    (unsigned long long)ui_records_rate(ui));
+	if (ui->st.ngaps != 0 || ui->live)
+		buf_printf(&right, "  gaps %llu",
+		    (unsigned long long)ui->st.ngaps);
+	buf_printf(&right, "  bad %llu", (unsigned long long)ui->st.nbad);
+	if (ui->st.evicted != 0) {
+		ui_records_num(n2, sizeof n2, ui->st.evicted);
+		buf_printf(&right, "  dropped %s", n2);
+	}
+	buf_addc(&right, ' ');
+
+	ui_draw_fill(ui, 0, 0, ui->cols, attr);
+	rw = (int)ui_text_width(ui, right.data, right.len);
+	if (rw > ui->cols)
+		rw = ui->cols;
+	w = ui->cols - rw - 1;
+	ui_draw_text(ui, 0, 0, w, left.data, left.len, attr | UI_AT_BOLD);
+	ui_draw_text(ui, 0, ui->cols - rw, rw, right.data, right.len,
+	    ui_frozen(ui) ? attr | UI_AT_BOLD : attr);
+	buf_clear(&left);
+	buf_clear(&right);
+	buf_clear(&d);
+}
+
+/* Draw the filter line: the filter (or its prompt) and the counts. */
+static void
+ui_records_filter_line(struct ui *ui, int y)
+{
+	struct buf	 right, b;
+	char		 n1[32], n2[32];
+	int		 rw;
+
+	if (ui->prompt != NULL && ui_prompt_on_filter_line(ui)) {
+		ui_prompt_draw(ui, y);
+		return;
+	}
+	buf_init(&right);
+	buf_init(&b);
+	ui_records_num(n1, sizeof n1, ui->v.n);
+	ui_records_num(n2, sizeof n2, store_count(&ui->st));
+	if (ui->range_label != NULL)
+		buf_printf(&right, "range: %s  ", ui->range_label);
+	buf_printf(&right, "%s shown / %s held", n1, n2);
+	if (ui->v.nmarks > 0)
+		buf_printf(&right, "  %zu marked", ui->v.nmarks);
+	rw = (int)right.len;
+	ui_draw_str(ui, y, 0, 8, "filter: ", ui_attr(ui, UI_C_TITLE));
+	if (ui->filter != NULL) {
+		render_safe(&b, ui->filter, strlen(ui->filter), 0);
+		ui_draw_text(ui, y, 8, ui->cols - 8 - rw - 2, b.data, b.len,
+		    UI_AT_BOLD);
+	} else if (ui->filter_err != NULL)
+		ui_draw_str(ui, y, 8, ui->cols - 8 - rw - 2, ui->filter_err,
+		    ui_attr(ui, UI_C_ERROR));
+	else
+		ui_draw_str(ui, y, 8, ui->cols - 8 - rw - 2,
+		    "none (f to edit)", ui_attr(ui, UI_C_DIM));
+	ui_draw_text(ui, y, ui->cols - rw, rw, right.data, right.len,
+	    UI_AT_NORMAL);
+	buf_clear(&right);
+	buf_clear(&b);
+}
+
+/* Recount the sparkline buckets if the rows changed. */
+static void
+ui_records_spark_update(struct ui *ui, int w)
+{
+	const struct record	*r;
+	int64_t			 lo = INT64_MAX, hi = INT64_MIN, now, span;
+	size_t			 i;
+	int			 b;
+
+	now = ui_clock();
+	if (ui->spark != NULL && ui->spark_w == w &&
+	    ui->spark_gen == ui->st.generation) {
+		if (ui->spark_n == ui->v.n)
+			return;
+		/* Live rows arrive: recount at most once a second. */
+		if (ui->live && ui->spark_n != SIZE_MAX &&
+		    now - ui->spark_at < UI_SPARK_NS) {
+			ui->dirty |= UI_REDRAW;
+			return;
+		}
+	}
+	ui->spark = xreallocarray(ui->spark, (size_t)w + 1, sizeof *ui->spark);
+	ui->spark_err = xreallocarray(ui->spark_err, (size_t)w + 1,
+	    sizeof *ui->spark_err);
+	memset(ui->spark, 0, ((size_t)w + 1) * sizeof *ui->spark);
+	memset(ui->spark_err, 0, ((size_t)w + 1) * sizeof *ui->spark_err);
+	ui->spark_w = w;
+	ui->spark_n = ui->v.n;
+	ui->spark_gen = ui->st.generation;
+	ui->spark_at = now;
+	for (i = 0; i < ui->v.n; i++) {
+		r = store_get(&ui->st, ui->v.rows[i]);
+		if (r->flags & (REC_BAD | REC_GAP))
+			continue;
+		if (r->ts < lo)
+			lo = r->ts;
+		if (r->ts > hi)
+			hi = r->ts;
+	}
+	ui->spark_lo = lo;
+	ui->spark_hi = hi;
+	if (lo > hi)
+		return;
+	span = hi - lo + 1;
+	for (i = 0; i < ui->v.n; i++) {
+		r = store_get(&ui->st, ui->v.rows[i]);
+		if (r->flags & (REC_BAD | REC_GAP))
+			continue;
+		b = (int)((double)(r->ts - lo) / (double)span * w);
+		if (b >= w)
+			b = w - 1;
+		ui->spark[b]++;
+		if (record_response_code(&ui->st, r) >= 500)
+			ui->spark_err[b]++;
+	}
+}
+
+/* Draw one sparkline of w buckets at (y, x). */
+static void
+ui_records_spark_draw(struct ui *ui, int y, int x, int w, const uint32_t *c,
+    int cls)
+{
+	uint32_t	 max = 0;
+	int		 i;
+	unsigned	 level;
+	const char	*g;
+
+	for (i = 0; i < w; i++)
+		if (c[i] > max)
+			max = c[i];
+	for (i = 0; i < w; i++) {
+		level = 0;
+		if (c[i] > 0 && max > 0)
+			level = 1 + (unsigned)((uint64_t)c[i] * 7 / max);
+		g = ui_spark_glyph(ui, level);
+		ui_draw_str(ui, y, x + i, 1, g, ui_attr(ui, cls));
+	}
+}
+
+/* Draw the sparkline line: requests and errors over the shown range. */
+static void
+ui_records_spark(struct ui *ui, int y)
+{
+	char		 lab[96], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+	int		 w, x;
+	int64_t		 span;
+
+	w = (ui->cols - 40) / 2;
+	if (w < 8)
+		w = 8;
+	ui_records_spark_update(ui, w);
+	if (ui->spark_lo > ui->spark_hi) {
+		ui_draw_str(ui, y, 0, ui->cols, "no records yet",
+		    ui_attr(ui, UI_C_DIM));
+		return;
+	}
+	ui_draw_str(ui, y, 0, 4, "req ", ui_attr(ui, UI_C_DIM));
+	ui_records_spark_draw(ui, y, 4, w, ui->spark, UI_C_SPARK);
+	x = 4 + w + 1;
+	ui_draw_str(ui, y, x, 4, "5xx ", ui_attr(ui, UI_C_DIM));
+	ui_records_spark_draw(ui, y, x + 4, w, ui->spark_err, UI_C_SPARKERR);
+	x += 4 + w + 1;
+	timefmt_rfc3339(t1, sizeof t1, ui->spark_lo / 1000000000, 0, 0);
+	timefmt_rfc3339(t2, sizeof t2, ui->spark_hi / 1000000000, 0, 0);
+	span = (ui->spark_hi - ui->spark_lo) / 1000000000;
+	/* "HH:MM-HH:MM" of the range, with the date of its start. */
+	snprintf(lab, sizeof lab, "%.10s %.5s%s%.5s %llds/col", t1, t1 + 11,
+	    ui_glyph(ui, UI_G_DASH), t2 + 11, (long long)(span / w));
+	ui_draw_str(ui, y, x, ui->cols - x, lab, ui_attr(ui, UI_C_DIM));
+}
+
+/* Time of a record as shown in the table (abs or relative). */
+static void
+ui_records_time(struct ui *ui, const struct record *r, struct buf *b)
+{
+	char		 t[TIMEFMT_MAX];
+	int64_t		 d, s;
+
+	if (ui->reltime && ui->st.newest_ts != INT64_MIN) {
+		d = ui->st.newest_ts - r->ts;
+		s = d / 1000000000;
+		if (d < 0) {
+			buf_adds(b, "+");
+			s = -s;
+		} else
+			buf_adds(b, "-");
+		if (s >= 86400)
+			buf_printf(b, "%lldd%02lldh", (long long)(s / 86400),
+			    (long long)(s % 86400 / 3600));
+		else if (s >= 3600)
+			buf_printf(b, "%lldh%02lldm%02llds",
+			    (long long)(s / 3600), (long long)(s % 3600 / 60),
+			    (long long)(s % 60));
+		else
+			buf_printf(b, "%lldm%02lld.%03llds",
+			    (long long)(s / 60), (long long)(s % 60),
+			    (long long)((d < 0 ? -d : d) / 1000000 % 1000));
+		return;
+	}
+	timefmt_rfc3339(t, sizeof t, record_ts_sec(&ui->st, r),
+	    record_ts_nsec(&ui->st, r), 3);
+	buf_add(b, t + 11, 12);
+}
+
+/* The text of one cell of record r (safe). */
+void
+ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
+    struct buf *b)
+{
+	struct slice	 s, a;
+
+	switch (c) {
+	case VIEW_COL_TIME:
+		ui_records_time(ui, r, b);
+		break;
+	case VIEW_COL_METHOD:
+		s = record_strs(&ui->st, r, RS_METHOD);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_STATUS:
+		buf_printf(b, "%lld",
+		    (long long)record_response_code(&ui->st, r));
+		break;
+	case VIEW_COL_LATENCY:
+		buf_printf(b, "%lld", (long long)record_lat_total(&ui->st, r));
+		break;
+	case VIEW_COL_API:
+		s = record_strs(&ui->st, r, RS_API_NAME);
+		if (s.len == 0)
+			s = record_strs(&ui->st, r, RS_API_ID);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_PATH:
+		s = record_strs(&ui->st, r, RS_PATH);
+		if (s.len == 0)
+			s = record_strs(&ui->st, r, RS_RAW_PATH);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_KEY:
+		s = record_strs(&ui->st, r, RS_API_KEY);
+		a = record_strs(&ui->st, r, RS_ALIAS);
+		if (ui->reveal) {
+			render_safe(b, s.ptr, s.len, 0);
+			break;
+		}
+		if (a.len > 0 && s.len > 4) {
+			render_safe(b, a.ptr, a.len > 16 ? 16 : a.len, 0);
+			buf_adds(b, ui_glyph(ui, UI_G_ELLIPSIS));
+			render_safe(b, s.ptr + s.len - 4, 4, 0);
+		} else if (a.len > 0)
+			render_safe(b, a.ptr, a.len, 0);
+		else
+			output_mask_key(b, s.ptr, s.len);
+		break;
+	case VIEW_COL_IP:
+		s = record_strs(&ui->st, r, RS_IP_ADDRESS);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Draw the column titles, marking the sort column and column cursor. */
+static void
+ui_records_titles(struct ui *ui, const struct view_layout *l, int y)
+{
+	const struct view_cell	*c;
+	char			 t[32];
+	int			 i, attr;
+
+	for (i = 0; i < l->ncells; i++) {
+		c = &l->cells[i];
+		if (c->line != 0)
+			continue;
+		snprintf(t, sizeof t, "%s%s", c->col == VIEW_COL_STATUS ?
+		    "ST" : view_col_name(c->col),
+		    ui->v.sort == c->col ? ui_glyph(ui, ui->v.sort_reverse ?
+		    UI_G_UP : UI_G_DOWN) : "");
+		attr = ui_attr(ui, UI_C_TITLE);
+		if (ui->v.col == c->col)
+			attr |= UI_AT_UNDERLINE;
+		ui_draw_str(ui, y, c->x, c->width + (c->right ? 1 : 0), t,
+		    attr);
+	}
+}
+
+/* Draw a gap marker or bad record row across the width. */
+static void
+ui_records_special(struct ui *ui, const struct record *r, int y, int w,
+    bool cursor)
+{
+	const struct record_extra	*ex = record_extra(&ui->st, r);
+	struct buf			 b, pos;
+	struct slice			 e;
+	char				 t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+	int				 attr;
+
+	buf_init(&b);
+	buf_init(&pos);
+	if (r->flags & REC_GAP) {
+		attr = ui_attr(ui, UI_C_GAP);
+		timefmt_rfc3339(t1, sizeof t1, ex != NULL ? ex->gap_from /
+		    1000000000 : 0, 0, 0);
+		timefmt_rfc3339(t2, sizeof t2, ex != NULL ? ex->gap_to /
+		    1000000000 : 0, 0, 0);
+		buf_printf(&b, "%s%s%s %.8s possible gap: ",
+		    ui_glyph(ui, UI_G_HLINE), ui_glyph(ui, UI_G_HLINE),
+		    ui_glyph(ui, UI_G_HLINE), t2 + 11);
+		if (ex != NULL && ex->gap_count >= 0)
+			buf_printf(&b, "%lld record%s", (long long)ex->gap_count,
+			    ex->gap_count == 1 ? "" : "s");
+		else
+			buf_adds(&b, "records");
+		buf_printf(&b, " drained unseen from ");
+		e = strtab_get(&ui->st.strs, ex != NULL ? ex->gap_key : 0);
+		render_safe(&b, e.ptr, e.len, 0);
+		buf_printf(&b, " (%.8s%s%.8s) ", t1 + 11,
+		    ui_glyph(ui, UI_G_DASH), t2 + 11);
+		while ((int)ui_text_width(ui, b.data, b.len) < w)
+			buf_adds(&b, ui_glyph(ui, UI_G_HLINE));
+	} else {
+		attr = ui_attr(ui, UI_C_BAD);
+		output_position(&pos, &ui->st, r);
+		buf_adds(&b, "!! bad record  ");
+		render_safe(&b, pos.data == NULL ? "" : pos.data, pos.len, 0);
+		buf_adds(&b, "  ");
+		e = strtab_get(&ui->st.strs, ex != NULL ? ex->bad_error : 0);
+		render_safe(&b, e.ptr, e.len, 0);
+		if (ex != NULL)
+			buf_printf(&b, "  (%llu bytes; Enter for hex)",
+			    (unsigned long long)ex->bad_raw_total);
+	}
+	if (cursor)
+		attr = ui_attr(ui, UI_C_CURSOR);
+	ui_draw_text(ui, y, 0, w, b.data, b.len, attr);
+	buf_clear(&b);
+	buf_clear(&pos);
+}
+
+/* Draw record row i at screen line y. */
+static void
+ui_records_row(struct ui *ui, const struct view_layout *l, size_t i, int y)
+{
+	const struct record	*r;
+	const struct view_cell	*c;
+	struct buf		 b;
+	uint64_t		 seq = view_seq(&ui->v, i);
+	bool			 cursor = i == ui->v.cursor, match = false;
+	int			 k, attr, base, tw;
+
+	r = store_get(&ui->st, seq);
+	if (r == NULL)
+		return;
+	base = cursor ? ui_attr(ui, UI_C_CURSOR) : UI_AT_NORMAL;
+	if (cursor)
+		for (k = 0; k < l->lines; k++)
+			ui_draw_fill(ui, y + k, 0, l->width, base);
+	if (view_is_marked(&ui->v, seq))
+		ui_draw_str(ui, y, l->width, 1, "*", ui_attr(ui, UI_C_MARK));
+	if (r->flags & (REC_BAD | REC_GAP)) {
+		ui_records_special(ui, r, y, l->width, cursor);
+		return;
+	}
+	if (ui->search_c != NULL)
+		match = ui_filter_match(ui->search_c, &ui->st, r);
+	buf_init(&b);
+	for (k = 0; k < l->ncells; k++) {
+		c = &l->cells[k];
+		buf_reset(&b);
+		ui_records_cell(ui, r, c->col, &b);
+		attr = base;
+		if (!cursor && c->col == VIEW_COL_STATUS)
+			attr = ui_attr(ui, ui_status_class(
+			    record_response_code(&ui->st, r)));
+		if (match && c->col == VIEW_COL_PATH)
+			attr = ui_attr(ui, UI_C_MATCH) | (cursor ? UI_AT_REVERSE :
+			    0);
+		if (c->right) {
+			tw = (int)ui_text_width(ui, b.data, b.len);
+			if (tw > c->width)
+				tw = c->width;
+			ui_draw_text(ui, y + c->line, c->x + c->width - tw,
+			    tw, b.data, b.len, attr);
+		} else
+			ui_draw_text(ui, y + c->line, c->x, c->width, b.data,
+			    b.len, attr);
+	}
+	buf_clear(&b);
+}
+
+/* Draw the scrollbar in the last column of the table area. */
+static void
+ui_records_scrollbar(struct ui *ui, int y0, int h, int x)
+{
+	size_t	 n = ui->v.n, pos;
+	int	 y;
+
+	if (n <= ui->v.height || h < 2)
+		return;
+	pos = (size_t)((double)ui->v.cursor / (double)(n - 1) * (h - 1));
+	for (y = 0; y < h; y++) {
+		if ((size_t)y == pos)
+			ui_draw_str(ui, y0 + y, x, 1, ui_glyph(ui, UI_G_VLINE),
+			    UI_AT_REVERSE);
+	}
+}
+
+/* Draw the preview pane of the record under the cursor. */
+static void
+ui_records_preview(struct ui *ui, int y, int h)
+{
+	static const char	*tabs[UI_NTABS] = { "Summary", "Request",
+				    "Response", "Raw" };
+	uint64_t		 seq = view_cursor_seq(&ui->v);
+	const struct record	*r = store_get(&ui->st, seq);
+	char			 t[128];
+	int			 x, i;
+
+	ui_draw_hline(ui, y, 0, ui->cols, ui_attr(ui, UI_C_DIM));
+	x = 2;
+	x += ui_draw_str(ui, y, x, ui->cols - x, " preview: ",
+	    ui_attr(ui, UI_C_DIM));
+	for (i = 0; i < UI_NTABS; i++) {
+		snprintf(t, sizeof t, " %s ", tabs[i]);
+		x += ui_draw_str(ui, y, x, ui->cols - x, t, i == (int)ui->ptab ?
+		    ui_attr(ui, UI_C_HEADER) : ui_attr(ui, UI_C_DIM));
+	}
+	ui_draw_str(ui, y, x, ui->cols - x, "  (Tab) ", ui_attr(ui, UI_C_DIM));
+	if (r == NULL)
+		return;
+	if (!ui->plines_ok || ui->pseq != seq) {
+		ui_lines_reset(&ui->plines);
+		ui_detail_build(ui, r, ui->ptab, &ui->plines);
+		ui->pseq = seq;
+		ui->plines_ok = true;
+	}
+	ui_detail_draw_lines(ui, &ui->plines, 0, y + 1, 0, h - 1, ui->cols);
+}
+
+/* Draw the bottom line: prompt, menu, message or hints. */
+void
+ui_records_bottom(struct ui *ui)
+{
+	char	 h[256];
+	int	 y = ui->lines - 1;
+
+	if (ui->prompt != NULL && !ui_prompt_on_filter_line(ui)) {
+		ui_prompt_draw(ui, y);
+		return;
+	}
+	if (ui->menu != 0) {
+		ui_copy_menu_draw(ui, y);
+		return;
+	}
+	if (ui->msg[0] != '\0') {
+		ui_draw_str(ui, y, 0, ui->cols, ui->msg, UI_AT_BOLD);
+		return;
+	}
+	if (!ui->hints)
+		return;
+	ui_keys_hints(ui, h, sizeof h);
+	ui_draw_str(ui, y, 0, ui->cols, h, ui_attr(ui, UI_C_DIM));
+}
+
+/* Draw the whole Records screen. */
+void
+ui_records_draw(struct ui *ui)
+{
+	struct view_layout	 l;
+	size_t			 i;
+	int			 y, ph, th;
+
+	view_layout(&l, ui->cols);
+	ph = ui_records_preview_lines(ui);
+	th = ui->lines - UI_TOP_LINES - 1 - ph;
+	ui_records_header(ui);
+	ui_records_filter_line(ui, 1);
+	ui_records_spark(ui, 2);
+	ui_records_titles(ui, &l, 3);
+	if (ui->v.n == 0) {
+		ui_draw_str(ui, UI_TOP_LINES + 1, 2, ui->cols - 4,
+		    ui->filter != NULL ? "no records match the filter" :
+		    (ui->loading || ui->live ? "waiting for records" :
+		    "no records"), ui_attr(ui, UI_C_DIM));
+	}
+	y = UI_TOP_LINES;
+	for (i = ui->v.top; i < ui->v.n && y + l.lines <= UI_TOP_LINES + th;
+	    i++) {
+		ui_records_row(ui, &l, i, y);
+		y += l.lines;
+	}
+	ui_records_scrollbar(ui, UI_TOP_LINES, th, ui->cols - 1);
+	if (ph > 0)
+		ui_records_preview(ui, UI_TOP_LINES + th, ph);
+	ui_records_bottom(ui);
+}
+
+/* Is r an error record (for e/E)? */
+static bool
+ui_records_is_error(void *arg, const struct store *st,
+    const struct record *r)
+{
+	(void)arg;
+	if (r->flags & (REC_BAD | REC_GAP))
+		return (true);
+	return (record_response_code(st, r) >= 500);
+}
+
+/* +/-: add a token for the value under the column cursor. */
+static unsigned
+ui_records_filter_by(struct ui *ui, bool negate)
+{
+	const struct record	*r = store_get(&ui->st, view_cursor_seq(&ui->v));
+	struct buf		 b;
+
+	if (r == NULL)
+		return (0);
+	buf_init(&b);
+	if (ui->filter != NULL) {
+		buf_adds(&b, ui->filter);
+		buf_addc(&b, ' ');
+	}
+	if (ui_filter_token(ui, r, ui->v.col, negate, &b) != 0) {
+		ui_message(ui, "cannot filter on this column");
+		buf_clear(&b);
+		return (UI_REDRAW);
+	}
+	if (ui_apply_filter(ui, b.data) != 0)
+		ui_message(ui, "filter: %s", ui->filter_err);
+	else
+		ui_prompt_history_add(UI_PROMPT_FILTER, b.data);
+	buf_clear(&b);
+	ui->spark_n = SIZE_MAX;
+	return (UI_REDRAW);
+}
+
+/* Handle an action on the Records screen. */
+unsigned
+ui_records_action(struct ui *ui, enum ui_action a)
+{
+	struct view	*v = &ui->v;
+	uint64_t	 seq;
+
+	switch (a) {
+	case UI_A_DOWN:
+		view_move(v, 1);
+		break;
+	case UI_A_UP:
+		view_move(v, -1);
+		break;
+	case UI_A_PGDN:
+		view_page(v, 1);
+		break;
+	case UI_A_PGUP:
+		view_page(v, -1);
+		break;
+	case UI_A_HALFDN:
+		view_move(v, (long)(v->height / 2));
+		break;
+	case UI_A_HALFUP:
+		view_move(v, -(long)(v->height / 2));
+		break;
+	case UI_A_TOP:
+		view_home(v);
+		break;
+	case UI_A_BOTTOM:
+	case UI_A_FOLLOW:
+		if (a == UI_A_FOLLOW && v->follow) {
+			v->follow = false;
+			ui_message(ui, "follow off");
+			break;
+		}
+		if (v->sort != VIEW_COL_TIME || v->sort_reverse)
+			view_sort(v, &ui->st, VIEW_COL_TIME, false);
+		view_update(v, &ui->st, false);
+		view_end(v);
+		break;
+	case UI_A_PAUSE:
+		if (!ui->live) {
+			ui_message(ui, "no live source: nothing to pause");
+			break;
+		}
+		if (ui_frozen(ui)) {
+			view_update(v, &ui->st, false);
+			view_end(v);
+		} else
+			v->follow = false;
+		break;
+	case UI_A_LEFT:
+		v->col = v->col == 0 ? VIEW_COL_COUNT - 1 : v->col - 1;
+		break;
+	case UI_A_RIGHT:
+		v->col = v->col + 1 == VIEW_COL_COUNT ? 0 : v->col + 1;
+		break;
+	case UI_A_SORT:
+		if (v->sort == v->col)
+			view_sort(v, &ui->st, v->col, !v->sort_reverse);
+		else
+			view_sort(v, &ui->st, v->col, false);
+		ui_message(ui, "sorted by %s%s", view_col_name(v->sort),
+		    v->sort_reverse ? ", reversed" : "");
+		break;
+	case UI_A_ENTER:
+		seq = view_cursor_seq(v);
+		if (seq != UINT64_MAX)
+			ui_open_detail(ui, seq);
+		break;
+	case UI_A_BACK:
+		return (UI_QUIT);
+	case UI_A_ESCAPE:
+		if (ui->search_c != NULL) {
+			ui_filter_free(ui->search_c);
+			ui->search_c = NULL;
+		}
+		break;
+	case UI_A_SEARCH:
+		ui_prompt_open(ui, UI_PROMPT_SEARCH, NULL);
+		break;
+	case UI_A_NEXT:
+	case UI_A_PREV:
+		if (ui->search_c == NULL) {
+			ui_message(ui, "no search (/ to search)");
+			break;
+		}
+		if (view_search(v, &ui->st, ui_filter_match, ui->search_c,
+		    a == UI_A_NEXT ? 1 : -1) < 0)
+			ui_message(ui, "no match");
+		break;
+	case UI_A_ERR_NEXT:
+	case UI_A_ERR_PREV:
+		if (view_search(v, &ui->st, ui_records_is_error, NULL,
+		    a == UI_A_ERR_NEXT ? 1 : -1) < 0)
+			ui_message(ui, "no error records");
+		break;
+	case UI_A_FILTER:
+		ui_prompt_open(ui, UI_PROMPT_FILTER, ui->filter);
+		break;
+	case UI_A_FILTER_IN:
+	case UI_A_FILTER_OUT:
+		return (ui_records_filter_by(ui, a == UI_A_FILTER_OUT));
+	case UI_A_FILTER_CLEAR:
+		free(ui->range_label);
+		ui->range_label = NULL;
+		view_set_range(v, INT64_MIN, INT64_MAX);
+		ui_apply_filter(ui, NULL);
+		ui->spark_n = SIZE_MAX;
+		ui_message(ui, "filter cleared");
+		break;
+	case UI_A_MARK:
+		seq = view_cursor_seq(v);
+		if (seq == UINT64_MAX)
+			break;
+		view_mark_toggle(v, seq);
+		view_move(v, 1);
+		break;
+	case UI_A_COPY:
+		return (ui_copy_open(ui));
+	case UI_A_EXPORT:
+		return (ui_copy_export(ui));
+	case UI_A_REVEAL:
+		ui->reveal = !ui->reveal;
+		ui->plines_ok = ui->dlines_ok = false;
+		ui_message(ui, ui->reveal ? "secrets REVEALED (r to mask)" :
+		    "secrets masked");
+		break;
+	case UI_A_TIME:
+		ui->reltime = !ui->reltime;
+		break;
+	case UI_A_TAB:
+		ui->ptab = (ui->ptab + 1) % UI_NTABS;
+		ui->plines_ok = false;
+		break;
+	case UI_A_BTAB:
+		ui->ptab = (ui->ptab + UI_NTABS - 1) % UI_NTABS;
+		ui->plines_ok = false;
+		break;
+	default:
+		return (0);
+	}
+	return (UI_REDRAW);
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The terminal UI: one struct ui holds the state every screen shares (the
+ * store, the sources, the view, the filter, the screen size and the
+ * terminal's capabilities).  ui.c owns the curses session and the poll
+ * loop; the screens (ui-records.c, ui-detail.c, ui-stats.c, ui-health.c)
+ * draw from this state and the key table (ui-keys.c) changes it.
+ *
+ * Nothing from a record reaches the terminal except through render_safe
+ * (ui_draw_* take text that is already safe).
+ */
+#ifndef UI_H
+#define UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bytes.h"
+#include "store.h"
+#include "view.h"
+
+struct options;
+struct source;
+struct ui_prompt;
+
+enum ui_screen {
+	UI_RECORDS,
+	UI_DETAIL,
+	UI_STATS,
+	UI_HEALTH,
+	UI_HELP,
+	UI_NSCREENS
+};
+
+/* Screen masks for the key table. */
+#define UI_ON_RECORDS	(1U << UI_RECORDS)
+#define UI_ON_DETAIL	(1U << UI_DETAIL)
+#define UI_ON_STATS	(1U << UI_STATS)
+#define UI_ON_HEALTH	(1U << UI_HEALTH)
+#define UI_ON_HELP	(1U << UI_HELP)
+#define UI_ON_ALL	0xffU
+
+/* Reaction flags returned by actions. */
+#define UI_REDRAW	0x1	/* draw again */
+#define UI_REFILTER	0x2	/* the filter or range changed: rebuild */
+#define UI_QUIT		0x4
+
+/* Detail tabs. */
+enum ui_tab {
+	UI_TAB_SUMMARY,
+	UI_TAB_REQUEST,
+	UI_TAB_RESPONSE,
+	UI_TAB_RAW,
+	UI_NTABS
+};
+
+/* Body views (v). */
+enum ui_body {
+	UI_BODY_PRETTY,
+	UI_BODY_RAW,
+	UI_BODY_HEX,
+	UI_NBODY
+};
+
+/* A styled part of a line: bytes [off, off+len) in class cls. */
+struct ui_span {
+	uint32_t	 off;
+	uint32_t	 len;
+	uint8_t		 cls;
+};
+
+/* Safe text lines, a class each plus optional spans (detail, help). */
+struct ui_lines {
+	struct buf	 text;		/* lines, each NUL-terminated */
+	size_t		*off;		/* start of line i in text */
+	uint8_t		*cls;		/* UI_C_* of line i */
+	size_t		*span0;		/* first span of line i */
+	uint32_t	*nsp;		/* spans of line i */
+	size_t		 n;
+	size_t		 cap;
+	struct ui_span	*spans;
+	size_t		 nspans;
+	size_t		 spans_cap;
+};
+
+/* Colour classes (pairs); monochrome maps them to attributes. */
+enum ui_class {
+	UI_C_NORMAL,
+	UI_C_HEADER,
+	UI_C_TITLE,
+	UI_C_2XX,
+	UI_C_3XX,
+	UI_C_4XX,
+	UI_C_5XX,
+	UI_C_GAP,
+	UI_C_BAD,
+	UI_C_DIM,
+	UI_C_ERROR,
+	UI_C_OK,
+	UI_C_CURSOR,
+	UI_C_MARK,
+	UI_C_MATCH,
+	UI_C_SPARK,
+	UI_C_SPARKERR,
+	UI_C_KEY,
+	UI_C_STRING,
+	UI_C_NUMBER,
+	UI_NCLASSES
+};
+
+struct ui {
+	const struct options	 *o;
+	struct store		  st;
+	struct source		**srcs;
+	size_t			  nsrcs;
+	int			 *src_state;	/* enum source_status per source */
+	bool			  live;		/* some source follows new data */
+	bool			  loading;	/* some offline source not done */
+
+	struct view		  v;
+	enum ui_screen		  screen;
+	enum ui_screen		  back;		/* where q goes from help */
+
+	int			  cols, lines;
+	bool			  utf8;
+	bool			  color;
+	bool			  mouse;
+	bool			  hints;	/* hint line shown */
+	bool			  reveal;	/* r: secrets shown */
+	bool			  reltime;	/* t: relative times */
+	bool			  headless;	/* benchmark: no real terminal */
+	unsigned		  dirty;	/* UI_REDRAW... pending */
+
+	/* Filter: text as typed, compiled form, error. */
+	char			 *filter;
+	void			 *filter_c;	/* compiled (filter module) */
+	char			 *filter_err;
+	int			  filter_errcol;
+	char			 *range_label;	/* drill-down time range */
+
+	/* Search (/): text, compiled form. */
+	char			 *search;
+	void			 *search_c;
+
+	struct ui_prompt	 *prompt;	/* active prompt or NULL */
+	int			  menu;		/* active menu ('c') or 0 */
+
+	/* Detail screen. */
+	uint64_t		  detail_seq;
+	enum ui_tab		  tab;
+	enum ui_body		  body;
+	size_t			  dscroll;
+	size_t			  dhoff;	/* columns scrolled right */
+	struct ui_lines		  dlines;
+	bool			  dlines_ok;	/* dlines match the state */
+
+	/* Preview pane (wide terminals). */
+	struct ui_lines		  plines;
+	uint64_t		  pseq;		/* record in plines */
+	enum ui_tab		  ptab;
+	bool			  plines_ok;
+
+	/* Help screen. */
+	size_t			  hscroll;
+
+	/* Message line: text and when it goes (ns, monotonic). */
+	char			  msg[512];
+	int64_t			  msg_until;
+
+	/* Rate: records per second of record time, a ring of seconds. */
+	int64_t			  rate_sec[16];
+	uint64_t		  rate_n[16];
+	uint64_t		  rate_scanned;
+
+	/* Sparkline cache. */
+	uint32_t		 *spark;	/* counts per bucket */
+	uint32_t		 *spark_err;
+	int			  spark_w;
+	size_t			  spark_n;	/* rows when computed */
+	uint64_t		  spark_gen;
+	int64_t			  spark_at;	/* monotonic ns */
+	int64_t			  spark_lo, spark_hi;
+};
+
+int		 ui_run(const struct options *);
+
+/* Helpers the screens share (ui.c). */
+void		 ui_message(struct ui *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+int64_t		 ui_clock(void);
+bool		 ui_frozen(const struct ui *);
+void		 ui_open_detail(struct ui *, uint64_t);
+int		 ui_apply_filter(struct ui *, const char *);
+void		 ui_lines_init(struct ui_lines *);
+void		 ui_lines_reset(struct ui_lines *);
+void		 ui_lines_clear(struct ui_lines *);
+void		 ui_lines_add(struct ui_lines *, int, const char *, size_t);
+void		 ui_lines_add_safe(struct ui_lines *, int, const char *,
+		    size_t);
+void		 ui_lines_add_span(struct ui_lines *, size_t, size_t, int);
+const char	*ui_lines_get(const struct ui_lines *, size_t);
+
+#endif

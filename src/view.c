@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * View state: the selected rows of the store in sort order, the cursor,
+ * scrolling, follow mode, marks, search and the column layout.  Pure: no
+ * terminal, no clock.
+ *
+ * Sorting.  A full sort (after a filter change or a new sort column) is a
+ * stable LSD radix sort of (key, seq) pairs: first by time (skipped when
+ * the rows already are in time order, the usual case), then by the column
+ * key, where strings are ranked by their bytes once per sort.  Records
+ * that arrive later are sorted among themselves with the full comparator
+ * and merged in from the end, so appending in time order touches only the
+ * tail.
+ */
+#include "config.h"
+
+#include "view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "store.h"
+#include "strtab.h"
+#include "xmalloc.h"
+
+struct view_ent {
+	uint64_t	 key;
+	uint64_t	 seq;
+};
+
+static const char *view_col_names[VIEW_COL_COUNT] = {
+	"TIME", "METHOD", "STATUS", "LATENCY", "API", "PATH", "KEY", "IP"
+};
+
+static void	 view_scroll(struct view *);
+static int	 view_cmp(const struct view *, const struct store *, uint64_t,
+		    uint64_t);
+static size_t	 view_find(const struct view *, const struct store *,
+		    uint64_t, bool *);
+
+/* Initialise an empty view: time order, following. */
+void
+view_init(struct view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->follow = true;
+	v->height = 1;
+	v->sort = VIEW_COL_TIME;
+	v->col = VIEW_COL_PATH;
+	v->since = INT64_MIN;
+	v->until = INT64_MAX;
+}
+
+/* Free what the view holds. */
+void
+view_clear(struct view *v)
+{
+	free(v->rows);
+	free(v->marks);
+	memset(v, 0, sizeof *v);
+}
+
+/* Set the filter predicate (NULL: all records); call view_rebuild after. */
+void
+view_set_filter(struct view *v, view_match_fn fn, void *arg)
+{
+	v->match = fn;
+	v->match_arg = arg;
+}
+
+/* Set the time range [since, until) in ns; call view_rebuild after. */
+void
+view_set_range(struct view *v, int64_t since, int64_t until)
+{
+	v->since = since;
+	v->until = until;
+}
+
+/* Name of a column, for headers and the sort indicator. */
+const char *
+view_col_name(enum view_col c)
+{
+	if ((unsigned)c >= VIEW_COL_COUNT)
+		return ("?");
+	return (view_col_names[c]);
+}
+
+/* The string a string column sorts by. */
+static enum record_str
+view_col_str(enum view_col c)
+{
+	switch (c) {
+	case VIEW_COL_METHOD:
+		return (RS_METHOD);
+	case VIEW_COL_API:
+		return (RS_API_NAME);
+	case VIEW_COL_PATH:
+		return (RS_PATH);
+	case VIEW_COL_KEY:
+		return (RS_API_KEY);
+	case VIEW_COL_IP:
+		return (RS_IP_ADDRESS);
+	default:
+		return (RS_COUNT);
+	}
+}
+
+/* Does r pass the filter and the time range? */
+static bool
+view_selects(const struct view *v, const struct store *st,
+    const struct record *r)
+{
+	if (r->ts < v->since || r->ts >= v->until) {
+		/* Bad records and gaps have no real time: keep them. */
+		if (!(r->flags & (REC_BAD | REC_GAP)) ||
+		    (v->since == INT64_MIN && v->until == INT64_MAX))
+			return (false);
+	}
+	if (v->match != NULL && !v->match(v->match_arg, st, r))
+		return (false);
+	return (true);
+}
+
+/* Numeric sort key of a record for a numeric column, biased unsigned. */
+static uint64_t
+view_numkey(const struct store *st, const struct record *r, enum view_col c)
+{
+	int64_t	 x;
+
+	switch (c) {
+	case VIEW_COL_STATUS:
+		x = r->flags & (REC_BAD | REC_GAP) ? -1 :
+		    record_response_code(st, r);
+		break;
+	case VIEW_COL_LATENCY:
+		x = r->flags & (REC_BAD | REC_GAP) ? -1 :
+		    record_lat_total(st, r);
+		break;
+	default:
+		x = r->ts;
+		break;
+	}
+	return ((uint64_t)x ^ (1ULL << 63));
+}
+
+/* Compare two strtab strings by bytes, then length. */
+static int
+view_strcmp(const struct store *st, uint32_t a, uint32_t b)
+{
+	struct slice	 x, y;
+	int		 c;
+
+	if (a == b)
+		return (0);
+	x = strtab_get(&st->strs, a);
+	y = strtab_get(&st->strs, b);
+	c = memcmp(x.ptr, y.ptr, x.len < y.len ? x.len : y.len);
+	if (c != 0)
+		return (c < 0 ? -1 : 1);
+	return (x.len < y.len ? -1 : x.len > y.len);
+}
+
+/* The full order: column key (reversed if asked), then time, then seq. */
+static int
+view_cmp(const struct view *v, const struct store *st, uint64_t a,
+    uint64_t b)
+{
+	const struct record	*ra = store_get(st, a), *rb = store_get(st, b);
+	enum record_str		 s = view_col_str(v->sort);
+	uint64_t		 ka, kb;
+	int			 c = 0;
+
+	if (s != RS_COUNT)
+		c = view_strcmp(st, ra->str[s], rb->str[s]);
+	else if (v->sort != VIEW_COL_TIME) {
+		ka = view_numkey(st, ra, v->sort);
+		kb = view_numkey(st, rb, v->sort);
+		c = ka < kb ? -1 : ka > kb;
+	}
+	if (c == 0 && v->sort == VIEW_COL_TIME)
+		c = ra->ts < rb->ts ? -1 : ra->ts > rb->ts;
+	if (c != 0)
+		return (v->sort_reverse ? -c : c);
+	if (ra->ts != rb->ts)
+		return (ra->ts < rb->ts ? -1 : 1);
+	return (a < b ? -1 : a > b);
+}
+
+/* Stable LSD radix sort of e[0..n) by key, 16 bits a pass. */
+static void
+view_radix(struct view_ent *e, size_t n)
+{
+	struct view_ent	*tmp, *src = e, *dst, *t;
+	size_t		*count, i, sum, c;
+	unsigned	 shift, d;
+	bool		 skip;
+
+	if (n < 2)
+		return;
+	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	count = xcalloc(65536, sizeof *count);
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, 65536 * sizeof *count);
+		for (i = 0; i < n; i++)
+			count[(src[i].key >> shift) & 0xffff]++;
+		skip = count[(src[0].key >> shift) & 0xffff] == n;
+		if (skip)
+			continue;
+		sum = 0;
+		for (d = 0; d < 65536; d++) {
+			c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != e)
+		memcpy(e, src, n * sizeof *e);
+	free(tmp);
+	free(count);
+}
+
+/* Rank every string id of field s used by the rows, in byte order. */
+static uint32_t *
+view_ranks(const struct view *v, const struct store *st, enum record_str s)
+{
+	uint32_t		*rank, *ids, nids = 0, i, count = st->strs.count;
+	const struct record	*r;
+	size_t			 j, k, lo;
+
+	rank = xcalloc(count + 1, sizeof *rank);
+	for (j = 0; j < v->n; j++) {
+		r = store_get(st, v->rows[j]);
+		rank[r->str[s]] = 1;
+	}
+	ids = xreallocarray(NULL, count + 1, sizeof *ids);
+	for (i = 0; i < count; i++)
+		if (rank[i])
+			ids[nids++] = i;
+	/* Insertion into a sorted list would be quadratic: merge sort. */
+	for (k = 1; k < nids; k *= 2) {
+		uint32_t	*tmp = xreallocarray(NULL, nids, sizeof *tmp);
+		size_t		 a, b, ae, be, o = 0;
+
+		for (lo = 0; lo < nids; lo += 2 * k) {
+			a = lo;
+			ae = lo + k < nids ? lo + k : nids;
+			b = ae;
+			be = lo + 2 * k < nids ? lo + 2 * k : nids;
+			while (a < ae && b < be)
+				tmp[o++] = view_strcmp(st, ids[b], ids[a]) < 0 ?
+				    ids[b++] : ids[a++];
+			while (a < ae)
+				tmp[o++] = ids[a++];
+			while (b < be)
+				tmp[o++] = ids[b++];
+		}
+		memcpy(ids, tmp, nids * sizeof *ids);
+		free(tmp);
+	}
+	for (i = 0; i < nids; i++)
+		rank[ids[i]] = i;
+	free(ids);
+	return (rank);
+}
+
+/* Sort all rows by the current order. */
+static void
+view_sort_rows(struct view *v, const struct store *st)
+{
+	struct view_ent		*e;
+	const struct record	*r;
+	enum record_str		 s;
+	uint32_t		*rank = NULL;
+	size_t			 i;
+	bool			 sorted = true;
+	int64_t			 last = INT64_MIN;
+
+	if (v->n < 2)
+		return;
+	e = xreallocarray(NULL, v->n, sizeof *e);
+	for (i = 0; i < v->n; i++) {
+		r = store_get(st, v->rows[i]);
+		e[i].seq = v->rows[i];
+		e[i].key = (uint64_t)r->ts ^ (1ULL << 63);
+		if (r->ts < last || (i > 0 && v->rows[i] < v->rows[i - 1]))
+			sorted = false;
+		last = r->ts;
+	}
+	/* Time order with ties by seq: the base of every stable sort. */
+	if (!sorted) {
+		/* Radix is stable: make seq order the starting order. */
+		for (i = 1; i < v->n && e[i - 1].seq < e[i].seq; i++)
+			/* nothing */;
+		if (i < v->n) {
+			for (i = 0; i < v->n; i++)
+				e[i].key = e[i].seq;
+			view_radix(e, v->n);
+			for (i = 0; i < v->n; i++)
+				e[i].key = (uint64_t)store_get(st,
+				    e[i].seq)->ts ^ (1ULL << 63);
+		}
+		view_radix(e, v->n);
+	}
+	if (v->sort != VIEW_COL_TIME || v->sort_reverse) {
+		s = view_col_str(v->sort);
+		if (s != RS_COUNT)
+			rank = view_ranks(v, st, s);
+		for (i = 0; i < v->n; i++) {
+			r = store_get(st, e[i].seq);
+			if (rank != NULL)
+				e[i].key = rank[r->str[s]];
+			else
+				e[i].key = view_numkey(st, r, v->sort);
+			if (v->sort_reverse)
+				e[i].key = ~e[i].key;
+		}
+		free(rank);
+		view_radix(e, v->n);
+	}
+	for (i = 0; i < v->n; i++)
+		v->rows[i] = e[i].seq;
+	free(e);
+}
+
+/* Make room for n rows. */
+static void
+view_reserve(struct view *v, size_t n)
+{
+	if (n <= v->cap)
+		return;
+	v->cap = v->cap < 1024 ? 1024 : v->cap;
+	while (v->cap < n)
+		v->cap *= 2;
+	v->rows = xreallocarray(v->rows, v->cap, sizeof *v->rows);
+}
+
+/*
+ * Binary search for seq in the rows (which are in view_cmp order).
+ * Returns its index and sets *found, or the insertion point.
+ */
+static size_t
+view_find(const struct view *v, const struct store *st, uint64_t seq,
+    bool *found)
+{
+	size_t	 lo = 0, hi = v->n, mid;
+	int	 c;
+
+	*found = false;
+	if (store_get(st, seq) == NULL)
+		return (0);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = view_cmp(v, st, v->rows[mid], seq);
+		if (c == 0) {
+			*found = true;
+			return (mid);
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/* Put the cursor back on seq if it is still shown, else clamp. */
+static void
+view_restore(struct view *v, const struct store *st, uint64_t seq,
+    size_t old_cursor, size_t old_top)
+{
+	bool	 found = false;
+	size_t	 i = 0;
+
+	if (v->follow) {
+		v->cursor = v->n == 0 ? 0 : v->n - 1;
+		view_scroll(v);
+		return;
+	}
+	if (seq != UINT64_MAX)
+		i = view_find(v, st, seq, &found);
+	if (found) {
+		/* Keep the cursor on the same screen line. */
+		v->cursor = i;
+		v->top = old_cursor - old_top <= i ? i - (old_cursor -
+		    old_top) : 0;
+	} else {
+		v->cursor = old_cursor < v->n ? old_cursor :
+		    (v->n == 0 ? 0 : v->n - 1);
+		v->top = old_top;
+	}
+	view_scroll(v);
+}
+
+/* Drop marks no longer held by the store. */
+static void
+view_marks_prune(struct view *v, const struct store *st)
+{
+	size_t	 i = 0;
+
+	while (i < v->nmarks && v->marks[i] < st->first)
+		i++;
+	if (i == 0)
+		return;
+	memmove(v->marks, v->marks + i, (v->nmarks - i) * sizeof *v->marks);
+	v->nmarks -= i;
+}
+
+/*
+ * Select and sort every held record again (after a filter, range or store
+ * change).  The cursor stays on the same record if it is still selected.
+ */
+void
+view_rebuild(struct view *v, const struct store *st)
+{
+	uint64_t		 seq, cur = view_cursor_seq(v);
+	const struct record	*r;
+	size_t			 oc = v->cursor, ot = v->top;
+
+	v->n = 0;
+	view_reserve(v, (size_t)store_count(st));
+	for (seq = st->first; seq < st->next; seq++) {
+		r = store_get(st, seq);
+		if (view_selects(v, st, r))
+			v->rows[v->n++] = seq;
+	}
+	v->scanned = st->next;
+	v->generation = st->generation;
+	v->pending = 0;
+	view_marks_prune(v, st);
+	view_sort_rows(v, st);
+	if (cur != UINT64_MAX && store_get(st, cur) == NULL)
+		cur = UINT64_MAX;
+	view_restore(v, st, cur, oc, ot);
+}
+
+/* Drop rows whose records were evicted. */
+static void
+view_evict(struct view *v, const struct store *st)
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < v->n; i++)
+		if (v->rows[i] >= st->first)
+			v->rows[o++] = v->rows[i];
+	v->n = o;
+	if (v->scanned < st->first)
+		v->scanned = st->first;
+	v->generation = st->generation;
+	view_marks_prune(v, st);
+}
+
+static const struct view	*view_qsort_v;
+static const struct store	*view_qsort_st;
+
+static int
+view_qsort_cmp(const void *a, const void *b)
+{
+	return (view_cmp(view_qsort_v, view_qsort_st, *(const uint64_t *)a,
+	    *(const uint64_t *)b));
+}
+
+/*
+ * Follow the store: drop evicted rows and, unless frozen, take in the
+ * records added since the last call.  When frozen, new records are only
+ * counted (pending).  Returns true if anything visible changed.
+ */
+bool
+view_update(struct view *v, const struct store *st, bool frozen)
+{
+	uint64_t		 cur = view_cursor_seq(v), seq, *add = NULL;
+	size_t			 oc = v->cursor, ot = v->top, nadd = 0, i, j, k;
+	const struct record	*r;
+	bool			 changed = false;
+
+	if (v->generation != st->generation) {
+		view_evict(v, st);
+		if (cur != UINT64_MAX && cur < st->first)
+			cur = UINT64_MAX;
+		changed = true;
+	}
+	if (frozen) {
+		if (v->pending != st->next - v->scanned)
+			changed = true;
+		v->pending = st->next - v->scanned;
+		if (changed)
+			view_restore(v, st, cur, oc, ot);
+		return (changed);
+	}
+	v->pending = 0;
+	if (v->scanned < st->next) {
+		add = xreallocarray(NULL, (size_t)(st->next - v->scanned),
+		    sizeof *add);
+		for (seq = v->scanned; seq < st->next; seq++) {
+			r = store_get(st, seq);
+			if (view_selects(v, st, r))
+				add[nadd++] = seq;
+		}
+		v->scanned = st->next;
+	}
+	if (nadd > 0) {
+		view_qsort_v = v;
+		view_qsort_st = st;
+		for (i = 1; i < nadd; i++)
+			if (view_cmp(v, st, add[i - 1], add[i]) > 0)
+				break;
+		if (i < nadd)
+			qsort(add, nadd, sizeof *add, view_qsort_cmp);
+		/* Merge from the end: appends only touch the tail. */
+		view_reserve(v, v->n + nadd);
+		i = v->n;
+		j = nadd;
+		k = v->n + nadd;
+		while (j > 0) {
+			if (i > 0 && view_cmp(v, st, v->rows[i - 1],
+			    add[j - 1]) > 0)
+				v->rows[--k] = v->rows[--i];
+			else
+				v->rows[--k] = add[--j];
+		}
+		v->n += nadd;
+		changed = true;
+	}
+	free(add);
+	if (changed)
+		view_restore(v, st, cur, oc, ot);
+	return (changed);
+}
+
+/* Keep the cursor inside the visible window. */
+static void
+view_scroll(struct view *v)
+{
+	if (v->n == 0) {
+		v->cursor = v->top = 0;
+		return;
+	}
+	if (v->cursor >= v->n)
+		v->cursor = v->n - 1;
+	if (v->height == 0)
+		v->height = 1;
+	if (v->top > v->cursor)
+		v->top = v->cursor;
+	if (v->cursor >= v->top + v->height)
+		v->top = v->cursor - v->height + 1;
+	/* Do not leave empty space below the last row. */
+	if (v->n >= v->height && v->top > v->n - v->height)
+		v->top = v->n - v->height;
+	if (v->n < v->height)
+		v->top = 0;
+}
+
+/* Set the number of visible rows (after a resize). */
+void
+view_set_height(struct view *v, size_t h)
+{
+	v->height = h == 0 ? 1 : h;
+	if (v->follow && v->n > 0)
+		v->cursor = v->n - 1;
+	view_scroll(v);
+}
+
+/*
+ * Move the cursor by delta rows.  Moving anywhere but onto the last row
+ * leaves follow mode; only view_end (G, End) and F resume it.
+ */
+void
+view_move(struct view *v, long delta)
+{
+	size_t	 c = v->cursor;
+
+	if (v->n == 0)
+		return;
+	if (delta < 0)
+		c = (size_t)-delta > c ? 0 : c - (size_t)-delta;
+	else
+		c = (size_t)delta > v->n - 1 - c ? v->n - 1 : c + (size_t)delta;
+	if (delta < 0 && v->follow)
+		v->follow = false;
+	v->cursor = c;
+	view_scroll(v);
+}
+
+/* Move a page down (dir > 0) or up, scrolling the window with it. */
+void
+view_page(struct view *v, int dir)
+{
+	size_t	 h = v->height, maxtop;
+
+	if (v->n == 0)
+		return;
+	if (dir < 0) {
+		v->follow = false;
+		v->top = v->top > h ? v->top - h : 0;
+		v->cursor = v->cursor > h ? v->cursor - h : 0;
+	} else {
+		maxtop = v->n > h ? v->n - h : 0;
+		v->top = v->top + h > maxtop ? maxtop : v->top + h;
+		v->cursor = v->cursor + h >= v->n ? v->n - 1 : v->cursor + h;
+	}
+	view_scroll(v);
+}
+
+/* Go to the first row (pauses follow). */
+void
+view_home(struct view *v)
+{
+	v->follow = false;
+	v->cursor = 0;
+	view_scroll(v);
+}
+
+/* Go to the last row and follow. */
+void
+view_end(struct view *v)
+{
+	v->follow = true;
+	v->cursor = v->n == 0 ? 0 : v->n - 1;
+	view_scroll(v);
+}
+
+/* Put the cursor on row i (pauses follow unless it is the last row). */
+void
+view_goto(struct view *v, size_t i)
+{
+	if (v->n == 0)
+		return;
+	if (i >= v->n)
+		i = v->n - 1;
+	if (i != v->n - 1)
+		v->follow = false;
+	v->cursor = i;
+	view_scroll(v);
+}
+
+/* Put the cursor on the row of seq; false if that record is not shown. */
+bool
+view_goto_seq(struct view *v, const struct store *st, uint64_t seq)
+{
+	bool	 found;
+	size_t	 i;
+
+	i = view_find(v, st, seq, &found);
+	if (!found)
+		return (false);
+	v->follow = false;
+	v->cursor = i;
+	view_scroll(v);
+	return (true);
+}
+
+/* The row index of seq, or SIZE_MAX if it is not shown. */
+size_t
+view_index(const struct view *v, const struct store *st, uint64_t seq)
+{
+	bool	 found;
+	size_t	 i;
+
+	i = view_find(v, st, seq, &found);
+	return (found ? i : SIZE_MAX);
+}
+
+/* The seq under the cursor, or UINT64_MAX when nothing is shown. */
+uint64_t
+view_cursor_seq(const struct view *v)
+{
+	if (v->n == 0)
+		return (UINT64_MAX);
+	return (v->rows[v->cursor < v->n ? v->cursor : v->n - 1]);
+}
+
+/* The seq of row i, or UINT64_MAX. */
+uint64_t
+view_seq(const struct view *v, size_t i)
+{
+	return (i < v->n ? v->rows[i] : UINT64_MAX);
+}
+
+/* Sort by column c (stable: ties stay in time order). */
+void
+view_sort(struct view *v, const struct store *st, enum view_col c,
+    bool reverse)
+{
+	uint64_t	 cur = view_cursor_seq(v);
+	size_t		 oc = v->cursor, ot = v->top;
+
+	v->sort = c;
+	v->sort_reverse = reverse;
+	view_sort_rows(v, st);
+	if (v->follow && !(c == VIEW_COL_TIME && !reverse))
+		v->follow = false;
+	view_restore(v, st, cur, oc, ot);
+}
+
+/* Toggle the mark on seq; returns true if it is now marked. */
+bool
+view_mark_toggle(struct view *v, uint64_t seq)
+{
+	size_t	 lo = 0, hi = v->nmarks, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v->marks[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < v->nmarks && v->marks[lo] == seq) {
+		memmove(v->marks + lo, v->marks + lo + 1,
+		    (v->nmarks - lo - 1) * sizeof *v->marks);
+		v->nmarks--;
+		return (false);
+	}
+	if (v->nmarks == v->marks_cap) {
+		v->marks_cap = v->marks_cap == 0 ? 16 : v->marks_cap * 2;
+		v->marks = xreallocarray(v->marks, v->marks_cap,
+		    sizeof *v->marks);
+	}
+	memmove(v->marks + lo + 1, v->marks + lo,
+	    (v->nmarks - lo) * sizeof *v->marks);
+	v->marks[lo] = seq;
+	v->nmarks++;
+	return (true);
+}
+
+/* Is seq marked? */
+bool
+view_is_marked(const struct view *v, uint64_t seq)
+{
+	size_t	 lo = 0, hi = v->nmarks, mid;
+
+	if (v->nmarks == 0)
+		return (false);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v->marks[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < v->nmarks && v->marks[lo] == seq);
+}
+
+/* Remove every mark. */
+void
+view_marks_clear(struct view *v)
+{
+	v->nmarks = 0;
+}
+
+/*
+ * Search from the row after (dir > 0) or before (dir < 0) the cursor,
+ * wrapping around, for a record fn accepts.  Moves the cursor there and
+ * returns its index, or -1 when nothing matches.
+ */
+long
+view_search(struct view *v, const struct store *st, view_match_fn fn,
+    void *arg, int dir)
+{
+	size_t	 i, k;
+
+	if (v->n == 0)
+		return (-1);
+	i = v->cursor;
+	for (k = 0; k < v->n; k++) {
+		if (dir < 0)
+			i = i == 0 ? v->n - 1 : i - 1;
+		else
+			i = i + 1 == v->n ? 0 : i + 1;
+		if (fn(arg, st, store_get(st, v->rows[i]))) {
+			view_goto(v, i);
+			return ((long)i);
+		}
+	}
+	return (-1);
+}
+
+/* Add a cell to a layout. */
+static void
+view_cell(struct view_layout *l, enum view_col c, int line, int x, int w,
+    bool right)
+{
+	struct view_cell	*cell = &l->cells[l->ncells++];
+
+	cell->col = c;
+	cell->line = line;
+	cell->x = x;
+	cell->width = w;
+	cell->right = right;
+}
+
+/*
+ * Lay the columns out for a terminal width; the last column is left free
+ * (scrollbar, marks), so cells fill width - 1.  At VIEW_WIDE columns and more
+ * a row is one line: TIME METHOD STATUS LATENCY API PATH KEY IP, where API
+ * and PATH share what is left (API a third, at most 32) and KEY and IP
+ * grow a little on very wide screens.  Narrower, a row takes two lines:
+ * TIME METHOD STATUS LATENCY API KEY, then PATH and IP, indented.
+ */
+void
+view_layout(struct view_layout *l, int width)
+{
+	int	 x, rest, api, key = 14, ip = 15, path;
+
+	memset(l, 0, sizeof *l);
+	if (width < 40)
+		width = 40;
+	l->lines = width >= VIEW_WIDE ? 1 : 2;
+	width--;
+	l->width = width;
+	if (l->lines == 1) {
+		if (width >= 159) {
+			key = 20;
+			ip = 20;
+		}
+		/* 12 time, 7 method, 3 status, 7 latency, 7 separators. */
+		rest = width - (12 + 7 + 3 + 7 + key + ip + 7);
+		api = rest / 3;
+		if (api > 32)
+			api = 32;
+		if (api < 8)
+			api = 8;
+		path = rest - api;
+		x = 0;
+		view_cell(l, VIEW_COL_TIME, 0, x, 12, false);
+		x += 13;
+		view_cell(l, VIEW_COL_METHOD, 0, x, 7, false);
+		x += 8;
+		view_cell(l, VIEW_COL_STATUS, 0, x, 3, true);
+		x += 4;
+		view_cell(l, VIEW_COL_LATENCY, 0, x, 7, true);
+		x += 8;
+		view_cell(l, VIEW_COL_API, 0, x, api, false);
+		x += api + 1;
+		view_cell(l, VIEW_COL_PATH, 0, x, path, false);
+		x += path + 1;
+		view_cell(l, VIEW_COL_KEY, 0, x, key, false);
+		x += key + 1;
+		view_cell(l, VIEW_COL_IP, 0, x, width - x, false);
+		return;
+	}
+	/* Line 0: time method status latency api key (at the right). */
+	x = 0;
+	view_cell(l, VIEW_COL_TIME, 0, x, 12, false);
+	x += 13;
+	view_cell(l, VIEW_COL_METHOD, 0, x, 7, false);
+	x += 8;
+	view_cell(l, VIEW_COL_STATUS, 0, x, 3, true);
+	x += 4;
+	view_cell(l, VIEW_COL_LATENCY, 0, x, 7, true);
+	x += 8;
+	view_cell(l, VIEW_COL_API, 0, x, width - x - key - 1, false);
+	view_cell(l, VIEW_COL_KEY, 0, width - key, key, false);
+	/* Line 1: path, ip at the right. */
+	view_cell(l, VIEW_COL_PATH, 1, 2, width - 2 - ip - 1, false);
+	view_cell(l, VIEW_COL_IP, 1, width - ip, ip, false);
+}
