@@ -106,7 +106,8 @@ static const char options_help_text[] =
 "      --max-records N      records held in memory (default 1000000)\n"
 "      --demo-rate R        demo records per second (default 20)\n"
 "      --demo-seed N        demo generator seed\n"
-"      --demo-count N       demo records in batch mode (default 1000)\n"
+"      --demo-count N       demo records in batch mode (default 1000);\n"
+"                           in the TUI, N fixed records instead of live\n"
 "      --mouse              enable the mouse in the TUI\n"
 "      --config FILE        configuration file\n"
 "  -v, --verbose-log FILE   write a debug log to FILE\n"
@@ -503,6 +504,7 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 				return (-1);
 			}
 			o->demo_count = (uint64_t)n;
+			o->demo_count_set = true;
 			break;
 		case OPT_CONFIG:
 			break;		/* read before the loop */

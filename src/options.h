@@ -60,6 +60,7 @@ struct options {
 	double			 demo_rate;	/* records per second */
 	uint64_t		 demo_seed;
 	uint64_t		 demo_count;	/* records for batch --demo */
+	bool			 demo_count_set; /* given: TUI demo is offline */
 
 	char			*config;	/* the file read, if any */
 	struct options_list	 saved_filters;	/* "NAME=EXPR" from config */

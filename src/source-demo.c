@@ -134,7 +134,9 @@ source_demo_open(const struct options *o, struct store *st, char **cause)
 
 	*cause = NULL;
 	sd = xcalloc(1, sizeof *sd);
-	sd->live = !o->batch || o->follow || o->duration > 0;
+	/* In the TUI an explicit --demo-count gives fixed, offline data. */
+	sd->live = (!o->batch && !o->demo_count_set) || o->follow ||
+	    o->duration > 0;
 	sd->rate = o->demo_rate > 0 ? o->demo_rate : 20;
 	sd->seed = o->demo_seed;
 	sd->total = o->demo_count;

@@ -40,6 +40,8 @@ struct ui_key {
 #define HEA	UI_ON_HEALTH
 #define HLP	UI_ON_HELP
 #define LISTS	(REC | DET | STA | HEA | HLP)
+/* A key on all of these is listed without screen names. */
+#define UI_ON_ALL_SCREENS	(REC | DET | STA | HEA)
 
 static const struct ui_key ui_keys[] = {
 	/* Moving. */
@@ -280,20 +282,20 @@ ui_keys_help(struct ui *ui, struct ui_lines *l)
 	for (i = 0; i < UI_NKEYS; i++) {
 		n = snprintf(line, sizeof line, "  %-18s %s", ui_keys[i].names,
 		    ui_keys[i].help);
-		if (ui_keys[i].on != UI_ON_ALL && n > 0 &&
-		    (size_t)n < sizeof line) {
+		if ((ui_keys[i].on & UI_ON_ALL_SCREENS) != UI_ON_ALL_SCREENS &&
+		    n > 0 && (size_t)n < sizeof line) {
 			k = 0;
 			for (s = 0; s < UI_HELP; s++) {
 				if (!(ui_keys[i].on & (1U << s)))
 					continue;
 				n += snprintf(line + n, sizeof line - n,
-				    "%s%s", k++ == 0 ? "  [" : ", ",
+				    "%s%s", k++ == 0 ? "  (" : ", ",
 				    ui_screen_names[s]);
 				if (n < 0 || (size_t)n >= sizeof line)
 					break;
 			}
 			if (n > 0 && (size_t)n < sizeof line - 1) {
-				line[n++] = ']';
+				line[n++] = ')';
 				line[n] = '\0';
 			}
 		}
@@ -353,7 +355,7 @@ ui_keys_mdoc(FILE *f)
 		}
 		fputc('\n', f);
 		fprintf(f, "%s", ui_keys[i].help);
-		if (ui_keys[i].on != UI_ON_ALL) {
+		if ((ui_keys[i].on & UI_ON_ALL_SCREENS) != UI_ON_ALL_SCREENS) {
 			k = 0;
 			for (s = 0; s < UI_HELP; s++)
 				if (ui_keys[i].on & (1U << s))

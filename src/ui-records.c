@@ -185,10 +185,10 @@ ui_records_filter_line(struct ui *ui, int y)
 	buf_init(&right);
 	buf_init(&b);
 	ui_records_num(n1, sizeof n1, ui->v.n);
-	ui_records_num(n2, sizeof n2, store_count(&ui->st));
+	ui_records_num(n2, sizeof n2, ui->v.n == 0 ? 0 : ui->v.cursor + 1);
 	if (ui->range_label != NULL)
 		buf_printf(&right, "range: %s  ", ui->range_label);
-	buf_printf(&right, "%s shown / %s held", n1, n2);
+	buf_printf(&right, "%s/%s shown", n2, n1);
 	if (ui->v.nmarks > 0)
 		buf_printf(&right, "  %zu marked", ui->v.nmarks);
 	rw = (int)right.len;
@@ -313,10 +313,16 @@ ui_records_spark(struct ui *ui, int y)
 	x += 4 + w + 1;
 	timefmt_rfc3339(t1, sizeof t1, ui->spark_lo / 1000000000, 0, 0);
 	timefmt_rfc3339(t2, sizeof t2, ui->spark_hi / 1000000000, 0, 0);
-	span = (ui->spark_hi - ui->spark_lo) / 1000000000;
+	span = (ui->spark_hi - ui->spark_lo) / w;
 	/* "HH:MM-HH:MM" of the range, with the date of its start. */
-	snprintf(lab, sizeof lab, "%.10s %.5s%s%.5s %llds/col", t1, t1 + 11,
-	    ui_glyph(ui, UI_G_DASH), t2 + 11, (long long)(span / w));
+	if (span >= 1000000000)
+		snprintf(lab, sizeof lab, "%.10s %.5s%s%.5s %llds/col", t1,
+		    t1 + 11, ui_glyph(ui, UI_G_DASH), t2 + 11,
+		    (long long)(span / 1000000000));
+	else
+		snprintf(lab, sizeof lab, "%.10s %.5s%s%.5s %lldms/col", t1,
+		    t1 + 11, ui_glyph(ui, UI_G_DASH), t2 + 11,
+		    (long long)(span / 1000000));
 	ui_draw_str(ui, y, x, ui->cols - x, lab, ui_attr(ui, UI_C_DIM));
 }
 
@@ -356,9 +362,11 @@ ui_records_time(struct ui *ui, const struct record *r, struct buf *b)
 /* The text of one cell of record r (safe). */
 void
 ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
-    struct buf *b)
+    int width, struct buf *b)
 {
 	struct slice	 s, a;
+	struct buf	 t;
+	size_t		 n, used;
 
 	switch (c) {
 	case VIEW_COL_TIME:
@@ -394,10 +402,15 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
 			render_safe(b, s.ptr, s.len, 0);
 			break;
 		}
-		if (a.len > 0 && s.len > 4) {
-			render_safe(b, a.ptr, a.len > 16 ? 16 : a.len, 0);
+		if (a.len > 0 && s.len > 4 && width >= 8) {
+			/* alias…last4, the alias cut to fit. */
+			buf_init(&t);
+			render_safe(&t, a.ptr, a.len, 0);
+			n = render_fit(t.data, t.len, (size_t)width - 5, &used);
+			buf_add(b, t.data, n);
 			buf_adds(b, ui_glyph(ui, UI_G_ELLIPSIS));
 			render_safe(b, s.ptr + s.len - 4, 4, 0);
+			buf_clear(&t);
 		} else if (a.len > 0)
 			render_safe(b, a.ptr, a.len, 0);
 		else
@@ -519,7 +532,7 @@ ui_records_row(struct ui *ui, const struct view_layout *l, size_t i, int y)
 	for (k = 0; k < l->ncells; k++) {
 		c = &l->cells[k];
 		buf_reset(&b);
-		ui_records_cell(ui, r, c->col, &b);
+		ui_records_cell(ui, r, c->col, c->width, &b);
 		attr = base;
 		if (!cursor && c->col == VIEW_COL_STATUS)
 			attr = ui_attr(ui, ui_status_class(

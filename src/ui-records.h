@@ -16,6 +16,6 @@ size_t		 ui_records_height(const struct ui *);
 void		 ui_records_header(struct ui *);
 void		 ui_records_bottom(struct ui *);
 void		 ui_records_cell(struct ui *, const struct record *,
-		    enum view_col, struct buf *);
+		    enum view_col, int, struct buf *);
 
 #endif

@@ -48,7 +48,6 @@
 #define UI_BUDGET_NS	(25 * 1000000LL)	/* source polling per turn */
 #define UI_POLL_MAX	4096			/* records per poll call */
 #define UI_DATA_NS	(100 * 1000000LL)	/* data redraw interval */
-#define UI_MSG_NS	(4 * 1000000000LL)	/* message lifetime */
 
 static volatile sig_atomic_t	 ui_signalled;
 static bool			 ui_curses_on;
@@ -82,7 +81,10 @@ ui_on_signal(int sig)
 	ui_signalled = 1;
 }
 
-/* Show a message on the bottom line for a few seconds. */
+/*
+ * Show a message on the bottom line until the next key (not for a time,
+ * so that what is on the screen depends only on what was typed).
+ */
 void
 ui_message(struct ui *ui, const char *fmt, ...)
 {
@@ -91,7 +93,6 @@ ui_message(struct ui *ui, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
 	va_end(ap);
-	ui->msg_until = ui_clock() + UI_MSG_NS;
 	ui->dirty |= UI_REDRAW;
 }
 
@@ -329,8 +330,6 @@ ui_draw(struct ui *ui)
 {
 	if (!ui->headless)
 		erase();
-	if (ui->msg[0] != '\0' && ui_clock() > ui->msg_until)
-		ui->msg[0] = '\0';
 	switch (ui->screen) {
 	case UI_RECORDS:
 		ui_records_draw(ui);
@@ -364,6 +363,8 @@ ui_key(struct ui *ui, int ch)
 		ui_resize(ui);
 		return (UI_REDRAW);
 	}
+	if (ch != KEY_MOUSE)
+		ui->msg[0] = '\0';
 	if (ui->prompt != NULL)
 		r = ui_prompt_key(ui, ch);
 	else if (ui->menu != 0)
@@ -515,8 +516,6 @@ ui_run(const struct options *o)
 					timeout = (int)wait + 1;
 			}
 		}
-		if (ui.msg[0] != '\0' && timeout > 200)
-			timeout = 200;
 
 		pfd.fd = STDIN_FILENO;
 		pfd.events = POLLIN;

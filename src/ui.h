@@ -164,9 +164,8 @@ struct ui {
 	/* Help screen. */
 	size_t			  hscroll;
 
-	/* Message line: text and when it goes (ns, monotonic). */
+	/* Message line, until the next key. */
 	char			  msg[512];
-	int64_t			  msg_until;
 
 	/* Rate: records per second of record time, a ring of seconds. */
 	int64_t			  rate_sec[16];

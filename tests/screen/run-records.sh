@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Records screen on fixed demo data: launch, navigate, sort, filter (with
+# a live-validated error), search, detail with a decoded gzip JSON body,
+# help, and quitting cleanly.
+. "${top_srcdir:-.}/tests/screen/lib.sh"
+
+start 80 24 --demo --demo-count 400 --demo-seed 7
+wait_for 'OFFLINE' && screen launch-80x24
+
+# Navigate: top, down three, page down, bottom.
+keys g j j j
+screen nav-top
+keys Space
+screen nav-page
+keys G
+screen nav-bottom
+
+# Sort by status (column cursor from PATH to ST), then back to time.
+keys h h h s
+wait_for 'sorted by STATUS' && screen sort-status
+keys h h s
+wait_for 'sorted by TIME' && keys G
+
+# Filter: a typo first (red, with the column), then a good one.
+keys f
+type_text 'stauts:5xx'
+wait_for 'col 1' && screen filter-error
+keys C-u
+type_text 'status:5xx'
+keys Enter
+wait_for 'filter: status:5xx' && screen filter-5xx
+keys C-t
+wait_for 'filter: none'
+
+# Search moves to the first match after the cursor: a gzip response.
+keys g /
+type_text 'hdr:"Content-Encoding: gzip" since:2024-02-29T10:00:15'
+keys Enter
+wait_for '^10:00:15.477' && screen search-gzip
+
+# Detail of that record: Response tab, gzip JSON pretty-printed.
+keys Enter
+wait_for 'Summary' && keys Tab Tab
+wait_for 'gzip ' && screen detail-gzip-response
+keys v
+wait_for 'body view: raw' && screen detail-gzip-raw
+keys q
+wait_for 'filter: none'
+
+# Help, generated from the key table.
+keys '?'
+wait_for 'tykscope keys' && screen help
+keys q
+wait_for 'shown'
+quit
+finish
