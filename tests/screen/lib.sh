@@ -171,7 +171,7 @@ quit() {
 	while [ "$i" -lt $((WAIT * 10)) ]; do
 		st=$($TMUX_CMD display-message -p -t t '#{pane_dead}#{pane_dead_status}' 2>/dev/null)
 		case $st in
-		1*) break ;;
+		1[0-9]*) break ;;
 		esac
 		sleep 0.1
 		i=$((i + 1))
