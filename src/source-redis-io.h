@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The network half of the Redis source: one pthread that owns the hiredis
+ * connection, runs the read-only tail of tyk-formats.md 2.5 over every
+ * watched key, and hands what it read to the main thread through a queue
+ * of events protected by a mutex.  The main thread (source-redis.c) only
+ * takes events and decodes them; it never touches the connection.
+ *
+ * Commands sent, and no others: AUTH, SELECT, PING, MULTI, LLEN, LINDEX,
+ * LRANGE, EXEC, TTL, TYPE.
+ */
+#ifndef SOURCE_REDIS_IO_H
+#define SOURCE_REDIS_IO_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hiredis/hiredis.h>
+
+enum redis_ev_kind {
+	REDIS_EV_VALUES,	/* list values read from a key */
+	REDIS_EV_DRAIN,		/* the key was drained/trimmed/expired */
+	REDIS_EV_HEALTH,	/* TTL, TYPE, LLEN, first and last value */
+	REDIS_EV_WARN,		/* a message about a key (wrong type, ACL) */
+	REDIS_EV_EOF,		/* snapshot mode: everything was read */
+	REDIS_EV_FATAL		/* snapshot mode: the server is unusable */
+};
+
+struct redis_ev {
+	enum redis_ev_kind	 kind;
+	int			 key;		/* index in the key table */
+	redisReply		*reply;		/* owned: whole reply tree */
+	/* REDIS_EV_VALUES */
+	redisReply		*values;	/* array inside reply */
+	uint64_t		 first;		/* list index of values[0] */
+	unsigned char		*dup;		/* owned: 1 = seen before */
+	size_t			 next;		/* next element (main) */
+	/* REDIS_EV_DRAIN */
+	int64_t			 t_prev;	/* ns: last poll that matched */
+	int64_t			 t_detect;	/* ns: poll that saw the change */
+	int64_t			 known_lost;	/* values never read, exact */
+	bool			 overlap;	/* trim: old values still there */
+	bool			 reconnect;	/* after a reconnection */
+	/* REDIS_EV_HEALTH */
+	int64_t			 llen, ttl;	/* ttl: -2 missing, -1 none */
+	char			 type[16];
+	redisReply		*oldest;	/* owned: LINDEX 0, or NULL */
+	redisReply		*newest;	/* owned: LINDEX -1, or NULL */
+	/* REDIS_EV_WARN, REDIS_EV_FATAL */
+	char			*text;		/* owned */
+	size_t			 bytes;		/* value bytes held */
+	struct redis_ev		*next_ev;
+};
+
+/* Connection settings, parsed from the URI and options. */
+struct redis_conf {
+	char		*host;		/* NULL for a unix socket */
+	int		 port;
+	char		*path;		/* unix socket path */
+	int		 db;
+	char		*user;		/* ACL user or NULL */
+	char		*pass;		/* password or NULL; never printed */
+	bool		 follow;	/* else one snapshot, then EOF */
+};
+
+struct redis_key_io {
+	char		*name;		/* owned */
+	int64_t		 seen_len;	/* values consumed in this list */
+	uint64_t	 last_hash;	/* hash of value seen_len - 1 */
+	int64_t		 len;		/* LLEN at the last poll */
+	int64_t		 t_prev;	/* ns: last poll whose check matched */
+	int64_t		 trim_guess;	/* last trim size found, 0: none */
+	bool		 probing;	/* seen_len moved by trim_guess */
+	bool		 resync;	/* reading from 0 after a change */
+	bool		 drain_pending;	/* EV_DRAIN not sent yet */
+	int64_t		 t_detect;	/* ns: when the change was seen */
+	bool		 drain_reconnect;
+	int64_t		 drain_t_prev;
+	int64_t		 drain_known_lost;
+	int64_t		 resync_old_len;	/* seen_len before resync */
+	uint64_t	 resync_old_hash;
+	bool		 wrong_type;	/* skipped until TYPE says list */
+	bool		 denied;	/* ACL refused a command */
+	int64_t		 skip_until;	/* ns: recheck a skipped key */
+	bool		 warned;
+	int64_t		 interval_ms;	/* current poll interval */
+	int64_t		 next_due;	/* ns: next poll */
+};
+
+struct redis_io {
+	struct redis_conf	 conf;
+	struct redis_key_io	*keys;
+	size_t			 nkeys;
+
+	pthread_t		 thread;
+	bool			 started;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;		/* wakes the I/O thread */
+	/* Under lock. */
+	bool			 stop;
+	struct redis_ev		*head, *tail;	/* queue, oldest first */
+	size_t			 queued_bytes;
+	char			 state[192];	/* "connected", ... */
+	uint64_t		 state_gen;	/* bumped on every change */
+	int			 fd;		/* socket, -1: none */
+	uint64_t		 rounds;
+	bool			 connected_once;
+
+	/* I/O thread only. */
+	redisContext		*c;
+	uint64_t		*ring[2];	/* de-duplication hash sets */
+	size_t			 ring_n;	/* entries in ring[0] */
+	int64_t			 backoff_ms;
+	int64_t			 next_health;
+	size_t			 npolled;
+	int			*polled;	/* key index per pipelined block */
+};
+
+void		 source_redis_io_start(struct redis_io *);
+void		 source_redis_io_stop(struct redis_io *);
+struct redis_ev	*source_redis_io_take(struct redis_io *);
+void		 source_redis_io_done(struct redis_io *, size_t);
+void		 source_redis_io_ev_free(struct redis_ev *);
+int64_t		 source_redis_io_now(void);
+
+#endif
