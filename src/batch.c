@@ -269,7 +269,9 @@ batch_run(const struct options *o)
 {
 	struct store		  st;
 	struct source		**srcs = NULL;
-	size_t			  nsrcs = 0, i, nsel = 0, live;
+	size_t			  nsrcs = 0, i, nsel = 0, live, idle;
+	struct timespec		  nap = { 0, 1000000 };
+	struct buf		  hb;
 	struct batch_sel	 *sel = NULL;
 	enum source_status	  ss;
 	const struct record	 *r;
@@ -282,6 +284,9 @@ batch_run(const struct options *o)
 	bool			  want_bad = false;
 	const char		 *err;
 	int			  status, *done;
+
+	if (o->follow)
+		return (batch_follow(o));
 
 	/* A filter syntax error is a usage error: report it before reading. */
 	if (o->filter != NULL) {
@@ -311,11 +316,13 @@ batch_run(const struct options *o)
 	done = xcalloc(nsrcs + 1, sizeof *done);
 	status = 0;
 	do {
-		live = 0;
+		live = idle = 0;
 		for (i = 0; i < nsrcs; i++) {
 			if (done[i])
 				continue;
 			ss = srcs[i]->ops->poll(srcs[i], &st, 65536);
+			if (ss == SOURCE_IDLE)
+				idle++;
 			if (ss == SOURCE_EOF)
 				done[i] = 1;
 			else if (ss == SOURCE_ERROR) {
@@ -327,10 +334,26 @@ batch_run(const struct options *o)
 			} else
 				live++;
 		}
+		/* Live sources still reading: wait instead of spinning. */
+		if (live != 0 && idle == live)
+			nanosleep(&nap, NULL);
 	} while (live != 0);
 	free(done);
 	if (status == 2)
 		goto out;
+
+	/* --health: the live sources' state instead of records. */
+	if (o->health) {
+		buf_init(&hb);
+		for (i = 0; i < nsrcs; i++)
+			if (srcs[i]->ops->health != NULL)
+				srcs[i]->ops->health(srcs[i], &st, &hb);
+		fwrite(hb.data, 1, hb.len, stdout);
+		fflush(stdout);
+		status = hb.len != 0 ? 0 : 1;
+		buf_clear(&hb);
+		goto out;
+	}
 
 	/*
 	 * Relative times in the filter count back from now for live sources

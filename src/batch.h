@@ -16,6 +16,7 @@ struct source;
 struct store;
 
 int	 batch_run(const struct options *);
+int	 batch_follow(const struct options *);
 int	 batch_open_sources(const struct options *, struct store *,
 	    struct source ***, size_t *);
 void	 batch_report_bad(const struct store *, uint64_t);

@@ -19,10 +19,10 @@
  * reported to the main thread as a drain event, which decides whether
  * records were lost (a gap marker).
  *
- * Each key has its own poll interval: 5 ms while values arrive (a drain
+ * Each key has its own poll interval: 1 ms while values arrive (a drain
  * loses what was pushed since the previous poll, so the expected loss is
- * about interval / (2 * drain period): 0.25% for a pump draining every
- * second), growing by half each empty poll to 500 ms.  A round polls only
+ * about (interval + round trip) / (2 * drain period): well under 1% for a
+ * pump draining every second), growing by half each empty poll to 500 ms.  A round polls only
  * the keys that are due; a key with more values than one slice is polled
  * again at once.  Slices stay at 500 values: hiredis 0.14 and the
  * server are fastest between 250 and 1000 (toolchain.md 6d).
@@ -39,6 +39,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +51,8 @@
 #include "xmalloc.h"
 
 #define REDIS_CHUNK		500
-#define REDIS_BUSY_MS		5
-#define REDIS_IDLE_MS		500
+#define REDIS_BUSY_US		1000
+#define REDIS_IDLE_US		500000
 #define REDIS_HEALTH_MS		1000
 #define REDIS_SKIP_MS		5000	/* recheck a skipped key */
 #define REDIS_QUEUE_MAX		((size_t)256 << 20)
@@ -201,22 +202,22 @@ io_state(struct redis_io *io, const char *fmt, ...)
 	pthread_mutex_unlock(&io->lock);
 }
 
-/* Sleep ms (0: just check), waking early on stop; true if stopping. */
+/* Sleep us (0: just check), waking early on stop; true if stopping. */
 static bool
-io_sleep(struct redis_io *io, int64_t ms)
+io_sleep(struct redis_io *io, int64_t us)
 {
 	struct timespec	 ts, now;
 	bool		 stop;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (ms % 1000) * 1000000;
+	ts.tv_sec += us / 1000000;
+	ts.tv_nsec += (us % 1000000) * 1000;
 	if (ts.tv_nsec >= 1000000000) {
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&io->lock);
-	while (!io->stop && ms > 0) {
+	while (!io->stop && us > 0) {
 		if (pthread_cond_timedwait(&io->cond, &io->lock, &ts) ==
 		    ETIMEDOUT)
 			break;
@@ -255,6 +256,14 @@ io_wait_room(struct redis_io *io)
 static void
 io_disconnect(struct redis_io *io)
 {
+	sigset_t	 pipe;
+	struct timespec	 zero = { 0, 0 };
+
+	/* Consume a SIGPIPE left pending by a write to a dead server. */
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	while (sigtimedwait(&pipe, NULL, &zero) > 0)
+		;
 	if (io->c == NULL)
 		return;
 	pthread_mutex_lock(&io->lock);
@@ -299,12 +308,12 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		io->c = redisConnectWithTimeout(cf->host, cf->port, tv);
 	}
 	if (io->c == NULL) {
-		snprintf(err, errlen, "cannot connect to %s: out of memory",
+		snprintf(err, errlen, "cannot connect to %.120s: out of memory",
 		    where);
 		return (-1);
 	}
 	if (io->c->err != 0) {
-		snprintf(err, errlen, "cannot connect to %s: %s", where,
+		snprintf(err, errlen, "cannot connect to %.120s: %s", where,
 		    io->c->errstr);
 		redisFree(io->c);
 		io->c = NULL;
@@ -361,7 +370,7 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 	return (0);
 
 ioerr:
-	snprintf(err, errlen, "%s: %s", where, io->c->errstr[0] != '\0' ?
+	snprintf(err, errlen, "%.120s: %s", where, io->c->errstr[0] != '\0' ?
 	    io->c->errstr : "connection lost");
 	io_disconnect(io);
 	return (-1);
@@ -403,12 +412,11 @@ io_skip_key(struct redis_io *io, int i, const redisReply *e, int64_t now)
 	k->skip_until = now + (int64_t)REDIS_SKIP_MS * 1000000;
 	if (io_is_error(e, "WRONGTYPE")) {
 		if (!k->wrong_type)
-			io_warn(io, i, "%s is not a list: skipped", k->name);
+			io_warn(io, i, "not a list: skipped");
 		k->wrong_type = true;
 	} else {
 		if (!k->denied)
-			io_warn(io, i, "%s: %.*s: skipped", k->name,
-			    (int)e->len, e->str);
+			io_warn(io, i, "%.*s: skipped", (int)e->len, e->str);
 		k->denied = true;
 	}
 	k->seen_len = 0;
@@ -446,6 +454,8 @@ io_changed(struct redis_io *io, struct redis_key_io *k, int64_t now)
 		k->resync_old_len = k->probing ? k->probe_from : k->seen_len;
 		k->resync_old_hash = k->last_hash;
 		k->resync_search = k->resync_old_len > 0;
+		/* At most that many old values can still be there. */
+		k->dedup_until = k->resync_old_len;
 	}
 	k->probing = false;
 	k->resync = true;
@@ -521,7 +531,11 @@ io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
 			k->resync_search = false;
 			overlap = true;
 		}
-		if (io_ring_has(io, h)) {
+		/*
+		 * Reading forward, every value is new by position; only
+		 * after a change can old values come round again.
+		 */
+		if (s + (int64_t)j < k->dedup_until && io_ring_has(io, h)) {
 			ev->dup[j] = 1;
 			if (s + (int64_t)j == 0)
 				overlap = true;
@@ -572,18 +586,18 @@ static void
 io_key_due(struct redis_key_io *k, size_t fresh, bool more, int64_t now)
 {
 	if (more)
-		k->interval_ms = 0;
-	else if (fresh > 0 || k->interval_ms < REDIS_BUSY_MS)
-		k->interval_ms = REDIS_BUSY_MS;
-	else if (k->interval_ms < REDIS_IDLE_MS) {
-		k->interval_ms = k->interval_ms * 3 / 2;
-		if (k->interval_ms > REDIS_IDLE_MS)
-			k->interval_ms = REDIS_IDLE_MS;
+		k->interval_us = 0;
+	else if (fresh > 0 || k->interval_us < REDIS_BUSY_US)
+		k->interval_us = REDIS_BUSY_US;
+	else if (k->interval_us < REDIS_IDLE_US) {
+		k->interval_us = k->interval_us * 3 / 2;
+		if (k->interval_us > REDIS_IDLE_US)
+			k->interval_us = REDIS_IDLE_US;
 	}
-	k->next_due = now + k->interval_ms * 1000000;
+	k->next_due = now + k->interval_us * 1000;
 }
 
-/* Milliseconds until the next key is due (0: now). */
+/* Microseconds until the next key is due (0: now). */
 static int64_t
 io_next_due(struct redis_io *io)
 {
@@ -599,9 +613,9 @@ io_next_due(struct redis_io *io)
 	}
 	if (due <= now)
 		return (0);
-	if (due - now > (int64_t)REDIS_IDLE_MS * 1000000)
-		return (REDIS_IDLE_MS);
-	return ((due - now + 999999) / 1000000);
+	if (due - now > (int64_t)REDIS_IDLE_US * 1000)
+		return (REDIS_IDLE_US);
+	return ((due - now + 999) / 1000);
 }
 
 /* Append one key's transaction to the pipeline. */
@@ -766,8 +780,8 @@ io_health(struct redis_io *io)
 		} else if (!k->wrong_type && ev->type[0] != '\0' &&
 		    strcmp(ev->type, "list") != 0 &&
 		    strcmp(ev->type, "none") != 0) {
-			io_warn(io, (int)i, "%s is a %s, not a list: skipped",
-			    k->name, ev->type);
+			io_warn(io, (int)i, "a %s, not a list: skipped",
+			    ev->type);
 			k->wrong_type = true;
 			k->skip_until = source_redis_io_now() +
 			    (int64_t)REDIS_SKIP_MS * 1000000;
@@ -805,7 +819,7 @@ static void *
 io_main(void *arg)
 {
 	struct redis_io	*io = arg;
-	char		 err[256];
+	char		 err[512];
 	ssize_t		 n;
 	bool		 more;
 	int		 rc;
@@ -823,7 +837,7 @@ io_main(void *arg)
 				}
 				io_state(io, "%s; reconnecting in %lld s", err,
 				    (long long)(io->backoff_ms + 999) / 1000);
-				if (io_sleep(io, io->backoff_ms))
+				if (io_sleep(io, io->backoff_ms * 1000))
 					break;
 				io->backoff_ms *= 2;
 				if (io->backoff_ms > REDIS_BACKOFF_MAX)
@@ -876,10 +890,16 @@ io_main(void *arg)
 	return (NULL);
 }
 
-/* Start the I/O thread; keys and conf must be filled in. */
+/*
+ * Start the I/O thread; keys and conf must be filled in.  The thread runs
+ * with SIGPIPE blocked, so that writing to a server that went away fails
+ * with EPIPE (and a reconnection) instead of killing the process.
+ */
 void
 source_redis_io_start(struct redis_io *io)
 {
+	sigset_t	 pipe, old;
+
 	io->ring[0] = xcalloc(REDIS_RING_SLOTS, sizeof *io->ring[0]);
 	io->ring[1] = xcalloc(REDIS_RING_SLOTS, sizeof *io->ring[1]);
 	io->polled = xcalloc(io->nkeys + 1, sizeof *io->polled);
@@ -887,8 +907,12 @@ source_redis_io_start(struct redis_io *io)
 	pthread_mutex_init(&io->lock, NULL);
 	pthread_cond_init(&io->cond, NULL);
 	snprintf(io->state, sizeof io->state, "connecting");
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
 	if (pthread_create(&io->thread, NULL, io_main, io) != 0)
 		fatal("pthread_create");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	io->started = true;
 }
 

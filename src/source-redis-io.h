@@ -81,11 +81,14 @@ struct redis_key_io {
 	int64_t		 drain_known_lost;
 	int64_t		 resync_old_len;	/* seen_len before resync */
 	uint64_t	 resync_old_hash;
+	bool		 resync_search;	/* still looking for that hash */
+	int64_t		 probe_from;	/* seen_len before probing */
+	int64_t		 dedup_until;	/* check the hash set below this */
 	bool		 wrong_type;	/* skipped until TYPE says list */
 	bool		 denied;	/* ACL refused a command */
 	int64_t		 skip_until;	/* ns: recheck a skipped key */
 	bool		 warned;
-	int64_t		 interval_ms;	/* current poll interval */
+	int64_t		 interval_us;	/* current poll interval */
 	int64_t		 next_due;	/* ns: next poll */
 };
 

@@ -1,0 +1,179 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Redis source against a real redis-server (tests 1-6 of issue #3).  Every
+# tykscope run uses an ACL user allowed only the read commands, so any
+# write would fail the test.  Exit 77 (skip) only without redis-server.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$top_srcdir/tests/integration/lib-redis.sh"
+
+P=analytics-tyk-system-analytics
+redis_start
+
+# 3. The ACL user really is read-only.
+out=$(REDISCLI_AUTH=$VIEWER_PASS redis-cli -s "$SOCK" --user "$VIEWER" \
+    RPUSH probe x 2>&1)
+case $out in *NOPERM*) ok "ACL user cannot RPUSH" ;;
+*) fail "ACL user can write: $out" ;; esac
+
+# ---------------------------------------------------------------------
+# 1. Snapshot: what was written, field for field, msgpack and protobuf.
+# ---------------------------------------------------------------------
+"$WRITER" push "$SOCK" -n 1300 -p 300 -b 1704164645 -e "$T/expect.jsonl" \
+    "$P" "${P}_3" "${P}_protobuf" "${P}_7_protobuf" >/dev/null ||
+    fail "writer push"
+tyk -n "unix://$SOCK" >"$T/snap.jsonl" 2>"$T/snap.err"
+rc=$?
+check "snapshot exit 0" $rc -eq 0
+if cmp -s "$T/expect.jsonl" "$T/snap.jsonl"; then
+	ok "snapshot equals the written records ($(wc -l <"$T/snap.jsonl") lines)"
+else
+	fail "snapshot differs from what was written"
+	diff "$T/expect.jsonl" "$T/snap.jsonl" | head -5
+fi
+n=$(tyk -n --key "${P}_3" "unix://$SOCK" | wc -l)
+check "--key watches only that key" "$n" -eq 325
+n=$(tyk -n --count "unix://$SOCK?db=0")
+check "--count over unix://...?db=0" "$n" = 1300
+tyk -n --health "unix://$SOCK" >"$T/health.jsonl"
+check "--health prints 22 keys" "$(wc -l <"$T/health.jsonl")" -eq 22
+grep -q "\"key\":\"${P}_7_protobuf\",.*\"serializer\":\"protobuf\".*\"length\":325" \
+    "$T/health.jsonl" && ok "--health length and serializer" ||
+    fail "--health: $(grep _7_protobuf "$T/health.jsonl")"
+# Password from a file; a key of the wrong type is skipped with a warning.
+printf '%s\n' "$VIEWER_PASS" >"$T/pass"
+rcli SET "${P}_5" "not a list" >/dev/null
+n=$("$TYKSCOPE" -n --count --user "$VIEWER" --password-file "$T/pass" \
+    "unix://$SOCK" 2>"$T/pf.err")
+check "--password-file" "$n" = 1300
+grep -q "redis:${P}_5: not a list: skipped" "$T/pf.err" &&
+    ok "wrong type skipped with a warning" ||
+    fail "wrong type: $(cat "$T/pf.err")"
+rcli DEL "${P}_5" >/dev/null
+# The lists are untouched.
+check "lists still hold every record" "$(rcli LLEN "$P")" -eq 325
+
+# ---------------------------------------------------------------------
+# 5. Garbage values: counted as bad, the good ones around them all read.
+# ---------------------------------------------------------------------
+"$WRITER" push "$SOCK" -n 140 -g 7 -b 1704200000 g1-tyk-system-analytics \
+    >/dev/null
+tyk -n --key-prefix g1- "unix://$SOCK" >"$T/g.jsonl" 2>"$T/g.err"
+check "garbage: good records read" "$(wc -l <"$T/g.jsonl")" -eq 120
+grep -q "tykscope: 20 bad records" "$T/g.err" && ok "garbage: 20 bad records counted" ||
+    fail "garbage: $(tail -3 "$T/g.err")"
+grep -q "redis:g1-tyk-system-analytics:6: bad record: msgpack" "$T/g.err" &&
+    ok "bad record position and error" || fail "bad record line: $(head -2 "$T/g.err")"
+grep -q 'field ResponseCode: expected integer, got str' "$T/g.err" &&
+    ok "bad record type error" || fail "type error missing"
+
+# ---------------------------------------------------------------------
+# 6. Unusable servers: a clear message and exit 2, no password shown.
+# ---------------------------------------------------------------------
+REDISCLI_AUTH=Secret-Pw-77 "$TYKSCOPE" -n --user "$VIEWER" "unix://$SOCK" \
+    >/dev/null 2>"$T/e1"
+rc=$?
+check "wrong password: exit 2" $rc -eq 2
+grep -q "auth failed" "$T/e1" && ok "wrong password: message" ||
+    fail "wrong password: $(cat "$T/e1")"
+"$TYKSCOPE" -n "redis://viewer:Secret-Pw-77@no-such-host.invalid:6379/0" \
+    >/dev/null 2>"$T/e2"
+rc=$?
+check "unknown host: exit 2" $rc -eq 2
+grep -q "cannot connect to no-such-host.invalid:6379" "$T/e2" &&
+    ok "unknown host: message" || fail "unknown host: $(cat "$T/e2")"
+"$TYKSCOPE" -n "unix://$T/nonexistent.sock" >/dev/null 2>"$T/e3"
+rc=$?
+check "no such socket: exit 2" $rc -eq 2
+grep -q "cannot connect to $T/nonexistent.sock" "$T/e3" &&
+    ok "no such socket: message" || fail "no socket: $(cat "$T/e3")"
+if cat "$T/e1" "$T/e2" "$T/e3" | grep -q Secret-Pw-77; then
+	fail "a password appeared in a message"
+else
+	ok "passwords never printed"
+fi
+
+# ---------------------------------------------------------------------
+# 2. Concurrent pump-like drainer: follow sees >= 99%, the drainer 100%.
+# ---------------------------------------------------------------------
+follow_case() {	# NAME DRAINER-ARGS...
+	name=$1; shift
+	K1=$name-tyk-system-analytics; K2=$name-tyk-system-analytics_2
+	"$WRITER" drain "$SOCK" "$@" "$K1" "$K2" >"$T/$name.drained" &
+	dpid=$!
+	tyk -n --follow --duration 6 --key-prefix "$name-" "unix://$SOCK" \
+	    >"$T/$name.jsonl" 2>"$T/$name.err" &
+	tpid=$!
+	sleep 0.5
+	"$WRITER" push "$SOCK" -n 9000 -r 3000 -p 200 "$K1" "$K2" >/dev/null
+	wait $tpid
+	rc=$?
+	kill -TERM $dpid; wait $dpid
+	check "$name: follow exit 0" $rc -eq 0
+	d=$(sed -n 's/^drained //p' "$T/$name.drained")
+	check "$name: drainer received 100% ($d)" "$d" = 9000
+	s=$(seen_seqs "$T/$name.jsonl")
+	check "$name: follow saw >= 99% ($s of 9000)" "$s" -ge 8910
+	l=$(wc -l <"$T/$name.jsonl")
+	check "$name: no duplicates ($l lines, $(grep -c 'gap:' "$T/$name.err") gap lines)" "$l" -eq "$s"
+}
+follow_case del -t 1000
+follow_case trim -t 1000 -c 2000
+
+# Forced blind window: tykscope stopped while the pump drains.
+K1=stop-tyk-system-analytics
+"$WRITER" drain "$SOCK" -t 500 "$K1" >"$T/stop.drained" &
+dpid=$!
+# Not through tyk(): $! must be tykscope itself, not a subshell.
+REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
+    --duration 7 --key-prefix stop- "unix://$SOCK" \
+    >"$T/stop.jsonl" 2>"$T/stop.err" &
+tpid=$!
+sleep 0.5
+"$WRITER" push "$SOCK" -n 12000 -r 3000 -p 100 "$K1" >/dev/null &
+wpid=$!
+sleep 1
+kill -STOP $tpid; sleep 2; kill -CONT $tpid
+wait $wpid
+wait $tpid
+kill -TERM $dpid; wait $dpid
+d=$(sed -n 's/^drained //p' "$T/stop.drained")
+check "SIGSTOP: drainer received 100% ($d)" "$d" = 12000
+s=$(seen_seqs "$T/stop.jsonl")
+check "SIGSTOP: records were lost ($s of 12000 seen)" "$s" -lt 11000
+est=$(sed -n 's/.*about \([0-9]*\) records.*/\1/p' "$T/stop.err" |
+    awk '{ n += $1 } END { print n + 0 }')
+if grep -q "gap: $K1: about [0-9]* records drained unseen" "$T/stop.err"; then
+	ok "SIGSTOP: gap marker ($(grep -c gap: "$T/stop.err") gap lines, estimated $est lost, $((12000 - s)) actually)"
+else
+	fail "SIGSTOP: no gap marker: $(head -5 "$T/stop.err")"
+fi
+
+# ---------------------------------------------------------------------
+# 4. Server killed and restarted mid-follow: reconnect and continue.
+# ---------------------------------------------------------------------
+K1=rs-tyk-system-analytics
+tyk -n --follow --duration 9 --key-prefix rs- "unix://$SOCK" \
+    >"$T/rs.jsonl" 2>"$T/rs.err" &
+tpid=$!
+sleep 0.5
+"$WRITER" push "$SOCK" -n 100 "$K1" >/dev/null
+sleep 1
+redis_stop
+sleep 1
+redis_start
+"$WRITER" push "$SOCK" -n 100 -s 100 "$K1" >/dev/null
+wait $tpid
+rc=$?
+check "restart: follow exit 0" $rc -eq 0
+check "restart: all 200 records seen" "$(seen_seqs "$T/rs.jsonl")" -eq 200
+grep -q "reconnecting" "$T/rs.err" && grep -q ": connected$" "$T/rs.err" &&
+    ok "restart: state changes reported" || fail "restart: $(cat "$T/rs.err")"
+
+# --follow --limit stops after N records.
+"$WRITER" push "$SOCK" -n 10 "$P" >/dev/null
+n=$(tyk -n --follow --limit 5 --duration 5 "unix://$SOCK" | wc -l)
+check "--follow --limit 5" "$n" -eq 5
+
+[ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all redis tests passed"
+exit 0

@@ -1,0 +1,687 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Test helper for the Redis source: a gateway-like writer and a pump-like
+ * drainer, over hiredis, against the test's own redis-server.
+ *
+ *   redis-writer push SOCK [options] KEY...
+ *	Generate records (deterministic from --seed) and RPUSH them, one
+ *	value per RPUSH, pipelined as the gateway does, round-robin over the
+ *	keys; "_protobuf" keys get protobuf, others msgpack.  Each record's
+ *	path is /seq/N.
+ *	-n N		records (default 100)
+ *	-r RATE		records per second (default: as fast as possible)
+ *	-p BYTES	raw_request/raw_response payload size (default 64)
+ *	-b SEC		base time: record N is at SEC + N us (default: the
+ *			wall clock when it is pushed)
+ *	-g EVERY	every EVERY-th value is garbage instead of a record
+ *	-e FILE		write the expected JSON lines (as tykscope -n prints
+ *			them; needs -b) of the good records to FILE
+ *	-s N		first sequence number (default 0)
+ *
+ *   redis-writer drain SOCK [options] KEY...
+ *	Every period, per key: MULTI / LRANGE k 0 -1 / DEL k / EXEC (or with
+ *	-c N: LRANGE k 0 N-1 / LTRIM k N -1) and count the values.  On
+ *	SIGTERM/SIGINT drain once more and print "drained N".
+ *	-t MS		period (default 1000)
+ *	-c N		chunk (LTRIM variant)
+ *
+ * Exit status 0, or 1 on an error (printed on stderr).
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+#include <msgpack.h>
+
+#include "analytics.pb-c.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "store.h"
+
+struct gen {
+	uint64_t	 seq;
+	int64_t		 sec;
+	uint32_t	 nsec;
+	const char	*method;
+	const char	*host;
+	char		 path[64];
+	const char	*api_id;
+	const char	*api_name;
+	const char	*org_id;
+	const char	*api_key;
+	int		 code;
+	int64_t		 lat_total, lat_upstream, lat_gateway;
+	int64_t		 content_length;
+	const char	*ip;
+	const char	*iso;
+	char		 req[8192], resp[8192];
+	char		 tags[3][64];
+	int		 ntags;
+	bool		 track;
+	bool		 network;
+	int		 year, month, day, hour;
+};
+
+static volatile sig_atomic_t	 stop_flag;
+
+static void
+on_signal(int sig)
+{
+	stop_flag = sig;
+}
+
+static uint64_t
+rng_next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (*s);
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+static void
+b64(const unsigned char *in, size_t len, char *out, size_t outsz)
+{
+	static const char t[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t	 i, o = 0;
+	uint32_t v;
+
+	for (i = 0; i + 2 < len && o + 5 < outsz; i += 3) {
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		out[o++] = t[v >> 18];
+		out[o++] = t[(v >> 12) & 63];
+		out[o++] = t[(v >> 6) & 63];
+		out[o++] = t[v & 63];
+	}
+	out[o] = '\0';
+}
+
+static void
+gen_record(struct gen *g, uint64_t seq, uint64_t seed, int64_t ts,
+    size_t payload)
+{
+	static const char *const methods[] = { "GET", "POST", "PUT", "DELETE" };
+	static const char *const apis[] = { "727dad853a8a45f64ab981154d1ffdad",
+	    "41433797848f41a558c1573d3e55a410" };
+	static const char *const names[] = { "httpbin", "petstore" };
+	static const int codes[] = { 200, 200, 200, 201, 404, 500, 502 };
+	unsigned char	 raw[6144];
+	uint64_t	 s = seed * 2654435761ULL + seq * 40503ULL + 1;
+	size_t		 n, i;
+	int64_t		 day;
+
+	memset(g, 0, sizeof *g);
+	rng_next(&s);
+	g->seq = seq;
+	g->sec = ts / 1000000000;
+	g->nsec = (uint32_t)(ts % 1000000000);
+	g->method = methods[rng_next(&s) % 4];
+	g->host = "upstream.example";
+	snprintf(g->path, sizeof g->path, "/seq/%llu", (unsigned long long)seq);
+	i = rng_next(&s) % 2;
+	g->api_id = apis[i];
+	g->api_name = names[i];
+	g->org_id = "5e9d9544a1dcd60001d0ed20";
+	g->api_key = (rng_next(&s) % 3) == 0 ? "" : "00000000";
+	g->code = codes[rng_next(&s) % 7];
+	g->lat_upstream = (int64_t)(rng_next(&s) % 400);
+	g->lat_gateway = (int64_t)(rng_next(&s) % 5);
+	g->lat_total = g->lat_upstream + g->lat_gateway;
+	g->content_length = (int64_t)(rng_next(&s) % 5000);
+	g->ip = (rng_next(&s) % 2) ? "172.18.0.1" : "10.0.0.7";
+	g->iso = (rng_next(&s) % 2) ? "DE" : "";
+	g->track = (rng_next(&s) % 4) == 0;
+	g->network = (rng_next(&s) % 10) == 0;
+	g->ntags = 0;
+	if (*g->api_key != '\0')
+		snprintf(g->tags[g->ntags++], 64, "key-%s", g->api_key);
+	snprintf(g->tags[g->ntags++], 64, "org-%s", g->org_id);
+	snprintf(g->tags[g->ntags++], 64, "api-%s", g->api_id);
+	day = g->sec / 86400;
+	g->hour = (int)((g->sec % 86400) / 3600);
+	g->year = 2024;
+	g->month = (int)(day % 12) + 1;
+	g->day = (int)(day % 28) + 1;
+	if (payload > sizeof raw)
+		payload = sizeof raw;
+	n = (size_t)snprintf((char *)raw, sizeof raw, "%s %s HTTP/1.1\r\n"
+	    "Host: gw.example\r\nX-Seq: %llu\r\n\r\n", g->method, g->path,
+	    (unsigned long long)seq);
+	for (i = n; i < payload; i++)
+		raw[i] = 'a' + (unsigned char)(rng_next(&s) % 26);
+	b64(raw, payload > n ? payload : n, g->req, sizeof g->req);
+	n = (size_t)snprintf((char *)raw, sizeof raw, "HTTP/1.1 %d X\r\n"
+	    "Content-Type: text/plain\r\n\r\n", g->code);
+	for (i = n; i < payload; i++)
+		raw[i] = 'a' + (unsigned char)(rng_next(&s) % 26);
+	b64(raw, payload > n ? payload : n, g->resp, sizeof g->resp);
+}
+
+static void
+mp_str(msgpack_packer *pk, const char *s)
+{
+	msgpack_pack_str(pk, strlen(s));
+	msgpack_pack_str_body(pk, s, strlen(s));
+}
+
+static void
+mp_time(msgpack_packer *pk, int64_t sec, uint32_t nsec)
+{
+	msgpack_pack_array(pk, 2);
+	msgpack_pack_int64(pk, sec);
+	msgpack_pack_uint32(pk, nsec);
+}
+
+/* The gateway's encoding: a 35-key map in declaration order. */
+static void
+encode_msgpack(const struct gen *g, msgpack_sbuffer *sb)
+{
+	msgpack_packer	 pk;
+	int		 i;
+
+	msgpack_packer_init(&pk, sb, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 35);
+	mp_str(&pk, "Method"); mp_str(&pk, g->method);
+	mp_str(&pk, "Host"); mp_str(&pk, g->host);
+	mp_str(&pk, "Path"); mp_str(&pk, g->path);
+	mp_str(&pk, "RawPath"); mp_str(&pk, g->path);
+	mp_str(&pk, "ContentLength"); msgpack_pack_int64(&pk, g->content_length);
+	mp_str(&pk, "UserAgent"); mp_str(&pk, "curl/8.5.0");
+	mp_str(&pk, "Day"); msgpack_pack_int(&pk, g->day);
+	mp_str(&pk, "Month"); msgpack_pack_int(&pk, g->month);
+	mp_str(&pk, "Year"); msgpack_pack_int(&pk, g->year);
+	mp_str(&pk, "Hour"); msgpack_pack_int(&pk, g->hour);
+	mp_str(&pk, "ResponseCode"); msgpack_pack_int(&pk, g->code);
+	mp_str(&pk, "APIKey"); mp_str(&pk, g->api_key);
+	mp_str(&pk, "TimeStamp"); mp_time(&pk, g->sec, g->nsec);
+	mp_str(&pk, "APIVersion"); mp_str(&pk, "Non Versioned");
+	mp_str(&pk, "APIName"); mp_str(&pk, g->api_name);
+	mp_str(&pk, "APIID"); mp_str(&pk, g->api_id);
+	mp_str(&pk, "OrgID"); mp_str(&pk, g->org_id);
+	mp_str(&pk, "OauthID"); mp_str(&pk, "");
+	mp_str(&pk, "RequestTime"); msgpack_pack_int64(&pk, g->lat_total);
+	mp_str(&pk, "RawRequest"); mp_str(&pk, g->req);
+	mp_str(&pk, "RawResponse"); mp_str(&pk, g->resp);
+	mp_str(&pk, "IPAddress"); mp_str(&pk, g->ip);
+	mp_str(&pk, "Geo");
+	msgpack_pack_map(&pk, 3);
+	mp_str(&pk, "Country");
+	msgpack_pack_map(&pk, 1);
+	mp_str(&pk, "ISOCode"); mp_str(&pk, g->iso);
+	mp_str(&pk, "City");
+	msgpack_pack_map(&pk, 2);
+	mp_str(&pk, "GeoNameID"); msgpack_pack_uint32(&pk, 0);
+	mp_str(&pk, "Names"); msgpack_pack_nil(&pk);
+	mp_str(&pk, "Location");
+	msgpack_pack_map(&pk, 3);
+	mp_str(&pk, "Latitude"); msgpack_pack_double(&pk, 0);
+	mp_str(&pk, "Longitude"); msgpack_pack_double(&pk, 0);
+	mp_str(&pk, "TimeZone"); mp_str(&pk, "");
+	mp_str(&pk, "Network");
+	msgpack_pack_map(&pk, 4);
+	mp_str(&pk, "OpenConnections"); msgpack_pack_int(&pk, g->network ? 3 : 0);
+	mp_str(&pk, "ClosedConnection"); msgpack_pack_int(&pk, g->network ? 1 : 0);
+	mp_str(&pk, "BytesIn"); msgpack_pack_int(&pk, g->network ? 1234 : 0);
+	mp_str(&pk, "BytesOut"); msgpack_pack_int(&pk, g->network ? 4321 : 0);
+	mp_str(&pk, "Latency");
+	msgpack_pack_map(&pk, 3);
+	mp_str(&pk, "Total"); msgpack_pack_int64(&pk, g->lat_total);
+	mp_str(&pk, "Upstream"); msgpack_pack_int64(&pk, g->lat_upstream);
+	mp_str(&pk, "Gateway"); msgpack_pack_int64(&pk, g->lat_gateway);
+	mp_str(&pk, "Tags");
+	msgpack_pack_array(&pk, (size_t)g->ntags);
+	for (i = 0; i < g->ntags; i++)
+		mp_str(&pk, g->tags[i]);
+	mp_str(&pk, "Alias"); mp_str(&pk, "");
+	mp_str(&pk, "TrackPath");
+	if (g->track)
+		msgpack_pack_true(&pk);
+	else
+		msgpack_pack_false(&pk);
+	mp_str(&pk, "ExpireAt"); mp_time(&pk, g->sec + 3153600000LL, g->nsec);
+	mp_str(&pk, "ApiSchema"); mp_str(&pk, "");
+	mp_str(&pk, "OriginalPath"); mp_str(&pk, g->path);
+	mp_str(&pk, "ListenPath"); mp_str(&pk, "/listen/");
+	mp_str(&pk, "GraphQLStats");
+	msgpack_pack_map(&pk, 7);
+	mp_str(&pk, "Variables"); mp_str(&pk, "");
+	mp_str(&pk, "RootFields"); msgpack_pack_nil(&pk);
+	mp_str(&pk, "Types"); msgpack_pack_nil(&pk);
+	mp_str(&pk, "Errors"); msgpack_pack_nil(&pk);
+	mp_str(&pk, "OperationType"); msgpack_pack_int(&pk, 0);
+	mp_str(&pk, "HasErrors"); msgpack_pack_false(&pk);
+	mp_str(&pk, "IsGraphQL"); msgpack_pack_false(&pk);
+	mp_str(&pk, "MCPStats");
+	msgpack_pack_map(&pk, 4);
+	mp_str(&pk, "IsMCP"); msgpack_pack_false(&pk);
+	mp_str(&pk, "JSONRPCMethod"); mp_str(&pk, "");
+	mp_str(&pk, "PrimitiveType"); mp_str(&pk, "");
+	mp_str(&pk, "PrimitiveName"); mp_str(&pk, "");
+	mp_str(&pk, "CollectionName"); mp_str(&pk, "");
+}
+
+/* The pump's protobuf encoding (Latency.Gateway is not carried). */
+static uint8_t *
+encode_protobuf(const struct gen *g, size_t *len)
+{
+	Tyk__AnalyticsRecord	 m = TYK__ANALYTICS_RECORD__INIT;
+	Tyk__Timestamp		 ts = TYK__TIMESTAMP__INIT;
+	Tyk__Timestamp		 exp = TYK__TIMESTAMP__INIT;
+	Tyk__Latency		 lat = TYK__LATENCY__INIT;
+	Tyk__GeoData		 geo = TYK__GEO_DATA__INIT;
+	Tyk__Country		 country = TYK__COUNTRY__INIT;
+	Tyk__City		 city = TYK__CITY__INIT;
+	Tyk__Location		 loc = TYK__LOCATION__INIT;
+	Tyk__NetworkStats	 net = TYK__NETWORK_STATS__INIT;
+	char			*tags[3];
+	uint8_t			*p;
+	int			 i;
+
+	m.method = (char *)g->method;
+	m.host = (char *)g->host;
+	m.path = (char *)g->path;
+	m.rawpath = (char *)g->path;
+	m.contentlength = g->content_length;
+	m.useragent = (char *)"curl/8.5.0";
+	m.day = g->day;
+	m.month = g->month;
+	m.year = g->year;
+	m.hour = g->hour;
+	m.responsecode = g->code;
+	m.apikey = (char *)g->api_key;
+	ts.seconds = g->sec;
+	ts.nanos = (int32_t)g->nsec;
+	m.timestamp = &ts;
+	m.apiversion = (char *)"Non Versioned";
+	m.apiname = (char *)g->api_name;
+	m.apiid = (char *)g->api_id;
+	m.orgid = (char *)g->org_id;
+	m.requesttime = g->lat_total;
+	lat.total = g->lat_total;
+	lat.upstream = g->lat_upstream;
+	m.latency = &lat;
+	m.rawrequest = (char *)g->req;
+	m.rawresponse = (char *)g->resp;
+	m.ipaddress = (char *)g->ip;
+	country.isocode = (char *)g->iso;
+	geo.country = &country;
+	geo.city = &city;
+	geo.location = &loc;
+	m.geo = &geo;
+	if (g->network) {
+		net.openconnections = 3;
+		net.closedconnections = 1;
+		net.bytesin = 1234;
+		net.bytesout = 4321;
+	}
+	m.network = &net;
+	for (i = 0; i < g->ntags; i++)
+		tags[i] = (char *)g->tags[i];
+	m.n_tags = (size_t)g->ntags;
+	m.tags = tags;
+	m.trackpath = g->track;
+	exp.seconds = g->sec + 3153600000LL;
+	exp.nanos = (int32_t)g->nsec;
+	m.expireat = &exp;
+	m.timezone = (char *)"Local";
+	m.originalpath = (char *)g->path;
+	m.listenpath = (char *)"/listen/";
+	*len = tyk__analytics_record__get_packed_size(&m);
+	p = malloc(*len + 1);
+	tyk__analytics_record__pack(&m, p);
+	return (p);
+}
+
+/* The record tykscope should decode from g (for the expected output). */
+static void
+expect_record(struct store *st, uint16_t src, uint64_t idx,
+    const struct gen *g, bool protobuf)
+{
+	struct record_build	 b;
+	int			 i;
+
+	record_build_init(&b);
+	b.rec.flags = (uint32_t)(protobuf ? REC_ENC_PROTOBUF :
+	    REC_ENC_MSGPACK) << REC_ENC_SHIFT;
+	if (g->track)
+		b.rec.flags |= REC_TRACK_PATH;
+	b.ts_set = b.exp_set = true;
+	b.ts_sec = g->sec;
+	b.ts_nsec = g->nsec;
+	b.exp_sec = g->sec + 3153600000LL;
+	b.exp_nsec = g->nsec;
+	b.ts_prec = b.exp_prec = 9;
+	record_build_str(&b, st, RS_METHOD, g->method, strlen(g->method));
+	record_build_str(&b, st, RS_HOST, g->host, strlen(g->host));
+	record_build_str(&b, st, RS_PATH, g->path, strlen(g->path));
+	record_build_str(&b, st, RS_RAW_PATH, g->path, strlen(g->path));
+	record_build_str(&b, st, RS_USER_AGENT, "curl/8.5.0", 10);
+	record_build_str(&b, st, RS_API_KEY, g->api_key, strlen(g->api_key));
+	record_build_str(&b, st, RS_API_VERSION, "Non Versioned", 13);
+	record_build_str(&b, st, RS_API_NAME, g->api_name,
+	    strlen(g->api_name));
+	record_build_str(&b, st, RS_API_ID, g->api_id, strlen(g->api_id));
+	record_build_str(&b, st, RS_ORG_ID, g->org_id, strlen(g->org_id));
+	record_build_str(&b, st, RS_IP_ADDRESS, g->ip, strlen(g->ip));
+	record_build_str(&b, st, RS_ORIGINAL_PATH, g->path, strlen(g->path));
+	record_build_str(&b, st, RS_LISTEN_PATH, "/listen/", 8);
+	b.content_length = g->content_length;
+	b.request_time = g->lat_total;
+	b.lat_total = g->lat_total;
+	b.lat_upstream = g->lat_upstream;
+	b.lat_gateway = protobuf ? 0 : g->lat_gateway;
+	b.response_code = g->code;
+	b.year = g->year;
+	b.month = g->month;
+	b.day = g->day;
+	b.hour = g->hour;
+	if (*g->iso != '\0') {
+		b.geo.iso_code = strtab_intern(&st->strs, g->iso,
+		    strlen(g->iso));
+		b.has_geo = true;
+	}
+	for (i = 0; i < g->ntags; i++)
+		record_build_tag(&b, g->tags[i], strlen(g->tags[i]));
+	if (g->network) {
+		b.ex.open_connections = 3;
+		b.ex.closed_connection = 1;
+		b.ex.bytes_in = 1234;
+		b.ex.bytes_out = 4321;
+		b.rec.flags |= REC_NETWORK;
+		b.has_extra = true;
+	}
+	b.req = g->req;
+	b.req_len = strlen(g->req);
+	b.resp = g->resp;
+	b.resp_len = strlen(g->resp);
+	store_add(st, &b, src, idx);
+	record_build_clear(&b);
+}
+
+static redisContext *
+connect_sock(const char *sock)
+{
+	redisContext	*c;
+
+	c = redisConnectUnix(sock);
+	if (c == NULL || c->err) {
+		fprintf(stderr, "redis-writer: %s: %s\n", sock,
+		    c != NULL ? c->errstr : "out of memory");
+		exit(1);
+	}
+	return (c);
+}
+
+static int
+is_protobuf(const char *key)
+{
+	size_t	 len = strlen(key);
+
+	return (len >= 9 && strcmp(key + len - 9, "_protobuf") == 0);
+}
+
+static const char *const garbage[] = {
+	"\x01\x02\x03 not msgpack at all",
+	"\xde\x00\x23\xa6Method\xa3GET",		/* truncated */
+	"\x81\xacResponseCode\xa3" "200",		/* wrong type */
+	"\xdd\xff\xff\xff\xff",				/* absurd length */
+};
+
+static int
+cmd_push(const char *sock, int argc, char **argv)
+{
+	redisContext	*c;
+	msgpack_sbuffer	 sb;
+	struct gen	*g;
+	struct store	 st;
+	struct options	 o;
+	struct output	*out = NULL;
+	FILE		*ef = NULL;
+	uint16_t	*srcs = NULL;
+	uint64_t	*idx = NULL, n = 100, seq0 = 0, i, seed = 1, garb = 0;
+	double		 rate = 0;
+	size_t		 payload = 64, len, nkeys, k, inflight = 0;
+	int64_t		 base = -1, t0, due, ts;
+	const char	*expect = NULL, *key, *argvv[3];
+	size_t		 argvlen[3];
+	char		*oargv[] = { (char *)"tykscope", (char *)"-n", NULL };
+	char		*cause;
+	void		*reply;
+	uint8_t		*pb;
+	int		 ch, gi = 0;
+
+	while ((ch = getopt(argc, argv, "n:r:p:b:g:e:s:S:")) != -1) {
+		switch (ch) {
+		case 'n': n = strtoull(optarg, NULL, 10); break;
+		case 'r': rate = strtod(optarg, NULL); break;
+		case 'p': payload = strtoul(optarg, NULL, 10); break;
+		case 'b': base = strtoll(optarg, NULL, 10); break;
+		case 'g': garb = strtoull(optarg, NULL, 10); break;
+		case 'e': expect = optarg; break;
+		case 's': seq0 = strtoull(optarg, NULL, 10); break;
+		case 'S': seed = strtoull(optarg, NULL, 10); break;
+		default: return (1);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		fprintf(stderr, "redis-writer push: no keys\n");
+		return (1);
+	}
+	nkeys = (size_t)argc;
+	c = connect_sock(sock);
+	g = malloc(sizeof *g);
+	idx = calloc(nkeys, sizeof *idx);
+	if (expect != NULL) {
+		if (base < 0) {
+			fprintf(stderr, "redis-writer: -e needs -b\n");
+			return (1);
+		}
+		if ((ef = fopen(expect, "w")) == NULL) {
+			perror(expect);
+			return (1);
+		}
+		options_parse(&o, 2, oargv, &cause);
+		store_init(&st, 0);
+		srcs = calloc(nkeys, sizeof *srcs);
+		for (k = 0; k < nkeys; k++) {
+			char name[512];
+
+			snprintf(name, sizeof name, "redis:%s", argv[k]);
+			srcs[k] = store_source_add(&st, name, STORE_SRC_REDIS);
+			/* Start where the list already ends. */
+			argvv[0] = "LLEN";
+			argvv[1] = argv[k];
+			reply = redisCommandArgv(c, 2, argvv, NULL);
+			if (reply != NULL)
+				idx[k] = (uint64_t)((redisReply *)reply)->integer;
+			freeReplyObject(reply);
+		}
+		out = output_create(ef, &o, &st);
+	}
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		if (rate > 0) {
+			due = t0 + (int64_t)((double)i * 1e9 / rate);
+			while (now_ns() < due) {
+				/* Flush what is queued before sleeping. */
+				for (; inflight > 0; inflight--) {
+					if (redisGetReply(c, &reply) != REDIS_OK)
+						goto fail;
+					freeReplyObject(reply);
+				}
+				if (due - now_ns() > 200000)
+					usleep(100);
+			}
+		}
+		k = i % nkeys;
+		key = argv[k];
+		ts = base >= 0 ? base * 1000000000LL + (int64_t)(seq0 + i) *
+		    1000 + 7 : now_ns();
+		gen_record(g, seq0 + i, seed, ts, payload);
+		argvv[0] = "RPUSH";
+		argvv[1] = key;
+		argvlen[0] = 5;
+		argvlen[1] = strlen(key);
+		pb = NULL;
+		msgpack_sbuffer_init(&sb);
+		if (garb != 0 && (i + 1) % garb == 0) {
+			argvv[2] = garbage[gi % 4];
+			argvlen[2] = gi % 4 == 3 ? 5 : strlen(garbage[gi % 4]);
+			gi++;
+		} else if (is_protobuf(key)) {
+			pb = encode_protobuf(g, &len);
+			argvv[2] = (const char *)pb;
+			argvlen[2] = len;
+			if (out != NULL)
+				expect_record(&st, srcs[k], idx[k], g, true);
+		} else {
+			encode_msgpack(g, &sb);
+			argvv[2] = sb.data;
+			argvlen[2] = sb.size;
+			if (out != NULL)
+				expect_record(&st, srcs[k], idx[k], g, false);
+		}
+		idx[k]++;
+		redisAppendCommandArgv(c, 3, argvv, argvlen);
+		inflight++;
+		msgpack_sbuffer_destroy(&sb);
+		free(pb);
+		/* The gateway flushes pipelines of up to ~1000. */
+		if (inflight >= 200) {
+			for (; inflight > 0; inflight--) {
+				if (redisGetReply(c, &reply) != REDIS_OK)
+					goto fail;
+				freeReplyObject(reply);
+			}
+		}
+	}
+	for (; inflight > 0; inflight--) {
+		if (redisGetReply(c, &reply) != REDIS_OK)
+			goto fail;
+		freeReplyObject(reply);
+	}
+	if (out != NULL) {
+		for (i = st.first; i < st.next; i++)
+			output_record(out, store_get(&st, i));
+		output_free(out);
+		fclose(ef);
+		store_clear(&st);
+		options_clear(&o);
+	}
+	printf("pushed %llu\n", (unsigned long long)n);
+	redisFree(c);
+	free(g);
+	free(idx);
+	free(srcs);
+	return (0);
+fail:
+	fprintf(stderr, "redis-writer: %s\n", c->errstr);
+	return (1);
+}
+
+static uint64_t
+drain_once(redisContext *c, char **keys, size_t nkeys, long chunk)
+{
+	redisReply	*r;
+	uint64_t	 total = 0;
+	size_t		 k;
+	char		 end[32], start[32];
+
+	for (k = 0; k < nkeys; k++) {
+		r = redisCommand(c, "MULTI");
+		freeReplyObject(r);
+		if (chunk > 0) {
+			snprintf(end, sizeof end, "%ld", chunk - 1);
+			snprintf(start, sizeof start, "%ld", chunk);
+			freeReplyObject(redisCommand(c, "LRANGE %s 0 %s",
+			    keys[k], end));
+			freeReplyObject(redisCommand(c, "LTRIM %s %s -1",
+			    keys[k], start));
+		} else {
+			freeReplyObject(redisCommand(c, "LRANGE %s 0 -1",
+			    keys[k]));
+			freeReplyObject(redisCommand(c, "DEL %s", keys[k]));
+		}
+		r = redisCommand(c, "EXEC");
+		if (r == NULL) {
+			fprintf(stderr, "redis-writer: %s\n", c->errstr);
+			exit(1);
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_ARRAY)
+			total += r->element[0]->elements;
+		freeReplyObject(r);
+	}
+	return (total);
+}
+
+static int
+cmd_drain(const char *sock, int argc, char **argv)
+{
+	redisContext	*c;
+	long		 period = 1000, chunk = 0;
+	uint64_t	 total = 0, got;
+	int		 ch;
+	struct sigaction sa;
+
+	while ((ch = getopt(argc, argv, "t:c:")) != -1) {
+		switch (ch) {
+		case 't': period = strtol(optarg, NULL, 10); break;
+		case 'c': chunk = strtol(optarg, NULL, 10); break;
+		default: return (1);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	c = connect_sock(sock);
+	while (!stop_flag) {
+		usleep((useconds_t)period * 1000);
+		total += drain_once(c, argv, (size_t)argc, chunk);
+	}
+	/* Final drain: everything left, whatever the chunk. */
+	do {
+		got = drain_once(c, argv, (size_t)argc, chunk);
+		total += got;
+	} while (chunk > 0 && got > 0);
+	printf("drained %llu\n", (unsigned long long)total);
+	redisFree(c);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: redis-writer push|drain SOCK ...\n");
+		return (1);
+	}
+	if (strcmp(argv[1], "push") == 0)
+		return (cmd_push(argv[2], argc - 2, argv + 2));
+	if (strcmp(argv[1], "drain") == 0)
+		return (cmd_drain(argv[2], argc - 2, argv + 2));
+	fprintf(stderr, "redis-writer: unknown command %s\n", argv[1]);
+	return (1);
+}
