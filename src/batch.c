@@ -152,12 +152,13 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	const struct record	 *r;
 	struct output		 *out = NULL;
 	struct sigaction	  sa, old_int, old_term;
-	struct timespec		  nap = { 0, 50 * 1000 * 1000 };
+	struct timespec		  nap = { 0, 2 * 1000 * 1000 };
 	uint64_t		  seq, next = 0, printed = 0;
 	int64_t			  start, since = INT64_MIN, until = INT64_MAX;
 	int64_t			  lo, hi;
 	const char		 *err;
 	int			  status = 0, *done, more;
+	struct batch_live	  bl;
 
 	if (!o->batch && fo.format == OPT_FMT_DEFAULT)
 		fo.format = OPT_FMT_TABLE;
@@ -193,8 +194,9 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	if (!o->batch)
 		fprintf(stderr, "tykscope: following; Ctrl-C to stop\n");
 
-	if (!o->count)
+	if (!o->count && !o->health)
 		out = output_create(stdout, &fo, &st);
+	batch_live_init(&bl);
 	done = xcalloc(nsrcs + 1, sizeof *done);
 	while (!batch_stop) {
 		active = 0;
@@ -217,13 +219,21 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 					more = 1;
 			}
 		}
+		batch_live_poll(&bl, srcs, nsrcs, &st);
+		if (o->health)
+			printed += batch_live_health(&bl, srcs, nsrcs, &st,
+			    false) != 0;
 		if (next < st.first)
 			next = st.first;
 		for (seq = next; seq < st.next; seq++) {
 			if (o->limit >= 0 && (int64_t)printed >= o->limit)
 				break;
 			r = store_get(&st, seq);
-			if ((r->flags & REC_BAD) && !want_bad)
+			if (r->flags & REC_GAP)
+				batch_live_gap(&st, r);
+			if ((r->flags & (REC_BAD | REC_GAP)) && !want_bad)
+				continue;
+			if (o->health)
 				continue;
 			if (!(r->flags & (REC_BAD | REC_GAP)) && (r->ts < since ||
 			    r->ts >= until))
@@ -252,7 +262,8 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 		printf("%llu\n", (unsigned long long)printed);
 	fflush(stdout);
 	if (status == 0)
-		status = printed != 0 ? 0 : 1;
+		status = printed != 0 || batch_stop ? 0 : 1;
+	batch_live_clear(&bl);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	batch_report_bad(&st, st.first);
@@ -284,9 +295,6 @@ batch_run(const struct options *o)
 	bool			  want_bad = false;
 	const char		 *err;
 	int			  status, *done;
-
-	if (o->follow)
-		return (batch_follow(o));
 
 	/* A filter syntax error is a usage error: report it before reading. */
 	if (o->filter != NULL) {
