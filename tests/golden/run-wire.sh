@@ -39,6 +39,20 @@ run_case "raw-response-none" 0 "$TYKSCOPE" -n $DEMO -f detailed:no --limit 1 \
 # shellcheck disable=SC2086
 run_case "table-key-masked" 0 "$TYKSCOPE" -n $DEMO --limit 5 --format table
 
+# Hand-made records for every empty-payload explanation and chain case.
+E="$W/edge.jsonl"
+run_case "edge-decode" 0 "$TYKSCOPE" -n --decode "$E"
+run_case "edge-curl" 0 "$TYKSCOPE" -n --format curl "$E"
+run_case "edge-curl-upstream" 0 "$TYKSCOPE" -n --format curl \
+    --curl-target upstream "$E"
+run_case "edge-raw-request" 0 "$TYKSCOPE" -n --format raw-request "$E"
+run_case "edge-raw-response" 0 "$TYKSCOPE" -n --format raw-response "$E"
+run_case "edge-raw-reveal" 0 "$TYKSCOPE" -n --format raw-request --reveal \
+    -f api:escape-header "$E"
+run_case "edge-table" 0 "$TYKSCOPE" -n --format table "$E"
+run_case "edge-filter-body" 0 "$TYKSCOPE" -n --format tsv \
+    -f 'respbody:~"cr.me"' "$E"
+
 for f in "$W"/req-*.http; do
 	n=$(basename "$f" .http)
 	run_case "curl-$n" 0 "$DUMP" -c gateway "$f"
