@@ -440,7 +440,7 @@ is_protobuf(const char *key)
 static const char *const garbage[] = {
 	"\x01\x02\x03 not msgpack at all",
 	"\xde\x00\x23\xa6Method\xa3GET",		/* truncated */
-	"\x81\xacResponseCode\xa3" "200",		/* wrong type */
+	"\x81\xacResponseCode\xa3\x32\x30\x30",	/* wrong type: "200" */
 	"\xdd\xff\xff\xff\xff",				/* absurd length */
 };
 
@@ -461,7 +461,8 @@ cmd_push(const char *sock, int argc, char **argv)
 	int64_t		 base = -1, t0, due, ts;
 	const char	*expect = NULL, *key, *argvv[3];
 	size_t		 argvlen[3];
-	char		*oargv[] = { (char *)"tykscope", (char *)"-n", NULL };
+	char		*oargv[] = { (char *)"tykscope", (char *)"-n",
+			    (char *)"x", NULL };
 	char		*cause;
 	void		*reply;
 	uint8_t		*pb;
@@ -499,7 +500,10 @@ cmd_push(const char *sock, int argc, char **argv)
 			perror(expect);
 			return (1);
 		}
-		options_parse(&o, 2, oargv, &cause);
+		if (options_parse(&o, 3, oargv, &cause) != 0) {
+			fprintf(stderr, "redis-writer: %s\n", cause);
+			return (1);
+		}
 		store_init(&st, 0);
 		srcs = calloc(nkeys, sizeof *srcs);
 		for (k = 0; k < nkeys; k++) {
