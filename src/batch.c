@@ -136,15 +136,13 @@ batch_on_signal(int sig)
 }
 
 /*
- * Follow mode (--follow, --duration, or --demo on a terminal until the TUI
- * exists): print records as the sources add them, in arrival order, until
+ * Follow mode (--follow or --duration): print records as the sources add them, in arrival order, until
  * every source ends, the duration or --limit is reached, or SIGINT/SIGTERM.
  * The store is a ring of --max-records, so memory stays bounded.
  */
 static int
 batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 {
-	struct options		  fo = *o;	/* shallow: never cleared */
 	struct store		  st;
 	struct source		**srcs = NULL;
 	size_t			  nsrcs = 0, i, active;
@@ -160,8 +158,6 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	int			  status = 0, *done, more;
 	struct batch_live	  bl;
 
-	if (!o->batch && fo.format == OPT_FMT_DEFAULT)
-		fo.format = OPT_FMT_TABLE;
 	start = timefmt_now();
 	if (o->since != NULL) {
 		if (timefmt_parse(o->since, strlen(o->since), start, &lo, &hi,
@@ -181,7 +177,7 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	}
 
 	store_init(&st, o->max_records);
-	if (batch_open_sources(&fo, &st, &srcs, &nsrcs) != 0) {
+	if (batch_open_sources(o, &st, &srcs, &nsrcs) != 0) {
 		store_clear(&st);
 		return (2);
 	}
@@ -191,11 +187,9 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	batch_stop = 0;
-	if (!o->batch)
-		fprintf(stderr, "tykscope: following; Ctrl-C to stop\n");
 
 	if (!o->count && !o->health)
-		out = output_create(stdout, &fo, &st);
+		out = output_create(stdout, o, &st);
 	batch_live_init(&bl);
 	done = xcalloc(nsrcs + 1, sizeof *done);
 	while (!batch_stop) {
@@ -306,8 +300,7 @@ batch_run(const struct options *o)
 		}
 		want_bad = filter_selects_bad(flt);
 	}
-	if (!o->aggregate && (o->follow || o->duration > 0 ||
-	    (!o->batch && o->demo))) {
+	if (!o->aggregate && (o->follow || o->duration > 0)) {
 		status = batch_follow(o, flt, want_bad);
 		filter_free(flt);
 		return (status);
