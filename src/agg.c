@@ -41,11 +41,13 @@
 
 /* Hash entry kinds (0 = empty slot). */
 #define AGG_K_BUCKET	1		/* bucket=org id, a,b = start */
-#define AGG_K_CANON	2		/* +dim: a=parent, b=key */
-#define AGG_K_HOT	32		/* +dim: a,b,c = store ids */
+#define AGG_K_CANON	2		/* +dim: a=parent, b=key (per bucket) */
+#define AGG_K_KEY	32		/* +dim: a,b,c = store ids -> key */
+#define AGG_K_HOT	48		/* +dim: store ids -> counter (bucket) */
 #define AGG_K_TAGS	64		/* a = tags blob id -> pool offset */
 #define AGG_K_GEO	65		/* a = geo blob id -> iso id */
 #define AGG_K_CODE	66		/* a,b = code -> code text id */
+#define AGG_K_TAGLIST	67		/* a = tags blob id -> ctrpool offset */
 
 #define AGG_TAG_GQL	0x80000000U
 
@@ -108,12 +110,12 @@ agg_hkey_eq(const struct agg_hkey *x, const struct agg_hkey *y)
 }
 
 static struct agg_hash *
-agg_hash_create(void)
+agg_hash_create(uint32_t size)
 {
 	struct agg_hash	*h;
 
 	h = xcalloc(1, sizeof *h);
-	h->mask = 4095;
+	h->mask = size - 1;
 	h->e = xcalloc(h->mask + 1, sizeof *h->e);
 	return (h);
 }
@@ -425,7 +427,8 @@ agg_create(const struct agg_config *cfg, char **cause)
 			a->tz = xstrdup(tz);
 	}
 	strtab_init(&a->strs);
-	a->hash = agg_hash_create();
+	a->hash = agg_hash_create(256);
+	a->kcache = agg_hash_create(4096);
 	buf_init(&a->scratch);
 	buf_init(&a->scratch2);
 	a->last_bucket = AGG_NONE;
@@ -443,15 +446,19 @@ agg_free(struct agg *a)
 	for (i = 0; i < a->nctrs; i++)
 		free(a->ctrs[i].errs);
 	free(a->ctrs);
+	for (i = 0; i < a->nbuckets; i++)
+		agg_hash_free(a->buckets[i].chash);
 	free(a->buckets);
 	free(a->border);
 	free(a->order);
 	free(a->map);
 	free(a->tagpool);
+	free(a->ctrpool);
 	free(a->tz);
 	buf_clear(&a->scratch);
 	buf_clear(&a->scratch2);
 	agg_hash_free(a->hash);
+	agg_hash_free(a->kcache);
 	strtab_clear(&a->strs);
 	free(a);
 }
@@ -544,6 +551,7 @@ agg_bucket_get_id(struct agg *a, uint32_t org, int64_t start, bool *created)
 	b->timestamp = start;
 	agg_timeid(a, start, &b->year, &b->month, &b->day, &b->hour);
 	b->total = agg_counter_new(a, v, AGG_TOTAL, 0, 0);
+	b->chash = agg_hash_create(64);
 	agg_hash_put(a->hash, &k, v);
 	a->finished = false;
 	if (created != NULL)
@@ -567,19 +575,19 @@ agg_counter_get(struct agg *a, uint32_t bucket, enum agg_dim dim,
 			*created = false;
 		return (a->buckets[bucket].total);
 	}
-	k.bucket = bucket;
+	k.bucket = 0;
 	k.kind = AGG_K_CANON + (uint32_t)dim;
 	k.a = parent;
 	k.b = key;
 	k.c = 0;
-	v = agg_hash_find(a->hash, &k);
+	v = agg_hash_find(a->buckets[bucket].chash, &k);
 	if (v != AGG_NONE) {
 		if (created != NULL)
 			*created = false;
 		return (v);
 	}
 	v = agg_counter_new(a, bucket, dim, parent, key);
-	agg_hash_put(a->hash, &k, v);
+	agg_hash_put(a->buckets[bucket].chash, &k, v);
 	if (created != NULL)
 		*created = true;
 	return (v);
@@ -683,11 +691,11 @@ agg_code_id(struct agg *a, int64_t code)
 	k.kind = AGG_K_CODE;
 	k.a = (uint32_t)((uint64_t)code & 0xffffffff);
 	k.b = (uint32_t)((uint64_t)code >> 32);
-	v = agg_hash_find(a->hash, &k);
+	v = agg_hash_find(a->kcache, &k);
 	if (v == AGG_NONE) {
 		n = snprintf(tmp, sizeof tmp, "%lld", (long long)code);
 		v = strtab_intern(&a->strs, tmp, (size_t)n);
-		agg_hash_put(a->hash, &k, v);
+		agg_hash_put(a->kcache, &k, v);
 	}
 	return (v);
 }
@@ -703,36 +711,63 @@ agg_add_sid(struct buf *b, const struct store *st, uint32_t id)
 
 /*
  * The counter for a dimension value given by store ids x, y, z (see
- * agg_add for what they are per dimension); the pump's map key is built
- * only the first time these ids are seen in this bucket.
+ * agg_add for what they are per dimension).  The pump's map key is built
+ * (base64, hex, dot escaping) only the first time the ids are seen, in a
+ * small cache shared by every bucket; the counter itself is found in the
+ * bucket's own table, which stays in cache while its hour is aggregated.
  */
 static uint32_t
 agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
     enum agg_dim dim, uint32_t x, uint32_t y, uint32_t z, bool *created)
 {
-	struct agg_hkey	 k;
-	struct buf	*s = &a->scratch;
-	uint32_t	 v, parent = 0, key = 0;
+	struct agg_hkey	 k, hk;
+	struct buf	*s = &a->scratch, *e = &a->scratch2;
+	uint32_t	 parent = 0, key, v;
 	struct slice	 p;
 	size_t		 i;
 
-	k.bucket = bucket;
-	k.kind = AGG_K_HOT + (uint32_t)dim;
-	k.a = x;
-	k.b = y;
-	k.c = z;
-	v = agg_hash_find(a->hash, &k);
-	if (v != AGG_NONE) {
-		*created = false;
-		return (v);
-	}
-	buf_reset(s);
 	switch (dim) {
 	case AGG_APIID:
 	case AGG_APIKEYS:
 	case AGG_OAUTHIDS:
-		key = agg_map(a, st, x);
+		return (agg_counter_get(a, bucket, dim, 0, agg_map(a, st, x),
+		    created));
+	case AGG_KEYENDPOINTS:
+	case AGG_OAUTHENDPOINTS:
+		parent = agg_map(a, st, x);
+		x = 0;
 		break;
+	default:
+		break;
+	}
+	/* This bucket has seen these ids before: one lookup. */
+	hk.bucket = 0;
+	hk.kind = AGG_K_HOT + (uint32_t)dim;
+	hk.a = dim == AGG_KEYENDPOINTS || dim == AGG_OAUTHENDPOINTS ?
+	    parent : x;
+	hk.b = y;
+	hk.c = z;
+	v = agg_hash_find(a->buckets[bucket].chash, &hk);
+	if (v != AGG_NONE) {
+		*created = false;
+		return (v);
+	}
+	k.bucket = 0;
+	k.kind = AGG_K_KEY + (uint32_t)dim;
+	if (dim == AGG_OAUTHENDPOINTS)	/* same inner keys as keyendpoints */
+		k.kind = AGG_K_KEY + AGG_KEYENDPOINTS;
+	k.a = x;
+	k.b = y;
+	k.c = z;
+	key = agg_hash_find(a->kcache, &k);
+	if (key != AGG_NONE) {
+		v = agg_counter_get(a, bucket, dim, parent, key, created);
+		agg_hash_put(a->buckets[bucket].chash, &hk, v);
+		return (v);
+	}
+	buf_reset(s);
+	buf_reset(e);
+	switch (dim) {
 	case AGG_ERRORS:
 		key = agg_code_id(a, (int64_t)((uint64_t)y << 32 | x));
 		break;
@@ -740,21 +775,16 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, x);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, y);
-		buf_reset(&a->scratch2);
-		agg_b64nopad(&a->scratch2, s->data, s->len);
-		key = strtab_intern(&a->strs, a->scratch2.data,
-		    a->scratch2.len);
+		agg_b64nopad(e, s->data, s->len);
+		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	case AGG_KEYENDPOINTS:
 	case AGG_OAUTHENDPOINTS:
-		parent = agg_map(a, st, x);
 		agg_add_sid(s, st, y);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, z);
-		buf_reset(&a->scratch2);
-		agg_b64nopad(&a->scratch2, s->data, s->len);
-		key = strtab_intern(&a->strs, a->scratch2.data,
-		    a->scratch2.len);
+		agg_b64nopad(e, s->data, s->len);
+		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	case AGG_ENDPOINTS:
 		p = strtab_get(&st->strs, x);
@@ -772,16 +802,15 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, y);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, z);
-		buf_reset(&a->scratch2);
-		agg_hex(&a->scratch2, s->data, s->len);
-		key = strtab_intern(&a->strs, a->scratch2.data,
-		    a->scratch2.len);
+		agg_hex(e, s->data, s->len);
+		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	default:
 		fatalx("agg_slot: dimension %d", (int)dim);
 	}
+	agg_hash_put(a->kcache, &k, key);
 	v = agg_counter_get(a, bucket, dim, parent, key, created);
-	agg_hash_put(a->hash, &k, v);
+	agg_hash_put(a->buckets[bucket].chash, &hk, v);
 	return (v);
 }
 
@@ -876,7 +905,7 @@ agg_tags(struct agg *a, const struct store *st, uint32_t blob)
 	memset(&k, 0, sizeof k);
 	k.kind = AGG_K_TAGS;
 	k.a = blob;
-	v = agg_hash_find(a->hash, &k);
+	v = agg_hash_find(a->kcache, &k);
 	if (v != AGG_NONE)
 		return (a->tagpool + v);
 	start = a->tagpool_len;
@@ -923,7 +952,7 @@ agg_tags(struct agg *a, const struct store *st, uint32_t blob)
 		n++;
 	}
 	a->tagpool[start] = n | gql;
-	agg_hash_put(a->hash, &k, (uint32_t)start);
+	agg_hash_put(a->kcache, &k, (uint32_t)start);
 	return (a->tagpool + start);
 }
 
@@ -939,7 +968,7 @@ agg_geo_iso(struct agg *a, const struct store *st, uint32_t blob)
 	memset(&k, 0, sizeof k);
 	k.kind = AGG_K_GEO;
 	k.a = blob;
-	v = agg_hash_find(a->hash, &k);
+	v = agg_hash_find(a->kcache, &k);
 	if (v != AGG_NONE)
 		return (v);
 	v = 0;
@@ -948,7 +977,7 @@ agg_geo_iso(struct agg *a, const struct store *st, uint32_t blob)
 		memcpy(&g, s.ptr, sizeof g);
 		v = agg_map(a, st, g.iso_code);
 	}
-	agg_hash_put(a->hash, &k, v);
+	agg_hash_put(a->kcache, &k, v);
 	return (v);
 }
 
@@ -1034,8 +1063,9 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 	struct agg_counter		*c, *tot;
 	struct agg_rc			 rc;
 	const uint32_t			*tags;
+	struct agg_hkey			 k;
 	uint32_t			 bi, ci, api, ver, key, oauth, path;
-	uint32_t			 n, i, iso;
+	uint32_t			 n, i, iso, v;
 	int64_t				 sec, code;
 	bool				 created, track;
 
@@ -1183,18 +1213,39 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 			agg_rc_merge(a, ci, &rc);
 		a->ctrs[ci].identifier = a->ctrs[ci].humanidentifier = iso;
 	}
-	if (tags != NULL) {
-		/* Only agg_tags moves the pool, so tags is still valid. */
-		n = tags[0] & ~AGG_TAG_GQL;
-		for (i = 0; i < n; i++) {
-			ci = agg_counter_get(a, bi, AGG_TAGS, 0, tags[1 + i],
-			    &created);
-			if (created)
-				agg_rc_set(a, ci, &rc);
-			else
-				agg_rc_merge(a, ci, &rc);
-			a->ctrs[ci].identifier = a->ctrs[ci].humanidentifier =
-			    tags[1 + i];
+	if (tags != NULL && (n = tags[0] & ~AGG_TAG_GQL) != 0) {
+		/*
+		 * The bucket remembers the counters of each tag list, so a
+		 * record's tags cost one lookup.  Only agg_tags moves the tag
+		 * pool, so tags stays valid.
+		 */
+		memset(&k, 0, sizeof k);
+		k.kind = AGG_K_TAGLIST;
+		k.a = r->str[RS_TAGS];
+		v = agg_hash_find(a->buckets[bi].chash, &k);
+		if (v != AGG_NONE) {
+			for (i = 0; i < n; i++)
+				agg_rc_merge(a, a->ctrpool[v + i], &rc);
+		} else {
+			if (a->ctrpool_len + n > a->ctrpool_cap) {
+				a->ctrpool_cap = (a->ctrpool_len + n) * 2;
+				a->ctrpool = xreallocarray(a->ctrpool,
+				    a->ctrpool_cap, sizeof *a->ctrpool);
+			}
+			v = (uint32_t)a->ctrpool_len;
+			a->ctrpool_len += n;
+			for (i = 0; i < n; i++) {
+				ci = agg_counter_get(a, bi, AGG_TAGS, 0,
+				    tags[1 + i], &created);
+				if (created)
+					agg_rc_set(a, ci, &rc);
+				else
+					agg_rc_merge(a, ci, &rc);
+				a->ctrs[ci].identifier =
+				    a->ctrs[ci].humanidentifier = tags[1 + i];
+				a->ctrpool[v + i] = ci;
+			}
+			agg_hash_put(a->buckets[bi].chash, &k, v);
 		}
 	}
 	if (track) {
@@ -1239,34 +1290,84 @@ agg_cmp_bucket(const void *va, const void *vb)
 	return (agg_cmp_bytes(x->k, x->klen, y->k, y->klen));
 }
 
-static int
-agg_cmp_counter(const void *va, const void *vb)
-{
-	const struct agg_sortent	*x = va, *y = vb;
-	int				 c;
+struct agg_sortkey {
+	uint64_t	 k;
+	uint32_t	 idx;
+};
 
-	if (x->rank != y->rank)
-		return (x->rank < y->rank ? -1 : 1);
-	if (x->dim != y->dim)
-		return (x->dim < y->dim ? -1 : 1);
-	c = agg_cmp_bytes(x->p, x->plen, y->p, y->plen);
-	if (c != 0)
-		return (c);
-	return (agg_cmp_bytes(x->k, x->klen, y->k, y->klen));
+/*
+ * Sort n keys by (k, idx): quicksort with a median-of-three pivot and
+ * insertion sort for short runs.  No allocation and no comparator calls,
+ * unlike glibc's qsort (a merge sort that allocates).
+ */
+static void
+agg_sort_keys(struct agg_sortkey *v, size_t n)
+{
+	struct agg_sortkey	 t, p;
+	size_t			 i, j, m;
+
+#define AGG_LESS(x, y)	((x).k < (y).k || ((x).k == (y).k && (x).idx < (y).idx))
+#define AGG_SWAP(x, y)	do { t = (x); (x) = (y); (y) = t; } while (0)
+	while (n > 16) {
+		m = n / 2;
+		if (AGG_LESS(v[m], v[0]))
+			AGG_SWAP(v[m], v[0]);
+		if (AGG_LESS(v[n - 1], v[0]))
+			AGG_SWAP(v[n - 1], v[0]);
+		if (AGG_LESS(v[n - 1], v[m]))
+			AGG_SWAP(v[n - 1], v[m]);
+		p = v[m];
+		i = 0;
+		j = n - 1;
+		for (;;) {
+			while (AGG_LESS(v[i], p))
+				i++;
+			while (AGG_LESS(p, v[j]))
+				j--;
+			if (i >= j)
+				break;
+			AGG_SWAP(v[i], v[j]);
+			i++;
+			j--;
+		}
+		/* Recurse into the smaller side, loop on the larger. */
+		if (j + 1 < n - j - 1) {
+			agg_sort_keys(v, j + 1);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			agg_sort_keys(v + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		t = v[i];
+		for (j = i; j > 0 && AGG_LESS(t, v[j - 1]); j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+#undef AGG_LESS
+#undef AGG_SWAP
 }
 
 /*
  * Finish: decide which counters have min* fields (the pump writes them
  * only when a flush had a hit that was not an error), and sort buckets by
  * hour then org and each bucket's counters by dimension and key.
+ *
+ * Sorting millions of counters by string is slow, so every string of the
+ * aggregate's table is ranked once (there are far fewer strings than
+ * counters), counters are grouped by (bucket, dimension) with a counting
+ * sort, and each group is sorted by the integer ranks of its keys.
  */
 void
 agg_finish(struct agg *a)
 {
 	struct agg_sortent	*v;
+	struct agg_sortkey	*sk;
 	struct agg_counter	*c;
 	struct slice		 s;
-	uint32_t		*rank, i, j, d;
+	uint32_t		*rank, *srank, *off, i, j, g, d, ngroups;
 	size_t			 n;
 
 	if (!a->is_stored) {
@@ -1275,8 +1376,23 @@ agg_finish(struct agg *a)
 			c->has_min = c->hits != c->errortotal;
 		}
 	}
-	n = a->nbuckets > a->nctrs ? a->nbuckets : a->nctrs;
-	v = xreallocarray(NULL, n + 1, sizeof *v);
+
+	/* Rank every string. */
+	n = a->strs.count;
+	v = xreallocarray(NULL, n + a->nbuckets + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		s = agg_str(a, i);
+		v[i].t = 0;
+		v[i].k = s.ptr;
+		v[i].klen = (uint32_t)s.len;
+		v[i].idx = i;
+	}
+	qsort(v, n, sizeof *v, agg_cmp_bucket);
+	srank = xreallocarray(NULL, n + 1, sizeof *srank);
+	for (i = 0; i < n; i++)
+		srank[v[i].idx] = i;
+
+	/* Buckets by hour, then org. */
 	for (i = 0; i < a->nbuckets; i++) {
 		s = agg_str(a, a->buckets[i].org);
 		v[i].t = a->buckets[i].timestamp;
@@ -1292,37 +1408,43 @@ agg_finish(struct agg *a)
 		a->border[i] = v[i].idx;
 		rank[v[i].idx] = i;
 	}
+	free(v);
+
+	/* Counting sort into (bucket rank, dimension) groups. */
+	ngroups = a->nbuckets * AGG_NDIMS;
+	off = xcalloc((size_t)ngroups + 1, sizeof *off);
+	for (i = 0; i < a->nctrs; i++)
+		off[rank[a->ctrs[i].bucket] * AGG_NDIMS + a->ctrs[i].dim + 1]++;
+	for (g = 0; g < ngroups; g++)
+		off[g + 1] += off[g];
+	sk = xreallocarray(NULL, a->nctrs + 1, sizeof *sk);
+	for (i = 0; i < a->nbuckets; i++)
+		for (d = 0; d < AGG_NDIMS; d++)
+			a->buckets[a->border[i]].dim_off[d] =
+			    off[i * AGG_NDIMS + d];
+	for (i = 0; i < a->nbuckets; i++)
+		a->buckets[a->border[i]].dim_off[AGG_NDIMS] =
+		    off[(i + 1) * AGG_NDIMS];
 	for (i = 0; i < a->nctrs; i++) {
 		c = &a->ctrs[i];
-		v[i].rank = rank[c->bucket];
-		v[i].dim = c->dim;
-		s = agg_str(a, c->parent);
-		v[i].p = s.ptr;
-		v[i].plen = (uint32_t)s.len;
-		s = agg_str(a, c->key);
-		v[i].k = s.ptr;
-		v[i].klen = (uint32_t)s.len;
-		v[i].idx = i;
+		g = rank[c->bucket] * AGG_NDIMS + c->dim;
+		j = off[g]++;
+		sk[j].k = (uint64_t)srank[c->parent] << 32 | srank[c->key];
+		sk[j].idx = i;
 	}
-	qsort(v, a->nctrs, sizeof *v, agg_cmp_counter);
 	free(a->order);
 	a->order = xreallocarray(NULL, a->nctrs + 1, sizeof *a->order);
-	for (i = 0; i < a->nbuckets; i++)
-		for (d = 0; d <= AGG_NDIMS; d++)
-			a->buckets[i].dim_off[d] = 0;
 	j = 0;
-	for (i = 0; i < a->nbuckets; i++) {
-		for (d = 0; d < AGG_NDIMS; d++) {
-			a->buckets[a->border[i]].dim_off[d] = j;
-			while (j < a->nctrs && v[j].rank == i && v[j].dim == d) {
-				a->order[j] = v[j].idx;
-				j++;
-			}
-		}
-		a->buckets[a->border[i]].dim_off[AGG_NDIMS] = j;
+	for (g = 0; g < ngroups; g++) {
+		agg_sort_keys(sk + j, off[g] - j);
+		j = off[g];
 	}
+	for (i = 0; i < a->nctrs; i++)
+		a->order[i] = sk[i].idx;
+	free(sk);
+	free(off);
 	free(rank);
-	free(v);
+	free(srank);
 	a->finished = true;
 }
 

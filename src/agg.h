@@ -65,7 +65,7 @@ struct agg_err {
 	int64_t		 count;
 };
 
-/* A Counter (tyk-formats.md 5.1). */
+/* A Counter (tyk-formats.md 5.1).  Fields a record touches come first. */
 struct agg_counter {
 	int64_t		 hits;
 	int64_t		 success;
@@ -75,15 +75,15 @@ struct agg_counter {
 	int64_t		 totalupstreamlatency;	/* ms */
 	int64_t		 maxlatency, minlatency;
 	int64_t		 maxupstreamlatency, minupstreamlatency;
-	int64_t		 openconnections, closedconnections;
-	int64_t		 bytesin, bytesout;
-	int64_t		 lasttime;	/* BSON ms, the pump's rule (Q3) */
-	int64_t		 first_ts;	/* ns, true first access; 0 none */
 	int64_t		 last_ts;	/* ns, true last access; 0 none */
-	struct agg_err	*errs;		/* errormap, owned, unsorted */
-	uint32_t	 nerrs, errs_cap;
+	int64_t		 first_ts;	/* ns, true first access; 0 none */
 	uint32_t	 identifier;	/* agg string ids */
 	uint32_t	 humanidentifier;
+	uint32_t	 nerrs, errs_cap;
+	struct agg_err	*errs;		/* errormap, owned, unsorted */
+	int64_t		 lasttime;	/* BSON ms, the pump's rule (Q3) */
+	int64_t		 openconnections, closedconnections;
+	int64_t		 bytesin, bytesout;
 	uint32_t	 parent;	/* outer key (two-level maps) */
 	uint32_t	 key;		/* map key as the pump writes it */
 	uint32_t	 bucket;	/* index into agg.buckets */
@@ -100,12 +100,11 @@ struct agg_bucket {
 	int64_t		 lasttime;	/* BSON ms */
 	uint32_t	 total;		/* counter index */
 	uint64_t	 records;	/* records (or documents) merged */
+	struct agg_hash	*chash;		/* private: this bucket's counters */
 	/* After agg_finish: this bucket's counters per dimension are
 	 * agg.order[dim_off[d] .. dim_off[d + 1]), sorted by key. */
 	uint32_t	 dim_off[AGG_NDIMS + 1];
 };
-
-struct agg_hash;
 
 struct agg {
 	struct strtab		 strs;
@@ -122,11 +121,14 @@ struct agg {
 	/* Private. */
 	struct agg_config	 cfg;
 	char			*tz;
-	struct agg_hash		*hash;
+	struct agg_hash		*hash;		/* buckets */
+	struct agg_hash		*kcache;	/* escaped keys, tags, geo */
 	uint32_t		*map;		/* store id -> agg id + 1 */
 	uint32_t		 map_cap;
 	uint32_t		*tagpool;
 	size_t			 tagpool_len, tagpool_cap;
+	uint32_t		*ctrpool;	/* tag list counters */
+	size_t			 ctrpool_len, ctrpool_cap;
 	struct buf		 scratch, scratch2;
 	bool			 is_stored;	/* loaded from documents */
 	int64_t			 hour_lo, hour_hi, hour_start;

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Aggregation benchmark (make bench; not part of make check).  Generates
+ * 1,000,000 records in-process with the store API (deterministic
+ * xorshift over one day, so about 42,000 records per hour: 3 orgs, 40
+ * APIs with 2 versions, 20,000 keys with aliases, 500 OAuth clients,
+ * 2,000 paths of which half are tracked, 6 countries, 3 to 6 tags per
+ * record from 300 distinct tag lists, 20% errors; keys, paths and APIs
+ * are skewed the way real traffic is, a few busy and a long tail), then
+ * times aggregation (every dimension, then agg_finish, which sorts for
+ * output) against a baseline measured in the same run: a loop over the
+ * same records that reads the fields aggregation reads and sums them.
+ * Medians of RUNS runs, in thread CPU time (the build machines are shared
+ * and wall time counts other processes).  Target (product.md 8): 1M
+ * records < 1 s.
+ *
+ * An argument "uniform" makes keys and paths uniform instead: nearly
+ * every record then creates new counters (a worst case).
+ *
+ * Usage: bench-agg [NRECORDS [uniform]]
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agg.h"
+#include "record.h"
+#include "store.h"
+
+#define RUNS	5
+#define T0	1709251200LL	/* 2024-03-01T00:00:00Z */
+
+static uint64_t	 rng = 0x2545f4914f6cdd1dULL;
+static int	 uniform;
+
+static uint64_t
+next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (rng);
+}
+
+/* 0..n-1, skewed towards 0 (u^3) unless uniform. */
+static unsigned
+pick(unsigned n)
+{
+	double	 u = (double)(next() % 1000000) / 1e6;
+
+	if (uniform)
+		return ((unsigned)(u * n));
+	return ((unsigned)(u * u * u * n));
+}
+
+static double
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ((double)ts.tv_sec * 1e9 + (double)ts.tv_nsec);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	 x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static void
+setf(struct record_build *b, struct store *st, enum record_str f,
+    const char *fmt, unsigned v)
+{
+	char	 tmp[96];
+	int	 n;
+
+	n = snprintf(tmp, sizeof tmp, fmt, v);
+	record_build_str(b, st, f, tmp, (size_t)n);
+}
+
+/* Fill st with n records in timestamp order. */
+static void
+generate(struct store *st, size_t n)
+{
+	static const int	 codes[] = { 200, 200, 200, 200, 200, 200, 200,
+				    200, 200, 200, 200, 200, 200, 201, 204,
+				    304, 401, 404, 429, 500 };
+	static const char	*isos[] = { "US", "GB", "DE", "FR", "JP", "BR" };
+	struct record_build	 b;
+	uint16_t		 src;
+	size_t			 i;
+	unsigned		 api, key, tl, j, nt, path;
+	char			 tag[32];
+	int			 len;
+
+	src = store_source_add(st, "bench", STORE_SRC_FILE);
+	record_build_init(&b);
+	for (i = 0; i < n; i++) {
+		record_build_reset(&b);
+		b.ts_set = b.exp_set = true;
+		b.ts_sec = T0 + (int64_t)(i * 86400ULL / n);
+		b.ts_nsec = (uint32_t)(next() % 1000000000);
+		b.exp_sec = b.ts_sec + 86400 * 7;
+		b.response_code = codes[next() % 20];
+		b.lat_total = (int64_t)(next() % 900) + 5;
+		b.lat_upstream = b.lat_total - 3;
+		b.request_time = b.lat_total;
+		api = pick(40);
+		key = pick(5000);
+		path = pick(500);
+		setf(&b, st, RS_ORG_ID, "5e9d9544a1dcd60001d0ed%02x",
+		    api % 3);
+		setf(&b, st, RS_API_ID, "727dad853a8a45f64ab981154d1ffd%02x",
+		    api);
+		setf(&b, st, RS_API_NAME, "API number %u", api);
+		setf(&b, st, RS_API_VERSION, "v%u", (unsigned)(next() % 2));
+		setf(&b, st, RS_API_KEY, "5e9d9544a1dcd60001d0ed20%08x", key);
+		setf(&b, st, RS_ALIAS, "customer-%u", key);
+		if (next() % 8 == 0)
+			setf(&b, st, RS_OAUTH_ID, "client-%u",
+			    (unsigned)(next() % 500));
+		setf(&b, st, RS_PATH, "/v1/resource%u/{id}", path);
+		if (path % 2 == 0)
+			b.rec.flags |= REC_TRACK_PATH;
+		b.geo.iso_code = strtab_intern(&st->strs, isos[next() % 6], 2);
+		b.has_geo = true;
+		tl = (unsigned)(next() % 300);
+		nt = 3 + tl % 4;
+		for (j = 0; j < nt; j++) {
+			len = snprintf(tag, sizeof tag, "%s-%u",
+			    j == 0 ? "key" : j == 1 ? "org" : "team",
+			    tl * 7 + j);
+			record_build_tag(&b, tag, (size_t)len);
+		}
+		store_add(st, &b, src, i);
+	}
+	record_build_clear(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct store		 st;
+	struct agg		*a;
+	uint64_t		*seqs, sum = 0;
+	const struct record	*r;
+	size_t			 n = 1000000, i, k, nctrs = 0, nbuckets = 0;
+	double			 base[RUNS], agg[RUNS], fin[RUNS], t, mb, ma;
+	char			*cause = NULL;
+	struct agg_config	 cfg;
+
+	if (argc > 1)
+		n = strtoull(argv[1], NULL, 10);
+	if (argc > 2 && strcmp(argv[2], "uniform") == 0)
+		uniform = 1;
+	store_init(&st, 0);
+	t = now_ns();
+	generate(&st, n);
+	printf("bench-agg: %zu records generated in %.0f ms\n", n,
+	    (now_ns() - t) / 1e6);
+	seqs = malloc((n + 1) * sizeof *seqs);
+	for (i = 0; i < n; i++)
+		seqs[i] = st.first + i;
+	memset(&cfg, 0, sizeof cfg);
+
+	for (k = 0; k < RUNS; k++) {
+		t = now_ns();
+		for (i = 0; i < n; i++) {
+			r = store_get(&st, seqs[i]);
+			sum += (uint64_t)r->ts + r->str[RS_ORG_ID] +
+			    r->str[RS_API_ID] + r->str[RS_API_KEY] +
+			    r->str[RS_PATH] + r->str[RS_TAGS] +
+			    r->str[RS_GEO] + (uint64_t)r->lat_total +
+			    (uint64_t)r->response_code;
+		}
+		base[k] = now_ns() - t;
+
+		t = now_ns();
+		a = agg_create(&cfg, &cause);
+		for (i = 0; i < n; i++)
+			agg_add(a, &st, store_get(&st, seqs[i]));
+		fin[k] = now_ns();
+		agg_finish(a);
+		agg[k] = now_ns() - t;
+		fin[k] = now_ns() - fin[k];
+		nctrs = a->nctrs;
+		nbuckets = a->nbuckets;
+		agg_free(a);
+	}
+	qsort(base, RUNS, sizeof *base, cmp_double);
+	qsort(agg, RUNS, sizeof *agg, cmp_double);
+	qsort(fin, RUNS, sizeof *fin, cmp_double);
+	mb = base[RUNS / 2];
+	ma = agg[RUNS / 2];
+	printf("bench-agg: baseline loop      %8.1f ms  %6.1f ns/record "
+	    "(checksum %llu)\n", mb / 1e6, mb / (double)n,
+	    (unsigned long long)(sum % 1000));
+	printf("bench-agg: agg_compute        %8.1f ms  %6.1f ns/record  "
+	    "%.1fx baseline\n", ma / 1e6, ma / (double)n, ma / mb);
+	printf("bench-agg:   of which finish  %8.1f ms (sorting for output)\n",
+	    fin[RUNS / 2] / 1e6);
+	printf("bench-agg: %zu buckets, %zu counters; target 1M records "
+	    "< 1000 ms: %s\n", nbuckets, nctrs,
+	    ma * 1e6 / (double)n < 1e9 ? "ok" : "MISSED");
+	free(seqs);
+	store_clear(&st);
+	return (0);
+}
