@@ -1,45 +1,791 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The Aggregates screen.  TEMPORARY: until the aggregation module lands
- * it says so.
+ * The Aggregates screen: hourly aggregates computed with the pump's rules
+ * (agg.c) over the records the view shows (so the filter and time range
+ * apply), one pane per dimension (Tab), one hour or the whole range (<, >),
+ * sortable (s on the column cursor), and Enter drills down: the row's
+ * filter (agg_row_filter) is added to the current one and the row's time
+ * range applied, on the Records screen.  With stored aggregate documents
+ * (a dump), S cycles computed, stored, and stored vs computed (the hits,
+ * success and errors each side counted, and the difference).
+ *
+ * The aggregate is computed when the screen is drawn and the rows changed;
+ * with live data at most every UI_STATS_NS.
  */
 #include "config.h"
 
 #include "ui-stats.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg-rows.h"
+#include "agg-stored.h"
+#include "agg.h"
+#include "options.h"
+#include "render.h"
+#include "timefmt.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
+#include "ui-filter.h"
 #include "ui-records.h"
+#include "xmalloc.h"
 
-/* Draw the Aggregates screen. */
-void
-ui_stats_draw(struct ui *ui)
-{
-	ui_records_header(ui);
-	ui_draw_str(ui, 1, 0, ui->cols, " Aggregates", ui_attr(ui,
-	    UI_C_TITLE));
-	ui_draw_str(ui, 3, 2, ui->cols - 4, "aggregation module not "
-	    "available yet", ui_attr(ui, UI_C_DIM));
-	ui_records_bottom(ui);
-}
+#define UI_STATS_NS	(2000 * 1000000LL)
 
-/* Handle an action on the Aggregates screen. */
-unsigned
-ui_stats_action(struct ui *ui, enum ui_action a)
+enum ui_stats_mode {
+	UI_STATS_COMPUTED,
+	UI_STATS_STORED,
+	UI_STATS_DIFF,
+	UI_STATS_NMODES
+};
+
+enum ui_stats_col {
+	UI_SC_NAME,
+	UI_SC_HITS,
+	UI_SC_OK,
+	UI_SC_ERR,
+	UI_SC_RATE,
+	UI_SC_AVG,
+	UI_SC_MAX,
+	UI_SC_LAST,
+	UI_SC_COUNT
+};
+
+/* A row as shown: an agg_row plus, when comparing, the other side. */
+struct ui_stats_row {
+	struct agg_row	 r;
+	const struct agg *a;		/* whose strings the row names */
+	int64_t		 s_hits, s_success, s_errors;	/* stored side */
+	bool		 in_c, in_s;
+};
+
+struct ui_stats {
+	struct agg		*comp;
+	struct agg		*stored;
+	char			*err;
+	uint64_t		 nstored;
+	size_t			 key_n;		/* view rows when computed */
+	uint64_t		 key_gen;
+	void			*key_filter;
+	int64_t			 key_since, key_until;
+	int64_t			 at;		/* monotonic ns */
+	bool			 valid;
+
+	int64_t			*hours;		/* distinct hours, sorted */
+	size_t			 nhours;
+	long			 hour;		/* index, -1: whole range */
+	int			 pane;		/* index into ui_stats_panes */
+	enum ui_stats_mode	 mode;
+	int			 col;		/* column cursor */
+	int			 sort;
+	bool			 sort_desc;
+
+	struct ui_stats_row	*rows;
+	size_t			 nrows;
+	bool			 rows_ok;
+	size_t			 cursor, top;
+};
+
+static const struct {
+	enum agg_dim	 dim;
+	const char	*name;
+} ui_stats_panes[] = {
+	{ AGG_APIID, "APIs" },
+	{ AGG_APIENDPOINTS, "Endpoints" },
+	{ AGG_ERRORS, "Errors" },
+	{ AGG_APIKEYS, "Keys" },
+	{ AGG_OAUTHIDS, "OAuth" },
+	{ AGG_GEO, "Countries" },
+	{ AGG_TAGS, "Tags" },
+	{ AGG_VERSIONS, "Versions" },
+};
+#define UI_STATS_NPANES	((int)(sizeof ui_stats_panes / sizeof ui_stats_panes[0]))
+
+static const char *ui_stats_cols[UI_SC_COUNT] = {
+	"NAME", "HITS", "OK", "ERR", "ERR%", "AVG", "MAX", "LAST"
+};
+static const char *ui_stats_modes[UI_STATS_NMODES] = {
+	"computed", "stored", "stored vs computed"
+};
+
+/* The screen's state, created on first use. */
+static struct ui_stats *
+ui_stats_get(struct ui *ui)
 {
-	switch (a) {
-	case UI_A_BACK:
-	case UI_A_ESCAPE:
-		ui->screen = UI_RECORDS;
-		return (UI_REDRAW);
-	default:
-		return (0);
+	struct ui_stats	*s = ui->stats;
+
+	if (s == NULL) {
+		s = xcalloc(1, sizeof *s);
+		s->hour = -1;
+		s->sort = UI_SC_HITS;
+		s->sort_desc = true;
+		s->col = UI_SC_HITS;
+		ui->stats = s;
 	}
+	return (s);
 }
 
 /* Free the screen's state. */
 void
 ui_stats_free(struct ui *ui)
 {
+	struct ui_stats	*s = ui->stats;
+
+	if (s == NULL)
+		return;
+	agg_free(s->comp);
+	agg_free(s->stored);
+	free(s->err);
+	free(s->hours);
+	free(s->rows);
+	free(s);
+	ui->stats = NULL;
+}
+
+/* The aggregation options from the command line. */
+static void
+ui_stats_config(struct ui *ui, struct agg_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->track_all_paths = ui->o->track_all_paths;
+	cfg->ignore_tag_prefix = ui->o->ignore_tag_prefix.v;
+	cfg->nignore_tag_prefix = ui->o->ignore_tag_prefix.n;
+	cfg->tz = ui->o->tz;
+}
+
+/* Collect the distinct hours of the buckets of a (and b). */
+static void
+ui_stats_hours(struct ui_stats *s)
+{
+	const struct agg	*v[2] = { s->comp, s->stored };
+	const struct agg_bucket	*b;
+	size_t			 i, j, k, n = 0, cap = 0;
+	int64_t			*h = NULL, t;
+
+	for (k = 0; k < 2; k++) {
+		if (v[k] == NULL)
+			continue;
+		for (i = 0; i < v[k]->nbuckets; i++) {
+			b = agg_bucket_at(v[k], i);
+			for (j = 0; j < n && h[j] != b->timestamp; j++)
+				/* nothing */;
+			if (j < n)
+				continue;
+			if (n == cap) {
+				cap = cap == 0 ? 16 : cap * 2;
+				h = xreallocarray(h, cap, sizeof *h);
+			}
+			h[n++] = b->timestamp;
+		}
+	}
+	/* Few hours: insertion sort. */
+	for (i = 1; i < n; i++) {
+		t = h[i];
+		for (j = i; j > 0 && h[j - 1] > t; j--)
+			h[j] = h[j - 1];
+		h[j] = t;
+	}
+	free(s->hours);
+	s->hours = h;
+	s->nhours = n;
+	if (s->hour >= (long)n)
+		s->hour = -1;
+}
+
+/* Compute the aggregates again if the shown records changed. */
+static void
+ui_stats_compute(struct ui *ui, struct ui_stats *s)
+{
+	struct agg_config	 cfg;
+	int64_t			 now = ui_clock();
+
+	if (s->valid && s->key_n == ui->v.n && s->key_gen ==
+	    ui->st.generation && s->key_filter == ui->filter_c &&
+	    s->key_since == ui->v.since && s->key_until == ui->v.until)
+		return;
+	if (s->valid && ui->live && now - s->at < UI_STATS_NS &&
+	    s->key_filter == ui->filter_c) {
+		ui->dirty |= UI_REDRAW;
+		return;
+	}
+	ui_stats_config(ui, &cfg);
+	agg_free(s->comp);
+	free(s->err);
+	s->err = NULL;
+	s->comp = agg_compute(&ui->st, ui->v.rows, ui->v.n, &cfg, &s->err);
+	if (s->stored == NULL && ui->st.naggdocs > 0)
+		s->stored = agg_stored_load(&ui->st, &cfg, NULL, NULL);
+	s->nstored = ui->st.naggdocs;
+	s->key_n = ui->v.n;
+	s->key_gen = ui->st.generation;
+	s->key_filter = ui->filter_c;
+	s->key_since = ui->v.since;
+	s->key_until = ui->v.until;
+	s->at = now;
+	s->valid = true;
+	s->rows_ok = false;
+	ui_stats_hours(s);
+}
+
+/* Append the rows of a for the current hour and pane to *v. */
+static void
+ui_stats_collect(struct ui_stats *s, const struct agg *a,
+    struct agg_row **v, size_t *n)
+{
+	const struct agg_bucket	*b;
+	struct agg_row		*r;
+	enum agg_dim		 dim = ui_stats_panes[s->pane].dim;
+	size_t			 i, nr;
+
+	*v = NULL;
+	*n = 0;
+	if (a == NULL)
+		return;
+	if (s->hour < 0) {
+		agg_rows(a, -1, dim, v, n);
+		return;
+	}
+	for (i = 0; i < a->nbuckets; i++) {
+		b = agg_bucket_at(a, i);
+		if (b->timestamp != s->hours[s->hour])
+			continue;
+		agg_rows(a, (long)i, dim, &r, &nr);
+		if (nr == 0)
+			continue;
+		*v = xreallocarray(*v, *n + nr, sizeof **v);
+		memcpy(*v + *n, r, nr * sizeof *r);
+		*n += nr;
+		free(r);
+	}
+}
+
+/* Compare two rows' names (org, parent, key) across aggregates. */
+static int
+ui_stats_namecmp(const struct agg *a, const struct agg_row *x,
+    const struct agg *b, const struct agg_row *y)
+{
+	struct slice	 p, q;
+	uint32_t	 ids[3][2] = { { x->org, y->org }, { x->parent,
+			    y->parent }, { x->key, y->key } };
+	int		 i, c;
+
+	for (i = 0; i < 3; i++) {
+		p = agg_str(a, ids[i][0]);
+		q = agg_str(b, ids[i][1]);
+		c = memcmp(p.ptr, q.ptr, p.len < q.len ? p.len : q.len);
+		if (c != 0)
+			return (c < 0 ? -1 : 1);
+		if (p.len != q.len)
+			return (p.len < q.len ? -1 : 1);
+	}
+	return (0);
+}
+
+static const struct ui_stats	*ui_stats_sorting;
+
+/* Sort rows by the sort column (numbers) or name. */
+static int
+ui_stats_rowcmp(const void *va, const void *vb)
+{
+	const struct ui_stats_row	*x = va, *y = vb;
+	const struct ui_stats		*s = ui_stats_sorting;
+	double				 p = 0, q = 0;
+	int				 c;
+
+	switch (s->sort) {
+	case UI_SC_HITS:
+		p = (double)x->r.hits;
+		q = (double)y->r.hits;
+		if (s->mode == UI_STATS_DIFF) {
+			p = (double)(x->r.hits - x->s_hits);
+			q = (double)(y->r.hits - y->s_hits);
+		}
+		break;
+	case UI_SC_OK:
+		p = (double)x->r.success;
+		q = (double)y->r.success;
+		break;
+	case UI_SC_ERR:
+		p = (double)x->r.errors;
+		q = (double)y->r.errors;
+		break;
+	case UI_SC_RATE:
+		p = x->r.error_rate;
+		q = y->r.error_rate;
+		break;
+	case UI_SC_AVG:
+		p = x->r.avg_latency;
+		q = y->r.avg_latency;
+		break;
+	case UI_SC_MAX:
+		p = (double)x->r.max_latency;
+		q = (double)y->r.max_latency;
+		break;
+	case UI_SC_LAST:
+		p = (double)x->r.last_access;
+		q = (double)y->r.last_access;
+		break;
+	default:
+		c = ui_stats_namecmp(x->a, &x->r, y->a, &y->r);
+		return (s->sort_desc ? -c : c);
+	}
+	if (p != q)
+		c = p < q ? -1 : 1;
+	else
+		c = ui_stats_namecmp(x->a, &x->r, y->a, &y->r) * (s->sort_desc ?
+		    -1 : 1);
+	return (s->sort_desc ? -c : c);
+}
+
+/* Build the rows shown for the current mode, hour and pane. */
+static void
+ui_stats_rows(struct ui *ui, struct ui_stats *s)
+{
+	struct agg_row	*c = NULL, *t = NULL;
+	size_t		 nc = 0, nt = 0, i = 0, j = 0, n = 0;
+	int		 k;
+
 	(void)ui;
+	free(s->rows);
+	s->rows = NULL;
+	s->nrows = 0;
+	if (s->mode != UI_STATS_STORED)
+		ui_stats_collect(s, s->comp, &c, &nc);
+	if (s->mode != UI_STATS_COMPUTED)
+		ui_stats_collect(s, s->stored, &t, &nt);
+	s->rows = xcalloc(nc + nt + 1, sizeof *s->rows);
+	if (s->mode == UI_STATS_COMPUTED || s->mode == UI_STATS_STORED) {
+		for (i = 0; i < nc + nt; i++) {
+			s->rows[n].r = i < nc ? c[i] : t[i - nc];
+			s->rows[n].a = i < nc ? s->comp : s->stored;
+			s->rows[n].in_c = i < nc;
+			s->rows[n].in_s = i >= nc;
+			n++;
+		}
+	} else {
+		/* Merge by name: both lists are sorted by org, parent, key
+		 * when they come from one bucket or the whole range. */
+		while (i < nc || j < nt) {
+			if (i < nc && j < nt)
+				k = ui_stats_namecmp(s->comp, &c[i], s->stored,
+				    &t[j]);
+			else
+				k = i < nc ? -1 : 1;
+			if (k <= 0) {
+				s->rows[n].r = c[i];
+				s->rows[n].a = s->comp;
+				s->rows[n].in_c = true;
+				i++;
+			} else {
+				memset(&s->rows[n].r, 0, sizeof s->rows[n].r);
+				s->rows[n].r.org = t[j].org;
+				s->rows[n].r.parent = t[j].parent;
+				s->rows[n].r.key = t[j].key;
+				s->rows[n].r.identifier = t[j].identifier;
+				s->rows[n].r.humanidentifier =
+				    t[j].humanidentifier;
+				s->rows[n].r.dim = t[j].dim;
+				s->rows[n].r.since = t[j].since;
+				s->rows[n].r.until = t[j].until;
+				s->rows[n].a = s->stored;
+			}
+			if (k >= 0) {
+				s->rows[n].s_hits = t[j].hits;
+				s->rows[n].s_success = t[j].success;
+				s->rows[n].s_errors = t[j].errors;
+				s->rows[n].in_s = true;
+				j++;
+			}
+			n++;
+		}
+	}
+	s->nrows = n;
+	free(c);
+	free(t);
+	ui_stats_sorting = s;
+	qsort(s->rows, s->nrows, sizeof *s->rows, ui_stats_rowcmp);
+	if (s->cursor >= s->nrows)
+		s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
+	s->rows_ok = true;
+}
+
+/* The name of a row, safe (keys masked unless revealed). */
+static void
+ui_stats_name(struct ui *ui, const struct ui_stats_row *sr, struct buf *b)
+{
+	const struct agg	*a = sr->a;
+	struct slice		 k = agg_str(a, sr->r.key);
+	struct slice		 h = agg_str(a, sr->r.humanidentifier);
+	struct slice		 p = agg_str(a, sr->r.parent);
+
+	if (p.len > 0) {
+		render_safe(b, p.ptr, p.len, 0);
+		buf_addc(b, ' ');
+	}
+	switch (sr->r.dim) {
+	case AGG_APIKEYS:
+		if (h.len > 0 && !slice_eq(h, "")) {
+			render_safe(b, h.ptr, h.len, 0);
+			buf_adds(b, " ");
+		}
+		if (ui->reveal)
+			render_safe(b, k.ptr, k.len, 0);
+		else {
+			buf_adds(b, "****");
+			if (k.len > 4)
+				render_safe(b, k.ptr + k.len - 4, 4, 0);
+		}
+		return;
+	case AGG_APIENDPOINTS:
+	case AGG_ENDPOINTS:
+	case AGG_APIID:
+	case AGG_VERSIONS:
+		if (h.len > 0) {
+			render_safe(b, h.ptr, h.len, 0);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	render_safe(b, k.ptr, k.len, 0);
+}
+
+/* Width of each numeric column. */
+static const int ui_stats_w[UI_SC_COUNT] = { 0, 8, 8, 7, 6, 7, 7, 9 };
+
+/* Lay the columns out: x of each, and the name width. */
+static int
+ui_stats_layout(const struct ui *ui, int *x)
+{
+	int	 i, used = 0, name;
+
+	for (i = 1; i < UI_SC_COUNT; i++)
+		used += ui_stats_w[i] + 1;
+	name = ui->cols - 1 - used;
+	if (name < 10)
+		name = 10;
+	x[0] = 0;
+	for (i = 1; i < UI_SC_COUNT; i++)
+		x[i] = x[i - 1] + (i == 1 ? name : ui_stats_w[i - 1]) + 1;
+	return (name);
+}
+
+/* Draw one row. */
+static void
+ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
+    int nw)
+{
+	const struct ui_stats_row	*sr = &s->rows[i];
+	struct buf			 b;
+	char				 t[64], tm[TIMEFMT_MAX];
+	int				 c, attr, base;
+	bool				 cur = i == s->cursor;
+
+	buf_init(&b);
+	base = cur ? ui_attr(ui, UI_C_CURSOR) : UI_AT_NORMAL;
+	if (cur)
+		ui_draw_fill(ui, y, 0, ui->cols - 1, base);
+	ui_stats_name(ui, sr, &b);
+	ui_draw_text(ui, y, x[0], nw, b.data == NULL ? "" : b.data, b.len,
+	    base);
+	for (c = 1; c < UI_SC_COUNT; c++) {
+		attr = base;
+		t[0] = '\0';
+		if (s->mode == UI_STATS_DIFF) {
+			switch (c) {
+			case UI_SC_HITS:
+				snprintf(t, sizeof t, "%lld",
+				    (long long)sr->s_hits);
+				break;
+			case UI_SC_OK:
+				snprintf(t, sizeof t, "%lld",
+				    (long long)sr->r.hits);
+				break;
+			case UI_SC_ERR:
+				snprintf(t, sizeof t, "%+lld",
+				    (long long)(sr->r.hits - sr->s_hits));
+				if (sr->r.hits != sr->s_hits && !cur)
+					attr = ui_attr(ui, UI_C_5XX);
+				break;
+			default:
+				break;
+			}
+		} else {
+			switch (c) {
+			case UI_SC_HITS:
+				snprintf(t, sizeof t, "%lld",
+				    (long long)sr->r.hits);
+				break;
+			case UI_SC_OK:
+				snprintf(t, sizeof t, "%lld",
+				    (long long)sr->r.success);
+				break;
+			case UI_SC_ERR:
+				snprintf(t, sizeof t, "%lld",
+				    (long long)sr->r.errors);
+				if (sr->r.errors > 0 && !cur)
+					attr = ui_attr(ui, UI_C_5XX);
+				break;
+			case UI_SC_RATE:
+				snprintf(t, sizeof t, "%.1f",
+				    sr->r.error_rate * 100);
+				break;
+			case UI_SC_AVG:
+				snprintf(t, sizeof t, "%.0f",
+				    sr->r.avg_latency);
+				break;
+			case UI_SC_MAX:
+				snprintf(t, sizeof t, "%lld",
+				    (long long)sr->r.max_latency);
+				break;
+			case UI_SC_LAST:
+				if (sr->r.last_access != 0) {
+					timefmt_rfc3339(tm, sizeof tm,
+					    sr->r.last_access / 1000000000,
+					    0, 0);
+					snprintf(t, sizeof t, "%.8s", tm + 11);
+				}
+				break;
+			default:
+				break;
+			}
+		}
+		ui_draw_str(ui, y, x[c] + ui_stats_w[c] - (int)strlen(t),
+		    (int)strlen(t), t, attr);
+	}
+	buf_clear(&b);
+}
+
+/* Lines of the table. */
+static size_t
+ui_stats_height(const struct ui *ui)
+{
+	int	 h = ui->lines - 5;
+
+	return (h < 1 ? 1 : (size_t)h);
+}
+
+/* Draw the Aggregates screen. */
+void
+ui_stats_draw(struct ui *ui)
+{
+	struct ui_stats	*s = ui_stats_get(ui);
+	char		 t[256], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX], nm[16];
+	const char	*dcols[UI_SC_COUNT] = { "NAME", "STORED", "COMPUTED",
+			    "DELTA", "", "", "", "" };
+	int		 x[UI_SC_COUNT], nw, i, xx, attr, y;
+	size_t		 k, h = ui_stats_height(ui);
+
+	ui_records_header(ui);
+	ui_stats_compute(ui, s);
+	if (!s->rows_ok)
+		ui_stats_rows(ui, s);
+
+	/* Line 1: the hour, the source of the numbers. */
+	if (s->hour < 0 || s->nhours == 0) {
+		if (s->nhours > 0) {
+			timefmt_rfc3339(t1, sizeof t1, s->hours[0], 0, 0);
+			timefmt_rfc3339(t2, sizeof t2,
+			    s->hours[s->nhours - 1] + 3600, 0, 0);
+			snprintf(t, sizeof t, " all %zu hour%s %.10s %.5s%s"
+			    "%.10s %.5s", s->nhours, s->nhours == 1 ? "" : "s",
+			    t1, t1 + 11, ui_glyph(ui, UI_G_DASH), t2, t2 + 11);
+		} else
+			snprintf(t, sizeof t, " no hours");
+	} else {
+		timefmt_rfc3339(t1, sizeof t1, s->hours[s->hour], 0, 0);
+		timefmt_rfc3339(t2, sizeof t2, s->hours[s->hour] + 3600, 0, 0);
+		snprintf(t, sizeof t, " hour %ld/%zu %.10s %.5s%s%.5s UTC",
+		    s->hour + 1, s->nhours, t1, t1 + 11,
+		    ui_glyph(ui, UI_G_DASH), t2 + 11);
+	}
+	xx = ui_draw_str(ui, 1, 0, ui->cols, t, ui_attr(ui, UI_C_TITLE));
+	if (s->mode == UI_STATS_COMPUTED)
+		snprintf(t, sizeof t, "  computed from %zu records%s%s",
+		    ui->v.n, ui->filter != NULL ? " (filtered)" : "",
+		    s->nstored > 0 ? "  S: stored" : "");
+	else
+		snprintf(t, sizeof t, "  %s (%llu stored documents)",
+		    ui_stats_modes[s->mode], (unsigned long long)s->nstored);
+	ui_draw_str(ui, 1, xx, ui->cols - xx, t, ui_attr(ui, UI_C_DIM));
+
+	/* Line 2: the panes. */
+	xx = 0;
+	for (i = 0; i < UI_STATS_NPANES && xx < ui->cols; i++) {
+		snprintf(t, sizeof t, " %s ", ui_stats_panes[i].name);
+		xx += ui_draw_str(ui, 2, xx, ui->cols - xx, t, i == s->pane ?
+		    ui_attr(ui, UI_C_HEADER) | UI_AT_BOLD : UI_AT_NORMAL);
+	}
+
+	/* Line 3: titles. */
+	nw = ui_stats_layout(ui, x);
+	for (i = 0; i < UI_SC_COUNT; i++) {
+		snprintf(nm, sizeof nm, "%s%s", s->mode == UI_STATS_DIFF ?
+		    dcols[i] : ui_stats_cols[i], s->sort == i ?
+		    ui_glyph(ui, s->sort_desc ? UI_G_UP : UI_G_DOWN) : "");
+		attr = ui_attr(ui, UI_C_TITLE);
+		if (s->col == i)
+			attr |= UI_AT_UNDERLINE;
+		if (i == 0)
+			ui_draw_str(ui, 3, 0, nw, nm, attr);
+		else
+			ui_draw_str(ui, 3, x[i] + ui_stats_w[i] -
+			    (int)ui_text_width(ui, nm, strlen(nm)),
+			    ui_stats_w[i] + 1, nm, attr);
+	}
+
+	if (s->err != NULL)
+		ui_draw_str(ui, 5, 2, ui->cols - 4, s->err,
+		    ui_attr(ui, UI_C_ERROR));
+	else if (s->nrows == 0)
+		ui_draw_str(ui, 5, 2, ui->cols - 4, s->mode ==
+		    UI_STATS_COMPUTED ? "nothing to aggregate" :
+		    "no stored aggregates", ui_attr(ui, UI_C_DIM));
+	if (s->cursor < s->top)
+		s->top = s->cursor;
+	if (s->cursor >= s->top + h)
+		s->top = s->cursor - h + 1;
+	y = 4;
+	for (k = s->top; k < s->nrows && k < s->top + h; k++)
+		ui_stats_row(ui, s, k, y++, x, nw);
+	ui_records_bottom(ui);
+}
+
+/* Enter: drill down to the records behind the row under the cursor. */
+static unsigned
+ui_stats_drill(struct ui *ui, struct ui_stats *s)
+{
+	const struct ui_stats_row	*sr;
+	struct buf			 b;
+	char				*f, t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+
+	if (s->cursor >= s->nrows)
+		return (0);
+	sr = &s->rows[s->cursor];
+	f = agg_row_filter(sr->a, &sr->r);
+	buf_init(&b);
+	if (ui->filter != NULL) {
+		buf_adds(&b, ui->filter);
+		buf_addc(&b, ' ');
+	}
+	buf_adds(&b, f[0] == ' ' ? f + 1 : f);
+	free(f);
+	/* The row's range, within the range already set. */
+	view_set_range(&ui->v, sr->r.since > ui->v.since ? sr->r.since :
+	    ui->v.since, sr->r.until < ui->v.until ? sr->r.until :
+	    ui->v.until);
+	if (ui_apply_filter(ui, b.data) != 0) {
+		ui_message(ui, "drill-down: %s", ui->filter_err);
+		view_set_range(&ui->v, INT64_MIN, INT64_MAX);
+		buf_clear(&b);
+		return (UI_REDRAW);
+	}
+	free(ui->range_label);
+	timefmt_rfc3339(t1, sizeof t1, ui->v.since / 1000000000, 0, 0);
+	timefmt_rfc3339(t2, sizeof t2, ui->v.until / 1000000000, 0, 0);
+	xasprintf(&ui->range_label, "%.10s %.5s%s%.5s", t1, t1 + 11,
+	    ui_glyph(ui, UI_G_DASH), t2 + 11);
+	buf_clear(&b);
+	ui->screen = UI_RECORDS;
+	ui->spark_n = SIZE_MAX;
+	view_home(&ui->v);
+	return (UI_REDRAW);
+}
+
+/* Handle an action on the Aggregates screen. */
+unsigned
+ui_stats_action(struct ui *ui, enum ui_action a)
+{
+	struct ui_stats	*s = ui_stats_get(ui);
+	size_t		 h = ui_stats_height(ui);
+
+	switch (a) {
+	case UI_A_BACK:
+	case UI_A_ESCAPE:
+		ui->screen = UI_RECORDS;
+		break;
+	case UI_A_DOWN:
+		if (s->cursor + 1 < s->nrows)
+			s->cursor++;
+		break;
+	case UI_A_UP:
+		if (s->cursor > 0)
+			s->cursor--;
+		break;
+	case UI_A_PGDN:
+	case UI_A_HALFDN:
+		s->cursor += a == UI_A_PGDN ? h : h / 2;
+		if (s->cursor >= s->nrows)
+			s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
+		break;
+	case UI_A_PGUP:
+	case UI_A_HALFUP:
+		s->cursor = s->cursor > (a == UI_A_PGUP ? h : h / 2) ?
+		    s->cursor - (a == UI_A_PGUP ? h : h / 2) : 0;
+		break;
+	case UI_A_TOP:
+		s->cursor = 0;
+		break;
+	case UI_A_BOTTOM:
+		s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
+		break;
+	case UI_A_TAB:
+	case UI_A_BTAB:
+		s->pane = (s->pane + (a == UI_A_TAB ? 1 : UI_STATS_NPANES -
+		    1)) % UI_STATS_NPANES;
+		s->cursor = s->top = 0;
+		s->rows_ok = false;
+		break;
+	case UI_A_LEFT:
+		s->col = s->col == 0 ? UI_SC_COUNT - 1 : s->col - 1;
+		break;
+	case UI_A_RIGHT:
+		s->col = (s->col + 1) % UI_SC_COUNT;
+		break;
+	case UI_A_SORT:
+		if (s->sort == s->col)
+			s->sort_desc = !s->sort_desc;
+		else {
+			s->sort = s->col;
+			s->sort_desc = s->col != UI_SC_NAME;
+		}
+		s->rows_ok = false;
+		break;
+	case UI_A_HOUR_PREV:
+		if (s->nhours == 0)
+			break;
+		s->hour = s->hour < 0 ? (long)s->nhours - 1 : s->hour - 1;
+		s->cursor = s->top = 0;
+		s->rows_ok = false;
+		break;
+	case UI_A_HOUR_NEXT:
+		if (s->nhours == 0)
+			break;
+		s->hour = s->hour + 1 >= (long)s->nhours ? -1 : s->hour + 1;
+		s->cursor = s->top = 0;
+		s->rows_ok = false;
+		break;
+	case UI_A_STORED:
+		if (s->nstored == 0 && ui->st.naggdocs == 0) {
+			ui_message(ui, "no stored aggregates: read a mongodump "
+			    "with aggregate collections");
+			break;
+		}
+		s->mode = (s->mode + 1) % UI_STATS_NMODES;
+		s->rows_ok = false;
+		break;
+	case UI_A_ENTER:
+		return (ui_stats_drill(ui, s));
+	case UI_A_FILTER:
+		ui->screen = UI_RECORDS;
+		return (ui_records_action(ui, a));
+	case UI_A_FILTER_CLEAR:
+		return (ui_records_action(ui, a));
+	default:
+		return (0);
+	}
+	return (UI_REDRAW);
 }

@@ -23,6 +23,7 @@
 struct options;
 struct source;
 struct ui_prompt;
+struct ui_stats;
 
 enum ui_screen {
 	UI_RECORDS,
@@ -160,6 +161,9 @@ struct ui {
 	uint64_t		  pseq;		/* record in plines */
 	enum ui_tab		  ptab;
 	bool			  plines_ok;
+
+	/* Aggregates screen (ui-stats.c). */
+	struct ui_stats		 *stats;
 
 	/* Help screen. */
 	size_t			  hscroll;

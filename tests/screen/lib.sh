@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: ISC
 # TUI screen tests driven by tmux, the way tmux tests itself.  Each test
-# script gets a private tmux server (-L tykscopetest$$, -f /dev/null) and
+# script gets private tmux servers (-L tykscopetest$$-N, -f /dev/null) and
 # runs tykscope in a fixed-size detached session:
 #
 #	start W H ARGS...	run tykscope ARGS in a W x H window
@@ -25,6 +25,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 77
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tykscope-screen.XXXXXX")
+NSTART=0
 SOCK=tykscopetest$$
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
 unset TMUX
@@ -47,14 +48,20 @@ trap 'exit 1' INT TERM
 # Start tykscope with ARGS in a W x H window; extra environment in ENV.
 start() {
 	w=$1; h=$2; shift 2
-	cmd="cd '$WORK' && exec env TERM=screen ${ENV:-} '$TYKSCOPE'"
+	# A fresh server each time: a killed one may still hold its socket.
+	NSTART=$((NSTART + 1))
+	SOCK=tykscopetest$$-$NSTART
+	TMUX_CMD="tmux -L $SOCK -f /dev/null"
+	rm -f "$WORK/exit"
+	cmd="cd '$WORK' && env ${ENV:-} TERM=screen '$TYKSCOPE'"
 	for a in "$@"; do
 		cmd="$cmd '$a'"
 	done
 	$TMUX_CMD new-session -d -s t -x "$w" -y "$h" "sleep 600" \; \
 	    set-option -g status off \; set-option -g remain-on-exit on \; \
 	    resize-window -t t -x "$w" -y "$h"
-	$TMUX_CMD respawn-pane -k -t t "$cmd 2>'$WORK/stderr'"
+	$TMUX_CMD respawn-pane -k -t t \
+	    "$cmd 2>'$WORK/stderr'; echo \$? >'$WORK/exit'"
 }
 
 keys() {
@@ -168,19 +175,16 @@ check() {
 quit() {
 	keys Q
 	i=0
-	while [ "$i" -lt $((WAIT * 10)) ]; do
-		st=$($TMUX_CMD display-message -p -t t '#{pane_dead}#{pane_dead_status}' 2>/dev/null)
-		case $st in
-		1[0-9]*) break ;;
-		esac
+	while [ ! -s "$WORK/exit" ] && [ "$i" -lt $((WAIT * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	if [ "$st" = 10 ] && [ ! -s "$WORK/stderr" ]; then
+	st=$(cat "$WORK/exit" 2>/dev/null)
+	if [ "$st" = 0 ] && [ ! -s "$WORK/stderr" ]; then
 		echo "ok $SUITE/quit"
 		pass=$((pass + 1))
 	else
-		echo "FAIL $SUITE/quit: pane status '$st'"
+		echo "FAIL $SUITE/quit: exit status '$st'"
 		[ -s "$WORK/stderr" ] && sed 's/^/stderr: /' "$WORK/stderr"
 		fail=$((fail + 1))
 	fi

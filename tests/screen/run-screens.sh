@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Aggregates and drill-down, resizing between 80x24 and 200x50 (with the
+# preview pane on the wide screen), and colour: NO_COLOR draws no colour,
+# while without it statuses are coloured.
+. "${top_srcdir:-.}/tests/screen/lib.sh"
+
+start 80 24 --demo --demo-count 3000 --demo-seed 7
+wait_for 'OFFLINE'
+
+# Aggregates: APIs pane, then Endpoints, sorted by errors, then drill down.
+keys 3
+wait_for 'computed from 3000' && screen agg-apis
+keys Tab l l s
+wait_for 'ERR.  *ERR%' && screen agg-endpoints-by-errors
+keys Enter
+wait_for 'range: ' && screen drill-down
+keys C-t
+wait_for 'filter: none'
+
+# Resize: wide with the preview pane, then back.
+resize 200 50
+wait_for 'preview' && screen wide-200x50
+resize 80 24
+wait_gone 'preview' && screen narrow-80x24
+quit
+
+# NO_COLOR (exported by the test environment): no colour, attributes only.
+start 100 30 --demo --demo-count 300 --demo-seed 7
+wait_for 'OFFLINE'
+capture -e >"$WORK/nocolor.ans"
+sgr='\x1b\[([0-9;]*;)?(3[0-7]|4[0-7]|38|48|9[0-7])(;[0-9;]*)?m'
+! grep -Pq "$sgr" "$WORK/nocolor.ans"
+check $? no-color
+grep -Pq '\x1b\[[0-9;]*7[;m]' "$WORK/nocolor.ans"
+check $? no-color-cursor-reverse
+quit
+
+ENV="-u NO_COLOR"
+start 100 30 --demo --demo-count 300 --demo-seed 7
+wait_for 'OFFLINE'
+capture -e >"$WORK/color.ans"
+grep -Pq "$sgr" "$WORK/color.ans"
+check $? color
+quit
+finish
