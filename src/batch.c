@@ -21,6 +21,7 @@
 #include "options.h"
 #include "output.h"
 #include "record.h"
+#include "render.h"
 #include "source.h"
 #include "store.h"
 #include "timefmt.h"
@@ -93,8 +94,10 @@ batch_report_bad(const struct store *st, uint64_t from)
 	const struct record		*r;
 	const struct record_extra	*ex;
 	struct slice			 e;
+	struct buf			 safe;
 	uint64_t			 seq, shown = 0, i;
 
+	buf_init(&safe);
 	for (seq = from; seq < st->next && st->nbad != 0; seq++) {
 		r = store_get(st, seq);
 		if (r == NULL || !(r->flags & REC_BAD))
@@ -103,11 +106,15 @@ batch_report_bad(const struct store *st, uint64_t from)
 			continue;
 		ex = record_extra(st, r);
 		e = strtab_get(&st->strs, ex != NULL ? ex->bad_error : 0);
-		fprintf(stderr, "tykscope: %s:%llu: bad record: %.*s\n",
+		/* Decoder messages may quote input bytes: escape them. */
+		buf_reset(&safe);
+		render_safe(&safe, e.ptr, e.len, 0);
+		fprintf(stderr, "tykscope: %s:%llu: bad record: %s\n",
 		    store_source_name(st, r),
-		    (unsigned long long)REC_POS_OFFSET(r->pos), (int)e.len,
-		    e.ptr);
+		    (unsigned long long)REC_POS_OFFSET(r->pos),
+		    safe.data != NULL ? safe.data : "");
 	}
+	buf_clear(&safe);
 	if (shown > BATCH_BAD_LINES)
 		fprintf(stderr, "tykscope: ... and %llu more bad records\n",
 		    (unsigned long long)(shown - BATCH_BAD_LINES));

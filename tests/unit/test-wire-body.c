@@ -5,7 +5,10 @@
 
 #include <zlib.h>
 
+#include "base64.h"
+#include "wire.h"
 #include "wire-body.h"
+#include "wire-view.h"
 #include "unit.h"
 
 /* Compress len bytes at p with windowBits wb into b. */
@@ -179,7 +182,47 @@ test_bomb(void **state)
 	buf_clear(&out);
 }
 
+/* The bomb through the whole chain: an error, the output capped. */
+static void
+test_bomb_chain(void **state)
+{
+	struct buf		 z, msg, b64;
+	struct wire_msg		 m;
+	struct wire_view	 v;
+	char			*zeros;
+	size_t			 n = 100 * 1024 * 1024;
+
+	zeros = calloc(1, n);
+	assert_non_null(zeros);
+	buf_init(&z);
+	buf_init(&msg);
+	buf_init(&b64);
+	zip(&z, zeros, n, 31);
+	free(zeros);
+	buf_printf(&msg, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n"
+	    "Content-Length: %zu\r\n\r\n", z.len);
+	buf_add(&msg, z.data, z.len);
+	base64_encode_buf(&b64, msg.data, msg.len);
+	wire_init(&m);
+	m.max_inflate = 8 * 1024 * 1024;
+	assert_int_equal(wire_decode(&m, b64.data, b64.len), -1);
+	assert_true(m.truncated);
+	assert_non_null(strstr(m.error, "decompression bomb"));
+	assert_int_equal(m.body.len, 8 * 1024 * 1024);
+	assert_int_equal(m.type, WIRE_TYPE_BINARY);
+	/* The hexdump view is capped too. */
+	wire_view_init(&v);
+	wire_view_build(&v, &m, WIRE_VIEW_PRETTY, NULL);
+	assert_true(v.nlines < 70000);
+	wire_view_clear(&v);
+	wire_clear(&m);
+	buf_clear(&z);
+	buf_clear(&msg);
+	buf_clear(&b64);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_bomb_chain),
 	cmocka_unit_test(test_dechunk),
 	cmocka_unit_test(test_sniff),
 	cmocka_unit_test(test_inflate),
