@@ -293,6 +293,8 @@ agg_output_row(FILE *f, const struct agg *a, const char *dim,
 		agg_output_safe(&b, human);
 		buf_addc(&b, ')');
 	}
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
 	fprintf(f, "%s\n", b.data);
 	buf_clear(&b);
 }
@@ -376,7 +378,7 @@ agg_output_diff1(struct agg_output_diff *df, const struct agg *as,
     const struct agg_counter *c)
 {
 	const struct agg		*a = s != NULL ? as : ac;
-	const struct agg_bucket		*b = bs != NULL ? bs : bc;
+	const struct agg_bucket		*b = s != NULL ? bs : bc;
 	const struct agg_counter	*k = s != NULL ? s : c;
 	struct buf			 key, line;
 	const unsigned char		*p;
@@ -405,8 +407,10 @@ agg_output_diff1(struct agg_output_diff *df, const struct agg *as,
 		timefmt_rfc3339(tbuf, sizeof tbuf, b->timestamp, 0, 0);
 		buf_printf(&line, " %s %s ", tbuf,
 		    agg_dim_name((enum agg_dim)k->dim));
-		render_safe(&line, key.data != NULL ? key.data : "", key.len,
-		    0);
+		if (key.len == 0)
+			buf_addc(&line, '-');
+		else
+			render_safe(&line, key.data, key.len, 0);
 		buf_printf(&line, "  stored %lld/%lld/%lld  computed "
 		    "%lld/%lld/%lld", (long long)(s ? s->hits : 0),
 		    (long long)(s ? s->success : 0),

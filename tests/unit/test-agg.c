@@ -936,7 +936,8 @@ test_reconcile(void **state)
 	 * from the stored document.
 	 */
 	assert_int_equal(n, 4);
-	assert_non_null(strstr(out, "\"dimension\":\"errors\",\"key\":"
+	assert_non_null(strstr(out, "{\"orgid\":\"org1\",\"timestamp\":"
+	    "\"2023-04-04T10:00:00.000Z\",\"dimension\":\"errors\",\"key\":"
 	    "\"500\",\"stored\":{\"hits\":0,"));
 	assert_non_null(strstr(out, "\"dimension\":\"apikeys\",\"key\":"
 	    "\"plain\",\"stored\":{\"hits\":3,\"success\":3,\"errortotal\":0},"
