@@ -55,12 +55,14 @@ batch_open_sources(const struct options *o, struct store *st,
 {
 	struct source	**v = NULL, *s;
 	size_t		  n = 0, i;
-	char		 *cause;
+	char		 *cause, *safe;
 
 	for (i = 0; i < o->sources.n; i++) {
 		s = source_open(o->sources.v[i], o, st, &cause);
 		if (s == NULL) {
-			warnx_("%s: %s", o->sources.v[i], cause);
+			safe = source_safe_arg(o->sources.v[i]);
+			warnx_("%s: %s", safe, cause);
+			free(safe);
 			free(cause);
 			goto fail;
 		}

@@ -448,6 +448,57 @@ filter_selects_bad(const struct filter *f)
 	return (false);
 }
 
+/* Number of predicates (tokens) in f. */
+size_t
+filter_npredicates(const struct filter *f)
+{
+	return (f == NULL ? 0 : f->npreds);
+}
+
+/*
+ * Predicate i of f: returns its field (enum field_id) and says whether it
+ * is negated and how many alternatives it has.
+ */
+int
+filter_predicate(const struct filter *f, size_t i, bool *negate,
+    size_t *nalts)
+{
+	const struct filter_pred	*p = &f->preds[i];
+
+	*negate = p->negate;
+	*nalts = p->nalts;
+	return ((int)p->field->id);
+}
+
+/* Alternative j of predicate i of f, as a term. */
+void
+filter_term(const struct filter *f, size_t i, size_t j,
+    struct filter_term *t)
+{
+	const struct filter_alt	*a = &f->preds[i].alts[j];
+
+	memset(t, 0, sizeof *t);
+	switch (a->op) {
+	case FILTER_RANGE:
+		t->op = FILTER_TERM_RANGE;
+		t->lo = a->lo;
+		t->hi = a->hi;
+		t->rel_lo = a->rel_lo;
+		t->rel_hi = a->rel_hi;
+		break;
+	case FILTER_EXACT:
+	case FILTER_SUB:
+		t->op = a->op == FILTER_EXACT ? FILTER_TERM_EXACT :
+		    FILTER_TERM_SUBSTR;
+		t->s = a->s;
+		t->len = a->len;
+		break;
+	default:
+		t->op = FILTER_TERM_OTHER;
+		break;
+	}
+}
+
 /* Free a compiled filter. */
 void
 filter_free(struct filter *f)

@@ -55,4 +55,33 @@ void		 filter_describe(const struct filter *, struct buf *);
 void		 filter_token_append(struct buf *, const struct field *,
 		    const char *, size_t, bool);
 
+/*
+ * The compiled expression, read back for push-down to a server (a live
+ * MongoDB source translates what it can into a query and still matches
+ * every record locally).  Predicate i (in the order typed) names a field
+ * (enum field_id), may be negated, and has alternatives (ORed), each seen
+ * as a filter_term.  Times and numbers are ranges as matched now (after
+ * filter_set_now); relative times say so.
+ */
+enum filter_term_op {
+	FILTER_TERM_RANGE,	/* numbers and times: lo <= v <= hi */
+	FILTER_TERM_EXACT,	/* text equal to s (=value) */
+	FILTER_TERM_SUBSTR,	/* text containing s (plain value) */
+	FILTER_TERM_OTHER	/* regex, address, CIDR, yes/no */
+};
+
+struct filter_term {
+	enum filter_term_op	 op;
+	const char		*s;		/* EXACT, SUBSTR: borrowed */
+	size_t			 len;
+	int64_t			 lo, hi;	/* RANGE, inclusive */
+	bool			 rel_lo, rel_hi;	/* relative times */
+};
+
+size_t		 filter_npredicates(const struct filter *);
+int		 filter_predicate(const struct filter *, size_t, bool *,
+		    size_t *);
+void		 filter_term(const struct filter *, size_t, size_t,
+		    struct filter_term *);
+
 #endif

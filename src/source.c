@@ -29,6 +29,31 @@ source_create(const struct source_ops *ops, const char *arg, void *data)
 }
 
 /*
+ * A source argument fit for messages: a URL's password is removed
+ * ("scheme://user:pass@host/..." becomes "scheme://user@host/...").
+ * Returns an allocated string.
+ */
+char *
+source_safe_arg(const char *arg)
+{
+	const char	*auth, *end, *at = NULL, *colon, *p;
+	char		*s;
+
+	if ((auth = strstr(arg, "://")) == NULL)
+		return (xstrdup(arg));
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
+	    NULL)
+		return (xstrdup(arg));
+	xasprintf(&s, "%.*s%s", (int)(colon - arg), arg, at);
+	return (s);
+}
+
+/*
  * Open the source named by arg.  Returns NULL with a message in *cause
  * (owned by the caller) if it cannot be used.
  */
@@ -45,11 +70,8 @@ source_open(const char *arg, const struct options *o, struct store *st,
 		return (NULL);
 	}
 	if (strncmp(arg, "mongodb://", 10) == 0 ||
-	    strncmp(arg, "mongodb+srv://", 14) == 0) {
-		*cause = xstrdup("live MongoDB sources are not supported yet; "
-		    "read a mongodump directory instead");
-		return (NULL);
-	}
+	    strncmp(arg, "mongodb+srv://", 14) == 0)
+		return (source_mongo_open(arg, o, st, cause));
 	return (source_file_open(arg, o, st, cause));
 }
 

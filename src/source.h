@@ -52,6 +52,7 @@ struct source	*source_open(const char *, const struct options *,
 void		 source_free(struct source *);
 struct source	*source_create(const struct source_ops *, const char *,
 		    void *);
+char		*source_safe_arg(const char *);
 
 /* Implementations (source-*.c). */
 struct source	*source_file_open(const char *, const struct options *,
@@ -59,6 +60,8 @@ struct source	*source_file_open(const char *, const struct options *,
 struct source	*source_demo_open(const struct options *, struct store *,
 		    char **);
 struct source	*source_redis_open(const char *, const struct options *,
+		    struct store *, char **);
+struct source	*source_mongo_open(const char *, const struct options *,
 		    struct store *, char **);
 
 #endif
