@@ -46,6 +46,7 @@ wire_clear(struct wire_msg *m)
 {
 	size_t	 max = m->max_inflate;
 
+
 	http_wire_clear(&m->http);
 	buf_clear(&m->raw);
 	buf_clear(&m->dechunked);
@@ -278,6 +279,12 @@ wire_decode(struct wire_msg *m, const char *b64, size_t len)
 		m->truncated = true;
 		wire_error(m, "header block cut off after %zu bytes",
 		    m->raw.len);
+	} else if (m->http.truncated && m->http.body.len == 0 &&
+	    m->http.kind == HTTP_WIRE_RESPONSE && (m->head ||
+	    m->http.status / 100 == 1 || m->http.status == 204 ||
+	    m->http.status == 304)) {
+		/* Content-Length describes a body these never carry. */
+		m->http.truncated = false;
 	} else if (m->http.truncated) {
 		m->truncated = true;
 		wire_error(m, "body cut off: %zu of %lld bytes",
@@ -360,6 +367,8 @@ wire_decode_record(const struct store *st, const struct record *r,
 	struct slice	 s = which == WIRE_REQUEST ? req : resp;
 	int		 rc;
 
+	if (which == WIRE_RESPONSE)
+		m->head = slice_caseeq(record_strs(st, r, RS_METHOD), "HEAD");
 	rc = wire_decode(m, s.ptr, s.len);
 	if (!m->empty) {
 		if (m->truncated && m->note[0] == '\0' && s.len % 4 != 0)

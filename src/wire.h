@@ -48,6 +48,7 @@ enum wire_type {
 
 struct wire_msg {
 	size_t			 max_inflate;	/* cap; WIRE_BODY_MAX_INFLATE */
+	bool			 head;		/* response to HEAD: no body */
 	const char		*chain[WIRE_MAX_CHAIN];	/* static names */
 	size_t			 nchain;
 	bool			 empty;		/* stored payload was "" */
