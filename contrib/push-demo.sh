@@ -4,10 +4,11 @@
 # (msgpack values RPUSHed to analytics-tyk-system-analytics), so that
 # tykscope redis://... has something to tail without a gateway.
 #
-#   contrib/push-demo.sh [-n COUNT] [-r RATE] [-s SEED] [-k KEY] [-f] URL
+#   contrib/push-demo.sh [-n COUNT] [-r RATE] [-s SEED] [-k KEY] [-p] [-f] URL
 #
 # URL is redis://[user:password@]host:port[/db] (as redis-cli -u takes it)
-# or unix:///path/to/redis.sock.  Without -f it pushes
+# or unix:///path/to/redis.sock.  -p pushes protobuf values (to
+# analytics-tyk-system-analytics_protobuf).  Without -f it pushes
 # COUNT records stamped from now; with -f it keeps pushing RATE records a
 # second until interrupted.  WARNING: this writes to that Redis: never
 # point it at a production gateway's Redis.  A running Tyk Pump drains the
@@ -18,24 +19,30 @@ gen=${TYKSCOPE_GEN:-$top/build/contrib/tykscope-gen}
 count=100
 rate=20
 seed=1
-key=analytics-tyk-system-analytics
+key=
+proto=
 follow=0
-while getopts n:r:s:k:f opt; do
+while getopts n:r:s:k:pf opt; do
 	case $opt in
 	n) count=$OPTARG ;;
 	r) rate=$OPTARG ;;
 	s) seed=$OPTARG ;;
 	k) key=$OPTARG ;;
+	p) proto=--protobuf ;;
 	f) follow=1 ;;
-	*) sed -n '7,10s/^# //p' "$0" >&2; exit 2 ;;
+	*) sed -n '7,11s/^# //p' "$0" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 if [ $# -ne 1 ]; then
-	sed -n '7,10s/^# //p' "$0" >&2
+	sed -n '7,11s/^# //p' "$0" >&2
 	exit 2
 fi
 url=$1
+if [ -z "$key" ]; then
+	key=analytics-tyk-system-analytics
+	[ -n "$proto" ] && key=${key}_protobuf
+fi
 case $url in
 unix://*) target="-s ${url#unix://}" ;;
 *) target="-u $url" ;;
@@ -45,7 +52,7 @@ command -v redis-cli >/dev/null || { echo "push-demo: no redis-cli" >&2; exit 1;
 
 push() {
 	"$gen" --seed "$1" --count "$2" --rate "$rate" \
-	    --start "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --key "$key" \
+	    --start "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --key "$key" $proto \
 	    --format resp --out - | redis-cli $target --pipe >/dev/null
 }
 

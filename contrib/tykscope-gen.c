@@ -30,6 +30,7 @@
 #include "encode-bson.h"
 #include "encode-json.h"
 #include "encode-msgpack.h"
+#include "encode-protobuf.h"
 #include "strtab.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -44,6 +45,7 @@ enum gen_format {
 	GEN_ARCHIVE_GZ,
 	GEN_DUMPDIR,
 	GEN_MSGPACK,
+	GEN_PROTOBUF,
 	GEN_RESP,
 	GEN_JSONL
 };
@@ -81,6 +83,7 @@ struct gen {
 	const char	*out;
 	const char	*db;
 	const char	*key;		/* resp: the Redis list */
+	bool		 protobuf;	/* resp: protobuf values */
 	bool		 sharded;
 	bool		 gzip;
 	int		 level;
@@ -96,7 +99,8 @@ struct gen {
 static const char gen_usage[] =
 "usage: tykscope-gen [--seed N] [--count N] [--start RFC3339] [--rate R]\n"
 "           [--payload-fraction F] [--sharded] [--gzip] [--db NAME]\n"
-"           [--level N] [--key NAME] --format FORMAT --out PATH\n"
+"           [--level N] [--key NAME] [--protobuf] --format FORMAT\n"
+"           --out PATH\n"
 "\n"
 "Write tykscope's demo traffic (deterministic for a seed).\n"
 "\n"
@@ -111,8 +115,11 @@ static const char gen_usage[] =
 "  msgpack        the gateway's msgpack values, each as a 4-byte\n"
 "                 big-endian length then the value, back to back (what\n"
 "                 a pusher RPUSHes to analytics-tyk-system-analytics)\n"
-"  resp           the same values as Redis protocol RPUSH commands, for\n"
-"                 redis-cli --pipe (see contrib/push-demo.sh)\n"
+"  protobuf       the same for the gateway's protobuf serializer (values\n"
+"                 of the analytics-tyk-system-analytics_protobuf list)\n"
+"  resp           the msgpack (or --protobuf) values as Redis protocol\n"
+"                 RPUSH commands, for redis-cli --pipe (see\n"
+"                 contrib/push-demo.sh)\n"
 "  jsonl          one Tyk JSON record per line (PATH - is stdout)\n"
 "\n"
 "Options:\n"
@@ -128,7 +135,9 @@ static const char gen_usage[] =
 "  --db NAME             database name (default tyk_analytics)\n"
 "  --level N             gzip level (default 1)\n"
 "  --key NAME            resp: the list (default\n"
-"                        analytics-tyk-system-analytics)\n"
+"                        analytics-tyk-system-analytics, with _protobuf\n"
+"                        appended for --protobuf)\n"
+"  --protobuf            resp: push protobuf values instead of msgpack\n"
 "\n"
 "PATH - writes to standard output (not for mongodump-dir or archives).\n";
 
@@ -544,6 +553,7 @@ main(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "segment-bytes", required_argument, NULL, 'B' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "protobuf", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -561,7 +571,7 @@ main(int argc, char **argv)
 
 	memset(&g, 0, sizeof g);
 	g.db = "tyk_analytics";
-	g.key = "analytics-tyk-system-analytics";
+	g.key = NULL;
 	g.level = 1;
 	g.segment_bytes = GEN_SEGMENT_BYTES;
 	g.current = -1;
@@ -617,6 +627,9 @@ main(int argc, char **argv)
 		case 'k':
 			g.key = optarg;
 			break;
+		case 'P':
+			g.protobuf = true;
+			break;
 		case 'h':
 			fputs(gen_usage, stdout);
 			return (0);
@@ -641,6 +654,8 @@ main(int argc, char **argv)
 		g.format = GEN_DUMPDIR;
 	else if (strcmp(fmt, "msgpack") == 0)
 		g.format = GEN_MSGPACK;
+	else if (strcmp(fmt, "protobuf") == 0)
+		g.format = GEN_PROTOBUF;
 	else if (strcmp(fmt, "resp") == 0)
 		g.format = GEN_RESP;
 	else if (strcmp(fmt, "jsonl") == 0)
@@ -650,6 +665,9 @@ main(int argc, char **argv)
 		return (2);
 	}
 	g.seed = cfg.seed;
+	if (g.key == NULL)
+		g.key = g.protobuf ? "analytics-tyk-system-analytics_protobuf" :
+		    "analytics-tyk-system-analytics";
 	gen_crc_init(&g);
 
 	switch (g.format) {
@@ -677,8 +695,12 @@ main(int argc, char **argv)
 		demo_next(d, &r);
 		switch (g.format) {
 		case GEN_MSGPACK:
+		case GEN_PROTOBUF:
 			buf_reset(&b);
-			encode_msgpack_record(&b, &r);
+			if (g.format == GEN_PROTOBUF)
+				encode_protobuf_record(&b, &r);
+			else
+				encode_msgpack_record(&b, &r);
 			len[0] = (unsigned char)(b.len >> 24);
 			len[1] = (unsigned char)(b.len >> 16);
 			len[2] = (unsigned char)(b.len >> 8);
@@ -692,7 +714,10 @@ main(int argc, char **argv)
 			    strlen(g.key), g.key);
 			gen_write(&g.archive_body, b.data, b.len);
 			buf_reset(&b);
-			encode_msgpack_record(&b, &r);
+			if (g.protobuf)
+				encode_protobuf_record(&b, &r);
+			else
+				encode_msgpack_record(&b, &r);
 			buf_reset(&line);
 			buf_printf(&line, "$%zu\r\n", b.len);
 			gen_write(&g.archive_body, line.data, line.len);

@@ -42,5 +42,9 @@ check "first value" "$(od -An -v -tx1 "$dir/got.mp" | tr -d ' \n' | head -c 64)"
 TYKSCOPE_GEN=$TYKSCOPE_GEN "$top_srcdir/contrib/push-demo.sh" -n 10 \
     -k analytics-tyk-system-analytics_3 "unix://$sock" >/dev/null 2>&1 || true
 check "other key" "$(redis-cli -s "$sock" llen analytics-tyk-system-analytics_3)" 10
+TYKSCOPE_GEN=$TYKSCOPE_GEN "$top_srcdir/contrib/push-demo.sh" -n 7 -p \
+    "unix://$sock" >/dev/null 2>&1 || true
+check "protobuf key" \
+    "$(redis-cli -s "$sock" llen analytics-tyk-system-analytics_protobuf)" 7
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
