@@ -139,8 +139,10 @@ store_evict(struct store *st)
 	drop = c->extras_end - st->extras_base;
 	if (drop > st->extras_next - st->extras_base)
 		drop = st->extras_next - st->extras_base;
-	memmove(st->extras, st->extras + drop,
-	    (st->extras_next - st->extras_base - drop) * sizeof *st->extras);
+	if (drop != 0)	/* extras may be NULL: no arithmetic on it */
+		memmove(st->extras, st->extras + drop,
+		    (st->extras_next - st->extras_base - drop) *
+		    sizeof *st->extras);
 	st->extras_base += drop;
 	st->evicted += c->n;
 	st->first = c->first + c->n;
