@@ -25,6 +25,12 @@
  *	-t MS		period (default 1000)
  *	-c N		chunk (LTRIM variant)
  *
+ *   redis-writer lat
+ *	Read tykscope's JSON lines on stdin and, per line, compare the wall
+ *	clock on arrival with the record's timestamp (the writer stamps
+ *	records with the wall clock when it pushes them); at EOF print
+ *	"lines N unique N p50_ms X p99_ms X max_ms X".
+ *
  * Exit status 0, or 1 on an error (printed on stderr).
  */
 #include "config.h"
@@ -44,6 +50,7 @@
 #include "output.h"
 #include "record.h"
 #include "store.h"
+#include "timefmt.h"
 
 struct gen {
 	uint64_t	 seq;
@@ -122,8 +129,10 @@ gen_record(struct gen *g, uint64_t seq, uint64_t seed, int64_t ts,
 	    "41433797848f41a558c1573d3e55a410" };
 	static const char *const names[] = { "httpbin", "petstore" };
 	static const int codes[] = { 200, 200, 200, 201, 404, 500, 502 };
+	static unsigned char filler[6144 + 1024];
 	unsigned char	 raw[6144];
 	uint64_t	 s = seed * 2654435761ULL + seq * 40503ULL + 1;
+	uint64_t	 fs = 88172645463325252ULL;
 	size_t		 n, i;
 	int64_t		 day;
 
@@ -161,16 +170,20 @@ gen_record(struct gen *g, uint64_t seq, uint64_t seed, int64_t ts,
 	g->day = (int)(day % 28) + 1;
 	if (payload > sizeof raw)
 		payload = sizeof raw;
+	/* Filler from a fixed random block, rotated by the record. */
+	if (filler[0] == 0)
+		for (i = 0; i < sizeof filler; i++)
+			filler[i] = 'a' + (unsigned char)(rng_next(&fs) % 26);
 	n = (size_t)snprintf((char *)raw, sizeof raw, "%s %s HTTP/1.1\r\n"
 	    "Host: gw.example\r\nX-Seq: %llu\r\n\r\n", g->method, g->path,
 	    (unsigned long long)seq);
-	for (i = n; i < payload; i++)
-		raw[i] = 'a' + (unsigned char)(rng_next(&s) % 26);
+	if (payload > n)
+		memcpy(raw + n, filler + seq % 1024, payload - n);
 	b64(raw, payload > n ? payload : n, g->req, sizeof g->req);
 	n = (size_t)snprintf((char *)raw, sizeof raw, "HTTP/1.1 %d X\r\n"
 	    "Content-Type: text/plain\r\n\r\n", g->code);
-	for (i = n; i < payload; i++)
-		raw[i] = 'a' + (unsigned char)(rng_next(&s) % 26);
+	if (payload > n)
+		memcpy(raw + n, filler + (seq * 7) % 1024, payload - n);
 	b64(raw, payload > n ? payload : n, g->resp, sizeof g->resp);
 }
 
@@ -570,7 +583,7 @@ cmd_push(const char *sock, int argc, char **argv)
 		msgpack_sbuffer_destroy(&sb);
 		free(pb);
 		/* The gateway flushes pipelines of up to ~1000. */
-		if (inflight >= 200) {
+		if (inflight >= 1000) {
 			for (; inflight > 0; inflight--) {
 				if (redisGetReply(c, &reply) != REDIS_OK)
 					goto fail;
@@ -675,9 +688,71 @@ cmd_drain(const char *sock, int argc, char **argv)
 	return (0);
 }
 
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	 x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static int
+cmd_lat(void)
+{
+	char		*line = NULL, *p, *q;
+	size_t		 cap = 0, n = 0, alloc = 0, uniq = 0, maxseq = 0;
+	ssize_t		 len;
+	int64_t		*lat = NULL, lo, hi, now;
+	unsigned char	*seen = NULL;
+	unsigned long	 seq;
+	const char	*err;
+
+	while ((len = getline(&line, &cap, stdin)) > 0) {
+		now = now_ns();
+		if ((p = strstr(line, "\"timestamp\":\"")) == NULL)
+			continue;
+		p += 13;
+		if ((q = strchr(p, '"')) == NULL)
+			continue;
+		if (timefmt_parse(p, (size_t)(q - p), now, &lo, &hi, &err) != 0)
+			continue;
+		if (n == alloc) {
+			alloc = alloc == 0 ? 65536 : alloc * 2;
+			lat = realloc(lat, alloc * sizeof *lat);
+		}
+		lat[n++] = now - lo;
+		if ((p = strstr(line, "\"path\":\"/seq/")) != NULL) {
+			seq = strtoul(p + 13, NULL, 10);
+			if (seq >= maxseq) {
+				seen = realloc(seen, seq + 65536);
+				memset(seen + maxseq, 0, seq + 65536 - maxseq);
+				maxseq = seq + 65536;
+			}
+			if (!seen[seq]) {
+				seen[seq] = 1;
+				uniq++;
+			}
+		}
+	}
+	if (n == 0) {
+		printf("lines 0 unique 0 p50_ms 0 p99_ms 0 max_ms 0\n");
+		return (0);
+	}
+	qsort(lat, n, sizeof *lat, cmp_i64);
+	printf("lines %zu unique %zu p50_ms %.1f p99_ms %.1f max_ms %.1f\n",
+	    n, uniq, lat[n / 2] / 1e6, lat[n * 99 / 100] / 1e6,
+	    lat[n - 1] / 1e6);
+	free(lat);
+	free(seen);
+	free(line);
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "lat") == 0)
+		return (cmd_lat());
 	if (argc < 3) {
 		fprintf(stderr, "usage: redis-writer push|drain SOCK ...\n");
 		return (1);

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Live-tail benchmark (product.md 8, "Live tail"): a gateway-like writer
+# pushes records with payloads at a fixed rate (default 50,000/s) into two
+# lists while a pump-like drainer empties them every second, and
+# "tykscope -n --follow" prints them.  Reports the rate tykscope showed,
+# the share of records seen, and the end-to-end latency (record timestamp
+# = push time, to the line arriving on tykscope's stdout).  The baseline
+# is the writer's achieved rate in the same run; the drainer's count
+# checks that tykscope took nothing away.
+#
+# Usage: bench-redis.sh [RATE [SECONDS [PAYLOAD]]]  (from the build dir)
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+. "$top_srcdir/tests/integration/lib-redis.sh"
+
+RATE=${1:-50000}
+SECS=${2:-5}
+PAYLOAD=${3:-700}
+N=$((RATE * SECS))
+K1=bench-tyk-system-analytics
+K2=bench-tyk-system-analytics_1
+
+redis_start
+"$WRITER" drain "$SOCK" -t 1000 "$K1" "$K2" >"$T/drained" &
+dpid=$!
+REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
+    --duration $((SECS + 4)) --key-prefix bench- "unix://$SOCK" \
+    2>"$T/tyk.err" | "$WRITER" lat >"$T/lat" &
+lpid=$!
+sleep 0.5
+t0=$(date +%s.%N)
+"$WRITER" push "$SOCK" -n $N -r "$RATE" -p "$PAYLOAD" "$K1" "$K2" >/dev/null
+t1=$(date +%s.%N)
+wait $lpid
+kill -TERM $dpid; wait $dpid
+drained=$(sed -n 's/^drained //p' "$T/drained")
+set -- $(cat "$T/lat")
+lines=$2 uniq=$4 p50=$6 p99=$8 max=${10}
+awk -v n=$N -v t0="$t0" -v t1="$t1" -v lines="$lines" -v uniq="$uniq" \
+    -v p50="$p50" -v p99="$p99" -v max="$max" -v d="$drained" \
+    -v payload="$PAYLOAD" -v gaps="$(grep -c 'gap:' "$T/tyk.err")" 'BEGIN {
+	w = t1 - t0
+	printf "redis live tail: %d records (payload %d B), 2 keys, drainer every 1 s\n", n, payload
+	printf "  writer (baseline)   %9.0f rec/s\n", n / w
+	printf "  tykscope shown      %9.0f rec/s  (ratio %.3f)\n", uniq / w, uniq / n
+	printf "  seen                %9.2f %%  (%d of %d; %d gap markers)\n", 100 * uniq / n, uniq, n, gaps
+	printf "  drainer received    %9.2f %%  (%d of %d)\n", 100 * d / n, d, n
+	printf "  latency             p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", p50, p99, max
+}'
