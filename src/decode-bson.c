@@ -55,10 +55,16 @@ struct dbs_state {
 	struct record_build	*b;
 	int			 raw_keys;	/* keys only records have */
 	int			 agg_keys;	/* keys only aggregates have */
+	struct decode_bson_cache *cache;	/* or NULL */
 	const uint8_t		*top;		/* the top-level document */
 	uint32_t		 err_off;	/* offset of a corrupt element */
 	bool			 err;
 	const char		*bad;		/* a field that is unusable */
+	/* String fields waiting to be interned together (with a cache). */
+	int			 npend;
+	enum record_str		 pend_f[RS_COUNT];
+	const char		*pend_s[RS_COUNT];
+	size_t			 pend_len[RS_COUNT];
 };
 
 /* A sub-document being walked. */
@@ -68,6 +74,9 @@ struct dbs_sub {
 	uint32_t	 len;
 	uint32_t	 base;		/* its offset in the parent */
 };
+
+/* Element types without a call into libbson (the iterator checked them). */
+#define DBS_HOLDS(t, it)	(bson_iter_type_unsafe(it) == (t))
 
 #define KEYIS(k, s)	(memcmp((k), (s), sizeof(s) - 1) == 0)
 
@@ -80,6 +89,9 @@ static bool	 decode_bson_time(const bson_iter_t *, int64_t *, uint32_t *,
 		    int *);
 static void	 decode_bson_str(struct dbs_state *, const bson_iter_t *,
 		    enum record_str);
+static void	 decode_bson_blobs(struct dbs_state *);
+static uint32_t	 decode_bson_cached(struct dbs_state *, enum record_str,
+		    const char *, size_t);
 static bool	 decode_bson_enter(struct dbs_state *, const bson_iter_t *,
 		    struct dbs_sub *);
 static bool	 decode_bson_next(struct dbs_state *, struct dbs_sub *);
@@ -442,7 +454,7 @@ decode_bson_int(const bson_iter_t *it, int64_t *v)
 {
 	double	 d;
 
-	switch (bson_iter_type(it)) {
+	switch (bson_iter_type_unsafe(it)) {
 	case BSON_TYPE_INT32:
 		*v = bson_iter_int32_unsafe(it);
 		return (true);
@@ -475,7 +487,7 @@ decode_bson_int(const bson_iter_t *it, int64_t *v)
 static bool
 decode_bson_double(const bson_iter_t *it, double *v)
 {
-	switch (bson_iter_type(it)) {
+	switch (bson_iter_type_unsafe(it)) {
 	case BSON_TYPE_DOUBLE:
 		*v = bson_iter_double_unsafe(it);
 		return (true);
@@ -573,7 +585,7 @@ decode_bson_time(const bson_iter_t *it, int64_t *sec, uint32_t *nsec,
 	size_t		 len;
 	uint32_t	 t, inc;
 
-	switch (bson_iter_type(it)) {
+	switch (bson_iter_type_unsafe(it)) {
 	case BSON_TYPE_DATE_TIME:
 		ms = bson_iter_date_time(it);
 		s = ms / 1000;
@@ -597,6 +609,81 @@ decode_bson_time(const bson_iter_t *it, int64_t *sec, uint32_t *nsec,
 	}
 }
 
+/* Empty the cache and tie it to store st. */
+void
+decode_bson_cache_init(struct decode_bson_cache *c, const struct store *st)
+{
+	memset(c, 0, sizeof *c);
+	c->st = st;
+}
+
+/* The cache slot for len bytes at s in field f, or NULL (no cache). */
+static struct decode_bson_cache_slot *
+decode_bson_slot(struct dbs_state *ds, enum record_str f, const char *s,
+    size_t len)
+{
+	uint64_t	 a = 0, z = 0, h;
+
+	if (ds->cache == NULL || ds->cache->st != ds->st || len > UINT32_MAX)
+		return (NULL);
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&z, s + len - 8, 8);
+	} else
+		memcpy(&a, s, len);
+	h = (a ^ (z * 0x9e3779b97f4a7c15ULL) ^ len) * 0xbf58476d1ce4e5b9ULL;
+	return (&ds->cache->slot[f][h >> (64 - DECODE_BSON_CACHE_BITS)]);
+}
+
+/* Intern len bytes at s for field f, through the cache when there is one. */
+static uint32_t
+decode_bson_cached(struct dbs_state *ds, enum record_str f, const char *s,
+    size_t len)
+{
+	struct decode_bson_cache_slot	*e;
+	uint32_t			 id;
+
+	if ((e = decode_bson_slot(ds, f, s, len)) == NULL)
+		return (strtab_intern(&ds->st->strs, s, len));
+	if (e->len == len && e->str != NULL && memcmp(e->str, s, len) == 0)
+		return (e->id);
+	id = strtab_intern(&ds->st->strs, s, len);
+	e->str = strtab_str(&ds->st->strs, id);
+	e->len = (uint32_t)len;
+	e->id = id;
+	return (id);
+}
+
+/*
+ * Intern the tag list and geo blobs through the cache, as store_add would
+ * (which then leaves them alone): they repeat from record to record.
+ */
+static void
+decode_bson_blobs(struct dbs_state *ds)
+{
+	struct record_build	*b = ds->b;
+	struct record_geo	*g = &b->geo;
+
+	if (b->ntags > 0) {
+		b->rec.str[RS_TAGS] = decode_bson_cached(ds, RS_TAGS,
+		    b->tags.data, b->tags.len);
+		b->ntags = 0;
+		buf_reset(&b->tags);
+	}
+	if (b->has_geo || b->names.len != 0) {
+		if (b->names.len != 0)
+			g->names = decode_bson_cached(ds, RS_GEO,
+			    b->names.data, b->names.len);
+		if (g->iso_code != 0 || g->geoname_id != 0 ||
+		    g->names != 0 || g->time_zone != 0 ||
+		    g->latitude != 0 || g->longitude != 0)
+			b->rec.str[RS_GEO] = decode_bson_cached(ds, RS_GEO,
+			    (const char *)g, sizeof *g);
+		b->has_geo = false;
+		buf_reset(&b->names);
+	}
+}
+
 /* Set string field f from a UTF-8 element (null: empty). */
 static void
 decode_bson_str(struct dbs_state *ds, const bson_iter_t *it,
@@ -605,11 +692,58 @@ decode_bson_str(struct dbs_state *ds, const bson_iter_t *it,
 	const char	*s;
 	size_t		 len;
 
-	if (bson_iter_type(it) != BSON_TYPE_UTF8)
+	if (bson_iter_type_unsafe(it) != BSON_TYPE_UTF8)
 		return;
 	s = bson_iter_utf8_unsafe(it, &len);
-	if (len != 0)
-		record_build_str(ds->b, ds->st, f, s, len);
+	if (len == 0)
+		return;
+	if (ds->cache == NULL || ds->npend == RS_COUNT) {
+		ds->b->rec.str[f] = decode_bson_cached(ds, f, s, len);
+		return;
+	}
+	ds->pend_f[ds->npend] = f;
+	ds->pend_s[ds->npend] = s;
+	ds->pend_len[ds->npend] = len;
+	ds->npend++;
+}
+
+/*
+ * Intern the pending string fields: cache hits first, then the misses in
+ * one strtab_intern_many batch so that their table lookups overlap.
+ */
+static void
+decode_bson_flush(struct dbs_state *ds)
+{
+	struct decode_bson_cache_slot	*e[RS_COUNT];
+	const char			*s[RS_COUNT];
+	size_t				 len[RS_COUNT];
+	uint32_t			 ids[RS_COUNT];
+	int				 i, n = 0, miss[RS_COUNT];
+
+	for (i = 0; i < ds->npend; i++) {
+		e[i] = decode_bson_slot(ds, ds->pend_f[i], ds->pend_s[i],
+		    ds->pend_len[i]);
+		if (e[i] == NULL)
+			continue;
+		if (e[i]->len == ds->pend_len[i] && e[i]->str != NULL &&
+		    memcmp(e[i]->str, ds->pend_s[i], ds->pend_len[i]) == 0) {
+			ds->b->rec.str[ds->pend_f[i]] = e[i]->id;
+			continue;
+		}
+		miss[n] = i;
+		s[n] = ds->pend_s[i];
+		len[n] = ds->pend_len[i];
+		n++;
+	}
+	if (n > 0)
+		strtab_intern_many(&ds->st->strs, (size_t)n, s, len, ids);
+	for (i = 0; i < n; i++) {
+		ds->b->rec.str[ds->pend_f[miss[i]]] = ids[i];
+		e[miss[i]]->str = strtab_str(&ds->st->strs, ids[i]);
+		e[miss[i]]->len = (uint32_t)len[i];
+		e[miss[i]]->id = ids[i];
+	}
+	ds->npend = 0;
 }
 
 /* Enter the sub-document (or array) at parent; false if it is neither. */
@@ -619,9 +753,9 @@ decode_bson_enter(struct dbs_state *ds, const bson_iter_t *parent,
 {
 	const uint8_t	*d = NULL;
 
-	if (BSON_ITER_HOLDS_DOCUMENT(parent))
+	if (DBS_HOLDS(BSON_TYPE_DOCUMENT, parent))
 		bson_iter_document(parent, &sub->len, &d);
-	else if (BSON_ITER_HOLDS_ARRAY(parent))
+	else if (DBS_HOLDS(BSON_TYPE_ARRAY, parent))
 		bson_iter_array(parent, &sub->len, &d);
 	if (d == NULL || !bson_iter_recurse(parent, &sub->it))
 		return (false);
@@ -670,7 +804,7 @@ decode_bson_intern(struct dbs_state *ds, const bson_iter_t *it,
 	const char	*s;
 	size_t		 len;
 
-	if (!BSON_ITER_HOLDS_UTF8(it))
+	if (!DBS_HOLDS(BSON_TYPE_UTF8, it))
 		return (false);
 	s = bson_iter_utf8_unsafe(it, &len);
 	if (len == 0)
@@ -703,7 +837,7 @@ decode_bson_city(struct dbs_state *ds, const bson_iter_t *city)
 			if (!decode_bson_enter(ds, &c.it, &nm))
 				break;
 			while (decode_bson_next(ds, &nm)) {
-				if (!BSON_ITER_HOLDS_UTF8(&nm.it))
+				if (!DBS_HOLDS(BSON_TYPE_UTF8, &nm.it))
 					continue;
 				s = bson_iter_utf8_unsafe(&nm.it, &len);
 				record_build_name(b,
@@ -856,15 +990,15 @@ decode_bson_tags(struct dbs_state *ds, const bson_iter_t *tags)
 	const char		*s;
 	size_t			 len;
 
-	if (bson_iter_type(tags) == BSON_TYPE_NULL) {
+	if (bson_iter_type_unsafe(tags) == BSON_TYPE_NULL) {
 		b->rec.flags |= REC_TAGS_NULL;
 		return;
 	}
-	if (!BSON_ITER_HOLDS_ARRAY(tags) || !decode_bson_enter(ds, tags, &t))
+	if (!DBS_HOLDS(BSON_TYPE_ARRAY, tags) || !decode_bson_enter(ds, tags, &t))
 		return;
 	ds->raw_keys++;
 	while (decode_bson_next(ds, &t)) {
-		if (!BSON_ITER_HOLDS_UTF8(&t.it))
+		if (!DBS_HOLDS(BSON_TYPE_UTF8, &t.it))
 			continue;
 		s = bson_iter_utf8_unsafe(&t.it, &len);
 		record_build_tag(b, s, len);
@@ -885,13 +1019,13 @@ decode_bson_list(struct dbs_state *ds, const bson_iter_t *arr)
 		return (0);
 	buf_init(&list);
 	while (decode_bson_next(ds, &e)) {
-		if (BSON_ITER_HOLDS_UTF8(&e.it)) {
+		if (DBS_HOLDS(BSON_TYPE_UTF8, &e.it)) {
 			s = bson_iter_utf8_unsafe(&e.it, &len);
 			record_list_add(&list, s, len);
 		} else if (decode_bson_enter(ds, &e.it, &m)) {
 			while (decode_bson_next(ds, &m)) {
 				if (decode_bson_key(&m.it) != F_MESSAGE ||
-				    !BSON_ITER_HOLDS_UTF8(&m.it))
+				    !DBS_HOLDS(BSON_TYPE_UTF8, &m.it))
 					continue;
 				s = bson_iter_utf8_unsafe(&m.it, &len);
 				record_list_add(&list, s, len);
@@ -914,7 +1048,7 @@ decode_bson_optype(const bson_iter_t *it)
 
 	if (decode_bson_int(it, &v))
 		return ((int32_t)v);
-	if (!BSON_ITER_HOLDS_UTF8(it))
+	if (!DBS_HOLDS(BSON_TYPE_UTF8, it))
 		return (0);
 	s = bson_iter_utf8_unsafe(it, &len);
 	if (len == 5 && strncasecmp(s, "query", 5) == 0)
@@ -1082,7 +1216,7 @@ decode_bson_top(struct dbs_state *ds, const bson_iter_t *it, enum dbf f)
 		if (decode_bson_time(it, &b->ts_sec, &b->ts_nsec,
 		    &b->ts_prec))
 			b->ts_set = true;
-		else if (bson_iter_type(it) != BSON_TYPE_NULL)
+		else if (bson_iter_type_unsafe(it) != BSON_TYPE_NULL)
 			ds->bad = "unusable timestamp";
 		break;
 	case F_APIVERSION:
@@ -1107,12 +1241,12 @@ decode_bson_top(struct dbs_state *ds, const bson_iter_t *it, enum dbf f)
 		break;
 	case F_RAWREQUEST:
 		ds->raw_keys++;
-		if (BSON_ITER_HOLDS_UTF8(it))
+		if (DBS_HOLDS(BSON_TYPE_UTF8, it))
 			b->req = bson_iter_utf8_unsafe(it, &b->req_len);
 		break;
 	case F_RAWRESPONSE:
 		ds->raw_keys++;
-		if (BSON_ITER_HOLDS_UTF8(it))
+		if (DBS_HOLDS(BSON_TYPE_UTF8, it))
 			b->resp = bson_iter_utf8_unsafe(it, &b->resp_len);
 		break;
 	case F_IPADDRESS:
@@ -1162,9 +1296,9 @@ decode_bson_top(struct dbs_state *ds, const bson_iter_t *it, enum dbf f)
 		break;
 	case F_ERRORS:
 		/* An array in graph records, a document in aggregates. */
-		if (bson_iter_type(it) == BSON_TYPE_ARRAY)
+		if (bson_iter_type_unsafe(it) == BSON_TYPE_ARRAY)
 			decode_bson_gql_field(ds, it, f);
-		else if (bson_iter_type(it) == BSON_TYPE_DOCUMENT)
+		else if (bson_iter_type_unsafe(it) == BSON_TYPE_DOCUMENT)
 			ds->agg_keys++;
 		break;
 	case F_OPERATIONTYPE:
@@ -1202,6 +1336,16 @@ decode_bson_record(const bson_t *doc, struct store *st,
     struct record_build *b, enum decode_bson_kind *kind, size_t *erroff,
     const char **why)
 {
+	return (decode_bson_record_cached(doc, st, b, NULL, kind, erroff,
+	    why));
+}
+
+/* decode_bson_record with a cache of recent values (may be NULL). */
+int
+decode_bson_record_cached(const bson_t *doc, struct store *st,
+    struct record_build *b, struct decode_bson_cache *cache,
+    enum decode_bson_kind *kind, size_t *erroff, const char **why)
+{
 	struct dbs_state	 ds;
 	bson_iter_t		 it;
 	uint32_t		 last, klen;
@@ -1211,6 +1355,7 @@ decode_bson_record(const bson_t *doc, struct store *st,
 	memset(&ds, 0, sizeof ds);
 	ds.st = st;
 	ds.b = b;
+	ds.cache = cache;
 	ds.top = bson_get_data(doc);
 	*kind = DECODE_BSON_OTHER;
 	*erroff = 0;
@@ -1231,6 +1376,10 @@ decode_bson_record(const bson_t *doc, struct store *st,
 	if (last + 1 != doc->len) {
 		ds.err = true;
 		ds.err_off = last;
+	}
+	if (cache != NULL) {
+		decode_bson_flush(&ds);
+		decode_bson_blobs(&ds);
 	}
 	if (ds.agg_keys > 0 && ds.raw_keys == 0)
 		*kind = DECODE_BSON_AGG;
@@ -1344,10 +1493,10 @@ decode_bson_check_doc(const uint8_t *p, size_t len, int depth,
 		return (-1);
 	}
 	while (bson_iter_next(&it)) {
-		if (BSON_ITER_HOLDS_DOCUMENT(&it) ||
-		    BSON_ITER_HOLDS_ARRAY(&it)) {
+		if (DBS_HOLDS(BSON_TYPE_DOCUMENT, &it) ||
+		    DBS_HOLDS(BSON_TYPE_ARRAY, &it)) {
 			bson_iter_document(&it, &sublen, &sub);
-			if (BSON_ITER_HOLDS_ARRAY(&it))
+			if (DBS_HOLDS(BSON_TYPE_ARRAY, &it))
 				bson_iter_array(&it, &sublen, &sub);
 			if (sub == NULL || decode_bson_check_doc(sub, sublen,
 			    depth + 1, base + it.d1, erroff) != 0)

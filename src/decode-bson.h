@@ -21,6 +21,8 @@
 
 #include <bson/bson.h>
 
+#include "record.h"
+
 struct record_build;
 struct store;
 
@@ -31,6 +33,29 @@ enum decode_bson_kind {
 	DECODE_BSON_SKIP	/* a collection never read (system.*) */
 };
 
+/*
+ * Recently interned values per string field, so that a value repeated
+ * from record to record (method, API, org, key, user agent...) costs a
+ * memcmp instead of a lookup in the store's large string table.  Valid
+ * for one store; the caller embeds it (decode_bson_cache_init).
+ */
+#define DECODE_BSON_CACHE_BITS	8
+#define DECODE_BSON_CACHE	(1 << DECODE_BSON_CACHE_BITS)
+struct decode_bson_cache_slot {
+	const char	*str;		/* the store's copy */
+	uint32_t	 len;
+	uint32_t	 id;
+};
+struct decode_bson_cache {
+	const struct store		*st;
+	struct decode_bson_cache_slot	 slot[RS_COUNT][DECODE_BSON_CACHE];
+};
+
+void		 decode_bson_cache_init(struct decode_bson_cache *,
+		    const struct store *);
+int		 decode_bson_record_cached(const bson_t *, struct store *,
+		    struct record_build *, struct decode_bson_cache *,
+		    enum decode_bson_kind *, size_t *, const char **);
 int		 decode_bson_record(const bson_t *, struct store *,
 		    struct record_build *, enum decode_bson_kind *, size_t *,
 		    const char **);

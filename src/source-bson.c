@@ -44,7 +44,7 @@
 
 #define SBSON_DOC_MAX		(64U * 1024 * 1024)
 #define SBSON_READ		(1U << 20)	/* gunzip step */
-#define SBSON_ADVISE		(64U << 20)	/* drop scanned pages every */
+#define SBSON_ADVISE		(8U << 20)	/* drop scanned pages every */
 #define SBSON_ARCHIVE_MAGIC	0x8199e26dU
 #define SBSON_TERMINATOR	0xffffffffU
 
@@ -94,6 +94,7 @@ struct source_bson {
 	bool			 main_registered;
 
 	struct record_build	 b;
+	struct decode_bson_cache cache;
 	int64_t			 last_ts;	/* for bad records */
 	uint64_t		 good_end;	/* end of the last good doc */
 	uint64_t		 ndamage;
@@ -146,6 +147,7 @@ source_bson_create(struct store *st, const char *name, const uint8_t *map,
 	rd->state = archive ? SBSON_ARC_MAGIC : SBSON_DOCS;
 	rd->last_ts = -1;
 	record_build_init(&rd->b);
+	decode_bson_cache_init(&rd->cache, st);
 	if (gzip)
 		rd->gz = gzstream_create(map, len);
 	else {
@@ -401,7 +403,8 @@ sbson_doc(struct source_bson *rd, struct store *st, struct sbson_coll *c,
 		return;
 	}
 	record_build_reset(&rd->b);
-	if (decode_bson_record(&doc, st, &rd->b, &kind, &erroff, &why) != 0) {
+	if (decode_bson_record_cached(&doc, st, &rd->b, &rd->cache, &kind,
+	    &erroff, &why) != 0) {
 		if (erroff != 0)
 			snprintf(msg, sizeof msg, "%s at offset %llu", why,
 			    (unsigned long long)(off + erroff));

@@ -53,6 +53,7 @@ struct source_jsonl {
 	uint64_t		 line;		/* number of the next line */
 	uint64_t		 done;		/* input bytes consumed */
 	struct record_build	 b;
+	struct decode_bson_cache cache;
 	int64_t			 last_ts;
 };
 
@@ -77,6 +78,7 @@ source_jsonl_create(struct store *st, const char *name, int fd,
 	if (map != NULL && gzip)
 		js->gz = gzstream_create(map, len);
 	record_build_init(&js->b);
+	decode_bson_cache_init(&js->cache, st);
 	return (js);
 }
 
@@ -110,7 +112,8 @@ source_jsonl_line(struct source_jsonl *js, struct store *st,
 		return;
 	}
 	record_build_reset(&js->b);
-	if (decode_bson_record(&doc, st, &js->b, &kind, &erroff, &why) != 0) {
+	if (decode_bson_record_cached(&doc, st, &js->b, &js->cache, &kind,
+	    &erroff, &why) != 0) {
 		store_add_bad(st, js->src, lineno, js->last_ts, why, p, len);
 		bson_destroy(&doc);
 		return;

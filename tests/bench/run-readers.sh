@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Reader benchmark (make bench): generates a ~1 GB mongodump collection
+# with payloads in $TMPDIR (and its .gz), then in one run times
+# `tykscope -n --count` on both against a bare libbson loop that visits
+# every field, a zlib-only gunzip and `cat FILE > /dev/null`, and prints
+# the ratios (product.md 8) and the memory per record.  Each time is the
+# median of BENCH_RUNS (3) whole-process runs on a warm page cache.
+# BENCH_RECORDS (330000, about 1.04 GB) sets the size; BENCH_KEEP=1 keeps
+# the data for the next run.
+set -eu
+: "${top_builddir:=.}"
+: "${top_srcdir:=.}"
+B=$top_builddir
+T=$B/src/tykscope
+N=${BENCH_RECORDS:-330000}
+RUNS=${BENCH_RUNS:-3}
+DIR=${TMPDIR:-/tmp}/tykscope-bench-readers
+F=$DIR/big.bson
+G=$DIR/big.bson.gz
+mkdir -p "$DIR"
+
+if [ ! -s "$F" ] || [ ! -s "$G" ] || [ "$(cat "$DIR/records" 2>/dev/null)" != "$N" ]; then
+	echo "generating $N records in $DIR (libbson; gzip level 1)..."
+	"$B/tests/fixtures/mkbson" bench "$F" "$N" "$G"
+	echo "$N" >"$DIR/records"
+fi
+cat "$F" "$G" >/dev/null
+
+# median wall seconds, max RSS (KiB) and median CPU seconds (user + sys)
+# of RUNS runs of a command
+measure() {
+	i=0
+	: >"$DIR/times"
+	while [ $i -lt "$RUNS" ]; do
+		/usr/bin/time -f "%e %M %U %S" -o "$DIR/time.out" "$@" \
+		    >"$DIR/cmd.out" 2>"$DIR/cmd.err" || {
+			echo "failed: $*"; cat "$DIR/cmd.err"; exit 1; }
+		cat "$DIR/time.out" >>"$DIR/times"
+		i=$((i + 1))
+	done
+	awk '{ print $3 + $4 }' "$DIR/times" | sort -n |
+	    awk -v n="$RUNS" 'NR == int((n + 1) / 2)' >"$DIR/cpu"
+	sort -n "$DIR/times" | awk -v n="$RUNS" -v cpu="$(cat "$DIR/cpu")" \
+	    'NR == int((n + 1) / 2) { t = $1 } { if ($2 > m) m = $2 }
+	    END { print t, m, cpu }'
+}
+
+size=$(stat -c %s "$F")
+gzsize=$(stat -c %s "$G")
+printf '%s: %d records, %d bytes; %s: %d bytes\n' "$F" "$N" "$size" \
+    "$G" "$gzsize"
+printf '%-40s %8s %8s %9s %10s\n' "command" "seconds" "cpu s" "MB/s" \
+    "peak RSS"
+
+# row LABEL VAR CMD...: print one result line, keep "SECONDS RSS" in VAR
+row() {
+	label=$1; var=$2; shift 2
+	res=$(measure "$@")
+	set -- $res
+	printf '%-40s %8.3f %8.3f %9.0f %8d MiB\n' "$label" "$1" "$3" \
+	    "$(echo "$size $1" | awk '{ print ($2 > 0 ? $1 / $2 / 1e6 : 0) }')" \
+	    $(($2 / 1024))
+	eval "$var=\"\$res\""
+}
+
+row "cat big.bson > /dev/null" r_cat sh -c "cat '$F' > /dev/null"
+row "libbson loop (mmap, static)" r_lib "$B/tests/bench/bsonscan" static "$F"
+row "tykscope -n --count big.bson" r_tyk "$T" -n --count "$F"
+row "libbson loop over gzread (zlib)" r_libgz "$B/tests/bench/bsonscan" gz "$G"
+row "zlib-only gunzip" r_gunzip "$B/tests/bench/bsonscan" gunzip "$G"
+row "tykscope -n --count big.bson.gz" r_tykgz "$T" -n --count "$G"
+row "tykscope -n --count (tiny file)" r_base "$T" -n --count \
+    "$top_srcdir/tests/fixtures/tyk_analytics.bson"
+count=$("$T" -n --count "$F")
+[ "$count" = "$N" ] || { echo "tykscope counted $count records, want $N"; exit 1; }
+
+load=$("$B/tests/bench/bench-load" "$F")
+echo "bench-load big.bson: $load"
+
+first() { echo "$1"; }
+third() { echo "$3"; }
+t_cat=$(first $r_cat); t_lib=$(first $r_lib); t_tyk=$(first $r_tyk)
+t_libgz=$(first $r_libgz); t_gunzip=$(first $r_gunzip)
+t_tykgz=$(first $r_tykgz)
+c_cat=$(third $r_cat); c_lib=$(third $r_lib); c_tyk=$(third $r_tyk)
+c_libgz=$(third $r_libgz); c_gunzip=$(third $r_gunzip)
+c_tykgz=$(third $r_tykgz)
+rss=$(echo $r_tyk | cut -d' ' -f2)
+base=$(echo $r_base | cut -d' ' -f2)
+echo
+echo "ratios: baseline time / tykscope time (>= 1 is faster), by wall clock"
+echo "and by CPU time (user + sys, steadier on a busy machine); target in []"
+ratio() {
+	awk -v l="$1" -v a="$2" -v b="$3" -v c="$4" -v d="$5" -v t="$6" \
+	    'BEGIN { printf "  %-32s wall %5.2f  cpu %5.2f  %s\n", l,
+	    (b > 0 ? a / b : 0), (d > 0 ? c / d : 0), t }'
+}
+ratio ".bson vs libbson loop" "$t_lib" "$t_tyk" "$c_lib" "$c_tyk" "[>= 0.50]"
+ratio ".bson vs cat" "$t_cat" "$t_tyk" "$c_cat" "$c_tyk" "[>= 0.25]"
+ratio ".bson.gz vs libbson+zlib loop" "$t_libgz" "$t_tykgz" "$c_libgz" \
+    "$c_tykgz" "[>= 0.50]"
+ratio ".bson.gz vs zlib-only gunzip" "$t_gunzip" "$t_tykgz" "$c_gunzip" \
+    "$c_tykgz" ""
+echo "memory:"
+echo "$load" | awk -v rss="$rss" -v base="$base" -v n="$N" '{
+	for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	printf "  peak RSS / records (tykscope -n --count)  %6.0f B\n", rss * 1024 / n
+	printf "  peak RSS / records (load only)            %6.0f B\n", v["maxrss_kb"] * 1024 / n
+	printf "  unique strings                            %6.1f MiB (%.0f B/record)\n", v["string_bytes"] / 1048576, v["string_bytes"] / n
+	printf "  (peak RSS - strings) / records            %6.0f B\n", (v["maxrss_kb"] * 1024 - v["string_bytes"]) / n
+	printf "  (peak RSS - strings - empty-run RSS) / records %6.0f B  [<= 160]\n", (v["maxrss_kb"] * 1024 - v["string_bytes"] - base * 1024) / n
+	printf "  store (records, arenas) / records         %6.0f B\n", (v["store_bytes"] - v["string_bytes"]) / n
+	printf "  first records after                       %6.1f ms\n", v["first"] * 1000
+}'
+if [ "${BENCH_KEEP:-0}" != 1 ]; then
+	rm -rf "$DIR"
+fi
