@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The live MongoDB source's pure parts: the URI without its password and
+ * the push-down of --since/--until and the filter into a find filter.
+ * (Talking to a server is tests/integration/run-mongo.sh.)
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <bson/bson.h>
+
+#include "filter.h"
+#include "options.h"
+#include "source-mongo.h"
+#include "source.h"
+#include "unit.h"
+
+/* 2024-02-29T10:00:00Z in ns. */
+#define T0	(1709200800LL * 1000000000LL)
+
+static void
+test_safe_arg(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "mongodb://h/db", "mongodb://h/db" },
+		{ "mongodb://u@h/db", "mongodb://u@h/db" },
+		{ "mongodb://u:pw@h:27017/db?x=1",
+		    "mongodb://u@h:27017/db?x=1" },
+		{ "mongodb+srv://u:p@ss@cluster/db", "mongodb+srv://u@cluster/db" },
+		{ "mongodb://h1,h2/db?authSource=a@b", "mongodb://h1,h2/db?"
+		    "authSource=a@b" },
+		{ "redis://:secret@h:6379/0", "redis://@h:6379/0" },
+		{ "dump/tyk_analytics", "dump/tyk_analytics" },
+	};
+	size_t	 i;
+	char	*s;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		s = source_safe_arg(cases[i][0]);
+		assert_string_equal(s, cases[i][1]);
+		free(s);
+	}
+}
+
+/* The find filter for expr, --since, --until as relaxed JSON. */
+static char *
+query(const char *expr, const char *since, const char *until, int64_t base,
+    bool agg)
+{
+	struct options		 o;
+	struct filter		*f = NULL;
+	struct mongo_push	*mp;
+	bson_t			 q = BSON_INITIALIZER;
+	char			*cause = NULL, *json, *s;
+
+	memset(&o, 0, sizeof o);
+	o.since = (char *)since;
+	o.until = (char *)until;
+	if (expr != NULL)
+		assert_int_equal(filter_compile(expr, T0, &f, &cause, NULL), 0);
+	mp = source_mongo_push_create(&o, f);
+	source_mongo_push_query(mp, base, agg, &q);
+	json = bson_as_relaxed_extended_json(&q, NULL);
+	s = strdup(json);
+	bson_free(json);
+	bson_destroy(&q);
+	source_mongo_push_free(mp);
+	filter_free(f);
+	return (s);
+}
+
+static void
+expect(const char *expr, const char *since, const char *until, int64_t base,
+    bool agg, const char *want)
+{
+	char	*got;
+
+	got = query(expr, since, until, base, agg);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_push_none(void **state)
+{
+	expect(NULL, NULL, NULL, MONGO_BASE_UNKNOWN, false, "{ }");
+	/* Nothing indexed, negated, regex, or holding 0 / the empty key. */
+	expect("method:GET !status:200 path:~^/v1 status:<=300 key:= "
+	    "api:~x", NULL, NULL, MONGO_BASE_UNKNOWN, false, "{ }");
+}
+
+static void
+test_push_fields(void **state)
+{
+	expect("status:5xx|404 org:=o1", NULL, NULL, MONGO_BASE_UNKNOWN,
+	    false, "{ \"$and\" : [ { \"$or\" : [ { \"responsecode\" : "
+	    "{ \"$gte\" : 500, \"$lte\" : 599 } }, { \"responsecode\" : 404 "
+	    "} ] }, { \"$or\" : [ { \"orgid\" : \"o1\" } ] } ] }");
+	expect("status:>=400 key:a.b", NULL, NULL, MONGO_BASE_UNKNOWN, false,
+	    "{ \"$and\" : [ { \"$or\" : [ { \"responsecode\" : { \"$gte\" : "
+	    "400 } } ] }, { \"$or\" : [ { \"apikey\" : { \"$regex\" : "
+	    "\"a\\\\.b\" } }, { \"alias\" : { \"$regex\" : \"a\\\\.b\" } } ] "
+	    "} ] }");
+	expect("api:=x|=y", NULL, NULL, MONGO_BASE_UNKNOWN, false,
+	    "{ \"$and\" : [ { \"$or\" : [ { \"apiid\" : \"x\" }, { \"apiid\" "
+	    ": \"y\" }, { \"apiname\" : \"x\" }, { \"apiname\" : \"y\" } ] } "
+	    "] }");
+	/* Aggregate documents get the time range only. */
+	expect("status:500", NULL, NULL, MONGO_BASE_UNKNOWN, true, "{ }");
+}
+
+static void
+test_push_time(void **state)
+{
+	const char	*range = "{ \"$and\" : [ { \"timestamp\" : { \"$gte\" : "
+	    "{ \"$date\" : \"2024-02-29T10:00:30Z\" }, \"$lte\" : { \"$date\" : "
+	    "\"2024-02-29T10:00:59.999Z\" } } } ] }";
+
+	/* --since/--until (exclusive end) and the same as tokens. */
+	expect(NULL, "2024-02-29T10:00:30Z", "2024-02-29T10:01:00Z",
+	    MONGO_BASE_UNKNOWN, false, "{ \"$and\" : [ { \"timestamp\" : { "
+	    "\"$gte\" : { \"$date\" : \"2024-02-29T10:00:30Z\" }, \"$lte\" : "
+	    "{ \"$date\" : \"2024-02-29T10:01:00.999Z\" } } } ] }");
+	expect("since:2024-02-29T10:00:30Z until:2024-02-29T10:00:59Z", NULL,
+	    NULL, MONGO_BASE_UNKNOWN, false, range);
+	/* The narrowest of several bounds wins. */
+	expect("since:2024-02-29T10:00:30Z", "2024-02-29T09:00:00Z",
+	    NULL, MONGO_BASE_UNKNOWN, false, "{ \"$and\" : [ { \"timestamp\" "
+	    ": { \"$gte\" : { \"$date\" : \"2024-02-29T10:00:30Z\" } } } ] }");
+	/* Aggregates: an hour earlier, for the bucket holding the start. */
+	expect("since:2024-02-29T10:00:30Z", NULL, NULL, MONGO_BASE_UNKNOWN,
+	    true, "{ \"$and\" : [ { \"timestamp\" : { \"$gte\" : { \"$date\" "
+	    ": \"2024-02-29T09:00:30Z\" } } } ] }");
+	/* Relative lower bounds need a base; relative upper bounds never. */
+	expect("since:-15m", NULL, "-5m", MONGO_BASE_UNKNOWN, false, "{ }");
+	expect("since:-15m", NULL, "-5m", T0, false, "{ \"$and\" : [ { "
+	    "\"timestamp\" : { \"$gte\" : { \"$date\" : "
+	    "\"2024-02-29T09:45:00Z\" } } } ] }");
+	expect(NULL, "-1h", NULL, T0, false, "{ \"$and\" : [ { \"timestamp\" "
+	    ": { \"$gte\" : { \"$date\" : \"2024-02-29T09:00:00Z\" } } } ] }");
+	/* Several alternatives of a time token: not pushed. */
+	expect("time:2024-02-29T10|2024-02-29T12", NULL, NULL,
+	    MONGO_BASE_UNKNOWN, false, "{ }");
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_safe_arg),
+	cmocka_unit_test(test_push_none),
+	cmocka_unit_test(test_push_fields),
+	cmocka_unit_test(test_push_time),
+};
+UNIT_MAIN(tests)
