@@ -16,6 +16,7 @@
 
 #include "bytes.h"
 #include "record.h"
+#include "source-mongo.h"
 #include "source-redis.h"
 #include "source.h"
 #include "store.h"
@@ -85,9 +86,12 @@ batch_live_poll(struct batch_live *bl, struct source **srcs, size_t nsrcs,
 		bl->nstates = nsrcs;
 	}
 	for (i = 0; i < nsrcs; i++) {
-		if (strcmp(srcs[i]->ops->name, "redis") != 0)
+		if (strcmp(srcs[i]->ops->name, "redis") == 0)
+			s = source_redis_state(srcs[i]);
+		else if (strcmp(srcs[i]->ops->name, "mongodb") == 0)
+			s = source_mongo_state(srcs[i]);
+		else
 			continue;
-		s = source_redis_state(srcs[i]);
 		if (bl->states[i] == NULL || strcmp(bl->states[i], s) != 0) {
 			fprintf(stderr, "tykscope: %s: %s\n", srcs[i]->arg, s);
 			free(bl->states[i]);

@@ -26,7 +26,8 @@
  *    timestamp of the raw collections, never newer than the newest of all
  *    sources, so the bound can only be looser); relative upper bounds are
  *    never pushed.
- *  - Stored aggregate collections (only with --stored or --reconcile) are
+ *  - Stored aggregate collections (with --stored or --reconcile, and in
+ *    the user interface, whose Aggregates screen shows them) are
  *    read with the time range widened by an hour (a bucket starts before
  *    what it counts) into store_add_aggdoc.  With --stored alone the raw
  *    collections are not read at all.
@@ -106,7 +107,7 @@ struct mongo_push {
 	int64_t		 lo, hi;
 	bool		 rel;
 	int64_t		 rel_lo;
-	bson_t		 conds;
+	bson_t		*conds;		/* heap: bson_t wants 128-byte alignment */
 	uint32_t	 nconds;
 };
 
@@ -172,6 +173,7 @@ struct mongo_src {
 	struct mongo_mcoll	*mcolls;
 	size_t			 nmcolls;
 	struct record_build	 b;
+	char			 mstate[MONGO_STATE_MAX];
 };
 
 static pthread_once_t	 mongo_once = PTHREAD_ONCE_INIT;
@@ -337,15 +339,19 @@ mongo_push_status(struct mongo_push *mp, const struct filter *flt, size_t i,
 	struct filter_term	 t;
 	bson_t			 cond, arr, alt, range;
 	uint32_t		 n = 0;
-	size_t			 j;
+	size_t			 j, nonempty = 0;
 	char			 tmp[16];
 
 	for (j = 0; j < nalts; j++) {
 		filter_term(flt, i, j, &t);
 		if (t.op != FILTER_TERM_RANGE || (t.lo <= 0 && t.hi >= 0))
 			return (false);
+		if (t.lo <= t.hi)
+			nonempty++;
 	}
-	bson_append_document_begin(&mp->conds, mongo_key(&mp->nconds, tmp,
+	if (nonempty == 0)
+		return (false);		/* $or must not be empty */
+	bson_append_document_begin(mp->conds, mongo_key(&mp->nconds, tmp,
 	    sizeof tmp), -1, &cond);
 	bson_append_array_begin(&cond, "$or", -1, &arr);
 	for (j = 0; j < nalts; j++) {
@@ -368,7 +374,7 @@ mongo_push_status(struct mongo_push *mp, const struct filter *flt, size_t i,
 		bson_append_document_end(&arr, &alt);
 	}
 	bson_append_array_end(&cond, &arr);
-	bson_append_document_end(&mp->conds, &cond);
+	bson_append_document_end(mp->conds, &cond);
 	return (true);
 }
 
@@ -396,7 +402,7 @@ mongo_push_text(struct mongo_push *mp, const struct filter *flt, size_t i,
 		    !bson_utf8_validate(t.s, t.len, false))
 			return (false);
 	}
-	bson_append_document_begin(&mp->conds, mongo_key(&mp->nconds, tmp,
+	bson_append_document_begin(mp->conds, mongo_key(&mp->nconds, tmp,
 	    sizeof tmp), -1, &cond);
 	bson_append_array_begin(&cond, "$or", -1, &arr);
 	for (k = 0; k < nkeys; k++) {
@@ -419,7 +425,7 @@ mongo_push_text(struct mongo_push *mp, const struct filter *flt, size_t i,
 		}
 	}
 	bson_append_array_end(&cond, &arr);
-	bson_append_document_end(&mp->conds, &cond);
+	bson_append_document_end(mp->conds, &cond);
 	return (true);
 }
 
@@ -467,7 +473,7 @@ source_mongo_push_create(const struct options *o, struct filter *flt)
 	mp = xcalloc(1, sizeof *mp);
 	mp->lo = INT64_MIN;
 	mp->hi = INT64_MAX;
-	bson_init(&mp->conds);
+	mp->conds = bson_new();
 
 	/* --since/--until: relative when the result moves with now. */
 	if (o->since != NULL && timefmt_parse(o->since, strlen(o->since), 0,
@@ -534,7 +540,7 @@ source_mongo_push_free(struct mongo_push *mp)
 {
 	if (mp == NULL)
 		return;
-	bson_destroy(&mp->conds);
+	bson_destroy(mp->conds);
 	free(mp);
 }
 
@@ -585,7 +591,7 @@ mongo_query(const struct mongo_push *mp, int64_t base, bool agg,
 		bson_append_document_end(&cond, &range);
 		bson_append_document_end(&arr, &cond);
 	}
-	if (!agg && bson_iter_init(&it, &mp->conds)) {
+	if (!agg && bson_iter_init(&it, mp->conds)) {
 		while (bson_iter_next(&it))
 			bson_append_iter(&arr, mongo_key(&n, tmp, sizeof tmp),
 			    -1, &it);
@@ -1189,22 +1195,39 @@ mongo_progress(struct source *s, uint64_t *done, uint64_t *total)
 	*total = 0;
 }
 
-/* "mongodb DB: STATE, N documents". */
-static void
-mongo_describe(struct source *s, struct buf *b)
+/*
+ * The connection state for batch follow mode's reports: "connecting",
+ * "connected; following DB every 1000 ms", "server selection failed: ...;
+ * retrying in 2 s".  Valid until the next call.
+ */
+const char *
+source_mongo_state(struct source *s)
 {
 	struct mongo_src	*ms = s->data;
 
 	pthread_mutex_lock(&ms->mu);
 	if (ms->fatal != NULL)
-		buf_printf(b, "mongodb %s: %s", ms->db, ms->fatal);
+		snprintf(ms->mstate, sizeof ms->mstate, "%s", ms->fatal);
 	else if (ms->done && !ms->stop)
-		buf_printf(b, "mongodb %s: read, %llu documents", ms->db,
-		    (unsigned long long)ms->docs);
+		snprintf(ms->mstate, sizeof ms->mstate, "read");
 	else
-		buf_printf(b, "mongodb %s: %s, %llu documents", ms->db,
-		    ms->state, (unsigned long long)ms->docs);
+		memcpy(ms->mstate, ms->state, sizeof ms->mstate);
 	pthread_mutex_unlock(&ms->mu);
+	return (ms->mstate);
+}
+
+/* One line: URI, state, documents read. */
+static void
+mongo_describe(struct source *s, struct buf *b)
+{
+	struct mongo_src	*ms = s->data;
+	uint64_t		 docs;
+
+	pthread_mutex_lock(&ms->mu);
+	docs = ms->docs;
+	pthread_mutex_unlock(&ms->mu);
+	buf_printf(b, "%s %s, %llu documents", s->arg, source_mongo_state(s),
+	    (unsigned long long)docs);
 }
 
 /* Stop the worker and free everything. */
@@ -1242,6 +1265,7 @@ mongo_free(struct source *s)
 	pthread_mutex_destroy(&ms->mu);
 	pthread_cond_destroy(&ms->wake_worker);
 	pthread_cond_destroy(&ms->wake_main);
+	free(ms->fatal);
 	free(ms->db);
 	free(ms->safe);
 	free(ms);
@@ -1302,7 +1326,7 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	db = mongoc_uri_get_database(uri);
 	ms->db = xstrdup(db != NULL && *db != '\0' ? db : MONGO_DEFAULT_DB);
 	ms->follow = o->follow || o->duration > 0;
-	ms->want_agg = o->stored || o->reconcile;
+	ms->want_agg = o->stored || o->reconcile || !o->batch;
 	ms->want_raw = !(o->aggregate && o->stored && !o->reconcile);
 	ms->client = mongoc_client_new_from_uri_with_error(uri, &err);
 	if (ms->client == NULL) {

@@ -18,6 +18,7 @@
 struct filter;
 struct mongo_push;
 struct options;
+struct source;
 
 /* A relative-time base that is not known (nothing relative is pushed). */
 #define MONGO_BASE_UNKNOWN	INT64_MIN
@@ -28,5 +29,6 @@ void		  source_mongo_push_query(const struct mongo_push *, int64_t,
 		    bool, bson_t *);
 bool		  source_mongo_push_relative(const struct mongo_push *);
 void		  source_mongo_push_free(struct mongo_push *);
+const char	 *source_mongo_state(struct source *);
 
 #endif

@@ -88,6 +88,9 @@ test_push_none(void **state)
 	/* Nothing indexed, negated, regex, or holding 0 / the empty key. */
 	expect("method:GET !status:200 path:~^/v1 status:<=300 key:= "
 	    "api:~x", NULL, NULL, MONGO_BASE_UNKNOWN, false, "{ }");
+	/* An empty range ($or must not be empty). */
+	expect("status:>9223372036854775807", NULL, NULL, MONGO_BASE_UNKNOWN,
+	    false, "{ }");
 }
 
 static void
