@@ -56,6 +56,11 @@ static const char *const mp_field_names[MPF_COUNT] = {
 	"ListenPath", "GraphQLStats", "MCPStats", "CollectionName"
 };
 
+static const uint32_t mp_field_len[MPF_COUNT] = {
+	6, 4, 4, 7, 13, 9, 3, 5, 4, 4, 12, 6, 9, 10, 7, 5, 5, 7, 11, 10, 11,
+	9, 3, 7, 7, 4, 5, 9, 8, 9, 12, 10, 12, 8, 14
+};
+
 /* String fields and their record slot (-1: not a plain string field). */
 static const int mp_field_str[MPF_COUNT] = {
 	[MPF_METHOD] = RS_METHOD, [MPF_HOST] = RS_HOST, [MPF_PATH] = RS_PATH,
@@ -908,18 +913,26 @@ mp_field(struct mp_ctx *c, enum mp_field f, const msgpack_object *v)
 	}
 }
 
+/*
+ * The field named by key k, or -1.  The gateway writes the fields in
+ * declaration order, so the one after the previous match (*hint) is tried
+ * first; older records with fewer keys fall back to a scan.
+ */
 static int
-mp_lookup(const msgpack_object *k)
+mp_lookup(const msgpack_object *k, int *hint)
 {
-	int	 i;
+	int	 i, j;
 
 	if (k->type != MSGPACK_OBJECT_STR)
 		return (-1);
-	for (i = 0; i < MPF_COUNT; i++) {
-		if (strlen(mp_field_names[i]) == k->via.str.size &&
+	for (j = 0; j < MPF_COUNT; j++) {
+		i = (*hint + j) % MPF_COUNT;
+		if (mp_field_len[i] == k->via.str.size &&
 		    memcmp(mp_field_names[i], k->via.str.ptr,
-		    k->via.str.size) == 0)
+		    k->via.str.size) == 0) {
+			*hint = i + 1;
 			return (i);
+		}
 	}
 	return (-1);
 }
@@ -939,7 +952,7 @@ decode_msgpack_record(struct store *st, struct record_build *b,
 	const msgpack_object	*o;
 	size_t			 end, off = 0;
 	uint32_t		 i;
-	int			 f, rc = 0;
+	int			 f, rc = 0, hint = 0;
 
 	record_build_reset(b);
 	b->rec.flags = (uint32_t)REC_ENC_MSGPACK << REC_ENC_SHIFT;
@@ -975,7 +988,7 @@ decode_msgpack_record(struct store *st, struct record_build *b,
 	o = &u.data;
 	if (o->type == MSGPACK_OBJECT_MAP) {
 		for (i = 0; i < o->via.map.size && rc == 0; i++) {
-			f = mp_lookup(&o->via.map.ptr[i].key);
+			f = mp_lookup(&o->via.map.ptr[i].key, &hint);
 			if (f >= 0)
 				rc = mp_field(&c, (enum mp_field)f,
 				    &o->via.map.ptr[i].val);

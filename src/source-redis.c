@@ -328,7 +328,8 @@ source_redis_open(const char *arg, const struct options *o,
 	if (cf.pass == NULL && (env = getenv("REDISCLI_AUTH")) != NULL &&
 	    *env != '\0')
 		cf.pass = xstrdup(env);
-	cf.follow = o->follow;
+	/* The TUI always follows; batch mode only with --follow. */
+	cf.follow = o->follow || !o->batch;
 
 	rs = xcalloc(1, sizeof *rs);
 	if (o->keys.n != 0) {
@@ -359,7 +360,7 @@ source_redis_open(const char *arg, const struct options *o,
 	source_redis_io_start(&rs->io);
 
 	s = source_create(&redis_ops, safe, rs);
-	s->live = o->follow;
+	s->live = cf.follow;
 	free(safe);
 	return (s);
 }
