@@ -430,7 +430,7 @@ sbson_doc(struct source_bson *rd, struct store *st, struct sbson_coll *c,
 	switch (kind) {
 	case DECODE_BSON_RAW:
 		rd->b.payload_stable = rd->gz == NULL &&
-		    rd->maptype == SOURCE_BSON_MAP_STORE;
+		    rd->maptype != SOURCE_BSON_MAP_OWNED;
 		store_add(st, &rd->b, c->src, off);
 		if (rd->b.ts_set && rd->b.ts_sec > -9223372035LL &&
 		    rd->b.ts_sec < 9223372035LL)

@@ -21,7 +21,8 @@ struct source_bson;
 /* How the caller's mapping is handed over. */
 enum source_bson_map {
 	SOURCE_BSON_MAP_STORE,	/* already kept by the store (store_keep) */
-	SOURCE_BSON_MAP_OWNED	/* unmapped by source_bson_free */
+	SOURCE_BSON_MAP_OWNED,	/* unmapped by source_bson_free */
+	SOURCE_BSON_MAP_BORROWED /* the caller's; outlives the store */
 };
 
 struct source_bson *source_bson_create(struct store *, const char *,
