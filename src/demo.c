@@ -17,7 +17,11 @@
  * one API fails for 40 s in every other 5-minute window (an error burst);
  * the TCP API emits a network-statistics record (response code -1) every
  * second.  Detailed recordings (a share of the records) carry the wire
- * messages demo-http.c writes, base64-encoded on one line.
+ * messages demo-payload.c builds, base64-encoded on one line.
+ *
+ * The catalogue is demo-catalogue.c, the random sequence demo-rng.h; this
+ * file decides each call (who, what, which outcome, how long) and turns a
+ * record into a record_build (demo_build) and back (demo_record_from_store).
  */
 #include "config.h"
 
@@ -29,386 +33,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
-#include "demo-http.h"
+#include "demo-catalogue.h"
+#include "demo-payload.h"
+#include "demo-rng.h"
 #include "record.h"
 #include "store.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
-#define DEMO_CATALOGUE_SEED	0x74796b73636f7065ULL	/* "tykscope" */
-#define DEMO_NKEYS		12	/* keys per org */
-#define DEMO_NCLIENTS		64
-#define DEMO_NOAUTH		3	/* OAuth clients */
 #define DEMO_BURST_PERIOD	300	/* s: one window per 5 minutes */
 #define DEMO_BURST_LENGTH	40	/* s: failing part of a window */
 
-enum demo_auth {
-	DEMO_AUTH_KEYLESS,
-	DEMO_AUTH_TOKEN,
-	DEMO_AUTH_OAUTH,
-	DEMO_AUTH_TCP
-};
-
-enum demo_rq {
-	DEMO_RQ_NONE,
-	DEMO_RQ_JSON,
-	DEMO_RQ_FORM,
-	DEMO_RQ_XML,
-	DEMO_RQ_CHUNKED,	/* JSON sent chunked */
-	DEMO_RQ_EMPTY		/* POST with Content-Length: 0 */
-};
-
-enum demo_rs {
-	DEMO_RS_JSON,
-	DEMO_RS_LIST,		/* a JSON array, gzip-able */
-	DEMO_RS_GZIP,		/* upstream always gzips */
-	DEMO_RS_PNG,
-	DEMO_RS_EMPTY,
-	DEMO_RS_XML
-};
-
-struct demo_org {
-	const char	*id;
-	const char	*name;
-	bool		 hash_keys;
-	bool		 geo;		/* enable_geo_ip */
-	int64_t		 expire;	/* expire_analytics_after, 0: 100y */
-};
-
-struct demo_endpoint {
-	const char	*method;
-	const char	*pattern;	/* track pattern, {param} parts */
-	const char	*query;		/* appended to the URI, or NULL */
-	bool		 tracked;
-	enum demo_rq	 rq;
-	enum demo_rs	 rs;
-	int		 ok;		/* success status */
-	int		 weight;
-};
-
-struct demo_api {
-	int				 org;
-	const char			*id;
-	const char			*name;
-	const char			*listen;
-	const char			*upstream;	/* Host field */
-	const char			*gateway;	/* request Host header */
-	const char			*server;	/* upstream Server header */
-	const char *const		*versions;	/* NULL: Non Versioned */
-	enum demo_auth			 auth;
-	const char *const		*tags;		/* API tags */
-	const struct demo_endpoint	*eps;
-	int				 weight;
-	int				 upstream_ms;
-	int				 timeout_ms;
-	bool				 h2;		/* upstream speaks HTTP/2 */
-	bool				 cache;
-};
-
-struct demo_geo {
-	const char	*iso;
-	uint32_t	 geoname_id;
-	const char	*names[3][2];
-	double		 lat, lon;
-	const char	*tz;
-	const char	*ipv4;		/* prefix */
-	const char	*ipv6;		/* prefix */
-};
-
-struct demo_key {
-	int		 org;
-	char		 token[160];
-	char		 recorded[160];	/* APIKey as recorded */
-	const char	*alias;
-	const char	*pol[2];
-	const char	*stags[2];
-	int		 client;
-};
-
-struct demo_oauth {
-	char		 id[33];
-	char		 secret[33];
-	char		 token[2][33];
-	char		 recorded[2][33];
-	const char	*pol;
-};
-
-struct demo_client {
-	char		 ip[48];
-	int		 geo;		/* index, -1: not resolvable */
-	int		 ua;
-	bool		 browser;
-	bool		 gzip;		/* sends Accept-Encoding */
-};
-
 struct demo {
 	struct demo_config	 cfg;
-	uint64_t		 rng;
+	struct demo_rng		 rng;
 	uint64_t		 count;		/* records handed out */
 	uint64_t		 nnormal;	/* HTTP records (batch clock) */
 	int64_t			 interval;	/* ns between batch records */
 	int64_t			 net_next;	/* ns: next network record */
-
-	char			 pols[3][3][25];
-	struct demo_key		 keys[3][DEMO_NKEYS];
-	struct demo_oauth	 oauth[DEMO_NOAUTH];
-	struct demo_client	 clients[DEMO_NCLIENTS];
-	struct buf		 png;
+	struct demo_catalogue	 cat;
+	struct demo_payload	 pay;
 
 	/* Per-record scratch; the record's slices point here. */
-	struct buf		 raw_path, path, orig, uri, key, token, tags,
-				 names, req, resp, req64, resp64, body, rbody,
-				 tmp, ip;
+	struct buf		 raw_path, uri, orig, key, token, tags, names,
+				 tmp;
 };
 
-static const struct demo_org demo_orgs[] = {
-	{ "5e9d9544a1dcd60001d0ed20", "Acme", true, true, 0 },
-	{ "62a0f0c1b3e4d5000190a7c3", "Globex", false, true, 30 * 86400 },
-	{ "64f1c2d3e4a5b60001c7d8e9", "Initech", false, false, 7 * 86400 },
-};
 
-static const char *const demo_v12[] = { "v1", "v2", NULL };
-static const char *const demo_vdefault[] = { "Default", NULL };
-static const char *const demo_v1[] = { "v1", NULL };
-static const char *const demo_tags_pets[] = { "production", "pets", NULL };
-static const char *const demo_tags_pci[] = { "pci", NULL };
-static const char *const demo_tags_shop[] = { "shop", NULL };
 
-static const struct demo_endpoint demo_eps_pets[] = {
-	{ "GET", "/pet/{petId}", NULL, true, DEMO_RQ_NONE, DEMO_RS_JSON,
-	    200, 30 },
-	{ "GET", "/pet/findByStatus", "?status=available", true,
-	    DEMO_RQ_NONE, DEMO_RS_LIST, 200, 15 },
-	{ "POST", "/pet", NULL, true, DEMO_RQ_JSON, DEMO_RS_JSON, 200, 8 },
-	{ "PUT", "/pet", NULL, false, DEMO_RQ_JSON, DEMO_RS_JSON, 200, 3 },
-	{ "DELETE", "/pet/{petId}", NULL, true, DEMO_RQ_NONE, DEMO_RS_EMPTY,
-	    204, 3 },
-	{ "GET", "/store/inventory", NULL, false, DEMO_RQ_NONE, DEMO_RS_GZIP,
-	    200, 6 },
-	{ "POST", "/pet/{petId}/uploadImage", NULL, false, DEMO_RQ_CHUNKED,
-	    DEMO_RS_JSON, 200, 2 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
 
-static const struct demo_endpoint demo_eps_httpbin[] = {
-	{ "GET", "/get", NULL, false, DEMO_RQ_NONE, DEMO_RS_JSON, 200, 20 },
-	{ "POST", "/post", NULL, false, DEMO_RQ_JSON, DEMO_RS_JSON, 200, 6 },
-	{ "POST", "/anything", NULL, false, DEMO_RQ_FORM, DEMO_RS_JSON, 200,
-	    3 },
-	{ "GET", "/gzip", NULL, false, DEMO_RQ_NONE, DEMO_RS_GZIP, 200, 6 },
-	{ "GET", "/image/png", NULL, false, DEMO_RQ_NONE, DEMO_RS_PNG, 200,
-	    5 },
-	{ "POST", "/post", NULL, false, DEMO_RQ_EMPTY, DEMO_RS_JSON, 200, 2 },
-	{ "PUT", "/put", NULL, false, DEMO_RQ_CHUNKED, DEMO_RS_JSON, 200, 2 },
-	{ "GET", "/status/418", NULL, false, DEMO_RQ_NONE, DEMO_RS_EMPTY, 418,
-	    1 },
-	{ "GET", "/redirect-to", "?url=%2Fget", false, DEMO_RQ_NONE,
-	    DEMO_RS_EMPTY, 302, 1 },
-	{ "GET", "/headers", NULL, false, DEMO_RQ_NONE, DEMO_RS_JSON, 200,
-	    3 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
-
-static const struct demo_endpoint demo_eps_pay[] = {
-	{ "POST", "/v1/charges", NULL, true, DEMO_RQ_JSON, DEMO_RS_JSON, 201,
-	    10 },
-	{ "GET", "/v1/charges/{chargeId}", NULL, true, DEMO_RQ_NONE,
-	    DEMO_RS_JSON, 200, 15 },
-	{ "POST", "/oauth/token", NULL, false, DEMO_RQ_FORM, DEMO_RS_JSON,
-	    200, 4 },
-	{ "GET", "/v1/balance", NULL, true, DEMO_RQ_NONE, DEMO_RS_JSON, 200,
-	    5 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
-
-static const struct demo_endpoint demo_eps_orders[] = {
-	{ "GET", "/orders", "?page=1&limit=20", false, DEMO_RQ_NONE,
-	    DEMO_RS_LIST, 200, 15 },
-	{ "GET", "/orders/{orderId}", NULL, true, DEMO_RQ_NONE, DEMO_RS_JSON,
-	    200, 20 },
-	{ "POST", "/orders", NULL, true, DEMO_RQ_JSON, DEMO_RS_JSON, 201, 6 },
-	{ "PATCH", "/orders/{orderId}", NULL, true, DEMO_RQ_JSON,
-	    DEMO_RS_JSON, 200, 3 },
-	{ "DELETE", "/orders/{orderId}", NULL, true, DEMO_RQ_NONE,
-	    DEMO_RS_EMPTY, 204, 1 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
-
-static const struct demo_endpoint demo_eps_users[] = {
-	{ "GET", "/users/{id}", NULL, true, DEMO_RQ_NONE, DEMO_RS_JSON, 200,
-	    20 },
-	{ "GET", "/users", "?page=2", false, DEMO_RQ_NONE, DEMO_RS_LIST, 200,
-	    8 },
-	{ "POST", "/users", NULL, false, DEMO_RQ_JSON, DEMO_RS_JSON, 201, 4 },
-	{ "DELETE", "/users/{id}", NULL, true, DEMO_RQ_NONE, DEMO_RS_EMPTY,
-	    204, 1 },
-	{ "GET", "/users/{id}/avatar", NULL, true, DEMO_RQ_NONE, DEMO_RS_PNG,
-	    200, 3 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
-
-static const struct demo_endpoint demo_eps_soap[] = {
-	{ "POST", "/CalculatorService", NULL, false, DEMO_RQ_XML,
-	    DEMO_RS_XML, 200, 10 },
-	{ "GET", "/CalculatorService", "?wsdl", false, DEMO_RQ_NONE,
-	    DEMO_RS_XML, 200, 2 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
-
-static const struct demo_endpoint demo_eps_weather[] = {
-	{ "GET", "/forecast", "?city=London&days=3", true, DEMO_RQ_NONE,
-	    DEMO_RS_LIST, 200, 15 },
-	{ "GET", "/radar/{tile}", NULL, true, DEMO_RQ_NONE, DEMO_RS_PNG, 200,
-	    5 },
-	{ NULL, NULL, NULL, false, 0, 0, 0, 0 }
-};
-
-static const struct demo_api demo_apis[] = {
-	{ 0, "b4ea4fd3b7f84c0b4c4b1e5d1f0a7c21", "Petstore", "/petstore/",
-	    "petstore.internal:8080", "api.acme.example", "nginx/1.25.3",
-	    demo_v12, DEMO_AUTH_TOKEN, demo_tags_pets, demo_eps_pets, 30, 45,
-	    30000, false, false },
-	{ 0, "727dad853a8a45f64ab981154d1ffdad", "httpbin", "/httpbin/",
-	    "httpbin.org", "api.acme.example", "gunicorn/19.9.0", NULL,
-	    DEMO_AUTH_KEYLESS, NULL, demo_eps_httpbin, 20, 120, 10000, true,
-	    false },
-	{ 0, "9f3c1a2b4d5e6f708192a3b4c5d6e7f8", "Payments API",
-	    "/payments/", "payments.svc.cluster.local:9000",
-	    "api.acme.example", "envoy", NULL, DEMO_AUTH_OAUTH, demo_tags_pci,
-	    demo_eps_pay, 12, 80, 15000, false, false },
-	{ 1, "3d6a9e1f2b8c4d7e9a0b1c2d3e4f5a6b", "Orders Service", "/shop/",
-	    "orders.internal:3000", "gateway.globex.example", "Kestrel",
-	    demo_vdefault, DEMO_AUTH_TOKEN, demo_tags_shop, demo_eps_orders,
-	    18, 60, 30000, false, false },
-	{ 1, "c0ffee00d15ea5e0b01dface12345678", "Users API", "/users-api/",
-	    "users.internal:8081", "gateway.globex.example", "Jetty(11.0.18)",
-	    demo_v12, DEMO_AUTH_TOKEN, NULL, demo_eps_users, 12, 35, 30000,
-	    false, false },
-	{ 1, "5a1b2c3d4e5f60718293a4b5c6d7e8f9", "Inventory TCP Proxy", "",
-	    "inventory-db.internal:5432", "", "", NULL, DEMO_AUTH_TCP, NULL,
-	    NULL, 0, 0, 0, false, false },
-	{ 2, "e1d2c3b4a5968778695a4b3c2d1e0f90", "Legacy SOAP Bridge",
-	    "/soap/", "soap-legacy.initech.local:8443", "apis.initech.example",
-	    "Microsoft-IIS/8.5", NULL, DEMO_AUTH_KEYLESS, NULL, demo_eps_soap,
-	    5, 300, 60000, false, false },
-	{ 2, "0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d", "Weather", "/weather/",
-	    "api.weather.example", "apis.initech.example", "cloudflare",
-	    demo_v1, DEMO_AUTH_TOKEN, NULL, demo_eps_weather, 10, 150, 5000,
-	    true, true },
-};
-#define DEMO_NAPIS	(sizeof demo_apis / sizeof demo_apis[0])
-#define DEMO_TCP_API	5
-
-static const struct demo_geo demo_geos[] = {
-	{ "US", 5128581, { { "en", "New York" }, { "de", "New York" },
-	    { "ja", "ニューヨーク" } }, 40.7143, -74.006, "America/New_York",
-	    "73.162.", "2601:646:" },
-	{ "GB", 2643743, { { "en", "London" }, { "fr", "Londres" },
-	    { NULL, NULL } }, 51.5085, -0.1257, "Europe/London", "81.2.",
-	    "2a00:23c7:" },
-	{ "DE", 2950159, { { "en", "Berlin" }, { "ru", "Берлин" },
-	    { NULL, NULL } }, 52.5244, 13.4105, "Europe/Berlin", "91.64.",
-	    "2003:e5:" },
-	{ "FR", 2988507, { { "en", "Paris" }, { NULL, NULL }, { NULL, NULL } },
-	    48.8534, 2.3488, "Europe/Paris", "90.84.", "2a01:cb00:" },
-	{ "JP", 1850147, { { "en", "Tokyo" }, { "ja", "東京" },
-	    { NULL, NULL } }, 35.6895, 139.6917, "Asia/Tokyo", "126.78.",
-	    "240b:10:" },
-	{ "IN", 1275339, { { "en", "Mumbai" }, { NULL, NULL }, { NULL, NULL } },
-	    19.0728, 72.8826, "Asia/Kolkata", "49.36.", "2401:4900:" },
-	{ "BR", 3448439, { { "en", "São Paulo" }, { "pt-BR", "São Paulo" },
-	    { NULL, NULL } }, -23.5475, -46.6361, "America/Sao_Paulo",
-	    "177.92.", "2804:14c:" },
-	{ "AU", 2147714, { { "en", "Sydney" }, { NULL, NULL }, { NULL, NULL } },
-	    -33.8678, 151.2073, "Australia/Sydney", "101.160.", "2001:8003:" },
-	{ "NG", 2332459, { { "en", "Lagos" }, { NULL, NULL }, { NULL, NULL } },
-	    6.4541, 3.3947, "Africa/Lagos", "102.89.", "2c0f:f5c0:" },
-	{ "CA", 6167865, { { "en", "Toronto" }, { "fr", "Toronto" },
-	    { NULL, NULL } }, 43.7001, -79.4163, "America/Toronto", "99.229.",
-	    "2607:fea8:" },
-};
-#define DEMO_NGEOS	(sizeof demo_geos / sizeof demo_geos[0])
-
-static const char *const demo_uas[] = {
-	"curl/8.5.0",
-	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-	    "(KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36",
-	"Mozilla/5.0 (iPhone; CPU iPhone OS 17_3 like Mac OS X) "
-	    "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.3 "
-	    "Mobile/15E148 Safari/604.1",
-	"okhttp/4.12.0",
-	"PostmanRuntime/7.36.1",
-	"python-requests/2.31.0",
-	"Apache-HttpClient/4.5.14 (Java/17.0.9)",
-	"axios/1.6.7",
-	"",		/* none: recorded as Go-http-client/1.1 */
-};
-#define DEMO_NUAS	(sizeof demo_uas / sizeof demo_uas[0])
-
-/* The API that fails in each burst window, in turn. */
-static const int demo_burst_apis[] = { 0, 3, 1, 7 };
-
-static const char *const demo_aliases[] = {
-	"alice@example.com", "mobile-app-ios", "partner-acme", "",
-	"billing-batch", "bob", "grafana-probe", "", "checkout-web",
-	"data-team", "", "legacy-integration"
-};
-static const char *const demo_stags[] = {
-	"tier-gold", "tier-free", "team-mobile", "partner", "internal"
-};
-
-/* splitmix64: seeds the generator, and makes catalogue ids. */
-static uint64_t
-demo_splitmix(uint64_t *x)
-{
-	uint64_t	 z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31));
-}
-
-/* xorshift64*: the traffic's random numbers. */
+/* The traffic's random numbers (demo-rng.h). */
 static uint64_t
 demo_rand(struct demo *d)
 {
-	d->rng ^= d->rng >> 12;
-	d->rng ^= d->rng << 25;
-	d->rng ^= d->rng >> 27;
-	return (d->rng * 0x2545f4914f6cdd1dULL);
+	return (demo_rng_next(&d->rng));
 }
 
-/* A number in [0, n). */
 static uint32_t
 demo_below(struct demo *d, uint32_t n)
 {
-	return (n == 0 ? 0 : (uint32_t)((demo_rand(d) >> 32) % n));
+	return (demo_rng_below(&d->rng, n));
 }
 
-/* A double in [0, 1). */
 static double
 demo_unit(struct demo *d)
 {
-	return ((double)(demo_rand(d) >> 11) * (1.0 / 9007199254740992.0));
+	return (demo_rng_unit(&d->rng));
 }
 
-static void
-demo_hex(uint64_t *x, char *out, size_t n)
-{
-	static const char	 digits[] = "0123456789abcdef";
-	uint64_t		 v = 0;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		if (i % 16 == 0)
-			v = demo_splitmix(x);
-		out[i] = digits[v & 0xf];
-		v >>= 4;
-	}
-	out[n] = '\0';
-}
 
 /*
  * MurmurHash3 x86_32 of len bytes: Tyk's default key hash (hash_keys),
@@ -486,173 +158,9 @@ demo_base64(struct buf *b, const void *in, size_t len)
 	b->data[b->len] = '\0';
 }
 
-static void
-demo_png_chunk(struct buf *b, const char *type, const unsigned char *data,
-    size_t len)
-{
-	unsigned char	 hdr[8], crc[4];
-	uLong		 c;
 
-	hdr[0] = (unsigned char)(len >> 24);
-	hdr[1] = (unsigned char)(len >> 16);
-	hdr[2] = (unsigned char)(len >> 8);
-	hdr[3] = (unsigned char)len;
-	memcpy(hdr + 4, type, 4);
-	buf_add(b, hdr, 8);
-	buf_add(b, data, len);
-	c = crc32(0, hdr + 4, 4);
-	c = crc32(c, data, (uInt)len);
-	crc[0] = (unsigned char)(c >> 24);
-	crc[1] = (unsigned char)(c >> 16);
-	crc[2] = (unsigned char)(c >> 8);
-	crc[3] = (unsigned char)c;
-	buf_add(b, crc, 4);
-}
 
-/* A real 16x16 RGB PNG (a gradient), for binary response bodies. */
-static void
-demo_make_png(struct buf *b)
-{
-	unsigned char	 raw[16 * (1 + 16 * 3)], z[1024];
-	unsigned char	 ihdr[13] = { 0, 0, 0, 16, 0, 0, 0, 16, 8, 2, 0, 0, 0 };
-	uLongf		 zlen = sizeof z;
-	size_t		 x, y, o = 0;
 
-	for (y = 0; y < 16; y++) {
-		raw[o++] = 0;
-		for (x = 0; x < 16; x++) {
-			raw[o++] = (unsigned char)(x * 16);
-			raw[o++] = (unsigned char)(y * 16);
-			raw[o++] = 0x80;
-		}
-	}
-	compress2(z, &zlen, raw, sizeof raw, 9);
-	buf_add(b, "\x89PNG\r\n\x1a\n", 8);
-	demo_png_chunk(b, "IHDR", ihdr, sizeof ihdr);
-	demo_png_chunk(b, "IDAT", z, zlen);
-	demo_png_chunk(b, "IEND", NULL, 0);
-}
-
-/* Gzip len bytes into out (deterministic: no name, mtime 0). */
-static void
-demo_gzip(struct buf *out, const void *in, size_t len)
-{
-	z_stream	 zs;
-	size_t		 cap = len + len / 8 + 64;
-
-	memset(&zs, 0, sizeof zs);
-	buf_reserve(out, out->len + cap);
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return;
-	zs.next_in = (Bytef *)(uintptr_t)in;
-	zs.avail_in = (uInt)len;
-	zs.next_out = (Bytef *)out->data + out->len;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
-		out->len += zs.total_out;
-	deflateEnd(&zs);
-}
-
-/* Build the fixed catalogue: policies, keys, OAuth clients, devices. */
-static void
-demo_catalogue(struct demo *d)
-{
-	uint64_t		 x = DEMO_CATALOGUE_SEED;
-	struct demo_key		*k;
-	struct demo_client	*c;
-	const struct demo_geo	*g;
-	char			 hex[40], js[160];
-	size_t			 o, i, j;
-	uint64_t		 r;
-
-	for (o = 0; o < 3; o++)
-		for (i = 0; i < 3; i++)
-			demo_hex(&x, d->pols[o][i], 24);
-	for (i = 0; i < DEMO_NCLIENTS; i++) {
-		c = &d->clients[i];
-		r = demo_splitmix(&x);
-		c->ua = (int)(r % DEMO_NUAS);
-		c->browser = c->ua == 1 || c->ua == 2;
-		c->gzip = c->browser || c->ua == 3 || c->ua == 5 ||
-		    (r >> 20) % 3 == 0;
-		if ((r >> 8) % 10 == 0) {
-			c->geo = -1;
-			snprintf(c->ip, sizeof c->ip, "10.%u.%u.%u",
-			    (unsigned)((r >> 24) & 0xff),
-			    (unsigned)((r >> 32) & 0xff),
-			    (unsigned)((r >> 40) % 254 + 1));
-			continue;
-		}
-		c->geo = (int)((r >> 12) % DEMO_NGEOS);
-		g = &demo_geos[c->geo];
-		if ((r >> 16) % 5 == 0)
-			snprintf(c->ip, sizeof c->ip, "%s%x:%x:%x",
-			    g->ipv6, (unsigned)((r >> 24) & 0xffff),
-			    (unsigned)((r >> 40) & 0xfff),
-			    (unsigned)((r >> 52) & 0xfff) + 1);
-		else
-			snprintf(c->ip, sizeof c->ip, "%s%u.%u", g->ipv4,
-			    (unsigned)((r >> 24) & 0xff),
-			    (unsigned)((r >> 32) % 254 + 1));
-	}
-	for (o = 0; o < 3; o++) {
-		for (i = 0; i < DEMO_NKEYS; i++) {
-			k = &d->keys[o][i];
-			r = demo_splitmix(&x);
-			k->org = (int)o;
-			demo_hex(&x, hex, 32);
-			if (o == 1 && i % 4 == 1) {
-				/* Newer key format: base64 of a JSON id. */
-				struct buf	 b;
-
-				snprintf(js, sizeof js, "{\"org\":\"%s\","
-				    "\"id\":\"%s\",\"h\":\"murmur64\"}",
-				    demo_orgs[o].id, hex);
-				buf_init(&b);
-				demo_base64(&b, js, strlen(js));
-				for (j = 0; j < b.len; j++)
-					if (b.data[j] == '=')
-						b.len = j;
-				snprintf(k->token, sizeof k->token, "%.*s",
-				    (int)b.len, b.data);
-				buf_clear(&b);
-			} else if (o == 2 && i == 3)
-				snprintf(k->token, sizeof k->token,
-				    "initech-reporting-key");
-			else
-				snprintf(k->token, sizeof k->token, "%s%s",
-				    demo_orgs[o].id, hex);
-			if (demo_orgs[o].hash_keys)
-				snprintf(k->recorded, sizeof k->recorded,
-				    "%08x", demo_murmur3(k->token,
-				    strlen(k->token), 0));
-			else
-				snprintf(k->recorded, sizeof k->recorded, "%s",
-				    k->token);
-			k->alias = demo_aliases[(i + o) %
-			    (sizeof demo_aliases / sizeof demo_aliases[0])];
-			k->pol[0] = d->pols[o][r % 3];
-			k->pol[1] = (r >> 8) % 4 == 0 ?
-			    d->pols[o][(r % 3 + 1) % 3] : NULL;
-			k->stags[0] = (r >> 16) % 3 == 0 ? NULL :
-			    demo_stags[(r >> 24) % 5];
-			k->stags[1] = (r >> 32) % 5 == 0 ? "beta" : NULL;
-			k->client = (int)((r >> 40) % DEMO_NCLIENTS);
-		}
-	}
-	for (i = 0; i < DEMO_NOAUTH; i++) {
-		demo_hex(&x, d->oauth[i].id, 32);
-		demo_hex(&x, d->oauth[i].secret, 32);
-		for (j = 0; j < 2; j++) {
-			demo_hex(&x, d->oauth[i].token[j], 32);
-			snprintf(d->oauth[i].recorded[j],
-			    sizeof d->oauth[i].recorded[j], "%08x",
-			    demo_murmur3(d->oauth[i].token[j], 32, 0));
-		}
-		d->oauth[i].pol = d->pols[0][i];
-	}
-}
 
 /* Default configuration: seed 1, 20 records/s, 2024-02-29T10:00:00Z. */
 void
@@ -669,21 +177,16 @@ struct demo *
 demo_create(const struct demo_config *cfg)
 {
 	struct demo	*d;
-	uint64_t	 x;
 	double		 iv;
 
 	d = xcalloc(1, sizeof *d);
 	d->cfg = *cfg;
-	x = cfg->seed;
-	d->rng = demo_splitmix(&x);
-	if (d->rng == 0)
-		d->rng = 1;
+	demo_rng_seed(&d->rng, cfg->seed);
 	iv = cfg->rate > 0 ? 1e9 / cfg->rate : 1e9 / 20;
 	d->interval = iv < 1 ? 1 : (int64_t)iv;
 	d->net_next = cfg->start_sec * 1000000000LL + 250000000;
-	buf_init(&d->png);
-	demo_catalogue(d);
-	demo_make_png(&d->png);
+	demo_catalogue_build(&d->cat);
+	demo_payload_init(&d->pay);
 	return (d);
 }
 
@@ -691,16 +194,17 @@ demo_create(const struct demo_config *cfg)
 void
 demo_free(struct demo *d)
 {
-	struct buf	*bufs[] = { &d->png, &d->raw_path, &d->path, &d->orig,
-	    &d->uri, &d->key, &d->token, &d->tags, &d->names, &d->req,
-	    &d->resp, &d->req64, &d->resp64, &d->body, &d->rbody, &d->tmp,
-	    &d->ip };
-	size_t		 i;
-
 	if (d == NULL)
 		return;
-	for (i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-		buf_clear(bufs[i]);
+	buf_clear(&d->raw_path);
+	buf_clear(&d->uri);
+	buf_clear(&d->orig);
+	buf_clear(&d->key);
+	buf_clear(&d->token);
+	buf_clear(&d->tags);
+	buf_clear(&d->names);
+	buf_clear(&d->tmp);
+	demo_payload_clear(&d->pay);
 	free(d);
 }
 
@@ -855,12 +359,12 @@ demo_expand(struct demo *d, const char *pat, struct buf *out)
 			break;
 		if (strncmp(p, "{orderId}", 9) == 0) {
 			x = demo_rand(d);
-			demo_hex(&x, hex, 32);
+			demo_rng_hex(&x, hex, 32);
 			buf_printf(out, "%.8s-%.4s-4%.3s-a%.3s-%.12s", hex,
 			    hex + 8, hex + 12, hex + 15, hex + 18);
 		} else if (strncmp(p, "{chargeId}", 10) == 0) {
 			x = demo_rand(d);
-			demo_hex(&x, hex, 24);
+			demo_rng_hex(&x, hex, 24);
 			buf_printf(out, "ch_%s", hex);
 		} else if (strncmp(p, "{tile}", 6) == 0) {
 			/* One call per statement: argument order varies. */
@@ -874,348 +378,8 @@ demo_expand(struct demo *d, const char *pat, struct buf *out)
 	}
 }
 
-/* The upstream's JSON body for a successful call. */
-static void
-demo_json_body(struct demo *d, const struct demo_api *a,
-    const struct demo_endpoint *e, struct buf *b, bool request)
-{
-	unsigned	 n, i, id = 1 + demo_below(d, 9999);
-	uint64_t	 r1, r2;
-	int		 lo, hi;
-	static const char *const names[] = { "doggie", "Rex", "Mittens",
-	    "Nemo", "Polly", "Bubbles" };
-	static const char *const status[] = { "available", "pending",
-	    "sold" };
 
-	if (a->eps == demo_eps_pets) {
-		if (e->rs == DEMO_RS_LIST) {
-			n = 3 + demo_below(d, 8);
-			buf_addc(b, '[');
-			for (i = 0; i < n; i++)
-				buf_printf(b, "%s{\"id\":%u,\"category\":{\"id\":"
-				    "%u,\"name\":\"Dogs\"},\"name\":\"%s\","
-				    "\"photoUrls\":[\"https://img.example/%u.png"
-				    "\"],\"tags\":[{\"id\":0,\"name\":\"string\"}"
-				    "],\"status\":\"available\"}", i ? "," : "",
-				    id + i, 1 + i % 3, names[(id + i) % 6],
-				    id + i);
-			buf_addc(b, ']');
-		} else
-			buf_printf(b, "{\"id\":%u,\"category\":{\"id\":1,"
-			    "\"name\":\"Dogs\"},\"name\":\"%s\",\"photoUrls\":"
-			    "[],\"tags\":[],\"status\":\"%s\"}", id,
-			    names[id % 6], status[id % 3]);
-	} else if (a->eps == demo_eps_pay) {
-		if (request)
-			buf_printf(b, "{\"amount\":%u,\"currency\":\"usd\","
-			    "\"source\":\"tok_visa\",\"description\":"
-			    "\"Order #%u\",\"metadata\":{\"customer\":"
-			    "\"cus_%u\"}}", 100 + demo_below(d, 99900), id,
-			    id * 7);
-		else if (strcmp(e->pattern, "/oauth/token") == 0) {
-			r1 = demo_rand(d);
-			r2 = demo_rand(d);
-			buf_printf(b, "{\"access_token\":\"%016llx%016llx\","
-			    "\"expires_in\":3600,\"token_type\":\"bearer\"}",
-			    (unsigned long long)r1, (unsigned long long)r2);
-		}
-		else
-			buf_printf(b, "{\"id\":\"ch_%u\",\"object\":\"charge\","
-			    "\"amount\":%u,\"currency\":\"usd\",\"paid\":true,"
-			    "\"status\":\"succeeded\"}", id,
-			    100 + demo_below(d, 99900));
-	} else if (a->eps == demo_eps_orders || a->eps == demo_eps_users) {
-		if (e->rs == DEMO_RS_LIST) {
-			n = 2 + demo_below(d, 6);
-			buf_printf(b, "{\"page\":%u,\"items\":[", 1 + id % 3);
-			for (i = 0; i < n; i++)
-				buf_printf(b, "%s{\"id\":%u,\"status\":\"%s\","
-				    "\"total\":%u.%02u,\"currency\":\"EUR\","
-				    "\"customer\":{\"name\":\"Zoë Müller\","
-				    "\"email\":\"zoe%u@example.org\"}}",
-				    i ? "," : "", id + i, status[(id + i) % 3],
-				    id % 500, i * 7 % 100, id + i);
-			buf_adds(b, "]}");
-		} else
-			buf_printf(b, "{\"id\":%u,\"status\":\"%s\","
-			    "\"items\":[{\"sku\":\"SKU-%u\",\"qty\":%u}],"
-			    "\"note\":\"leave at the door \\u2014 thanks\"}",
-			    id, status[id % 3], id * 3, 1 + id % 4);
-	} else if (a->eps == demo_eps_weather) {
-		n = 3;
-		buf_adds(b, "{\"city\":\"London\",\"days\":[");
-		for (i = 0; i < n; i++) {
-			lo = (int)demo_below(d, 10) - 2;
-			hi = 8 + (int)demo_below(d, 12);
-			buf_printf(b, "%s{\"day\":%u,\"min\":%d,\"max\":%d,"
-			    "\"summary\":\"%s\"}", i ? "," : "", i, lo, hi,
-			    i % 2 ? "light rain" : "sunny intervals");
-		}
-		buf_adds(b, "]}");
-	} else {
-		/* httpbin echoes. */
-		if (request)
-			buf_printf(b, "{\"name\":\"widget-%u\",\"count\":%u,"
-			    "\"enabled\":true,\"labels\":[\"a\",\"b\"]}", id,
-			    demo_below(d, 100));
-		else {
-			n = demo_below(d, 256);
-			r1 = demo_rand(d);
-			i = 1 + demo_below(d, 254);
-			buf_printf(b, "{\n  \"args\": {}, \n  \"headers\": {\n"
-			    "    \"Accept\": \"*/*\", \n    \"Host\": "
-			    "\"httpbin.org\", \n    \"X-Amzn-Trace-Id\": "
-			    "\"Root=1-65e05a%02x-%016llx\"\n  }, \n  \"origin\": "
-			    "\"203.0.113.%u\", \n  \"url\": \"https://httpbin.org"
-			    "%s\"\n}\n", n, (unsigned long long)r1, i,
-			    e->pattern);
-		}
-	}
-}
 
-struct demo_req {
-	const struct demo_api		*api;
-	const struct demo_endpoint	*ep;
-	const struct demo_client	*client;
-	const char			*token;		/* presented, or "" */
-	const char			*oauth_id;
-	const char			*oauth_secret;
-	int				 code;
-	bool				 gw_error;	/* HTTP/0.0 response */
-	const char			*gw_message;
-	bool				 cached;
-	bool				 chunked;
-};
-
-/* Build raw_request and raw_response (base64) for a detailed record. */
-static void
-demo_detail(struct demo *d, struct demo_req *q, struct demo_record *out)
-{
-	struct demo_http_headers	 hs;
-	const struct demo_api		*a = q->api;
-	const struct demo_endpoint	*e = q->ep;
-	enum demo_http_body		 framing = DEMO_BODY_NONE;
-	char				 date[40], rid[40], etag[24];
-	char				 auth[200], cookie[96];
-	const char			*ua = demo_uas[q->client->ua];
-	const char			*ctype = NULL;
-	int				 major = 1, minor = 1;
-	unsigned			 ia, ib;
-	int64_t				 length;
-	bool				 gz_label = false, gz_real = false;
-	uint64_t			 x;
-
-	buf_reset(&d->req);
-	buf_reset(&d->resp);
-	buf_reset(&d->req64);
-	buf_reset(&d->resp64);
-	buf_reset(&d->body);
-	buf_reset(&d->rbody);
-	memset(&hs, 0, sizeof hs);
-
-	/* Request body. */
-	switch (e->rq) {
-	case DEMO_RQ_NONE:
-		break;
-	case DEMO_RQ_JSON:
-	case DEMO_RQ_CHUNKED:
-		demo_json_body(d, a, e, &d->body, true);
-		ctype = "application/json";
-		framing = e->rq == DEMO_RQ_JSON ? DEMO_BODY_LENGTH :
-		    demo_below(d, 3) == 0 ? DEMO_BODY_CHUNKED_FULL :
-		    DEMO_BODY_CHUNKED;
-		break;
-	case DEMO_RQ_FORM:
-		if (q->oauth_id != NULL)
-			buf_printf(&d->body, "grant_type=client_credentials&"
-			    "client_id=%s&client_secret=%s&scope=charges%%3A"
-			    "write", q->oauth_id, q->oauth_secret);
-		else
-			buf_printf(&d->body, "name=Jane+Doe&email=jane%%40"
-			    "example.com&comment=caf%%C3%%A9+%%26+cr%%C3%%A8me"
-			    "&n=%u", demo_below(d, 1000));
-		ctype = "application/x-www-form-urlencoded";
-		framing = DEMO_BODY_LENGTH;
-		break;
-	case DEMO_RQ_XML:
-		ia = demo_below(d, 100);
-		ib = demo_below(d, 100);
-		buf_printf(&d->body, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-		    "\r\n<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org"
-		    "/soap/envelope/\"><soap:Body><Add xmlns=\"http://tempuri"
-		    ".org/\"><intA>%u</intA><intB>%u</intB></Add></soap:Body>"
-		    "</soap:Envelope>", ia, ib);
-		ctype = "text/xml; charset=utf-8";
-		framing = DEMO_BODY_LENGTH;
-		break;
-	case DEMO_RQ_EMPTY:
-		framing = DEMO_BODY_CHUNKED;
-		break;
-	}
-	out->content_length = framing == DEMO_BODY_LENGTH ?
-	    (int64_t)d->body.len : framing == DEMO_BODY_NONE ||
-	    e->rq == DEMO_RQ_EMPTY ? 0 : -1;
-
-	/* Request headers. */
-	demo_http_add(&hs, "Accept", ctype != NULL && e->rs == DEMO_RS_XML ?
-	    "text/xml" : q->client->browser ?
-	    "application/json, text/plain, */*" : q->client->ua == 0 ? "*/*" :
-	    "application/json");
-	if (q->client->gzip)
-		demo_http_add(&hs, "Accept-Encoding", q->client->browser ?
-		    "gzip, deflate, br" : "gzip");
-	if (*q->token != '\0') {
-		snprintf(auth, sizeof auth, "%s%s", q->oauth_id != NULL ?
-		    "Bearer " : "", q->token);
-		demo_http_add(&hs, "Authorization", auth);
-	}
-	if (ctype != NULL && e->rq != DEMO_RQ_NONE)
-		demo_http_add(&hs, "Content-Type", ctype);
-	if (q->client->browser) {
-		x = demo_rand(d);
-		snprintf(cookie, sizeof cookie, "session=%016llx; _ga=GA1.2.%u."
-		    "1709%06u", (unsigned long long)x,
-		    (unsigned)(x >> 40), (unsigned)(x % 1000000));
-		demo_http_add(&hs, "Cookie", cookie);
-	}
-	if (q->code == 304) {
-		snprintf(etag, sizeof etag, "W/\"%08x\"", demo_below(d,
-		    0x7fffffff));
-		demo_http_add(&hs, "If-None-Match", etag);
-	}
-	if (demo_below(d, 3) == 0) {
-		x = demo_rand(d);
-		snprintf(rid, sizeof rid, "%016llx", (unsigned long long)x);
-		demo_http_add(&hs, "X-Request-Id", rid);
-	}
-	demo_http_request(&d->req, e->method, d->uri.data, a->gateway, ua, &hs,
-	    framing, d->body.data, d->body.len);
-	demo_base64(&d->req64, d->req.data, d->req.len);
-	out->raw_request = demo_sl(&d->req64);
-
-	/* A cached response has no response copy. */
-	if (q->cached) {
-		out->raw_response = demo_cs("");
-		return;
-	}
-
-	memset(&hs, 0, sizeof hs);
-	if (q->gw_error) {
-		buf_printf(&d->rbody, "{\n    \"error\": \"%s\"\n}",
-		    q->gw_message);
-		demo_http_add(&hs, "Content-Type", "application/json");
-		demo_http_response(&d->resp, 0, 0, q->code, &hs, 0, e->method,
-		    d->rbody.data, d->rbody.len);
-		goto done;
-	}
-
-	if (a->h2) {
-		major = 2;
-		minor = 0;
-	}
-	demo_http_date(date, sizeof date, out->ts_sec);
-	demo_http_add(&hs, "Date", date);
-	demo_http_add(&hs, "Server", a->server);
-	ctype = "application/json";
-	if (q->code == 204 || q->code == 304 || q->code == 418) {
-		if (q->code == 304)
-			demo_http_add(&hs, "Etag", "W/\"5e1f-deadbeef\"");
-		if (q->code == 418)
-			buf_adds(&d->rbody, "\n    -=[ teapot ]=-\n\n"
-			    "       _...._\n     .'  _ _ `.\n    | .\"` ^ `\". _,"
-			    "\n    \\_;`\"---\"`|//\n      |       ;/\n      \\_"
-			    "     _/\n        `\"\"\"`\n");
-		ctype = NULL;
-	} else if (q->code == 301 || q->code == 302) {
-		demo_http_add(&hs, "Location", "/get");
-		buf_adds(&d->rbody, "");
-		ctype = NULL;
-	} else if (q->code >= 400) {
-		if (q->code == 502 || q->code == 503) {
-			buf_printf(&d->rbody, "<html>\r\n<head><title>%d %s"
-			    "</title></head>\r\n<body>\r\n<center><h1>%d %s"
-			    "</h1></center>\r\n<hr><center>nginx</center>\r\n"
-			    "</body>\r\n</html>\r\n", q->code,
-			    demo_http_status_text(q->code), q->code,
-			    demo_http_status_text(q->code));
-			ctype = "text/html";
-		} else
-			buf_printf(&d->rbody, "{\"code\":%d,\"type\":\"error\","
-			    "\"message\":\"%s\"}", q->code, q->code == 404 ?
-			    "not found" : q->code == 400 ?
-			    "invalid input: missing field 'name'" :
-			    "internal error");
-	} else {
-		switch (e->rs) {
-		case DEMO_RS_JSON:
-		case DEMO_RS_LIST:
-			demo_json_body(d, a, e, &d->rbody, false);
-			if (e->rs == DEMO_RS_LIST && q->client->gzip &&
-			    demo_below(d, 2) == 0)
-				gz_label = true;
-			break;
-		case DEMO_RS_GZIP:
-			demo_json_body(d, a, e, &d->rbody, false);
-			if (q->client->gzip) {
-				/*
-				 * Mostly what today's gateway records: the
-				 * body gunzipped, the header kept.  Some
-				 * records keep the real gzip bytes (older
-				 * gateways), so viewers must sniff 1f 8b.
-				 */
-				if (demo_below(d, 4) == 0)
-					gz_real = true;
-				else
-					gz_label = true;
-			}
-			break;
-		case DEMO_RS_PNG:
-			buf_add(&d->rbody, d->png.data, d->png.len);
-			ctype = "image/png";
-			break;
-		case DEMO_RS_EMPTY:
-			ctype = NULL;
-			break;
-		case DEMO_RS_XML:
-			buf_printf(&d->rbody, "<?xml version=\"1.0\" encoding="
-			    "\"utf-8\"?><soap:Envelope xmlns:soap=\"http://"
-			    "schemas.xmlsoap.org/soap/envelope/\"><soap:Body>"
-			    "<AddResponse xmlns=\"http://tempuri.org/\">"
-			    "<AddResult>%u</AddResult></AddResponse>"
-			    "</soap:Body></soap:Envelope>", demo_below(d, 200));
-			ctype = "text/xml; charset=utf-8";
-			break;
-		}
-		if (a->eps == demo_eps_httpbin) {
-			demo_http_add(&hs, "Access-Control-Allow-Credentials",
-			    "true");
-			demo_http_add(&hs, "Access-Control-Allow-Origin", "*");
-		}
-		if (q->client->browser && a->eps == demo_eps_orders)
-			demo_http_add(&hs, "Set-Cookie", "cart=7f3a; Path=/; "
-			    "HttpOnly; Secure");
-	}
-	if (ctype != NULL)
-		demo_http_add(&hs, "Content-Type", ctype);
-	length = (int64_t)d->rbody.len;
-	if (gz_label || gz_real) {
-		demo_http_add(&hs, "Content-Encoding", "gzip");
-		demo_http_add(&hs, "Vary", "Accept-Encoding");
-	}
-	if (gz_real) {
-		buf_reset(&d->tmp);
-		demo_gzip(&d->tmp, d->rbody.data, d->rbody.len);
-		buf_reset(&d->rbody);
-		buf_add(&d->rbody, d->tmp.data, d->tmp.len);
-		length = (int64_t)d->rbody.len;
-	} else if (gz_label)
-		length = -1;
-	demo_http_response(&d->resp, major, minor, q->code, &hs, length,
-	    e->method, d->rbody.data, d->rbody.len);
-done:
-	demo_base64(&d->resp64, d->resp.data, d->resp.len);
-	out->raw_response = demo_sl(&d->resp64);
-}
 
 /* Latency of an upstream round trip: a skewed distribution, some tail. */
 static int64_t
@@ -1233,7 +397,7 @@ demo_upstream_ms(struct demo *d, const struct demo_api *a)
 static void
 demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 {
-	struct demo_req			 q;
+	struct demo_payload_req	 q;
 	const struct demo_api		*a;
 	const struct demo_endpoint	*e;
 	const struct demo_org		*org;
@@ -1261,16 +425,16 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 	/* Who calls. */
 	switch (a->auth) {
 	case DEMO_AUTH_TOKEN:
-		k = &d->keys[a->org][demo_below(d, DEMO_NKEYS)];
-		q.client = &d->clients[k->client];
+		k = &d->cat.keys[a->org][demo_below(d, DEMO_NKEYS)];
+		q.client = &d->cat.clients[k->client];
 		q.token = k->token;
 		session = true;
 		alias = k->alias;
 		break;
 	case DEMO_AUTH_OAUTH:
-		oc = &d->oauth[demo_below(d, DEMO_NOAUTH)];
+		oc = &d->cat.oauth[demo_below(d, DEMO_NOAUTH)];
 		i = demo_below(d, 2);
-		q.client = &d->clients[(oc - d->oauth) * 7 + i];
+		q.client = &d->cat.clients[(oc - d->cat.oauth) * 7 + i];
 		if (strcmp(e->pattern, "/oauth/token") == 0) {
 			q.oauth_id = oc->id;
 			q.oauth_secret = oc->secret;
@@ -1281,7 +445,7 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 		}
 		break;
 	default:
-		q.client = &d->clients[demo_below(d, DEMO_NCLIENTS)];
+		q.client = &d->cat.clients[demo_below(d, DEMO_NCLIENTS)];
 		break;
 	}
 
@@ -1480,9 +644,10 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 
 	out->content_length = e->rq == DEMO_RQ_CHUNKED ? -1 : 0;
 	out->raw_request = out->raw_response = demo_cs("");
-	if (demo_unit(d) < d->cfg.payload_fraction)
-		demo_detail(d, &q, out);
-	else if (e->rq == DEMO_RQ_JSON || e->rq == DEMO_RQ_FORM ||
+	if (demo_unit(d) < d->cfg.payload_fraction) {
+		q.uri = d->uri.data;
+		demo_payload_build(&d->pay, &d->rng, &q, out);
+	} else if (e->rq == DEMO_RQ_JSON || e->rq == DEMO_RQ_FORM ||
 	    e->rq == DEMO_RQ_XML)
 		out->content_length = 60 + demo_below(d, 400);
 	out->api_schema = demo_cs("");
