@@ -113,6 +113,13 @@ ui_detail_hex(struct ui_lines *l, const unsigned char *p, size_t len)
 	}
 }
 
+/* The Summary's answer to "why is the body empty?" (tyk#300). */
+static const char ui_detail_why_empty[] = "Why are the request and response "
+    "empty?  Detailed recording was off for this record: turn on "
+    "enable_detailed_recording for the API, the key or the gateway "
+    "(analytics_config), and check that no pump has "
+    "omit_detailed_recording set.";
+
 /* The Summary tab. */
 static void
 ui_detail_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
@@ -267,11 +274,8 @@ ui_detail_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	ui_detail_kv(l, "source", b.data == NULL ? "" : b.data, b.len);
 	ui_lines_add(l, UI_C_NORMAL, "", 0);
 	if (r->req_len == 0 && r->resp_len == 0)
-		ui_lines_add(l, UI_C_DIM, "Why are the request and response "
-		    "empty?  Detailed recording was off for this record: "
-		    "turn on enable_detailed_recording for the API, the key "
-		    "or the gateway (analytics_config), and check that no "
-		    "pump has omit_detailed_recording set.", 236);
+		ui_lines_add(l, UI_C_DIM, ui_detail_why_empty,
+		    sizeof ui_detail_why_empty - 1);
 	else
 		ui_detail_printf(l, UI_C_DIM, "Detailed recording: request "
 		    "%u bytes, response %u bytes (base64); Tab for them.",
