@@ -15,7 +15,7 @@
  * Time zones.  The pump buckets by wall-clock hours of its host's zone
  * (time.Date(y, m, d, h, 0, 0, 0, loc)).  glibc offers no zone handle, so
  * with --tz the TZ environment variable is switched around each offset
- * lookup and restored at once (agg_gmtoff); lookups happen only when a
+ * lookup and restored at once (agg_key_gmtoff); lookups happen only when a
  * record leaves the cached hour, i.e. about once per hour of data.  This is
  * not thread-safe: aggregates are computed on the main thread only, and
  * nothing else in tykscope reads local time meanwhile.
@@ -28,9 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
+#include "agg-key.h"
 #include "log.h"
 #include "record.h"
 #include "store.h"
@@ -47,7 +46,7 @@
 #define AGG_K_TAGS	64		/* a = tags blob id -> pool offset */
 #define AGG_K_GEO	65		/* a = geo blob id -> iso id */
 #define AGG_K_CODE	66		/* a,b = code -> code text id */
-#define AGG_K_TAGLIST	67		/* a = tags blob id -> ctrpool offset */
+#define AGG_K_TAGLIST	67		/* a = tags blob id -> lctr (bucket) */
 
 #define AGG_TAG_GQL	0x80000000U
 
@@ -77,6 +76,30 @@ struct agg_rc {
 	int64_t		 ms;		/* timestamp, BSON ms */
 	int64_t		 ns;		/* timestamp, ns */
 	uint32_t	 code;		/* code text id (errors only) */
+};
+
+/*
+ * The records of one bucket that carry the same tag list, summed.  A
+ * record's tags then cost one update instead of one per tag; agg_finish
+ * folds each list into its tags' counters.  This is exact: a dimension
+ * counter's minimum is its first record's latency lowered by every later
+ * non-error record, so keeping each list's first record and its minimum
+ * over non-error records is enough, and lists are created (hence folded)
+ * in record order.
+ */
+struct agg_lctr {
+	int64_t		 hits, success, errortotal;
+	double		 totalrequesttime;
+	int64_t		 totallatency, totalupstreamlatency;
+	int64_t		 maxlatency, maxupstreamlatency;
+	int64_t		 firstlat, firstup;	/* the first record's */
+	int64_t		 nemin, nemin_up;	/* min over non-errors */
+	int64_t		 first_ms;		/* the first record's */
+	int64_t		 first_ts, last_ts;	/* ns */
+	struct agg_err	*errs;
+	uint32_t	 nerrs, errs_cap;
+	uint32_t	 bucket;
+	uint32_t	 tags;			/* tagpool offset */
 };
 
 static uint32_t	 agg_bucket_get_id(struct agg *, uint32_t, int64_t, bool *);
@@ -211,124 +234,6 @@ agg_intern(struct agg *a, const char *s, size_t len)
 	return (strtab_intern(&a->strs, s, len));
 }
 
-/* Append base64 (standard alphabet) of s without '=' padding (doHash). */
-void
-agg_b64nopad(struct buf *b, const char *s, size_t len)
-{
-	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
-	uint32_t		 v;
-
-	for (i = 0; i + 3 <= len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		buf_addc(b, tab[v >> 18]);
-		buf_addc(b, tab[(v >> 12) & 63]);
-		buf_addc(b, tab[(v >> 6) & 63]);
-		buf_addc(b, tab[v & 63]);
-	}
-	if (len - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		buf_addc(b, tab[v >> 18]);
-		buf_addc(b, tab[(v >> 12) & 63]);
-	} else if (len - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		buf_addc(b, tab[v >> 18]);
-		buf_addc(b, tab[(v >> 12) & 63]);
-		buf_addc(b, tab[(v >> 6) & 63]);
-	}
-}
-
-/* Append lowercase hex of s (hex.EncodeToString). */
-void
-agg_hex(struct buf *b, const char *s, size_t len)
-{
-	static const char	 tab[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < len; i++) {
-		buf_addc(b, tab[(unsigned char)s[i] >> 4]);
-		buf_addc(b, tab[(unsigned char)s[i] & 15]);
-	}
-}
-
-/*
- * Check that zone names a time zone this machine knows ("UTC", a file
- * under $TZDIR or /usr/share/zoneinfo, or an absolute path).  Returns 0,
- * or -1 with *cause set.
- */
-int
-agg_tz_check(const char *zone, char **cause)
-{
-	const char	*dir;
-	char		*path;
-	struct stat	 sb;
-	int		 ok;
-
-	if (*zone == ':')
-		zone++;
-	if (*zone == '\0') {
-		*cause = xstrdup("empty time zone");
-		return (-1);
-	}
-	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0 ||
-	    strcmp(zone, "Etc/UTC") == 0 || strcmp(zone, "Z") == 0)
-		return (0);
-	if (strstr(zone, "..") != NULL) {
-		xasprintf(cause, "unknown time zone '%s'", zone);
-		return (-1);
-	}
-	if (*zone == '/')
-		path = xstrdup(zone);
-	else {
-		dir = getenv("TZDIR");
-		if (dir == NULL || *dir == '\0')
-			dir = "/usr/share/zoneinfo";
-		xasprintf(&path, "%s/%s", dir, zone);
-	}
-	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-	free(path);
-	if (!ok) {
-		xasprintf(cause, "unknown time zone '%s'", zone);
-		return (-1);
-	}
-	return (0);
-}
-
-/*
- * UTC offsets (seconds east) of the configured zone at the n instants
- * t[0..n).  Switches TZ for the duration of the call and restores it.
- */
-static void
-agg_gmtoff(const struct agg *a, const int64_t *t, long *off, size_t n)
-{
-	char		*saved = NULL;
-	const char	*cur;
-	struct tm	 tm;
-	time_t		 tt;
-	size_t		 i;
-
-	cur = getenv("TZ");
-	if (cur != NULL)
-		saved = xstrdup(cur);
-	setenv("TZ", a->tz, 1);
-	tzset();
-	for (i = 0; i < n; i++) {
-		tt = (time_t)t[i];
-		if (localtime_r(&tt, &tm) == NULL)
-			off[i] = 0;
-		else
-			off[i] = tm.tm_gmtoff;
-	}
-	if (saved != NULL) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else
-		unsetenv("TZ");
-	tzset();
-}
-
 static int64_t
 agg_floor_div(int64_t x, int64_t d)
 {
@@ -357,7 +262,7 @@ agg_hour(struct agg *a, int64_t sec)
 		a->hour_hi = wh + 3600;
 	} else {
 		t[0] = sec;
-		agg_gmtoff(a, t, off, 1);
+		agg_key_gmtoff(a->tz, t, off, 1);
 		wall = sec + off[0];
 		wh = agg_floor_div(wall, 3600) * 3600;
 		/*
@@ -369,10 +274,10 @@ agg_hour(struct agg *a, int64_t sec)
 		t[0] = wh;
 		t[1] = wh - off[0] + 3600 - 1;
 		t[2] = wh - off[0];
-		agg_gmtoff(a, t, off + 1, 3);
+		agg_key_gmtoff(a->tz, t, off + 1, 3);
 		o = off[1];
 		t[3] = wh - o;
-		agg_gmtoff(a, t + 3, off + 1, 1);
+		agg_key_gmtoff(a->tz, t + 3, off + 1, 1);
 		if (off[1] != o)
 			o = off[1];
 		a->hour_start = wh - o;
@@ -401,20 +306,29 @@ agg_timeid(const struct agg *a, int64_t ts, int *y, int *m, int *d, int *h)
 	int	 mi, se;
 
 	if (a->tz != NULL)
-		agg_gmtoff(a, &t, &off, 1);
+		agg_key_gmtoff(a->tz, &t, &off, 1);
 	timefmt_civil(ts + off, &year, m, d, h, &mi, &se);
 	*y = (int)year;
 }
 
-/* Create an empty aggregate; NULL with *cause if the zone is unknown. */
+/*
+ * Create an empty aggregate; NULL with *cause (if cause is not NULL) if
+ * the zone is unknown.
+ */
 struct agg *
 agg_create(const struct agg_config *cfg, char **cause)
 {
 	struct agg	*a;
 	const char	*tz = cfg != NULL ? cfg->tz : NULL;
+	char		*why = NULL;
 
-	if (tz != NULL && agg_tz_check(tz, cause) != 0)
+	if (tz != NULL && agg_key_tz_check(tz, &why) != 0) {
+		if (cause != NULL)
+			*cause = why;
+		else
+			free(why);
 		return (NULL);
+	}
 	a = xcalloc(1, sizeof *a);
 	if (cfg != NULL)
 		a->cfg = *cfg;
@@ -453,7 +367,9 @@ agg_free(struct agg *a)
 	free(a->order);
 	free(a->map);
 	free(a->tagpool);
-	free(a->ctrpool);
+	for (i = 0; i < a->nlctrs; i++)
+		free(a->lctrs[i].errs);
+	free(a->lctrs);
 	free(a->tz);
 	buf_clear(&a->scratch);
 	buf_clear(&a->scratch2);
@@ -775,7 +691,7 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, x);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, y);
-		agg_b64nopad(e, s->data, s->len);
+		agg_key_b64nopad(e, s->data, s->len);
 		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	case AGG_KEYENDPOINTS:
@@ -783,7 +699,7 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, y);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, z);
-		agg_b64nopad(e, s->data, s->len);
+		agg_key_b64nopad(e, s->data, s->len);
 		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	case AGG_ENDPOINTS:
@@ -802,7 +718,7 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, y);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, z);
-		agg_hex(e, s->data, s->len);
+		agg_key_hex(e, s->data, s->len);
 		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	default:
@@ -812,78 +728,6 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 	v = agg_counter_get(a, bucket, dim, parent, key, created);
 	agg_hash_put(a->buckets[bucket].chash, &hk, v);
 	return (v);
-}
-
-/* Decode one UTF-8 sequence of s (len > 0): code point, or -1 if invalid. */
-static int32_t
-agg_utf8(const unsigned char *s, size_t len, size_t *n)
-{
-	int32_t	 c;
-	size_t	 i;
-
-	if (s[0] < 0x80) {
-		*n = 1;
-		return (s[0]);
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		*n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		*n = 3;
-		c = s[0] & 0x0f;
-	} else
-		return (-1);		/* 4-byte sequences are never spaces */
-	if (len < *n)
-		return (-1);
-	for (i = 1; i < *n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (-1);
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	return (c);
-}
-
-/* Is c white space for Go's unicode.IsSpace? */
-static bool
-agg_is_space(int32_t c)
-{
-	switch (c) {
-	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
-	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
-	case 0x202f: case 0x205f: case 0x3000:
-		return (true);
-	}
-	return (c >= 0x2000 && c <= 0x200a);
-}
-
-/* Length of the white-space character starting s, or 0. */
-static size_t
-agg_space_at(const char *s, size_t len)
-{
-	size_t	 n;
-	int32_t	 c;
-
-	c = agg_utf8((const unsigned char *)s, len, &n);
-	return (c >= 0 && agg_is_space(c) ? n : 0);
-}
-
-/* Length of the white-space character ending s[0..len), or 0. */
-static size_t
-agg_space_before(const char *s, size_t len)
-{
-	size_t	 k, n;
-	int32_t	 c;
-
-	for (k = 1; k <= 3 && k <= len; k++) {
-		if (k < len && k < 3 &&
-		    ((unsigned char)s[len - k] & 0xc0) == 0x80)
-			continue;
-		c = agg_utf8((const unsigned char *)s + len - k, k, &n);
-		if (c >= 0 && n == k && agg_is_space(c))
-			return (k);
-		return (0);
-	}
-	return (0);
 }
 
 /*
@@ -932,9 +776,9 @@ agg_tags(struct agg *a, const struct store *st, uint32_t blob)
 		/* strings.TrimSpace, then drop every dot. */
 		b = 0;
 		e = t.len;
-		while (b < e && (i = agg_space_at(t.ptr + b, e - b)) != 0)
+		while (b < e && (i = agg_key_space_at(t.ptr + b, e - b)) != 0)
 			b += i;
-		while (e > b && (i = agg_space_before(t.ptr + b, e - b)) != 0)
+		while (e > b && (i = agg_key_space_before(t.ptr + b, e - b)) != 0)
 			e -= i;
 		buf_reset(&a->scratch);
 		for (i = b; i < e; i++)
@@ -1025,6 +869,146 @@ agg_excluded(const struct store *st, const struct record *r)
 	return (false);
 }
 
+/* A new tag-list counter from the record's counter; returns its index. */
+static uint32_t
+agg_lctr_new(struct agg *a, uint32_t bucket, uint32_t tags,
+    const struct agg_rc *rc)
+{
+	struct agg_lctr	*l;
+
+	if (a->nlctrs == a->lctrs_cap) {
+		a->lctrs_cap = a->lctrs_cap == 0 ? 256 : a->lctrs_cap * 2;
+		a->lctrs = xreallocarray(a->lctrs, a->lctrs_cap,
+		    sizeof *a->lctrs);
+	}
+	l = &a->lctrs[a->nlctrs];
+	memset(l, 0, sizeof *l);
+	l->bucket = bucket;
+	l->tags = tags;
+	l->hits = 1;
+	l->success = rc->success;
+	l->errortotal = rc->errortotal;
+	l->totalrequesttime = rc->rt;
+	l->totallatency = l->maxlatency = l->firstlat = rc->lat;
+	l->totalupstreamlatency = l->maxupstreamlatency = l->firstup = rc->up;
+	l->nemin = rc->errortotal ? INT64_MAX : rc->lat;
+	l->nemin_up = rc->errortotal ? INT64_MAX : rc->up;
+	l->first_ms = rc->ms;
+	l->first_ts = l->last_ts = rc->ns;
+	if (rc->errortotal) {
+		l->errs = xmalloc(sizeof *l->errs);
+		l->errs_cap = l->nerrs = 1;
+		l->errs[0].code = rc->code;
+		l->errs[0].count = 1;
+	}
+	return (a->nlctrs++);
+}
+
+/* Add n errors of code to an errormap array. */
+static void
+agg_errs_add(struct agg_err **errs, uint32_t *nerrs, uint32_t *cap,
+    uint32_t code, int64_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < *nerrs; i++) {
+		if ((*errs)[i].code == code) {
+			(*errs)[i].count += n;
+			return;
+		}
+	}
+	if (*nerrs == *cap) {
+		*cap = *cap == 0 ? 2 : *cap * 2;
+		*errs = xreallocarray(*errs, *cap, sizeof **errs);
+	}
+	(*errs)[*nerrs].code = code;
+	(*errs)[*nerrs].count = n;
+	(*nerrs)++;
+}
+
+/* Add a later record to tag-list counter li. */
+static void
+agg_lctr_merge(struct agg *a, uint32_t li, const struct agg_rc *rc)
+{
+	struct agg_lctr	*l = &a->lctrs[li];
+
+	l->hits++;
+	l->success += rc->success;
+	l->errortotal += rc->errortotal;
+	if (rc->errortotal)
+		agg_errs_add(&l->errs, &l->nerrs, &l->errs_cap, rc->code, 1);
+	else {
+		if (rc->lat < l->nemin)
+			l->nemin = rc->lat;
+		if (rc->up < l->nemin_up)
+			l->nemin_up = rc->up;
+	}
+	l->totalrequesttime += rc->rt;
+	l->totallatency += rc->lat;
+	l->totalupstreamlatency += rc->up;
+	if (rc->lat > l->maxlatency)
+		l->maxlatency = rc->lat;
+	if (rc->up > l->maxupstreamlatency)
+		l->maxupstreamlatency = rc->up;
+	if (rc->ns > l->last_ts)
+		l->last_ts = rc->ns;
+}
+
+/* Fold every tag-list counter into its tags' counters, in record order. */
+static void
+agg_lctr_fold(struct agg *a)
+{
+	struct agg_lctr		*l;
+	struct agg_counter	*c;
+	const uint32_t		*tags;
+	uint32_t		 li, i, n, ci, e;
+	bool			 created;
+
+	for (li = 0; li < a->nlctrs; li++) {
+		l = &a->lctrs[li];
+		tags = a->tagpool + l->tags;
+		n = tags[0] & ~AGG_TAG_GQL;
+		for (i = 0; i < n; i++) {
+			ci = agg_counter_get(a, l->bucket, AGG_TAGS, 0,
+			    tags[1 + i], &created);
+			c = &a->ctrs[ci];
+			if (created) {
+				c->identifier = c->humanidentifier =
+				    tags[1 + i];
+				c->minlatency = l->firstlat;
+				c->minupstreamlatency = l->firstup;
+				c->lasttime = l->first_ms;
+				c->first_ts = l->first_ts;
+				c->maxlatency = l->maxlatency;
+				c->maxupstreamlatency = l->maxupstreamlatency;
+			}
+			c->hits += l->hits;
+			c->success += l->success;
+			c->errortotal += l->errortotal;
+			c->totalrequesttime += l->totalrequesttime;
+			c->totallatency += l->totallatency;
+			c->totalupstreamlatency += l->totalupstreamlatency;
+			if (l->maxlatency > c->maxlatency)
+				c->maxlatency = l->maxlatency;
+			if (l->maxupstreamlatency > c->maxupstreamlatency)
+				c->maxupstreamlatency = l->maxupstreamlatency;
+			if (l->nemin < c->minlatency)
+				c->minlatency = l->nemin;
+			if (l->nemin_up < c->minupstreamlatency)
+				c->minupstreamlatency = l->nemin_up;
+			if (l->last_ts > c->last_ts)
+				c->last_ts = l->last_ts;
+			for (e = 0; e < l->nerrs; e++)
+				agg_counter_add_err(a, ci, l->errs[e].code,
+				    l->errs[e].count);
+		}
+		free(l->errs);
+	}
+	free(a->lctrs);
+	a->lctrs = NULL;
+	a->nlctrs = a->lctrs_cap = 0;
+}
+
 /* The bucket of an org (store id) at Unix time sec, created if needed. */
 static uint32_t
 agg_bucket_for(struct agg *a, const struct store *st,
@@ -1065,10 +1049,12 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 	const uint32_t			*tags;
 	struct agg_hkey			 k;
 	uint32_t			 bi, ci, api, ver, key, oauth, path;
-	uint32_t			 n, i, iso, v;
+	uint32_t			 iso, v;
 	int64_t				 sec, code;
 	bool				 created, track;
 
+	if (a->finished)
+		return (false);		/* finished aggregates are final */
 	if (r->flags & (REC_BAD | REC_GAP | REC_GRAPHQL | REC_MCP) ||
 	    r->str[RS_ORG_ID] == 0) {
 		a->excluded++;
@@ -1083,7 +1069,6 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 		}
 	}
 	a->added++;
-	a->finished = false;
 
 	sec = record_ts_sec(st, r);
 	rc.ns = r->ts;
@@ -1213,40 +1198,17 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 			agg_rc_merge(a, ci, &rc);
 		a->ctrs[ci].identifier = a->ctrs[ci].humanidentifier = iso;
 	}
-	if (tags != NULL && (n = tags[0] & ~AGG_TAG_GQL) != 0) {
-		/*
-		 * The bucket remembers the counters of each tag list, so a
-		 * record's tags cost one lookup.  Only agg_tags moves the tag
-		 * pool, so tags stays valid.
-		 */
+	if (tags != NULL && (tags[0] & ~AGG_TAG_GQL) != 0) {
 		memset(&k, 0, sizeof k);
 		k.kind = AGG_K_TAGLIST;
 		k.a = r->str[RS_TAGS];
 		v = agg_hash_find(a->buckets[bi].chash, &k);
-		if (v != AGG_NONE) {
-			for (i = 0; i < n; i++)
-				agg_rc_merge(a, a->ctrpool[v + i], &rc);
-		} else {
-			if (a->ctrpool_len + n > a->ctrpool_cap) {
-				a->ctrpool_cap = (a->ctrpool_len + n) * 2;
-				a->ctrpool = xreallocarray(a->ctrpool,
-				    a->ctrpool_cap, sizeof *a->ctrpool);
-			}
-			v = (uint32_t)a->ctrpool_len;
-			a->ctrpool_len += n;
-			for (i = 0; i < n; i++) {
-				ci = agg_counter_get(a, bi, AGG_TAGS, 0,
-				    tags[1 + i], &created);
-				if (created)
-					agg_rc_set(a, ci, &rc);
-				else
-					agg_rc_merge(a, ci, &rc);
-				a->ctrs[ci].identifier =
-				    a->ctrs[ci].humanidentifier = tags[1 + i];
-				a->ctrpool[v + i] = ci;
-			}
+		if (v == AGG_NONE) {
+			v = agg_lctr_new(a, bi, (uint32_t)(tags - a->tagpool),
+			    &rc);
 			agg_hash_put(a->buckets[bi].chash, &k, v);
-		}
+		} else
+			agg_lctr_merge(a, v, &rc);
 	}
 	if (track) {
 		AGG_UPDATE(AGG_ENDPOINTS, path, 0, 0);
@@ -1370,6 +1332,9 @@ agg_finish(struct agg *a)
 	uint32_t		*rank, *srank, *off, i, j, g, d, ngroups;
 	size_t			 n;
 
+	if (a->finished)
+		return;
+	agg_lctr_fold(a);
 	if (!a->is_stored) {
 		for (i = 0; i < a->nctrs; i++) {
 			c = &a->ctrs[i];

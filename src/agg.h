@@ -127,8 +127,8 @@ struct agg {
 	uint32_t		 map_cap;
 	uint32_t		*tagpool;
 	size_t			 tagpool_len, tagpool_cap;
-	uint32_t		*ctrpool;	/* tag list counters */
-	size_t			 ctrpool_len, ctrpool_cap;
+	struct agg_lctr		*lctrs;		/* tag-list counters */
+	uint32_t		 nlctrs, lctrs_cap;
 	struct buf		 scratch, scratch2;
 	bool			 is_stored;	/* loaded from documents */
 	int64_t			 hour_lo, hour_hi, hour_start;
@@ -140,7 +140,6 @@ struct agg {
 
 struct agg	*agg_create(const struct agg_config *, char **);
 void		 agg_free(struct agg *);
-int		 agg_tz_check(const char *, char **);
 bool		 agg_add(struct agg *, const struct store *,
 		    const struct record *);
 void		 agg_finish(struct agg *);
@@ -171,9 +170,5 @@ const struct agg_counter *agg_counters(const struct agg *, size_t,
 void		 agg_sorted_errs(const struct agg *, const struct agg_counter *,
 		    struct agg_err **, size_t *);
 double		 agg_avg(double, int64_t);
-
-/* Escaping helpers (exposed for tests). */
-void		 agg_b64nopad(struct buf *, const char *, size_t);
-void		 agg_hex(struct buf *, const char *, size_t);
 
 #endif

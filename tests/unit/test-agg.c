@@ -13,6 +13,7 @@
 #include <bson/bson.h>
 
 #include "agg.h"
+#include "agg-key.h"
 #include "agg-output.h"
 #include "agg-rows.h"
 #include "agg-stored.h"
@@ -378,6 +379,58 @@ test_tags(void **state)
 	freestore(st);
 }
 
+/*
+ * A tag seen through different tag lists keeps the dimension rules: the
+ * first record (an error, L=5) sets min and lasttime; later non-errors
+ * from any list lower min (3), errors do not (1).
+ */
+static void
+test_tag_lists(void **state)
+{
+	struct store			*st = newstore();
+	struct agg			*a;
+	struct trec			 r;
+	const struct agg_counter	*c;
+
+	memset(&r, 0, sizeof r);
+	r.sec = T0;
+	r.code = 500;
+	r.lat = 5;
+	r.tags[0] = "t";
+	add(st, &r);
+	r.sec = T0 + 1;
+	r.code = 200;
+	r.lat = 10;
+	r.tags[1] = "u";
+	add(st, &r);
+	r.sec = T0 + 2;
+	r.code = 404;
+	r.lat = 1;
+	add(st, &r);
+	r.sec = T0 + 3;
+	r.code = 200;
+	r.lat = 3;
+	r.tags[1] = NULL;
+	add(st, &r);
+	a = run(st, NULL);
+	c = ctr(a, 0, AGG_TAGS, NULL, "t");
+	assert_int_equal(c->hits, 4);
+	assert_int_equal(c->success, 2);
+	assert_int_equal(c->errortotal, 2);
+	assert_int_equal(c->minlatency, 3);
+	assert_int_equal(c->maxlatency, 10);
+	assert_int_equal(c->totallatency, 19);
+	assert_int_equal(c->lasttime, T0 * 1000 + 123);
+	assert_int_equal(c->nerrs, 2);
+	c = ctr(a, 0, AGG_TAGS, NULL, "u");
+	assert_int_equal(c->hits, 2);
+	assert_int_equal(c->minlatency, 10);	/* created by the 200 */
+	assert_int_equal(c->lasttime, (T0 + 1) * 1000 + 123);
+	assert_true(c->has_min);
+	agg_free(a);
+	freestore(st);
+}
+
 /* tyk-pump TestAggregate_Tags and TestTrimTag. */
 static void
 test_pump_tags(void **state)
@@ -503,19 +556,19 @@ test_escaping(void **state)
 	struct buf	 b;
 
 	buf_init(&b);
-	agg_b64nopad(&b, "a:1", 3);
+	agg_key_b64nopad(&b, "a:1", 3);
 	assert_string_equal(b.data, "YTox");
 	buf_reset(&b);
-	agg_b64nopad(&b, "a:12", 4);
+	agg_key_b64nopad(&b, "a:12", 4);
 	assert_string_equal(b.data, "YToxMg");
 	buf_reset(&b);
-	agg_b64nopad(&b, "a:123", 5);
+	agg_key_b64nopad(&b, "a:123", 5);
 	assert_string_equal(b.data, "YToxMjM");
 	buf_reset(&b);
-	agg_b64nopad(&b, "\xfb\xff", 2);
+	agg_key_b64nopad(&b, "\xfb\xff", 2);
 	assert_string_equal(b.data, "+/8");
 	buf_reset(&b);
-	agg_hex(&b, "A:\xff", 3);
+	agg_key_hex(&b, "A:\xff", 3);
 	assert_string_equal(b.data, "413aff");
 	buf_clear(&b);
 }
@@ -702,7 +755,7 @@ test_buckets_tz(void **state)
 	assert_null(agg_create(&cfg, &cause));
 	assert_non_null(cause);
 	free(cause);
-	assert_int_equal(agg_tz_check("UTC", &cause), 0);
+	assert_int_equal(agg_key_tz_check("UTC", &cause), 0);
 }
 
 /*
@@ -1081,6 +1134,7 @@ main(void)
 		cmocka_unit_test(test_min_rules),
 		cmocka_unit_test(test_times_and_names),
 		cmocka_unit_test(test_tags),
+		cmocka_unit_test(test_tag_lists),
 		cmocka_unit_test(test_pump_tags),
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_escaping),

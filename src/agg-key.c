@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Map-key escaping, tag white space and time-zone offsets for agg.c.
+ */
+#include "config.h"
+
+#include "agg-key.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "xmalloc.h"
+
+/* Append base64 (standard alphabet) of s without '=' padding (doHash). */
+void
+agg_key_b64nopad(struct buf *b, const char *s, size_t len)
+{
+	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
+	uint32_t		 v;
+
+	for (i = 0; i + 3 <= len; i += 3) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+		buf_addc(b, tab[(v >> 6) & 63]);
+		buf_addc(b, tab[v & 63]);
+	}
+	if (len - i == 1) {
+		v = (uint32_t)p[i] << 16;
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+	} else if (len - i == 2) {
+		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+		buf_addc(b, tab[v >> 18]);
+		buf_addc(b, tab[(v >> 12) & 63]);
+		buf_addc(b, tab[(v >> 6) & 63]);
+	}
+}
+
+/* Append lowercase hex of s (hex.EncodeToString). */
+void
+agg_key_hex(struct buf *b, const char *s, size_t len)
+{
+	static const char	 tab[] = "0123456789abcdef";
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		buf_addc(b, tab[(unsigned char)s[i] >> 4]);
+		buf_addc(b, tab[(unsigned char)s[i] & 15]);
+	}
+}
+
+/* Decode one UTF-8 sequence of s (len > 0): code point, or -1 if invalid. */
+static int32_t
+agg_key_utf8(const unsigned char *s, size_t len, size_t *n)
+{
+	int32_t	 c;
+	size_t	 i;
+
+	if (s[0] < 0x80) {
+		*n = 1;
+		return (s[0]);
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		*n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		*n = 3;
+		c = s[0] & 0x0f;
+	} else
+		return (-1);		/* 4-byte sequences are never spaces */
+	if (len < *n)
+		return (-1);
+	for (i = 1; i < *n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (-1);
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	return (c);
+}
+
+/* Is c white space for Go's unicode.IsSpace? */
+static bool
+agg_key_is_space(int32_t c)
+{
+	switch (c) {
+	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
+	case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202f: case 0x205f: case 0x3000:
+		return (true);
+	}
+	return (c >= 0x2000 && c <= 0x200a);
+}
+
+/* Length of the white-space character starting s, or 0. */
+size_t
+agg_key_space_at(const char *s, size_t len)
+{
+	size_t	 n;
+	int32_t	 c;
+
+	c = agg_key_utf8((const unsigned char *)s, len, &n);
+	return (c >= 0 && agg_key_is_space(c) ? n : 0);
+}
+
+/* Length of the white-space character ending s[0..len), or 0. */
+size_t
+agg_key_space_before(const char *s, size_t len)
+{
+	size_t	 k, n;
+	int32_t	 c;
+
+	for (k = 1; k <= 3 && k <= len; k++) {
+		if (k < len && k < 3 &&
+		    ((unsigned char)s[len - k] & 0xc0) == 0x80)
+			continue;
+		c = agg_key_utf8((const unsigned char *)s + len - k, k, &n);
+		if (c >= 0 && n == k && agg_key_is_space(c))
+			return (k);
+		return (0);
+	}
+	return (0);
+}
+
+/*
+ * Check that zone names a time zone this machine knows ("UTC", a file
+ * under $TZDIR or /usr/share/zoneinfo, or an absolute path).  Returns 0,
+ * or -1 with *cause set.
+ */
+int
+agg_key_tz_check(const char *zone, char **cause)
+{
+	const char	*dir;
+	char		*path;
+	struct stat	 sb;
+	int		 ok;
+
+	if (*zone == ':')
+		zone++;
+	if (*zone == '\0') {
+		*cause = xstrdup("empty time zone");
+		return (-1);
+	}
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0 ||
+	    strcmp(zone, "Etc/UTC") == 0 || strcmp(zone, "Z") == 0)
+		return (0);
+	if (strstr(zone, "..") != NULL) {
+		xasprintf(cause, "unknown time zone '%s'", zone);
+		return (-1);
+	}
+	if (*zone == '/')
+		path = xstrdup(zone);
+	else {
+		dir = getenv("TZDIR");
+		if (dir == NULL || *dir == '\0')
+			dir = "/usr/share/zoneinfo";
+		xasprintf(&path, "%s/%s", dir, zone);
+	}
+	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	if (!ok) {
+		xasprintf(cause, "unknown time zone '%s'", zone);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * UTC offsets (seconds east) of zone at the n instants t[0..n).  glibc
+ * has no zone handle, so TZ is switched for the duration of the call and
+ * restored: not thread-safe (aggregates are computed on the main thread,
+ * and nothing else reads local time meanwhile).
+ */
+void
+agg_key_gmtoff(const char *zone, const int64_t *t, long *off, size_t n)
+{
+	char		*saved = NULL;
+	const char	*cur;
+	struct tm	 tm;
+	time_t		 tt;
+	size_t		 i;
+
+	cur = getenv("TZ");
+	if (cur != NULL)
+		saved = xstrdup(cur);
+	setenv("TZ", zone, 1);
+	tzset();
+	for (i = 0; i < n; i++) {
+		tt = (time_t)t[i];
+		if (localtime_r(&tt, &tm) == NULL)
+			off[i] = 0;
+		else
+			off[i] = tm.tm_gmtoff;
+	}
+	if (saved != NULL) {
+		setenv("TZ", saved, 1);
+		free(saved);
+	} else
+		unsetenv("TZ");
+	tzset();
+}
