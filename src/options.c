@@ -98,7 +98,7 @@ static const char options_help_text[] =
 "      --ignore-tag-prefix P  skip tags starting with P (repeatable)\n"
 "      --follow             keep reading a live source\n"
 "      --duration S         stop following after S seconds\n"
-"      --health             print per-key health of a Redis source\n"
+"      --health             print the health of Redis keys, Mongo collections\n"
 "      --key-prefix P       Redis key prefix (default analytics-)\n"
 "      --key NAME           watch exactly this Redis key (repeatable)\n"
 "      --user NAME          Redis ACL user\n"

@@ -70,6 +70,7 @@
 #include <time.h>
 
 #include <mongoc/mongoc.h>
+#include <yajl/yajl_gen.h>
 
 #include "bytes.h"
 #include "decode-bson.h"
@@ -77,6 +78,7 @@
 #include "filter.h"
 #include "log.h"
 #include "options.h"
+#include "output.h"
 #include "record.h"
 #include "source.h"
 #include "store.h"
@@ -134,8 +136,12 @@ struct mongo_item {
 
 /* A collection as the main thread knows it. */
 struct mongo_mcoll {
+	char		*name;		/* "db.collection" */
+	bool		 agg;		/* a stored aggregate collection */
 	uint16_t	 src;
 	int64_t		 last_ts;	/* ns, for bad records */
+	int64_t		 newest;	/* ns, INT64_MIN: none */
+	uint64_t	 docs, bad;
 };
 
 struct mongo_src {
@@ -162,6 +168,7 @@ struct mongo_src {
 	size_t			 qhead, qlen;
 	size_t			 qbytes;
 	char			**names;	/* announced collections */
+	enum decode_bson_kind	 *kinds;	/* and what they hold */
 	size_t			 nnames;
 	char			 state[MONGO_STATE_MAX];
 	char			*fatal;		/* worker gave up (batch) */
@@ -665,6 +672,9 @@ mongo_push_doc(struct mongo_src *ms, struct mongo_wcoll *c, const bson_t *doc)
 		pthread_mutex_lock(&ms->mu);
 		ms->names = xreallocarray(ms->names, ms->nnames + 1,
 		    sizeof *ms->names);
+		ms->kinds = xreallocarray(ms->kinds, ms->nnames + 1,
+		    sizeof *ms->kinds);
+		ms->kinds[ms->nnames] = c->kind;
 		c->id = ms->nnames;
 		ms->names[ms->nnames++] = xstrdup(c->name);
 		pthread_mutex_unlock(&ms->mu);
@@ -1076,6 +1086,7 @@ mongo_add_doc(struct mongo_src *ms, struct store *st, struct mongo_mcoll *m,
 	char			 msg[96];
 	struct record_build	*b = &ms->b;
 
+	m->docs++;
 	record_build_reset(b);
 	if (decode_bson_record(doc, st, b, &kind, &erroff, &why) != 0) {
 		if (erroff != 0)
@@ -1085,6 +1096,7 @@ mongo_add_doc(struct mongo_src *ms, struct store *st, struct mongo_mcoll *m,
 			snprintf(msg, sizeof msg, "%s", why);
 		store_add_bad(st, m->src, index, m->last_ts, msg,
 		    bson_get_data(doc), doc->len);
+		m->bad++;
 		return;
 	}
 	switch (kind) {
@@ -1092,8 +1104,11 @@ mongo_add_doc(struct mongo_src *ms, struct store *st, struct mongo_mcoll *m,
 		b->payload_stable = false;	/* the copy is freed */
 		store_add(st, b, m->src, index);
 		if (b->ts_set && b->ts_sec > -9223372035LL &&
-		    b->ts_sec < 9223372035LL)
+		    b->ts_sec < 9223372035LL) {
 			m->last_ts = b->ts_sec * 1000000000LL + b->ts_nsec;
+			if (m->last_ts > m->newest)
+				m->newest = m->last_ts;
+		}
 		break;
 	case DECODE_BSON_AGG:
 		store_add_aggdoc(st, m->src, index, doc);
@@ -1102,6 +1117,7 @@ mongo_add_doc(struct mongo_src *ms, struct store *st, struct mongo_mcoll *m,
 		store_add_bad(st, m->src, index, m->last_ts, "not a Tyk "
 		    "analytics record (no record or aggregate fields)",
 		    bson_get_data(doc), doc->len);
+		m->bad++;
 		break;
 	}
 }
@@ -1116,6 +1132,7 @@ mongo_poll(struct source *s, struct store *st, size_t max)
 	struct timespec		 ts;
 	size_t			 n, i, nnames;
 	char			*name, **names = NULL;
+	enum decode_bson_kind	*kinds = NULL;
 	bool			 done;
 	char			*fatal = NULL;
 
@@ -1144,8 +1161,11 @@ mongo_poll(struct source *s, struct store *st, size_t max)
 	nnames = ms->nnames;
 	if (nnames > ms->nmcolls) {
 		names = xreallocarray(NULL, nnames, sizeof *names);
-		for (i = ms->nmcolls; i < nnames; i++)
+		kinds = xreallocarray(NULL, nnames, sizeof *kinds);
+		for (i = ms->nmcolls; i < nnames; i++) {
 			names[i] = ms->names[i];	/* never freed early */
+			kinds[i] = ms->kinds[i];
+		}
 	}
 	done = ms->done && ms->qlen == 0;
 	if (done && ms->fatal != NULL)
@@ -1157,14 +1177,19 @@ mongo_poll(struct source *s, struct store *st, size_t max)
 		ms->mcolls = xreallocarray(ms->mcolls, nnames,
 		    sizeof *ms->mcolls);
 		for (i = ms->nmcolls; i < nnames; i++) {
-			xasprintf(&name, "mongodb:%s.%s", ms->db, names[i]);
-			ms->mcolls[i].src = store_source_add(st, name,
-			    STORE_SRC_MONGO);
-			ms->mcolls[i].last_ts = -1;
+			m = &ms->mcolls[i];
+			memset(m, 0, sizeof *m);
+			xasprintf(&m->name, "%s.%s", ms->db, names[i]);
+			xasprintf(&name, "mongodb:%s", m->name);
+			m->src = store_source_add(st, name, STORE_SRC_MONGO);
+			m->agg = kinds[i] == DECODE_BSON_AGG;
+			m->last_ts = -1;
+			m->newest = INT64_MIN;
 			free(name);
 		}
 		ms->nmcolls = nnames;
 		free(names);
+		free(kinds);
 	}
 	for (i = 0; i < n; i++) {
 		m = &ms->mcolls[items[i].coll];
@@ -1230,6 +1255,66 @@ mongo_describe(struct source *s, struct buf *b)
 	    (unsigned long long)docs);
 }
 
+/*
+ * Health as JSON lines, one per collection read: its name, kind,
+ * documents and bad records so far, the newest record's time and the
+ * connection state.
+ */
+static void
+mongo_health(struct source *s, struct store *st, struct buf *b)
+{
+	struct mongo_src	*ms = s->data;
+	struct mongo_mcoll	*m;
+	yajl_gen		 g;
+	const unsigned char	*p;
+	const char		*state;
+	char			 t[TIMEFMT_MAX], *src;
+	size_t			 i, len;
+	int64_t			 sec, ns;
+
+	(void)st;
+	state = source_mongo_state(s);
+	for (i = 0; i < ms->nmcolls; i++) {
+		m = &ms->mcolls[i];
+		g = yajl_gen_alloc(NULL);
+		yajl_gen_map_open(g);
+		output_gen_key(g, "collection");
+		output_gen_slice(g, m->name, strlen(m->name));
+		output_gen_key(g, "source");
+		xasprintf(&src, "mongodb:%s", m->name);
+		output_gen_slice(g, src, strlen(src));
+		free(src);
+		output_gen_key(g, "kind");
+		output_gen_slice(g, m->agg ? "aggregate" : "raw",
+		    m->agg ? 9 : 3);
+		output_gen_key(g, "documents");
+		yajl_gen_integer(g, (long long)m->docs);
+		output_gen_key(g, "bad");
+		yajl_gen_integer(g, (long long)m->bad);
+		output_gen_key(g, "newest");
+		if (m->newest == INT64_MIN)
+			yajl_gen_null(g);
+		else {
+			sec = m->newest / 1000000000;
+			ns = m->newest % 1000000000;
+			if (ns < 0) {
+				ns += 1000000000;
+				sec--;
+			}
+			len = timefmt_rfc3339(t, sizeof t, sec, (uint32_t)ns,
+			    3);
+			output_gen_slice(g, t, len);
+		}
+		output_gen_key(g, "state");
+		output_gen_slice(g, state, strlen(state));
+		yajl_gen_map_close(g);
+		yajl_gen_get_buf(g, &p, &len);
+		buf_add(b, p, len);
+		buf_addc(b, '\n');
+		yajl_gen_free(g);
+	}
+}
+
 /* Stop the worker and free everything. */
 static void
 mongo_free(struct source *s)
@@ -1252,6 +1337,9 @@ mongo_free(struct source *s)
 	for (i = 0; i < ms->nnames; i++)
 		free(ms->names[i]);
 	free(ms->names);
+	free(ms->kinds);
+	for (i = 0; i < ms->nmcolls; i++)
+		free(ms->mcolls[i].name);
 	for (i = 0; i < ms->nwcolls; i++) {
 		free(ms->wcolls[i].name);
 		free(ms->wcolls[i].last_ids);
@@ -1277,7 +1365,7 @@ static const struct source_ops mongo_ops = {
 	.poll = mongo_poll,
 	.progress = mongo_progress,
 	.describe = mongo_describe,
-	.health = NULL,
+	.health = mongo_health,
 	.free = mongo_free
 };
 

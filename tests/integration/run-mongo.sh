@@ -234,6 +234,18 @@ else
 	diff "$WORK/r1" "$WORK/r2" | head -5
 fi
 
+# --health: one line per collection read.
+"$T" -n --health "$U" >"$WORK/h" 2>&1
+st=$?
+if [ $st = 0 ] && [ "$(wc -l <"$WORK/h")" = 2 ] && grep -q \
+    '"collection":"tyk_analytics.tyk_analytics","source":"mongodb:tyk_analytics.tyk_analytics","kind":"raw","documents":1905,"bad":0,"newest":"2024-02-29T10:01:35' \
+    "$WORK/h"; then
+	ok "--health"
+else
+	bad "--health (status $st)"
+	cat "$WORK/h"
+fi
+
 # Errors: exit 2 with a message, fast; the password never shown.
 t0=$(date +%s%N)
 "$T" -n "mongodb://tyk:SeCrEtPw@127.0.0.1:1/tyk_analytics" \
