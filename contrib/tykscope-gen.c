@@ -31,6 +31,7 @@
 #include "encode-json.h"
 #include "encode-msgpack.h"
 #include "encode-protobuf.h"
+#include "strnum.h"
 #include "strtab.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -146,6 +147,37 @@ gen_die(const char *path)
 {
 	fprintf(stderr, "tykscope-gen: %s: %s\n", path, strerror(errno));
 	exit(1);
+}
+
+/* A whole-string integer option within [min, max], or exit 2. */
+static int64_t
+gen_int(const char *opt, const char *arg, int64_t min, int64_t max)
+{
+	const char	*err;
+	int64_t		 v;
+
+	v = strnum_parse(arg, min, max, &err);
+	if (err != NULL) {
+		fprintf(stderr, "tykscope-gen: --%s %s: %s\n", opt, arg, err);
+		exit(2);
+	}
+	return (v);
+}
+
+/* A whole-string number option within [min, max], or exit 2. */
+static double
+gen_double(const char *opt, const char *arg, double min, double max)
+{
+	char	*end;
+	double	 v;
+
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || !(v >= min && v <= max)) {
+		fprintf(stderr, "tykscope-gen: --%s %s: expected a number "
+		    "from %g to %g\n", opt, arg, min, max);
+		exit(2);
+	}
+	return (v);
 }
 
 static void
@@ -579,10 +611,11 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
-			cfg.seed = strtoull(optarg, NULL, 10);
+			cfg.seed = (uint64_t)gen_int("seed", optarg, 0,
+			    INT64_MAX);
 			break;
 		case 'c':
-			count = strtoull(optarg, NULL, 10);
+			count = (uint64_t)gen_int("count", optarg, 0, INT64_MAX);
 			break;
 		case 't':
 			if (timefmt_parse(optarg, strlen(optarg), 0, &lo, &hi,
@@ -594,14 +627,11 @@ main(int argc, char **argv)
 			cfg.start_sec = lo / 1000000000;
 			break;
 		case 'r':
-			cfg.rate = strtod(optarg, NULL);
-			if (!(cfg.rate > 0)) {
-				fprintf(stderr, "tykscope-gen: bad --rate\n");
-				return (2);
-			}
+			cfg.rate = gen_double("rate", optarg, 1e-6, 1e9);
 			break;
 		case 'p':
-			cfg.payload_fraction = strtod(optarg, NULL);
+			cfg.payload_fraction = gen_double("payload-fraction",
+			    optarg, 0, 1);
 			break;
 		case 'f':
 			fmt = optarg;
@@ -619,10 +649,11 @@ main(int argc, char **argv)
 			g.db = optarg;
 			break;
 		case 'l':
-			g.level = atoi(optarg);
+			g.level = (int)gen_int("level", optarg, 0, 9);
 			break;
 		case 'B':
-			g.segment_bytes = strtoull(optarg, NULL, 10);
+			g.segment_bytes = (size_t)gen_int("segment-bytes", optarg,
+			    1, INT32_MAX);
 			break;
 		case 'k':
 			g.key = optarg;
@@ -662,6 +693,11 @@ main(int argc, char **argv)
 		g.format = GEN_JSONL;
 	else {
 		fprintf(stderr, "tykscope-gen: unknown format '%s'\n", fmt);
+		return (2);
+	}
+	if (g.format == GEN_DUMPDIR && strcmp(g.out, "-") == 0) {
+		fprintf(stderr, "tykscope-gen: mongodump-dir needs a "
+		    "directory, not -\n");
 		return (2);
 	}
 	g.seed = cfg.seed;

@@ -15,6 +15,9 @@ run_case "limit" 0 "$TYKSCOPE" -n --demo --demo-count 100 --limit 3 \
 run_case "gen-jsonl" 0 "$TYKSCOPE_GEN" --count 6 --payload-fraction 1 \
     --format jsonl --out -
 run_case "gen-bad-format" 2 "$TYKSCOPE_GEN" --format xml --out -
+run_case "gen-bad-count" 2 "$TYKSCOPE_GEN" --count 12x --format jsonl --out -
+run_case "gen-bad-fraction" 2 "$TYKSCOPE_GEN" --payload-fraction 1.5 \
+    --format jsonl --out -
 
 # Every Mongo format of the same traffic reads back as the same records
 # (network-statistics records are not written to Mongo, as the pumps skip
