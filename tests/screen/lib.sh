@@ -18,6 +18,7 @@ set -u
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
 : "${TYKSCOPE:=$top_builddir/src/tykscope}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
 SUITE=$(basename "$0" .sh)
 EXPECTED="$top_srcdir/tests/screen/expected"
 if ! command -v tmux >/dev/null 2>&1; then
@@ -59,6 +60,7 @@ start() {
 	done
 	$TMUX_CMD new-session -d -s t -x "$w" -y "$h" "sleep 600" \; \
 	    set-option -g status off \; set-option -g remain-on-exit on \; \
+	    set-option -g set-clipboard on \; \
 	    resize-window -t t -x "$w" -y "$h"
 	$TMUX_CMD respawn-pane -k -t t \
 	    "$cmd 2>'$WORK/stderr'; echo \$? >'$WORK/exit'"
