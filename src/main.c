@@ -38,7 +38,10 @@ main(int argc, char **argv)
 	}
 	if (o.log_file != NULL)
 		log_open(o.log_file);
-	rc = o.batch ? batch_run(&o) : ui_run(&o);
+	if (getenv("TYKSCOPE_UI_BENCH") != NULL)
+		rc = ui_bench(&o);	/* hidden: tests/bench/bench-tui.sh */
+	else
+		rc = o.batch ? batch_run(&o) : ui_run(&o);
 	log_close();
 	options_clear(&o);
 	return (rc);

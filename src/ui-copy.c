@@ -238,6 +238,7 @@ ui_copy_export(struct ui *ui)
 		ui_message(ui, "export failed: %s", strerror(errno));
 		return (UI_REDRAW);
 	}
+	ui_busy(ui, marked ? ui->v.nmarks : ui->v.n, "exporting");
 	eo = *ui->o;
 	eo.format = OPT_FMT_JSONL;
 	eo.decode = false;

@@ -1,21 +1,117 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The Health screen: what each live source reports about itself (per
- * Redis key: depth, TTL, oldest and newest record age, records seen,
- * gaps, bad records, inferred pump drain period, connection state).
+ * The Health screen: for each live Redis source its connection state and,
+ * per watched key, the list depth, TTL, age of the oldest and newest
+ * record (an old head means a stuck pump), records seen, bad records,
+ * gaps, drains seen and the inferred pump drain period.  Other sources
+ * show their one-line description, and their health JSON if they have
+ * any.  Read fresh on every draw; the loop redraws live screens often.
  */
 #include "config.h"
 
 #include "ui-health.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "render.h"
+#include "source-redis.h"
 #include "source.h"
 #include "ui-curses.h"
 #include "ui-detail.h"
 #include "ui-draw.h"
 #include "ui-records.h"
+
+#define UI_HEALTH_STUCK	60.0	/* s: an older head suggests no pump */
+
+/* Format seconds compactly ("-" when unknown). */
+static void
+ui_health_age(char *out, size_t size, double s)
+{
+	if (s < 0)
+		snprintf(out, size, "-");
+	else if (s < 120)
+		snprintf(out, size, "%.1fs", s);
+	else if (s < 7200)
+		snprintf(out, size, "%.0fm", s / 60);
+	else
+		snprintf(out, size, "%.0fh", s / 3600);
+}
+
+/* One Redis source: state line, titles, a line per key. */
+static int
+ui_health_redis(struct ui *ui, struct source *s, int y)
+{
+	const struct source_redis_health	*h;
+	struct buf				 b;
+	char					 t[256], o[16], nw[16];
+	char					 dp[16], ttl[32];
+	size_t					 n, i, absent = 0;
+	int					 kw, attr;
+
+	buf_init(&b);
+	buf_printf(&b, "%s  ", s->arg);
+	buf_adds(&b, source_redis_state(s));
+	ui_draw_text(ui, y++, 0, ui->cols, b.data, b.len, UI_AT_BOLD);
+	buf_clear(&b);
+	kw = ui->cols - 1 - (8 + 7 + 8 + 8 + 9 + 6 + 6 + 7 + 8);
+	if (kw < 12)
+		kw = 12;
+	snprintf(t, sizeof t, "%-*s %7s %6s %7s %7s %8s %5s %5s %6s %7s",
+	    kw, "KEY", "LEN", "TTL", "OLDEST", "NEWEST", "SEEN", "BAD", "GAPS",
+	    "DRAINS", "PERIOD");
+	ui_draw_str(ui, y++, 0, ui->cols, t, ui_attr(ui, UI_C_TITLE));
+	h = source_redis_health(s, &n);
+	for (i = 0; i < n && y < ui->lines - 1; i++) {
+		if (!h[i].exists) {
+			absent++;
+			continue;
+		}
+		buf_init(&b);
+		render_safe(&b, h[i].key, strlen(h[i].key), 0);
+		attr = h[i].skipped ? ui_attr(ui, UI_C_DIM) : UI_AT_NORMAL;
+		ui_draw_text(ui, y, 0, kw, b.data, b.len, attr);
+		buf_clear(&b);
+		if (h[i].skipped) {
+			snprintf(t, sizeof t, "(skipped: a %s, not a list)",
+			    h[i].type != NULL ? h[i].type : "?");
+			ui_draw_str(ui, y++, kw + 1, ui->cols - kw - 1, t,
+			    attr);
+			continue;
+		}
+		ui_health_age(o, sizeof o, h[i].oldest_age);
+		ui_health_age(nw, sizeof nw, h[i].newest_age);
+		ui_health_age(dp, sizeof dp, h[i].drain_period);
+		if (h[i].ttl >= 0)
+			snprintf(ttl, sizeof ttl, "%llds", (long long)h[i].ttl);
+		else
+			snprintf(ttl, sizeof ttl, "-");
+		snprintf(t, sizeof t, "%7lld %6s %7s %7s %8llu %5llu %5llu "
+		    "%6llu %7s", (long long)h[i].length, ttl, o, nw,
+		    (unsigned long long)h[i].seen,
+		    (unsigned long long)h[i].bad,
+		    (unsigned long long)h[i].gaps,
+		    (unsigned long long)h[i].drains, dp);
+		ui_draw_str(ui, y++, kw + 1, ui->cols - kw - 1, t,
+		    h[i].oldest_age > UI_HEALTH_STUCK || h[i].gaps > 0 ?
+		    ui_attr(ui, UI_C_5XX) : UI_AT_NORMAL);
+	}
+	if (absent > 0 && y < ui->lines - 1) {
+		snprintf(t, sizeof t, "%zu more watched key%s absent", absent,
+		    absent == 1 ? "" : "s");
+		ui_draw_str(ui, y++, 0, ui->cols, t, ui_attr(ui, UI_C_DIM));
+	}
+	if (n > 0 && y < ui->lines - 1) {
+		for (i = 0; i < n; i++)
+			if (h[i].exists && h[i].oldest_age > UI_HEALTH_STUCK)
+				break;
+		if (i < n)
+			ui_draw_str(ui, y++, 0, ui->cols, "  the oldest record "
+			    "is over a minute old: is a pump draining this "
+			    "list?", ui_attr(ui, UI_C_5XX));
+	}
+	return (y + 1);
+}
 
 /* Draw the Health screen. */
 void
@@ -24,25 +120,40 @@ ui_health_draw(struct ui *ui)
 	struct ui_lines	 l;
 	struct buf	 b;
 	size_t		 i;
+	int		 y = 3;
 	bool		 any = false;
 
 	ui_records_header(ui);
 	ui_draw_str(ui, 1, 0, ui->cols, " Health", ui_attr(ui, UI_C_TITLE));
 	ui_lines_init(&l);
 	buf_init(&b);
-	for (i = 0; i < ui->nsrcs; i++) {
-		if (ui->srcs[i]->ops->health == NULL)
+	for (i = 0; i < ui->nsrcs && y < ui->lines - 1; i++) {
+		if (strcmp(ui->srcs[i]->ops->name, "redis") == 0) {
+			y = ui_health_redis(ui, ui->srcs[i], y);
+			any = true;
 			continue;
-		any = true;
+		}
 		buf_reset(&b);
-		ui->srcs[i]->ops->health(ui->srcs[i], &ui->st, &b);
-		ui_lines_add_safe(&l, UI_C_NORMAL, b.data == NULL ? "" :
-		    b.data, b.len);
+		if (ui->srcs[i]->ops->describe != NULL)
+			ui->srcs[i]->ops->describe(ui->srcs[i], &b);
+		ui_lines_reset(&l);
+		ui_lines_add_safe(&l, UI_C_NORMAL, b.data == NULL ? "" : b.data,
+		    b.len);
+		if (ui->srcs[i]->ops->health != NULL) {
+			buf_reset(&b);
+			ui->srcs[i]->ops->health(ui->srcs[i], &ui->st, &b);
+			ui_lines_add_safe(&l, UI_C_NORMAL, b.data == NULL ?
+			    "" : b.data, b.len);
+			any = true;
+		}
+		ui_detail_draw_lines(ui, &l, 0, y, 0, ui->lines - 1 - y,
+		    ui->cols);
+		y += (int)l.n + 1;
 	}
-	if (!any)
-		ui_lines_add(&l, UI_C_DIM, "  no live Redis source: health "
-		    "is shown for redis:// sources", 63);
-	ui_detail_draw_lines(ui, &l, 0, 3, 0, ui->lines - 4, ui->cols);
+	if (!any && y < ui->lines - 1)
+		ui_draw_str(ui, y, 2, ui->cols - 2, "no live Redis source: "
+		    "per-key health is shown for redis:// sources",
+		    ui_attr(ui, UI_C_DIM));
 	ui_lines_clear(&l);
 	buf_clear(&b);
 	ui_records_bottom(ui);

@@ -347,6 +347,10 @@ ui_keys_mdoc(FILE *f)
 	fputs(".Bl -tag -width Ds\n", f);
 	for (i = 0; i < UI_NKEYS; i++) {
 		fputs(".It Ic ", f);
+		/* A lone delimiter would be taken as punctuation. */
+		if (ui_keys[i].names[1] == '\0' &&
+		    strchr(".,:;()[]?!", ui_keys[i].names[0]) != NULL)
+			fputs("\\&", f);
 		for (p = ui_keys[i].names; *p != '\0'; p++) {
 			if (*p == '\\')
 				fputs("\\e", f);
@@ -354,7 +358,10 @@ ui_keys_mdoc(FILE *f)
 				fputc(*p, f);
 		}
 		fputc('\n', f);
-		fprintf(f, "%s", ui_keys[i].help);
+		/* Sentence case; a line starting with '.' would be a macro. */
+		fprintf(f, "%c%s", ui_keys[i].help[0] >= 'a' &&
+		    ui_keys[i].help[0] <= 'z' ? ui_keys[i].help[0] - 'a' + 'A' :
+		    ui_keys[i].help[0], ui_keys[i].help + 1);
 		if ((ui_keys[i].on & UI_ON_ALL_SCREENS) != UI_ON_ALL_SCREENS) {
 			k = 0;
 			for (s = 0; s < UI_HELP; s++)

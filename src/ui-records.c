@@ -239,14 +239,28 @@ ui_records_spark_update(struct ui *ui, int w)
 	ui->spark_n = ui->v.n;
 	ui->spark_gen = ui->st.generation;
 	ui->spark_at = now;
-	for (i = 0; i < ui->v.n; i++) {
-		r = store_get(&ui->st, ui->v.rows[i]);
-		if (r->flags & (REC_BAD | REC_GAP))
-			continue;
-		if (r->ts < lo)
-			lo = r->ts;
-		if (r->ts > hi)
-			hi = r->ts;
+	if (ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
+		/* In time order: the range is the first and last record. */
+		for (i = 0; i < ui->v.n && lo == INT64_MAX; i++) {
+			r = store_get(&ui->st, ui->v.rows[i]);
+			if (!(r->flags & (REC_BAD | REC_GAP)))
+				lo = r->ts;
+		}
+		for (i = ui->v.n; i > 0 && hi == INT64_MIN; i--) {
+			r = store_get(&ui->st, ui->v.rows[i - 1]);
+			if (!(r->flags & (REC_BAD | REC_GAP)))
+				hi = r->ts;
+		}
+	} else {
+		for (i = 0; i < ui->v.n; i++) {
+			r = store_get(&ui->st, ui->v.rows[i]);
+			if (r->flags & (REC_BAD | REC_GAP))
+				continue;
+			if (r->ts < lo)
+				lo = r->ts;
+			if (r->ts > hi)
+				hi = r->ts;
+		}
 	}
 	ui->spark_lo = lo;
 	ui->spark_hi = hi;
@@ -758,6 +772,7 @@ ui_records_action(struct ui *ui, enum ui_action a)
 		v->col = v->col + 1 == VIEW_COL_COUNT ? 0 : v->col + 1;
 		break;
 	case UI_A_SORT:
+		ui_busy(ui, v->n, "sorting");
 		if (v->sort == v->col)
 			view_sort(v, &ui->st, v->col, !v->sort_reverse);
 		else

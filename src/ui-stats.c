@@ -211,6 +211,7 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 		return;
 	}
 	ui_stats_config(ui, &cfg);
+	ui_busy(ui, ui->v.n, "aggregating");
 	agg_free(s->comp);
 	free(s->err);
 	s->err = NULL;

@@ -96,6 +96,21 @@ ui_message(struct ui *ui, const char *fmt, ...)
 	ui->dirty |= UI_REDRAW;
 }
 
+/*
+ * Say on the bottom line, at once, that a long operation over n records
+ * is running (sorting, filtering, aggregating); nothing for small sets.
+ */
+void
+ui_busy(struct ui *ui, size_t n, const char *what)
+{
+	if (n < 200000 || ui->headless || !ui_curses_on)
+		return;
+	snprintf(ui->msg, sizeof ui->msg, "%s %zu records...", what, n);
+	ui_records_bottom(ui);
+	refresh();
+	ui->msg[0] = '\0';
+}
+
 /* Is the view frozen (live data only counted, not shown)? */
 bool
 ui_frozen(const struct ui *ui)
@@ -234,6 +249,7 @@ ui_apply_filter(struct ui *ui, const char *text)
 			return (-1);
 		}
 	}
+	ui_busy(ui, (size_t)store_count(&ui->st), "filtering");
 	ui_filter_free(ui->filter_c);
 	ui->filter_c = c;
 	free(ui->filter);
@@ -543,6 +559,227 @@ ui_run(const struct options *o)
 		ui_curses_on = false;
 	}
 	log_set_fatal_hook(NULL);
+	ui_free(&ui);
+	return (0);
+}
+
+/*
+ * Benchmark mode (TYKSCOPE_UI_BENCH=N; tests/bench/bench-tui.sh): fill the
+ * store with N synthetic records, open curses on /dev/null at 200x50, and
+ * time each keystroke from dispatch to the end of the redraw (refresh
+ * included), against a baseline measured in the same run: a bare redraw
+ * of a full screen of text.  Prints one line per key.
+ */
+static void
+ui_bench_fill(struct ui *ui, uint64_t n)
+{
+	static const char	*methods[] = { "GET", "GET", "GET", "POST",
+				    "PUT", "DELETE" };
+	struct record_build	 b;
+	char			 t[64];
+	uint64_t		 i, x = 0x2545f4914f6cdd1dULL;
+	uint16_t		 src;
+	int			 len;
+
+	src = store_source_add(&ui->st, "bench", STORE_SRC_DEMO);
+	record_build_init(&b);
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		record_build_reset(&b);
+		b.ts_set = b.exp_set = true;
+		b.ts_sec = 1709200800 + (int64_t)(i / 1000);
+		b.ts_nsec = (uint32_t)(i % 1000) * 1000000;
+		b.exp_sec = b.ts_sec + 86400;
+		b.response_code = x % 10 == 0 ? 502 : (x % 7 == 0 ? 404 : 200);
+		b.lat_total = (int64_t)(x >> 50) % 2000;
+		b.lat_upstream = b.lat_total / 2;
+		b.lat_gateway = b.lat_total - b.lat_upstream;
+		len = snprintf(t, sizeof t, "/v1/resource%u/{id}",
+		    (unsigned)(x >> 20) % 2000);
+		record_build_str(&b, &ui->st, RS_PATH, t, (size_t)len);
+		len = snprintf(t, sizeof t, "api-%u", (unsigned)(x >> 30) % 40);
+		record_build_str(&b, &ui->st, RS_API_NAME, t, (size_t)len);
+		record_build_str(&b, &ui->st, RS_API_ID, t, (size_t)len);
+		record_build_str(&b, &ui->st, RS_ORG_ID, "org1", 4);
+		len = snprintf(t, sizeof t, "key%08x", (unsigned)(x >> 36) %
+		    20000);
+		record_build_str(&b, &ui->st, RS_API_KEY, t, (size_t)len);
+		len = snprintf(t, sizeof t, "10.%u.%u.%u",
+		    (unsigned)(x >> 8) % 256, (unsigned)(x >> 16) % 256,
+		    (unsigned)(x >> 24) % 256);
+		record_build_str(&b, &ui->st, RS_IP_ADDRESS, t, (size_t)len);
+		record_build_str(&b, &ui->st, RS_METHOD, methods[(x >> 40) % 6],
+		    strlen(methods[(x >> 40) % 6]));
+		store_add(&ui->st, &b, src, i);
+	}
+	record_build_clear(&b);
+}
+
+/* Thread CPU time in ns (the build machines are shared). */
+static int64_t
+ui_bench_cpu(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+/* Feed the keys of s (C-x as "^x", Enter as "\r") and time them. */
+static void
+ui_bench_keys(struct ui *ui, const char *name, const char *s, int reps,
+    double base)
+{
+	double		 t[16], best, worst, med, tmp;
+	int64_t		 t0;
+	int		 r, i, j;
+	const char	*p;
+
+	if (reps > 16)
+		reps = 16;
+	for (r = 0; r < reps; r++) {
+		t0 = ui_bench_cpu();
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '^' && p[1] != '\0') {
+				p++;
+				ui_key(ui, *p & 0x1f);
+			} else if (*p == '@')
+				ui_key(ui, KEY_NPAGE);
+			else
+				ui_key(ui, (unsigned char)*p);
+		}
+		view_update(&ui->v, &ui->st, ui_frozen(ui));
+		ui_draw(ui);
+		t[r] = (double)(ui_bench_cpu() - t0) / 1e6;
+	}
+	for (i = 1; i < reps; i++)
+		for (j = i; j > 0 && t[j - 1] > t[j]; j--) {
+			tmp = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = tmp;
+		}
+	best = t[0];
+	worst = t[reps - 1];
+	med = t[reps / 2];
+	printf("  %-34s %9.2f %9.2f %9.2f %8.1fx %s\n", name, best, med, worst,
+	    med / base, worst < 50 ? "ok" : "OVER 50 ms");
+	fflush(stdout);
+}
+
+/* Run the benchmark; returns the exit status. */
+int
+ui_bench(const struct options *o)
+{
+	struct ui	 ui;
+	SCREEN		*sc;
+	FILE		*out, *in;
+	uint64_t	 n;
+	int64_t		 t0;
+	double		 base, fill, t[9], tmp;
+	int		 i, j, y;
+	const char	*e = getenv("TYKSCOPE_UI_BENCH");
+
+	n = strtoull(e, NULL, 10);
+	if (ui_setup(&ui, o) != 0)
+		return (2);
+	ui.st.max_records = 0;		/* hold all n, whatever the options */
+	t0 = ui_clock();
+	ui_bench_fill(&ui, n);
+	fill = (double)(ui_clock() - t0) / 1e9;
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	if (out == NULL || in == NULL)
+		fatal("/dev/null");
+	sc = newterm("xterm-256color", out, in);
+	if (sc == NULL)
+		fatalx("newterm failed");
+	set_term(sc);
+	ui_curses_on = true;
+	log_set_fatal_hook(ui_fatal_hook);
+	ui.utf8 = true;
+	ui.color = has_colors();
+	ui_draw_init(&ui);
+	resizeterm(50, 200);
+	ui.lines = 50;
+	ui.cols = 200;
+	t0 = ui_clock();
+	view_rebuild(&ui.v, &ui.st);
+	ui_resize(&ui);
+	ui_draw(&ui);
+	printf("tykscope TUI benchmark: %llu records (made in %.1f s), "
+	    "200x50, curses to /dev/null\n", (unsigned long long)n, fill);
+	printf("  first screen (select + sort + draw): %.1f ms\n",
+	    (double)(ui_clock() - t0) / 1e6);
+
+	/* Baseline: a bare redraw of a full screen of text. */
+	for (i = 0; i < 9; i++) {
+		t0 = ui_bench_cpu();
+		erase();
+		for (y = 0; y < 50; y++)
+			mvprintw(y, 0, "%0*d", 199, y + i);
+		refresh();
+		t[i] = (double)(ui_bench_cpu() - t0) / 1e6;
+	}
+	for (i = 1; i < 9; i++)
+		for (j = i; j > 0 && t[j - 1] > t[j]; j--) {
+			tmp = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = tmp;
+		}
+	base = t[4];
+	printf("  baseline: bare full-screen redraw %.3f ms (median)\n\n",
+	    base);
+	printf("  %-34s %9s %9s %9s %9s\n", "key (CPU ms)", "best", "median",
+	    "worst", "/base");
+
+	printf("navigation (target < 50 ms):\n");
+	ui_bench_keys(&ui, "j (down)", "j", 9, base);
+	ui_bench_keys(&ui, "k (up, pauses)", "k", 9, base);
+	ui_bench_keys(&ui, "PgDn", "@", 9, base);
+	ui_bench_keys(&ui, "b (page up)", "b", 9, base);
+	ui_bench_keys(&ui, "G (bottom, follow)", "G", 9, base);
+	ui_bench_keys(&ui, "g (top)", "g", 9, base);
+	ui_bench_keys(&ui, "l (column cursor)", "l", 9, base);
+	ui_bench_keys(&ui, "t (time display)", "t", 9, base);
+	ui_bench_keys(&ui, "m (mark)", "m", 9, base);
+	ui_bench_keys(&ui, "e (next error)", "e", 9, base);
+	ui_bench_keys(&ui, "/path:/v1/resource7/ (search)",
+	    "/path:/v1/resource7/\r", 5, base);
+	ui_bench_keys(&ui, "n (next match)", "n", 9, base);
+	ui_bench_keys(&ui, "Enter, q (detail and back)", "\rq", 9, base);
+	ui_bench_keys(&ui, "? q (help and back)", "?q", 9, base);
+	ui_bench_keys(&ui, "^L (redraw)", "^L", 9, base);
+
+	printf("whole-set operations (filter target < 150 ms per 1M):\n");
+	ui_bench_keys(&ui, "f status:5xx (filter)", "f^Ustatus:5xx\r", 3,
+	    base);
+	printf("    (%zu records shown)\n", ui.v.n);
+	ui_bench_keys(&ui, "j (filtered)", "j", 9, base);
+	ui_bench_keys(&ui, "f path:~7/ (regex filter)", "f^Upath:~7/\r", 3,
+	    base);
+	printf("    (%zu records shown)\n", ui.v.n);
+	ui_bench_keys(&ui, "^T (clear filter)", "^T", 3, base);
+	printf("    (%zu records shown)\n", ui.v.n);
+	ui_bench_keys(&ui, "hhhs (sort by latency)", "hhhs", 1, base);
+	printf("    (sorted by %s)\n", view_col_name(ui.v.sort));
+	ui_bench_keys(&ui, "s (reverse sort)", "s", 3, base);
+	ui_bench_keys(&ui, "j (sorted)", "j", 9, base);
+	ui_bench_keys(&ui, "ll (sort by path)", "lls", 1, base);
+	printf("    (sorted by %s)\n", view_col_name(ui.v.sort));
+	ui_bench_keys(&ui, "hhhhhs (sort by time)", "hhhhhs", 1, base);
+	printf("    (sorted by %s)\n", view_col_name(ui.v.sort));
+	ui_bench_keys(&ui, "3 (aggregates)", "3", 1, base);
+	ui_bench_keys(&ui, "Tab (next pane)", "\t", 3, base);
+	ui_bench_keys(&ui, "1 (records)", "1", 3, base);
+
+	endwin();
+	ui_curses_on = false;
+	log_set_fatal_hook(NULL);
+	delscreen(sc);
+	fclose(out);
+	fclose(in);
 	ui_free(&ui);
 	return (0);
 }

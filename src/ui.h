@@ -187,12 +187,14 @@ struct ui {
 };
 
 int		 ui_run(const struct options *);
+int		 ui_bench(const struct options *);
 
 /* Helpers the screens share (ui.c). */
 void		 ui_message(struct ui *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int64_t		 ui_clock(void);
 bool		 ui_frozen(const struct ui *);
+void		 ui_busy(struct ui *, size_t, const char *);
 void		 ui_open_detail(struct ui *, uint64_t);
 int		 ui_apply_filter(struct ui *, const char *);
 void		 ui_lines_init(struct ui_lines *);

@@ -187,35 +187,51 @@ view_cmp(const struct view *v, const struct store *st, uint64_t a,
 	return (a < b ? -1 : a > b);
 }
 
-/* Stable LSD radix sort of e[0..n) by key, 16 bits a pass. */
+#define VIEW_RADIX_BITS		11
+#define VIEW_RADIX_BUCKETS	(1U << VIEW_RADIX_BITS)
+#define VIEW_RADIX_PASSES	6	/* ceil(64 / 11) */
+
+/*
+ * Stable LSD radix sort of e[0..n) by key, 11 bits a pass: the counters
+ * of a pass fit in L1, so the scatter stays cheap.  All histograms are
+ * counted in one read, and a pass whose digit is the same for every key
+ * (the high bits of small numbers) is skipped.
+ */
 static void
 view_radix(struct view_ent *e, size_t n)
 {
 	struct view_ent	*tmp, *src = e, *dst, *t;
-	size_t		*count, i, sum, c;
-	unsigned	 shift, d;
-	bool		 skip;
+	size_t		*count, *c, i, sum, k;
+	unsigned	 p, d, shift;
 
 	if (n < 2)
 		return;
-	tmp = xreallocarray(NULL, n, sizeof *tmp);
-	count = xcalloc(65536, sizeof *count);
-	dst = tmp;
-	for (shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, 65536 * sizeof *count);
-		for (i = 0; i < n; i++)
-			count[(src[i].key >> shift) & 0xffff]++;
-		skip = count[(src[0].key >> shift) & 0xffff] == n;
-		if (skip)
+	count = xcalloc((size_t)VIEW_RADIX_PASSES * VIEW_RADIX_BUCKETS,
+	    sizeof *count);
+	for (i = 0; i < n; i++)
+		for (p = 0; p < VIEW_RADIX_PASSES; p++)
+			count[p * VIEW_RADIX_BUCKETS + ((e[i].key >>
+			    (p * VIEW_RADIX_BITS)) & (VIEW_RADIX_BUCKETS - 1))]++;
+	tmp = NULL;
+	dst = NULL;
+	for (p = 0; p < VIEW_RADIX_PASSES; p++) {
+		c = count + p * VIEW_RADIX_BUCKETS;
+		shift = p * VIEW_RADIX_BITS;
+		if (c[(src[0].key >> shift) & (VIEW_RADIX_BUCKETS - 1)] == n)
 			continue;
+		if (tmp == NULL) {
+			tmp = xreallocarray(NULL, n, sizeof *tmp);
+			dst = tmp;
+		}
 		sum = 0;
-		for (d = 0; d < 65536; d++) {
-			c = count[d];
-			count[d] = sum;
-			sum += c;
+		for (d = 0; d < VIEW_RADIX_BUCKETS; d++) {
+			k = c[d];
+			c[d] = sum;
+			sum += k;
 		}
 		for (i = 0; i < n; i++)
-			dst[count[(src[i].key >> shift) & 0xffff]++] = src[i];
+			dst[c[(src[i].key >> shift) &
+			    (VIEW_RADIX_BUCKETS - 1)]++] = src[i];
 		t = src;
 		src = dst;
 		dst = t;
@@ -270,6 +286,23 @@ view_ranks(const struct view *v, const struct store *st, enum record_str s)
 	return (rank);
 }
 
+/* Are the rows in time order (ties by seq)? */
+static bool
+view_time_sorted(const struct view *v, const struct store *st)
+{
+	const struct record	*r, *q = NULL;
+	size_t			 i;
+
+	for (i = 0; i < v->n; i++) {
+		r = store_get(st, v->rows[i]);
+		if (q != NULL && (r->ts < q->ts || (r->ts == q->ts &&
+		    v->rows[i] < v->rows[i - 1])))
+			return (false);
+		q = r;
+	}
+	return (true);
+}
+
 /* Sort all rows by the current order. */
 static void
 view_sort_rows(struct view *v, const struct store *st)
@@ -279,36 +312,35 @@ view_sort_rows(struct view *v, const struct store *st)
 	enum record_str		 s;
 	uint32_t		*rank = NULL;
 	size_t			 i;
-	bool			 sorted = true;
-	int64_t			 last = INT64_MIN;
+	bool			 by_time;
 
 	if (v->n < 2)
 		return;
+	by_time = v->sort == VIEW_COL_TIME && !v->sort_reverse;
+	/* The usual case: selected in seq order, which is time order. */
+	if (by_time && view_time_sorted(v, st))
+		return;
 	e = xreallocarray(NULL, v->n, sizeof *e);
-	for (i = 0; i < v->n; i++) {
-		r = store_get(st, v->rows[i]);
-		e[i].seq = v->rows[i];
-		e[i].key = (uint64_t)r->ts ^ (1ULL << 63);
-		if (r->ts < last || (i > 0 && v->rows[i] < v->rows[i - 1]))
-			sorted = false;
-		last = r->ts;
-	}
-	/* Time order with ties by seq: the base of every stable sort. */
-	if (!sorted) {
-		/* Radix is stable: make seq order the starting order. */
-		for (i = 1; i < v->n && e[i - 1].seq < e[i].seq; i++)
-			/* nothing */;
-		if (i < v->n) {
-			for (i = 0; i < v->n; i++)
-				e[i].key = e[i].seq;
-			view_radix(e, v->n);
-			for (i = 0; i < v->n; i++)
-				e[i].key = (uint64_t)store_get(st,
-				    e[i].seq)->ts ^ (1ULL << 63);
-		}
+	for (i = 0; i < v->n; i++)
+		e[i].seq = e[i].key = v->rows[i];
+	/*
+	 * Time order with ties by seq is the base of every stable sort.
+	 * Seq order first (radix is stable; seqs are small numbers); most
+	 * stores hold records in time order, so that is often enough.
+	 */
+	for (i = 1; i < v->n && e[i - 1].seq < e[i].seq; i++)
+		/* nothing */;
+	if (i < v->n)
+		view_radix(e, v->n);
+	for (i = 0; i < v->n; i++)
+		v->rows[i] = e[i].seq;
+	if (!view_time_sorted(v, st)) {
+		for (i = 0; i < v->n; i++)
+			e[i].key = (uint64_t)store_get(st, e[i].seq)->ts ^
+			    (1ULL << 63);
 		view_radix(e, v->n);
 	}
-	if (v->sort != VIEW_COL_TIME || v->sort_reverse) {
+	if (!by_time) {
 		s = view_col_str(v->sort);
 		if (s != RS_COUNT)
 			rank = view_ranks(v, st, s);

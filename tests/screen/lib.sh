@@ -37,6 +37,7 @@ WAIT=${SCREEN_WAIT:-15}
 
 cleanup() {
 	$TMUX_CMD kill-server >/dev/null 2>&1
+	[ -n "${CLEANUP:-}" ] && eval "$CLEANUP"
 	if [ "$fail" = 0 ]; then
 		rm -rf "$WORK"
 	else
