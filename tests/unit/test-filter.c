@@ -417,6 +417,10 @@ static const struct {
 	{ "since:-15m", "since:now-900..", 0 },
 	{ "time:2024-02-29Z", "time:2024-02-29T00:00:00Z.."
 	    "2024-02-29T23:59:59.999999999Z", 0 },
+	{ "time:\"2024-02-29T10Z\"", "time:2024-02-29T10:00:00Z.."
+	    "2024-02-29T10:59:59.999999999Z", 0 },
+	{ "time:>=2024-02-29T10:00:00.5Z", "time:2024-02-29T10:00:00."
+	    "500000000Z..", 0 },
 	{ "caf\xc3\xa9 \"x", "unterminated quote at column 6", 6 },
 	{ "tag:=gold|=\"a b\"", "tag:=\"gold\"|=\"a b\"", 0 },
 	{ "detailed:YES track:0", "detailed:yes track:no", 0 },
