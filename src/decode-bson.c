@@ -65,6 +65,8 @@ struct dbs_state {
 	enum record_str		 pend_f[RS_COUNT];
 	const char		*pend_s[RS_COUNT];
 	size_t			 pend_len[RS_COUNT];
+	uint32_t		 pend_h[RS_COUNT];
+	struct decode_bson_cache_slot *pend_e[RS_COUNT];
 };
 
 /* A sub-document being walked. */
@@ -90,6 +92,10 @@ static bool	 decode_bson_time(const bson_iter_t *, int64_t *, uint32_t *,
 static void	 decode_bson_str(struct dbs_state *, const bson_iter_t *,
 		    enum record_str);
 static void	 decode_bson_blobs(struct dbs_state *);
+static void	 decode_bson_judge(struct decode_bson_cache *,
+		    enum record_str);
+static struct decode_bson_cache_slot *decode_bson_slot(struct dbs_state *,
+		    enum record_str, const char *, size_t);
 static uint32_t	 decode_bson_cached(struct dbs_state *, enum record_str,
 		    const char *, size_t);
 static bool	 decode_bson_enter(struct dbs_state *, const bson_iter_t *,
@@ -689,62 +695,88 @@ static void
 decode_bson_str(struct dbs_state *ds, const bson_iter_t *it,
     enum record_str f)
 {
-	const char	*s;
-	size_t		 len;
+	struct decode_bson_cache	*c;
+	struct decode_bson_cache_slot	*e;
+	const char			*s;
+	size_t				 len;
+	int				 n;
 
 	if (bson_iter_type_unsafe(it) != BSON_TYPE_UTF8)
 		return;
 	s = bson_iter_utf8_unsafe(it, &len);
 	if (len == 0)
 		return;
-	if (ds->cache == NULL || ds->npend == RS_COUNT) {
+	if (ds->cache == NULL || ds->cache->st != ds->st ||
+	    ds->npend == RS_COUNT || len > UINT32_MAX) {
 		ds->b->rec.str[f] = decode_bson_cached(ds, f, s, len);
 		return;
 	}
-	ds->pend_f[ds->npend] = f;
-	ds->pend_s[ds->npend] = s;
-	ds->pend_len[ds->npend] = len;
-	ds->npend++;
+	c = ds->cache;
+	e = NULL;
+	if (c->skip[f] != 0)
+		c->skip[f]--;	/* a field that rarely repeats */
+	else {
+		e = decode_bson_slot(ds, f, s, len);
+		if (e->len == len && e->str != NULL &&
+		    memcmp(e->str, s, len) == 0) {
+			ds->b->rec.str[f] = e->id;
+			c->hits[f]++;
+			decode_bson_judge(c, f);
+			return;
+		}
+		decode_bson_judge(c, f);
+	}
+	/* A miss: start loading its table slot now, intern it at the end. */
+	n = ds->npend++;
+	ds->pend_f[n] = f;
+	ds->pend_s[n] = s;
+	ds->pend_len[n] = len;
+	ds->pend_e[n] = e;
+	ds->pend_h[n] = (uint32_t)strtab_hash(s, len);
+	strtab_prefetch(&ds->st->strs, ds->pend_h[n]);
 }
 
 /*
- * Intern the pending string fields: cache hits first, then the misses in
- * one strtab_intern_many batch so that their table lookups overlap.
+ * Intern the pending string fields (cache misses) in one
+ * strtab_intern_many batch, their table slots already on their way.
  */
 static void
 decode_bson_flush(struct dbs_state *ds)
 {
-	struct decode_bson_cache_slot	*e[RS_COUNT];
-	const char			*s[RS_COUNT];
-	size_t				 len[RS_COUNT];
 	uint32_t			 ids[RS_COUNT];
-	int				 i, n = 0, miss[RS_COUNT];
+	struct decode_bson_cache_slot	*e;
+	int				 i;
 
+	if (ds->npend == 0)
+		return;
+	strtab_intern_many(&ds->st->strs, (size_t)ds->npend, ds->pend_s,
+	    ds->pend_len, ds->pend_h, ids);
 	for (i = 0; i < ds->npend; i++) {
-		e[i] = decode_bson_slot(ds, ds->pend_f[i], ds->pend_s[i],
-		    ds->pend_len[i]);
-		if (e[i] == NULL)
+		ds->b->rec.str[ds->pend_f[i]] = ids[i];
+		if ((e = ds->pend_e[i]) == NULL)
 			continue;
-		if (e[i]->len == ds->pend_len[i] && e[i]->str != NULL &&
-		    memcmp(e[i]->str, ds->pend_s[i], ds->pend_len[i]) == 0) {
-			ds->b->rec.str[ds->pend_f[i]] = e[i]->id;
-			continue;
-		}
-		miss[n] = i;
-		s[n] = ds->pend_s[i];
-		len[n] = ds->pend_len[i];
-		n++;
-	}
-	if (n > 0)
-		strtab_intern_many(&ds->st->strs, (size_t)n, s, len, ids);
-	for (i = 0; i < n; i++) {
-		ds->b->rec.str[ds->pend_f[miss[i]]] = ids[i];
-		e[miss[i]]->str = strtab_str(&ds->st->strs, ids[i]);
-		e[miss[i]]->len = (uint32_t)len[i];
-		e[miss[i]]->id = ids[i];
+		e->str = strtab_str(&ds->st->strs, ids[i]);
+		e->len = (uint32_t)ds->pend_len[i];
+		e->id = ids[i];
 	}
 	ds->npend = 0;
 }
+
+/*
+ * Count a cache lookup for field f.  Every 1024 lookups, a field that hit
+ * less than one time in eight skips the cache for the next 64 Ki values
+ * (then it is measured again): its lookups would only cost a memcmp.
+ */
+static void
+decode_bson_judge(struct decode_bson_cache *c, enum record_str f)
+{
+	if (++c->tries[f] < 1024)
+		return;
+	if (c->hits[f] * 8 < c->tries[f])
+		c->skip[f] = 65536;
+	c->tries[f] = c->hits[f] = 0;
+}
+
 
 /* Enter the sub-document (or array) at parent; false if it is neither. */
 static bool

@@ -49,6 +49,10 @@ struct decode_bson_cache_slot {
 struct decode_bson_cache {
 	const struct store		*st;
 	struct decode_bson_cache_slot	 slot[RS_COUNT][DECODE_BSON_CACHE];
+	/* Fields whose values rarely repeat (paths, IPs) skip the cache. */
+	uint32_t			 tries[RS_COUNT];
+	uint32_t			 hits[RS_COUNT];
+	uint32_t			 skip[RS_COUNT];	/* lookups left */
 };
 
 void		 decode_bson_cache_init(struct decode_bson_cache *,

@@ -176,7 +176,56 @@ strtab_intern(struct strtab *st, const char *s, size_t len)
 }
 
 /*
- * Intern n strings at once (s[i], len[i] -> ids[i]).  The same result as n
+ * Start loading the table slot a string of hash h (strtab_hash, truncated
+ * to 32 bits) will probe, so that a later strtab_intern_many finds it in
+ * the cache.  Only a hint.
+ */
+void
+strtab_prefetch(const struct strtab *st, uint32_t h)
+{
+	__builtin_prefetch(&st->slots[h & st->mask]);
+}
+
+/* strtab_intern with the hash already computed. */
+static uint32_t
+strtab_intern_hashed(struct strtab *st, const char *s, size_t len,
+    uint32_t h)
+{
+	struct strtab_slot	*slot;
+	uint32_t		 i, id;
+
+	if (len == 0)
+		return (0);
+	if (len > STRTAB_MAXLEN)
+		fatalx("strtab_intern: %zu bytes is too long", len);
+	for (i = h & st->mask;; i = (i + 1) & st->mask) {
+		slot = &st->slots[i];
+		if (slot->id == 0)
+			break;
+		if (slot->hash == h && strtab_len(st, slot->id) == len &&
+		    memcmp(st->ptrs[slot->id], s, len) == 0)
+			return (slot->id);
+	}
+	if (st->count == UINT32_MAX)
+		fatalx("strtab_intern: too many strings");
+	if (st->count == st->ptrs_cap) {
+		st->ptrs_cap *= 2;
+		st->ptrs = xreallocarray(st->ptrs, st->ptrs_cap,
+		    sizeof *st->ptrs);
+	}
+	id = st->count++;
+	st->ptrs[id] = strtab_store(st, s, len);
+	st->bytes += len;
+	slot->hash = h;
+	slot->id = id;
+	if ((uint64_t)st->count * 2 > (uint64_t)st->mask + 1)
+		strtab_grow(st);
+	return (id);
+}
+
+/*
+ * Intern n strings at once (s[i], len[i] -> ids[i]); hashes[i], if not
+ * NULL, is (uint32_t)strtab_hash(s[i], len[i]).  The same result as n
  * strtab_intern calls, but the table lookups of a batch are started
  * together (prefetches in three stages: slot, id -> pointer, bytes), so
  * their cache misses overlap instead of queueing.  Decoders use it for the
@@ -184,7 +233,7 @@ strtab_intern(struct strtab *st, const char *s, size_t len)
  */
 void
 strtab_intern_many(struct strtab *st, size_t n, const char *const *s,
-    const size_t *len, uint32_t *ids)
+    const size_t *len, const uint32_t *hashes, uint32_t *ids)
 {
 	uint32_t			 h[STRTAB_BATCH], id;
 	const struct strtab_slot	*slot;
@@ -193,7 +242,8 @@ strtab_intern_many(struct strtab *st, size_t n, const char *const *s,
 	for (i = 0; i < n; i += m) {
 		m = n - i < STRTAB_BATCH ? n - i : STRTAB_BATCH;
 		for (j = 0; j < m; j++) {
-			h[j] = (uint32_t)strtab_hash(s[i + j], len[i + j]);
+			h[j] = hashes != NULL ? hashes[i + j] :
+			    (uint32_t)strtab_hash(s[i + j], len[i + j]);
 			__builtin_prefetch(&st->slots[h[j] & st->mask]);
 		}
 		for (j = 0; j < m; j++) {
@@ -208,7 +258,8 @@ strtab_intern_many(struct strtab *st, size_t n, const char *const *s,
 				__builtin_prefetch(st->ptrs[id] - 4);
 		}
 		for (j = 0; j < m; j++)
-			ids[i + j] = strtab_intern(st, s[i + j], len[i + j]);
+			ids[i + j] = strtab_intern_hashed(st, s[i + j],
+			    len[i + j], h[j]);
 	}
 }
 

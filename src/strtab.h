@@ -37,7 +37,9 @@ void		 strtab_init(struct strtab *);
 void		 strtab_clear(struct strtab *);
 uint32_t	 strtab_intern(struct strtab *, const char *, size_t);
 void		 strtab_intern_many(struct strtab *, size_t,
-		    const char *const *, const size_t *, uint32_t *);
+		    const char *const *, const size_t *, const uint32_t *,
+		    uint32_t *);
+void		 strtab_prefetch(const struct strtab *, uint32_t);
 uint32_t	 strtab_find(const struct strtab *, const char *, size_t);
 struct slice	 strtab_get(const struct strtab *, uint32_t);
 size_t		 strtab_memory(const struct strtab *);
