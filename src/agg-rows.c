@@ -114,9 +114,10 @@ agg_rows_merge(struct agg_row *r, const struct agg_bucket *b,
 	agg_rows_set(&t, b, c, &l);
 	r->identifier = t.identifier;
 	r->humanidentifier = t.humanidentifier;
-	r->hits += t.hits;
-	r->success += t.success;
-	r->errors += t.errors;
+	/* Stored counts are input: wrap rather than overflow. */
+	r->hits = (int64_t)((uint64_t)r->hits + (uint64_t)t.hits);
+	r->success = (int64_t)((uint64_t)r->success + (uint64_t)t.success);
+	r->errors = (int64_t)((uint64_t)r->errors + (uint64_t)t.errors);
 	if (t.max_latency > r->max_latency)
 		r->max_latency = t.max_latency;
 	if (t.last_access > r->last_access)

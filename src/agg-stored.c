@@ -30,6 +30,9 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/* Nesting deeper than this is not a key with dots but an attack. */
+#define AGG_STORED_DEPTH	64
+
 struct agg_stored_doc {
 	const bson_t	*doc;
 	const char	*org;
@@ -40,6 +43,13 @@ struct agg_stored_doc {
 	bson_oid_t	 oid;
 	size_t		 idx;
 };
+
+/* x + y, wrapping instead of overflowing (stored numbers are input). */
+static int64_t
+agg_stored_add64(int64_t x, int64_t y)
+{
+	return ((int64_t)((uint64_t)x + (uint64_t)y));
+}
 
 /* A number of any BSON numeric type (or a bool) as a double. */
 static bool
@@ -174,23 +184,23 @@ agg_stored_counter(struct agg *a, uint32_t ci, const bson_iter_t *it,
 		} else if (!agg_stored_int(&f, &v))
 			continue;
 		else if (strcmp(k, "hits") == 0)
-			c->hits += v;
+			c->hits = agg_stored_add64(c->hits, v);
 		else if (strcmp(k, "success") == 0)
-			c->success += v;
+			c->success = agg_stored_add64(c->success, v);
 		else if (strcmp(k, "errortotal") == 0)
-			c->errortotal += v;
+			c->errortotal = agg_stored_add64(c->errortotal, v);
 		else if (strcmp(k, "totallatency") == 0)
-			c->totallatency += v;
+			c->totallatency = agg_stored_add64(c->totallatency, v);
 		else if (strcmp(k, "totalupstreamlatency") == 0)
-			c->totalupstreamlatency += v;
+			c->totalupstreamlatency = agg_stored_add64(c->totalupstreamlatency, v);
 		else if (strcmp(k, "openconnections") == 0)
-			c->openconnections += v;
+			c->openconnections = agg_stored_add64(c->openconnections, v);
 		else if (strcmp(k, "closedconnections") == 0)
-			c->closedconnections += v;
+			c->closedconnections = agg_stored_add64(c->closedconnections, v);
 		else if (strcmp(k, "bytesin") == 0)
-			c->bytesin += v;
+			c->bytesin = agg_stored_add64(c->bytesin, v);
 		else if (strcmp(k, "bytesout") == 0)
-			c->bytesout += v;
+			c->bytesout = agg_stored_add64(c->bytesout, v);
 		else if (strcmp(k, "maxlatency") == 0) {
 			if (created || v > c->maxlatency)
 				c->maxlatency = v;
@@ -233,7 +243,7 @@ agg_stored_counter(struct agg *a, uint32_t ci, const bson_iter_t *it,
  */
 static void
 agg_stored_map(struct agg *a, uint32_t b, enum agg_dim dim,
-    const bson_iter_t *it, struct buf *path)
+    const bson_iter_t *it, struct buf *path, int depth)
 {
 	bson_iter_t	 m;
 	size_t		 plen = path->len;
@@ -241,7 +251,8 @@ agg_stored_map(struct agg *a, uint32_t b, enum agg_dim dim,
 	const char	*dot;
 	bool		 created;
 
-	if (!BSON_ITER_HOLDS_DOCUMENT(it) || !bson_iter_recurse(it, &m))
+	if (depth > AGG_STORED_DEPTH || !BSON_ITER_HOLDS_DOCUMENT(it) ||
+	    !bson_iter_recurse(it, &m))
 		return;
 	while (bson_iter_next(&m)) {
 		if (!BSON_ITER_HOLDS_DOCUMENT(&m))
@@ -251,7 +262,7 @@ agg_stored_map(struct agg *a, uint32_t b, enum agg_dim dim,
 			buf_addc(path, '.');
 		buf_add(path, bson_iter_key(&m), bson_iter_key_len(&m));
 		if (!agg_stored_is_counter(&m)) {
-			agg_stored_map(a, b, dim, &m, path);
+			agg_stored_map(a, b, dim, &m, path, depth + 1);
 			continue;
 		}
 		parent = 0;
@@ -333,7 +344,7 @@ agg_stored_add(struct agg *a, const struct agg_stored_doc *sd)
 		if (d <= AGG_TOTAL)
 			continue;
 		buf_reset(&path);
-		agg_stored_map(a, b, (enum agg_dim)d, &it, &path);
+		agg_stored_map(a, b, (enum agg_dim)d, &it, &path, 0);
 	}
 	buf_clear(&path);
 }

@@ -234,6 +234,20 @@ agg_intern(struct agg *a, const char *s, size_t len)
 	return (strtab_intern(&a->strs, s, len));
 }
 
+/*
+ * Seconds limited to +-10^13 (about 300,000 years), so that milliseconds,
+ * zone offsets and hour arithmetic cannot overflow on absurd input.
+ */
+static int64_t
+agg_clamp_sec(int64_t sec)
+{
+	if (sec > 10000000000000LL)
+		return (10000000000000LL);
+	if (sec < -10000000000000LL)
+		return (-10000000000000LL);
+	return (sec);
+}
+
 static int64_t
 agg_floor_div(int64_t x, int64_t d)
 {
@@ -518,7 +532,9 @@ agg_counter_add_err(struct agg *a, uint32_t ci, uint32_t code, int64_t n)
 
 	for (i = 0; i < c->nerrs; i++) {
 		if (c->errs[i].code == code) {
-			c->errs[i].count += n;
+			/* Wraps rather than overflows: stored counts are input. */
+			c->errs[i].count = (int64_t)((uint64_t)c->errs[i].count +
+			    (uint64_t)n);
 			return;
 		}
 	}
@@ -1026,7 +1042,7 @@ agg_bucket_for(struct agg *a, const struct store *st,
 	    &created);
 	if (created) {
 		b = &a->buckets[v];
-		b->expire = record_exp_sec(st, r) * 1000 +
+		b->expire = agg_clamp_sec(record_exp_sec(st, r)) * 1000 +
 		    record_exp_nsec(st, r) / 1000000;
 	}
 	a->last_org = org;
@@ -1070,7 +1086,7 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 	}
 	a->added++;
 
-	sec = record_ts_sec(st, r);
+	sec = agg_clamp_sec(record_ts_sec(st, r));
 	rc.ns = r->ts;
 	rc.ms = sec * 1000 + record_ts_nsec(st, r) / 1000000;
 	bi = agg_bucket_for(a, st, r, r->str[RS_ORG_ID], sec);
