@@ -12,8 +12,9 @@
  * "cold" is compile + the first pass over every record (each text
  * predicate evaluates every distinct string once): what the user waits
  * for after typing a new filter.  "warm" is a second pass with the same
- * compiled filter (a live view re-filtering).  Each is the best of RUNS
- * runs (on a shared machine the fastest run is the least disturbed one),
+ * compiled filter (a live view re-filtering).  Each is the thread CPU
+ * time of the best of RUNS runs (on a shared machine the fastest run is
+ * the least disturbed one),
  * printed in ns per record and as a ratio to a baseline measured in the
  * same run: a bare loop that reads one field of every record.
  * Target (product.md 8): < 150 ns/record, 1M records < 150 ms.
@@ -61,12 +62,16 @@ next(void)
 	return (rng);
 }
 
+/*
+ * CPU time of this thread: the target is per core, and on a shared
+ * machine wall time mostly measures the other processes.
+ */
 static double
 now_ns(void)
 {
 	struct timespec	 ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ((double)ts.tv_sec * 1e9 + (double)ts.tv_nsec);
 }
 
@@ -222,7 +227,7 @@ main(int argc, char **argv)
 	store_source_add(&st, "bench", STORE_SRC_DEMO);
 	t = now_ns();
 	generate(&st, n);
-	printf("generated %llu records in %.0f ms (%u distinct strings)\n",
+	printf("generated %llu records in %.0f ms CPU (%u distinct strings)\n",
 	    (unsigned long long)n, (now_ns() - t) / 1e6, st.strs.count);
 	out = malloc((size_t)n * sizeof *out);
 
@@ -256,7 +261,8 @@ main(int argc, char **argv)
 		printf("%-52.52s %9zu %8.1f %8.1f %7.1f\n", filters[j], nsel,
 		    c / (double)n, w / (double)n, c / b);
 	}
-	printf("target: < 150 ns/record (1M records < 150 ms), one core\n");
+	printf("thread CPU time, best of %d runs; target: < 150 ns/record "
+	    "(1M records < 150 ms), one core\n", RUNS);
 	free(out);
 	store_clear(&st);
 	return (0);
