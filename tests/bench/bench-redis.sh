@@ -24,14 +24,19 @@ K2=bench-tyk-system-analytics_1
 redis_start
 "$WRITER" drain "$SOCK" -t 1000 "$K1" "$K2" >"$T/drained" &
 dpid=$!
-REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
-    --duration $((SECS + 4)) --key-prefix bench- "unix://$SOCK" \
-    2>"$T/tyk.err" | "$WRITER" lat >"$T/lat" &
+mkfifo "$T/pipe"
+"$WRITER" lat <"$T/pipe" >"$T/lat" &
 lpid=$!
+REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
+    --key-prefix bench- "unix://$SOCK" 2>"$T/tyk.err" >"$T/pipe" &
+tpid=$!
 sleep 0.5
 t0=$(date +%s.%N)
 "$WRITER" push "$SOCK" -n $N -r "$RATE" -p "$PAYLOAD" "$K1" "$K2" >/dev/null
 t1=$(date +%s.%N)
+sleep 2
+kill -TERM $tpid
+wait $tpid
 wait $lpid
 kill -TERM $dpid; wait $dpid
 drained=$(sed -n 's/^drained //p' "$T/drained")
