@@ -166,7 +166,7 @@ http_wire_parse(struct http_wire *h, const char *s, size_t len)
 {
 	struct slice		 l, name;
 	struct http_wire_header	*hd;
-	size_t			 pos = 0, cap = 0, avail, colon;
+	size_t			 pos = 0, cap = 0, avail, colon, i;
 	bool			 complete = true, have_cl = false;
 	const char		*c;
 	int64_t			 cl;
@@ -236,8 +236,8 @@ http_wire_parse(struct http_wire *h, const char *s, size_t len)
 	h->head.len = pos;
 
 	/* Framing headers. */
-	for (cap = 0; cap < h->nheaders; cap++) {
-		hd = &h->headers[cap];
+	for (i = 0; i < h->nheaders; i++) {
+		hd = &h->headers[i];
 		if (slice_caseeq(hd->name, "Transfer-Encoding") &&
 		    http_wire_value_has(hd->value, "chunked"))
 			h->chunked = true;

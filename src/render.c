@@ -215,6 +215,7 @@ static const uint32_t render_zero[][2] = {
 	{ 0xfe20, 0xfe2f }, { 0x1f3fb, 0x1f3ff }, { 0xe0100, 0xe01ef }
 };
 
+/* Is c in one of the n sorted ranges of t? */
 static int
 render_in(uint32_t c, const uint32_t (*t)[2], size_t n)
 {

@@ -117,6 +117,7 @@ wire_view_newline(struct wire_view *v)
 	v->cur_span = v->nspans;
 }
 
+/* Remember where v ends, to roll back to. */
 static void
 wire_view_save(const struct wire_view *v, struct wire_view_mark *mk)
 {
@@ -127,6 +128,7 @@ wire_view_save(const struct wire_view *v, struct wire_view_mark *mk)
 	mk->cur_span = v->cur_span;
 }
 
+/* Drop everything added to v since mk. */
 static void
 wire_view_restore(struct wire_view *v, const struct wire_view_mark *mk)
 {
@@ -270,6 +272,7 @@ wire_view_json_escape(struct buf *b, const unsigned char *s, size_t len)
 	buf_addc(b, '"');
 }
 
+/* Two spaces per JSON nesting level. */
 static void
 wire_view_indent(struct wire_view *v, size_t depth)
 {
@@ -304,6 +307,7 @@ wire_view_json_value(struct wire_view_json *j)
 	return (1);
 }
 
+/* A scalar JSON value in its place, with a style. */
 static int
 wire_view_json_scalar(struct wire_view_json *j, const char *s, size_t len,
     enum wire_style style)
@@ -313,6 +317,7 @@ wire_view_json_scalar(struct wire_view_json *j, const char *s, size_t len,
 	return (1);
 }
 
+/* yajl callbacks: each token in its place, with its class. */
 static int
 wire_view_json_null(void *ctx)
 {
@@ -326,12 +331,14 @@ wire_view_json_bool(void *ctx, int b)
 	    WS_LITERAL));
 }
 
+/* Numbers keep their original spelling. */
 static int
 wire_view_json_number(void *ctx, const char *s, size_t len)
 {
 	return (wire_view_json_scalar(ctx, s, len, WS_NUMBER));
 }
 
+/* Strings come unescaped from yajl: escape them again. */
 static int
 wire_view_json_string(void *ctx, const unsigned char *s, size_t len)
 {
@@ -343,6 +350,7 @@ wire_view_json_string(void *ctx, const unsigned char *s, size_t len)
 	    WS_STRING));
 }
 
+/* A map key starts a new line: "key": value. */
 static int
 wire_view_json_key(void *ctx, const unsigned char *s, size_t len)
 {
@@ -361,6 +369,7 @@ wire_view_json_key(void *ctx, const unsigned char *s, size_t len)
 	return (1);
 }
 
+/* Open a map or an array; refuses to nest deeper than the cap. */
 static int
 wire_view_json_open(struct wire_view_json *j, int map)
 {
@@ -376,6 +385,7 @@ wire_view_json_open(struct wire_view_json *j, int map)
 	return (1);
 }
 
+/* Close a container: "{}" stays on one line when empty. */
 static int
 wire_view_json_close(struct wire_view_json *j, int map)
 {

@@ -46,7 +46,6 @@ wire_clear(struct wire_msg *m)
 {
 	size_t	 max = m->max_inflate;
 
-
 	http_wire_clear(&m->http);
 	buf_clear(&m->raw);
 	buf_clear(&m->dechunked);
