@@ -853,6 +853,15 @@ io_main(void *arg)
 		}
 		if (io_wait_room(io))
 			break;
+		if (io->conf.health_only) {
+			/* --health without --follow: the lists, not values. */
+			if (io_health(io) != 0) {
+				snprintf(err, sizeof err, "%s", io->c->errstr);
+				io_fatal(io, err);
+			} else
+				io_post(io, io_ev(REDIS_EV_EOF, -1));
+			break;
+		}
 
 		n = io_round(io, &more);
 		now = source_redis_io_now();

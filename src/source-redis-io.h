@@ -63,6 +63,7 @@ struct redis_conf {
 	char		*user;		/* ACL user or NULL */
 	char		*pass;		/* password or NULL; never printed */
 	bool		 follow;	/* else one snapshot, then EOF */
+	bool		 health_only;	/* snapshot of health, no values */
 };
 
 struct redis_key_io {

@@ -330,6 +330,7 @@ source_redis_open(const char *arg, const struct options *o,
 		cf.pass = xstrdup(env);
 	/* The TUI always follows; batch mode only with --follow. */
 	cf.follow = o->follow || !o->batch;
+	cf.health_only = o->health && !cf.follow;
 
 	rs = xcalloc(1, sizeof *rs);
 	if (o->keys.n != 0) {

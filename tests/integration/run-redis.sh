@@ -39,6 +39,11 @@ check "--health prints 22 keys" "$(wc -l <"$T/health.jsonl")" -eq 22
 grep -q "\"key\":\"${P}_7_protobuf\",.*\"serializer\":\"protobuf\".*\"length\":325" \
     "$T/health.jsonl" && ok "--health length and serializer" ||
     fail "--health: $(grep _7_protobuf "$T/health.jsonl")"
+grep -q "\"key\":\"${P}_3\",.*\"oldest_age\":[0-9]" "$T/health.jsonl" &&
+    ok "--health ages" || fail "--health ages: $(grep "${P}_3\"" "$T/health.jsonl")"
+tyk -n --follow --health --duration 2.5 "unix://$SOCK" >"$T/hf.jsonl"
+n=$(grep -c "\"key\":\"${P}_3\",.*\"records_seen\":325," "$T/hf.jsonl")
+check "--follow --health every second ($n)" "$n" -ge 2
 # Password from a file; a key of the wrong type is skipped with a warning.
 printf '%s\n' "$VIEWER_PASS" >"$T/pass"
 rcli SET "${P}_5" "not a list" >/dev/null
