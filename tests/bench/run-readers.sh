@@ -105,12 +105,12 @@ ratio ".bson.gz vs zlib-only gunzip" "$t_gunzip" "$t_tykgz" "$c_gunzip" \
 echo "memory:"
 echo "$load" | awk -v rss="$rss" -v base="$base" -v n="$N" '{
 	for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	printf "  peak RSS / records (tykscope -n --count)  %6.0f B\n", rss * 1024 / n
-	printf "  peak RSS / records (load only)            %6.0f B\n", v["maxrss_kb"] * 1024 / n
-	printf "  unique strings                            %6.1f MiB (%.0f B/record)\n", v["string_bytes"] / 1048576, v["string_bytes"] / n
-	printf "  (peak RSS - strings) / records            %6.0f B\n", (v["maxrss_kb"] * 1024 - v["string_bytes"]) / n
-	printf "  (peak RSS - strings - empty-run RSS) / records %6.0f B  [<= 160]\n", (v["maxrss_kb"] * 1024 - v["string_bytes"] - base * 1024) / n
-	printf "  store (records, arenas) / records         %6.0f B\n", (v["store_bytes"] - v["string_bytes"]) / n
+	printf "  tykscope -n --count big.bson: peak RSS %.0f MiB, empty run %.0f MiB\n", rss / 1024, base / 1024
+	printf "  unique strings (string table)             %6.1f MiB (%.0f B/record)\n", v["string_bytes"] / 1048576, v["string_bytes"] / n
+	printf "  peak RSS / records                        %6.0f B\n", rss * 1024 / n
+	printf "  (peak RSS - empty run - strings) / records %5.0f B  [<= 160]\n", (rss - base) * 1024 / n - v["string_bytes"] / n
+	printf "  store held (records + arenas) / records   %6.0f B (chunks of 64 Ki records, the last part-filled)\n", (v["store_bytes"] - v["string_bytes"]) / n
+	printf "  load only (bench-load): %.2f s, peak RSS %.0f MiB\n", v["seconds"], v["maxrss_kb"] / 1024
 	printf "  first records after                       %6.1f ms\n", v["first"] * 1000
 }'
 if [ "${BENCH_KEEP:-0}" != 1 ]; then
