@@ -46,6 +46,11 @@ run_case corrupt-bad-element 0 "$T" -n --format tsv \
     "$F/corrupt/bad-element.bson"
 run_case corrupt-archive 0 "$T" -n --format tsv \
     "$F/corrupt/truncated.archive"
+run_case corrupt-archive-garbage 0 "$T" -n --format tsv \
+    "$F/corrupt/garbage.archive"
+# A dump directory with damage in two files and one unreadable file: the
+# rest is read, each file's damage is reported.
+run_case corrupt-dump 0 "$T" -n --format tsv "$F/corrupt/dump"
 run_case not-bson-text 2 "$T" -n "$F/corrupt/not-bson.txt"
 run_case not-bson-binary 2 "$T" -n "$F/corrupt/not-bson.bin"
 run_case missing-file 2 "$T" -n "$F/no-such-file.bson"
