@@ -10,6 +10,7 @@
 
 #include "agg-rows.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,27 @@ agg_rows_cmp(const void *va, const void *vb)
 	if (x->b->timestamp != y->b->timestamp)
 		return (x->b->timestamp < y->b->timestamp ? -1 : 1);
 	return (0);
+}
+
+/* Do two entries name the same row (org, parent, key)? */
+static bool
+agg_rows_same(const struct agg_rows_ent *x, const struct agg_rows_ent *y)
+{
+	return (agg_rows_cmp_slice(x->org, y->org) == 0 &&
+	    agg_rows_cmp_slice(x->parent, y->parent) == 0 &&
+	    agg_rows_cmp_slice(x->key, y->key) == 0);
+}
+
+/* Set a row's percentiles from a summed histogram (if any was found). */
+static void
+agg_rows_pct(struct agg_row *r, const uint32_t *hist, bool *have)
+{
+	if (*have) {
+		r->p50 = agg_hist_quantile(hist, 0.50);
+		r->p95 = agg_hist_quantile(hist, 0.95);
+		r->p99 = agg_hist_quantile(hist, 0.99);
+	}
+	*have = false;
 }
 
 /* Unix seconds as ns, saturated. */
@@ -144,7 +166,10 @@ agg_rows(const struct agg *a, long bucket, enum agg_dim dim,
 	const struct agg_counter *ctrs;
 	const uint32_t		*idx;
 	double			*lat;
-	size_t			 nv = 0, cap = 0, i, j, k, nb, from, to;
+	uint32_t		*hist;
+	const uint32_t		*h;
+	size_t			 nv = 0, cap = 0, i, j, k, m, nb, from, to;
+	bool			 have = false;
 
 	*out = NULL;
 	*n = 0;
@@ -183,10 +208,7 @@ agg_rows(const struct agg *a, long bucket, enum agg_dim dim,
 	lat = xreallocarray(NULL, nv, sizeof *lat);
 	k = 0;
 	for (i = 0; i < nv; i++) {
-		if (k > 0 && v[i].org.len == v[i - 1].org.len &&
-		    agg_rows_cmp_slice(v[i].org, v[i - 1].org) == 0 &&
-		    agg_rows_cmp_slice(v[i].parent, v[i - 1].parent) == 0 &&
-		    agg_rows_cmp_slice(v[i].key, v[i - 1].key) == 0)
+		if (k > 0 && agg_rows_same(&v[i], &v[i - 1]))
 			agg_rows_merge(&rows[k - 1], v[i].b, v[i].c,
 			    &lat[k - 1]);
 		else {
@@ -198,6 +220,25 @@ agg_rows(const struct agg *a, long bucket, enum agg_dim dim,
 		rows[i].avg_latency = agg_avg(lat[i], rows[i].hits);
 		rows[i].error_rate = agg_avg((double)rows[i].errors,
 		    rows[i].hits);
+		rows[i].p50 = rows[i].p95 = rows[i].p99 = -1;
+	}
+	/* Percentiles: sum the histograms of each row's counters. */
+	if (dim == AGG_TOTAL || dim == AGG_APIID) {
+		hist = xcalloc(AGG_HIST_N, sizeof *hist);
+		m = 0;
+		for (i = 0; i < nv; i++) {
+			if (i > 0 && !agg_rows_same(&v[i], &v[i - 1])) {
+				agg_rows_pct(&rows[m], hist, &have);
+				memset(hist, 0, AGG_HIST_N * sizeof *hist);
+				m++;
+			}
+			h = agg_hist(a, (uint32_t)(v[i].c - a->ctrs));
+			for (j = 0; h != NULL && j < AGG_HIST_N; j++)
+				hist[j] += h[j];
+			have = have || h != NULL;
+		}
+		agg_rows_pct(&rows[m], hist, &have);
+		free(hist);
 	}
 	free(lat);
 	free(v);

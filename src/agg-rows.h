@@ -31,6 +31,9 @@ struct agg_row {
 	int64_t		 last_access;	/* ns: true last record, else the
 					   pump's lasttime; 0 = never */
 	int64_t		 since, until;	/* ns, drill-down range [since,until) */
+	int64_t		 p50, p95, p99;	/* latency percentiles, ms; -1 when
+					   unknown (only org totals and APIs
+					   computed from records have them) */
 };
 
 void	 agg_rows(const struct agg *, long, enum agg_dim, struct agg_row **,

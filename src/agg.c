@@ -47,6 +47,7 @@
 #define AGG_K_GEO	65		/* a = geo blob id -> iso id */
 #define AGG_K_CODE	66		/* a,b = code -> code text id */
 #define AGG_K_TAGLIST	67		/* a = tags blob id -> lctr (bucket) */
+#define AGG_K_HIST	68		/* a = counter -> histogram */
 
 #define AGG_TAG_GQL	0x80000000U
 
@@ -357,6 +358,7 @@ agg_create(const struct agg_config *cfg, char **cause)
 	strtab_init(&a->strs);
 	a->hash = agg_hash_create(256);
 	a->kcache = agg_hash_create(4096);
+	a->hhash = agg_hash_create(256);
 	buf_init(&a->scratch);
 	buf_init(&a->scratch2);
 	a->last_bucket = AGG_NONE;
@@ -384,11 +386,13 @@ agg_free(struct agg *a)
 	for (i = 0; i < a->nlctrs; i++)
 		free(a->lctrs[i].errs);
 	free(a->lctrs);
+	free(a->hists);
 	free(a->tz);
 	buf_clear(&a->scratch);
 	buf_clear(&a->scratch2);
 	agg_hash_free(a->hash);
 	agg_hash_free(a->kcache);
+	agg_hash_free(a->hhash);
 	strtab_clear(&a->strs);
 	free(a);
 }
@@ -885,6 +889,96 @@ agg_excluded(const struct store *st, const struct record *r)
 	return (false);
 }
 
+/* The latency histogram bucket of v ms (see AGG_HIST_N). */
+static uint32_t
+agg_hist_bucket(int64_t v)
+{
+	int	 e;
+
+	if (v < 16)
+		return (v < 0 ? 0 : (uint32_t)v);
+	e = 63 - __builtin_clzll((unsigned long long)v);
+	return (16 + (uint32_t)(e - 4) * 8 + (uint32_t)((v >> (e - 3)) & 7));
+}
+
+/*
+ * Record latency lat in the histogram of counter ci (created on first
+ * use).  Only the org total and the per-API counters have histograms: a
+ * few thousand, where every counter would cost megabytes.
+ */
+static void
+agg_hist_add(struct agg *a, uint32_t ci, int64_t lat)
+{
+	struct agg_hkey	 k;
+	uint32_t	 v;
+
+	memset(&k, 0, sizeof k);
+	k.kind = AGG_K_HIST;
+	k.a = ci;
+	v = agg_hash_find(a->hhash, &k);
+	if (v == AGG_NONE) {
+		if (a->nhists == a->hists_cap) {
+			a->hists_cap = a->hists_cap == 0 ? 16 :
+			    a->hists_cap * 2;
+			a->hists = xreallocarray(a->hists, a->hists_cap,
+			    AGG_HIST_N * sizeof *a->hists);
+		}
+		v = a->nhists++;
+		memset(a->hists + (size_t)v * AGG_HIST_N, 0,
+		    AGG_HIST_N * sizeof *a->hists);
+		agg_hash_put(a->hhash, &k, v);
+	}
+	a->hists[(size_t)v * AGG_HIST_N + agg_hist_bucket(lat)]++;
+}
+
+/* The latency histogram of counter ci (AGG_HIST_N counts), or NULL. */
+const uint32_t *
+agg_hist(const struct agg *a, uint32_t ci)
+{
+	struct agg_hkey	 k;
+	uint32_t	 v;
+
+	memset(&k, 0, sizeof k);
+	k.kind = AGG_K_HIST;
+	k.a = ci;
+	v = agg_hash_find(a->hhash, &k);
+	if (v == AGG_NONE)
+		return (NULL);
+	return (a->hists + (size_t)v * AGG_HIST_N);
+}
+
+/*
+ * The q-th quantile (0 < q <= 1) of histogram h in ms: the middle of the
+ * bucket it falls in (exact below 16 ms, within 6% above); -1 if empty.
+ */
+int64_t
+agg_hist_quantile(const uint32_t *h, double q)
+{
+	uint64_t	 total = 0, want, run = 0;
+	uint32_t	 b;
+	int64_t		 lo, width;
+	int		 e;
+
+	for (b = 0; b < AGG_HIST_N; b++)
+		total += h[b];
+	if (total == 0)
+		return (-1);
+	want = (uint64_t)(q * (double)total + 0.5);
+	if (want < 1)
+		want = 1;
+	for (b = 0; b < AGG_HIST_N; b++) {
+		run += h[b];
+		if (run >= want)
+			break;
+	}
+	if (b < 16)
+		return (b);
+	e = (int)((b - 16) / 8) + 4;
+	width = (int64_t)1 << (e - 3);
+	lo = (int64_t)(8 + (b - 16) % 8) << (e - 3);
+	return (lo + (width - 1) / 2);
+}
+
 /* A new tag-list counter from the record's counter; returns its index. */
 static uint32_t
 agg_lctr_new(struct agg *a, uint32_t bucket, uint32_t tags,
@@ -1174,10 +1268,12 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 	c = &a->ctrs[ci];						\
 } while (0)
 
+	agg_hist_add(a, a->buckets[bi].total, rc.lat);
 	if (api != 0) {
 		AGG_UPDATE(AGG_APIID, api, 0, 0);
 		c->identifier = c->key;
 		c->humanidentifier = agg_map(a, st, r->str[RS_API_NAME]);
+		agg_hist_add(a, ci, rc.lat);
 	}
 	if (rc.errortotal) {
 		AGG_UPDATE(AGG_ERRORS, (uint32_t)((uint64_t)code & 0xffffffff),

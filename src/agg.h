@@ -49,6 +49,9 @@ enum agg_dim {
 	AGG_NDIMS
 };
 
+/* Latency histogram buckets: exact below 16 ms, then 8 per octave. */
+#define AGG_HIST_N	496
+
 /* Go's zero time.Time in BSON milliseconds. */
 #define AGG_GO_ZERO_MS	(-62135596800000LL)
 
@@ -123,10 +126,13 @@ struct agg {
 	char			*tz;
 	struct agg_hash		*hash;		/* buckets */
 	struct agg_hash		*kcache;	/* escaped keys, tags, geo */
+	struct agg_hash		*hhash;		/* counter -> histogram */
 	uint32_t		*map;		/* store id -> agg id + 1 */
 	uint32_t		 map_cap;
 	uint32_t		*tagpool;
 	size_t			 tagpool_len, tagpool_cap;
+	uint32_t		*hists;		/* latency histograms */
+	uint32_t		 nhists, hists_cap;
 	struct agg_lctr		*lctrs;		/* tag-list counters */
 	uint32_t		 nlctrs, lctrs_cap;
 	struct buf		 scratch, scratch2;
@@ -170,5 +176,7 @@ const struct agg_counter *agg_counters(const struct agg *, size_t,
 void		 agg_sorted_errs(const struct agg *, const struct agg_counter *,
 		    struct agg_err **, size_t *);
 double		 agg_avg(double, int64_t);
+const uint32_t	*agg_hist(const struct agg *, uint32_t);
+int64_t		 agg_hist_quantile(const uint32_t *, double);
 
 #endif

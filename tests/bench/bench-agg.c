@@ -112,8 +112,8 @@ generate(struct store *st, size_t n)
 		b.lat_upstream = b.lat_total - 3;
 		b.request_time = b.lat_total;
 		api = pick(40);
-		key = pick(5000);
-		path = pick(500);
+		key = pick(getenv("BK") ? (unsigned)atoi(getenv("BK")) : 5000);
+		path = pick(getenv("BP") ? (unsigned)atoi(getenv("BP")) : 500);
 		setf(&b, st, RS_ORG_ID, "5e9d9544a1dcd60001d0ed%02x",
 		    api % 3);
 		setf(&b, st, RS_API_ID, "727dad853a8a45f64ab981154d1ffd%02x",

@@ -1095,6 +1095,8 @@ test_rows(void **state)
 	    (T0 + 3600) * 1000000000LL + 123456789);
 	assert_int_equal(rows[0].since, T0 * 1000000000LL);
 	assert_int_equal(rows[0].until, (T0 + 7200) * 1000000000LL);
+	assert_int_equal(rows[0].p50, 10);
+	assert_int_equal(rows[0].p99, 30);	/* bucket [30, 31] */
 	f = agg_row_filter(a, &rows[0]);
 	assert_string_equal(f, "org:=o api:=a1");
 	free(f);
@@ -1102,6 +1104,7 @@ test_rows(void **state)
 	agg_rows(a, 1, AGG_VERSIONS, &rows, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].hits, 1);
+	assert_int_equal(rows[0].p50, -1);
 	f = agg_row_filter(a, &rows[0]);
 	assert_string_equal(f, "org:=o api:=a1 version:=\"v 1\"");
 	free(f);
