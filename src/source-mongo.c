@@ -26,6 +26,10 @@
  *    timestamp of the raw collections, never newer than the newest of all
  *    sources, so the bound can only be looser); relative upper bounds are
  *    never pushed.
+ *  - raw_request and raw_response (most of a detailed record's bytes)
+ *    are left on the server (a projection) in batch mode when nothing
+ *    reads them: --count, --aggregate, tsv and table output, and no
+ *    payload or detailed filter token.
  *  - Stored aggregate collections (with --stored or --reconcile, and in
  *    the user interface, whose Aggregates screen shows them) are
  *    read with the time range widened by an hour (a bucket starts before
@@ -151,6 +155,7 @@ struct mongo_src {
 	char			*safe;		/* URI without the password */
 	bool			 follow;
 	bool			 want_raw, want_agg;
+	bool			 no_payload;	/* raw_request/response unused */
 	struct mongo_push	*push;
 	pthread_t		 thread;
 	bool			 started;
@@ -921,18 +926,25 @@ mongo_read(struct mongo_src *ms, struct mongo_wcoll *c, int64_t base,
 	bool			 agg = c->kind == DECODE_BSON_AGG, has_oid;
 	int64_t			 t;
 	int			 rc = 0;
-	char			*json;
+	char			*json, *json2;
 
 	mongo_query(ms->push, base, agg, !agg && c->have_last ? c->last_ms :
 	    INT64_MIN, &filter);
 	if (agg)
 		opts = BCON_NEW("batchSize", BCON_INT32(MONGO_BATCH));
+	else if (ms->no_payload)
+		opts = BCON_NEW("sort", "{", "timestamp", BCON_INT32(1), "}",
+		    "batchSize", BCON_INT32(MONGO_BATCH), "projection", "{",
+		    "rawrequest", BCON_INT32(0), "rawresponse", BCON_INT32(0),
+		    "}");
 	else
 		opts = BCON_NEW("sort", "{", "timestamp", BCON_INT32(1), "}",
 		    "batchSize", BCON_INT32(MONGO_BATCH));
 	json = bson_as_relaxed_extended_json(&filter, NULL);
-	log_debug("mongodb: find %s.%s %s", ms->db, c->name, json);
+	json2 = bson_as_relaxed_extended_json(opts, NULL);
+	log_debug("mongodb: find %s.%s %s %s", ms->db, c->name, json, json2);
 	bson_free(json);
+	bson_free(json2);
 	col = mongoc_client_get_collection(ms->client, ms->db, c->name);
 	cur = mongoc_collection_find_with_opts(col, &filter, opts, NULL);
 	while (rc == 0 && mongoc_cursor_next(cur, &doc)) {
@@ -1378,6 +1390,24 @@ mongo_default_ms(mongoc_uri_t *uri, const char *opt, int32_t v)
 }
 
 /*
+ * Can raw_request and raw_response be left on the server?  Yes in batch
+ * mode when nothing printed or matched reads them: counts, aggregates,
+ * tsv and table output, and a filter without payload or detailed tokens.
+ */
+static bool
+mongo_no_payload(const struct options *o, const struct filter *flt)
+{
+	if (!o->batch || filter_uses_field(flt, FIELD_BODY) ||
+	    filter_uses_field(flt, FIELD_REQBODY) ||
+	    filter_uses_field(flt, FIELD_RESPBODY) ||
+	    filter_uses_field(flt, FIELD_HDR) ||
+	    filter_uses_field(flt, FIELD_DETAILED))
+		return (false);
+	return (o->count || o->aggregate || o->health ||
+	    o->format == OPT_FMT_TSV || o->format == OPT_FMT_TABLE);
+}
+
+/*
  * Open a mongodb:// or mongodb+srv:// URI.  Nothing is sent yet: the
  * worker connects, and in batch mode an unreachable server or a database
  * without Tyk collections ends the source with an error from poll.
@@ -1437,6 +1467,7 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 		flt = NULL;
 	}
 	ms->push = source_mongo_push_create(o, flt);
+	ms->no_payload = mongo_no_payload(o, flt);
 	filter_free(flt);
 
 	record_build_init(&ms->b);
