@@ -94,7 +94,6 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 	const struct field	*fl;
 	struct slice		 s;
 	char			 t[64];
-	int			 n;
 
 	if (r->flags & (REC_BAD | REC_GAP)) {
 		if (b->len > 0 && b->data[b->len - 1] != ' ')
@@ -120,10 +119,10 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		buf_printf(b, "%s:%s", negate ? "until" : "since", t);
 		return (0);
 	case VIEW_COL_STATUS:
-		n = snprintf(t, sizeof t, "%lld",
+		if (b->len > 0 && b->data[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+		buf_printf(b, "%sstatus:%lld", negate ? "!" : "",
 		    (long long)record_response_code(&ui->st, r));
-		filter_token_append(b, field_get(FIELD_STATUS), t, (size_t)n,
-		    negate);
 		return (0);
 	case VIEW_COL_API:
 		s = record_strs(&ui->st, r, RS_API_ID);

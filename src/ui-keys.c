@@ -186,6 +186,10 @@ ui_keys_mouse(struct ui *ui)
 
 	if (getmouse(&ev) != OK)
 		return (0);
+	if (ui->screen == UI_RECORDS && (ev.bstate & (BUTTON1_CLICKED |
+	    BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+		return (ui_records_click(ui, ev.y, (ev.bstate &
+		    BUTTON1_DOUBLE_CLICKED) != 0));
 	if (ev.bstate & BUTTON4_PRESSED)
 		return (ui->screen == UI_RECORDS ?
 		    ui_records_action(ui, UI_A_UP) | ui_records_action(ui,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "render.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
@@ -171,6 +172,65 @@ ui_prompt_history(struct ui *ui, struct ui_prompt *p, int dir)
 	ui_prompt_set(ui, p, ui_history[p->kind][h]);
 }
 
+/*
+ * Tab: complete the field name being typed (the word before the cursor,
+ * after an optional '!') to the longest common prefix of the matching
+ * names, and add ':' when only one matches.
+ */
+static void
+ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
+{
+	const char	*match = NULL, *name;
+	size_t		 start = p->pos, wl, common = 0, i, k, add;
+	int		 n = 0;
+
+	while (start > 0 && p->text[start - 1] != ' ')
+		start--;
+	if (start < p->pos && p->text[start] == '!')
+		start++;
+	wl = p->pos - start;
+	if (memchr(p->text + start, ':', wl) != NULL)
+		return;
+	for (i = 0; i < FIELD_COUNT; i++) {
+		name = field_table[i].name;
+		if (strncmp(name, p->text + start, wl) != 0)
+			continue;
+		if (n++ == 0) {
+			match = name;
+			common = strlen(name);
+		} else {
+			for (k = 0; k < common && name[k] == match[k]; k++)
+				/* nothing */;
+			common = k;
+		}
+	}
+	if (n == 0) {
+		ui_message(ui, "no field starts with that");
+		return;
+	}
+	add = common - wl + (n == 1 ? 1 : 0);
+	if (p->len + add + 1 >= UI_PROMPT_MAX)
+		return;
+	memmove(p->text + p->pos + add, p->text + p->pos, p->len - p->pos + 1);
+	memcpy(p->text + p->pos, match + wl, common - wl);
+	if (n == 1)
+		p->text[p->pos + common - wl] = ':';
+	p->pos += add;
+	p->len += add;
+	if (n > 1) {
+		/* List the candidates on the message line. */
+		ui->msg[0] = '\0';
+		for (i = 0; i < FIELD_COUNT; i++) {
+			name = field_table[i].name;
+			if (strncmp(name, p->text + start, p->pos - start) == 0 &&
+			    strlen(ui->msg) + strlen(name) + 2 < sizeof ui->msg) {
+				strcat(ui->msg, name);
+				strcat(ui->msg, " ");
+			}
+		}
+	}
+}
+
 /* Enter: apply the filter or start the search. */
 static unsigned
 ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
@@ -236,6 +296,9 @@ ui_prompt_key(struct ui *ui, int ch)
 	case CTRL('g'):
 		ui_prompt_free(ui);
 		return (UI_REDRAW);
+	case '\t':
+		ui_prompt_complete(ui, p);
+		break;
 	case KEY_UP:
 		ui_prompt_history(ui, p, -1);
 		return (UI_REDRAW);

@@ -674,6 +674,26 @@ ui_records_draw(struct ui *ui)
 	ui_records_bottom(ui);
 }
 
+/* A mouse click on screen line y selects that row; a double click opens. */
+unsigned
+ui_records_click(struct ui *ui, int y, bool open)
+{
+	struct view_layout	 l;
+	size_t			 i;
+
+	view_layout(&l, ui->cols);
+	if (y < UI_TOP_LINES || (size_t)(y - UI_TOP_LINES) / (size_t)l.lines >=
+	    ui->v.height)
+		return (0);
+	i = ui->v.top + (size_t)(y - UI_TOP_LINES) / (size_t)l.lines;
+	if (i >= ui->v.n)
+		return (0);
+	view_goto(&ui->v, i);
+	if (open)
+		ui_open_detail(ui, view_cursor_seq(&ui->v));
+	return (UI_REDRAW);
+}
+
 /* Is r an error record (for e/E)? */
 static bool
 ui_records_is_error(void *arg, const struct store *st,

@@ -13,6 +13,7 @@
 void		 ui_records_draw(struct ui *);
 unsigned	 ui_records_action(struct ui *, enum ui_action);
 size_t		 ui_records_height(const struct ui *);
+unsigned	 ui_records_click(struct ui *, int, bool);
 void		 ui_records_header(struct ui *);
 void		 ui_records_bottom(struct ui *);
 void		 ui_records_cell(struct ui *, const struct record *,

@@ -48,6 +48,30 @@ wait_for 'body view: raw' && screen detail-gzip-raw
 keys q
 wait_for 'filter: none'
 
+# Marks and export: two marked records, as JSON lines.
+keys g m m x
+wait_for 'exported 2 marked records to tykscope-export-1.jsonl'
+[ "$(wc -l <"$WORK/tykscope-export-1.jsonl")" = 2 ]
+check $? export-marked
+
+# +/- on the value under the column cursor (ST, then METHOD).
+keys g l l +
+wait_for 'filter: status:200 ' && keys h -
+wait_for 'filter: status:200 !method:="GET"' && screen filter-in-out
+keys C-t
+
+# Tab completes field names in the filter prompt.
+keys f
+type_text 'sta'
+keys Tab
+wait_for 'filter> status:'
+type_text '4xx'
+keys Enter
+wait_for 'filter: status:4xx'
+check $? tab-completion
+keys C-t
+wait_for 'filter: none'
+
 # Help, generated from the key table.
 keys '?'
 wait_for 'tykscope keys' && screen help
