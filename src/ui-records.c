@@ -170,6 +170,51 @@ ui_records_header(struct ui *ui)
 	buf_clear(&d);
 }
 
+/*
+ * The filter as shown: API keys in key: tokens masked to their last four
+ * characters unless revealed (drill-down and + put whole keys there).
+ * Appends safe text to b.
+ */
+static void
+ui_records_filter_text(struct ui *ui, const char *f, struct buf *b)
+{
+	const char	*p = f, *tok, *v, *end;
+	bool		 q;
+	size_t		 vl;
+
+	while (*p != '\0') {
+		tok = p;
+		q = false;
+		while (*p != '\0' && (q || *p != ' ')) {
+			if (*p == '"')
+				q = !q;
+			else if (*p == '\\' && p[1] != '\0')
+				p++;
+			p++;
+		}
+		end = p;
+		v = tok + (*tok == '!');
+		if (!ui->reveal && strncmp(v, "key:", 4) == 0) {
+			v += 4;
+			if (*v == '=')
+				v++;
+			render_safe(b, tok, (size_t)(v - tok), 0);
+			vl = (size_t)(end - v);
+			if (vl >= 2 && *v == '"' && end[-1] == '"') {
+				v++;
+				vl -= 2;
+			}
+			if (vl > 0 && *v != '~')
+				output_mask_key(b, v, vl);
+			else
+				render_safe(b, v, vl, 0);
+		} else
+			render_safe(b, tok, (size_t)(end - tok), 0);
+		while (*p == ' ')
+			buf_addc(b, *p++);
+	}
+}
+
 /* Draw the filter line: the filter (or its prompt) and the counts. */
 static void
 ui_records_filter_line(struct ui *ui, int y)
@@ -194,7 +239,7 @@ ui_records_filter_line(struct ui *ui, int y)
 	rw = (int)right.len;
 	ui_draw_str(ui, y, 0, 8, "filter: ", ui_attr(ui, UI_C_TITLE));
 	if (ui->filter != NULL) {
-		render_safe(&b, ui->filter, strlen(ui->filter), 0);
+		ui_records_filter_text(ui, ui->filter, &b);
 		ui_draw_text(ui, y, 8, ui->cols - 8 - rw - 2, b.data, b.len,
 		    UI_AT_BOLD);
 	} else if (ui->filter_err != NULL)

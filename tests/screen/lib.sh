@@ -55,7 +55,7 @@ start() {
 	SOCK=tykscopetest$$-$NSTART
 	TMUX_CMD="tmux -L $SOCK -f /dev/null"
 	rm -f "$WORK/exit"
-	cmd="cd '$WORK' && env ${ENV:-} TERM=screen '$TYKSCOPE'"
+	cmd="cd '$WORK' && env TERM=screen env ${ENV:-} '$TYKSCOPE'"
 	for a in "$@"; do
 		cmd="$cmd '$a'"
 	done

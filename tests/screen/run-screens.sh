@@ -43,4 +43,19 @@ capture -e >"$WORK/color.ans"
 grep -Pq "$sgr" "$WORK/color.ans"
 check $? color
 quit
+
+# No UTF-8 locale: ASCII only (bars, rules, ellipses); a monochrome
+# terminal (vt100) still shows the cursor row in reverse video.
+ENV="-u NO_COLOR LC_ALL=C TERM=vt100"
+start 100 30 --demo --demo-count 300 --demo-seed 7
+wait_for 'OFFLINE' && keys 2
+wait_for 'Summary' && keys q
+wait_for 'OFFLINE'
+capture >"$WORK/ascii.txt"
+! LC_ALL=C grep -q '[^ -~]' "$WORK/ascii.txt"
+check $? ascii-fallback
+capture -e >"$WORK/mono.ans"
+! grep -Pq "$sgr" "$WORK/mono.ans" && grep -Pq '\x1b\[[0-9;]*7[;m]' "$WORK/mono.ans"
+check $? monochrome
+quit
 finish
