@@ -883,9 +883,6 @@ io_main(void *arg)
 			io_state(io, "%s; reconnecting", err);
 			continue;
 		}
-		pthread_mutex_lock(&io->lock);
-		io->rounds++;
-		pthread_mutex_unlock(&io->lock);
 		if (!io->conf.follow && !more) {
 			io_post(io, io_ev(REDIS_EV_EOF, -1));
 			break;

@@ -88,7 +88,6 @@ struct redis_key_io {
 	bool		 wrong_type;	/* skipped until TYPE says list */
 	bool		 denied;	/* ACL refused a command */
 	int64_t		 skip_until;	/* ns: recheck a skipped key */
-	bool		 warned;
 	int64_t		 interval_us;	/* current poll interval */
 	int64_t		 next_due;	/* ns: next poll */
 };
@@ -109,7 +108,6 @@ struct redis_io {
 	char			 state[192];	/* "connected", ... */
 	uint64_t		 state_gen;	/* bumped on every change */
 	int			 fd;		/* socket, -1: none */
-	uint64_t		 rounds;
 	bool			 connected_once;
 
 	/* I/O thread only. */
