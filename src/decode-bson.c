@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * BSON document -> record.  One pass over the document: each key is
- * mapped to a field by its length and bytes (decode_bson_field, a switch
- * on the length, then memcmp), never with bson_iter_find, so the cost is
+ * mapped to a field by its length and bytes (decode_bson_key_field in
+ * decode-bson-key.c), never with bson_iter_find, so the cost is
  * one iteration of the document whatever its field order.  Keys that do
  * not match exactly are folded (lowercased, '_' removed) and tried again,
  * which makes the Tyk JSON names (response_code, api_key, ...) and other
@@ -22,33 +22,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decode-bson-key.h"
 #include "record.h"
 #include "store.h"
 #include "strtab.h"
 #include "timefmt.h"
-
-/* Every key the decoder knows, at any level. */
-enum dbf {
-	F_NONE,
-	F_METHOD, F_HOST, F_PATH, F_RAWPATH, F_CONTENTLENGTH, F_USERAGENT,
-	F_DAY, F_MONTH, F_YEAR, F_HOUR, F_RESPONSECODE, F_APIKEY,
-	F_TIMESTAMP, F_APIVERSION, F_APINAME, F_APIID, F_ORGID, F_OAUTHID,
-	F_REQUESTTIME, F_RAWREQUEST, F_RAWRESPONSE, F_IPADDRESS, F_GEO,
-	F_NETWORK, F_LATENCY, F_TAGS, F_ALIAS, F_TRACKPATH, F_EXPIREAT,
-	F_ORIGINALPATH, F_LISTENPATH, F_APISCHEMA, F_GRAPHQLSTATS,
-	F_MCPSTATS,
-	/* Nested. */
-	F_COUNTRY, F_CITY, F_LOCATION, F_ISOCODE, F_GEONAMEID, F_NAMES,
-	F_LATITUDE, F_LONGITUDE, F_TIMEZONE, F_OPENCONNECTIONS,
-	F_CLOSEDCONNECTION, F_BYTESIN, F_BYTESOUT, F_TOTAL, F_UPSTREAM,
-	F_GATEWAY,
-	/* GraphQL / MCP (JSON stats objects and graph/mcp collections). */
-	F_ISGRAPHQL, F_OPERATIONTYPE, F_VARIABLES, F_ROOTFIELDS, F_ERRORS,
-	F_HASERRORS, F_MESSAGE, F_ISMCP, F_JSONRPCMETHOD, F_PRIMITIVETYPE,
-	F_PRIMITIVENAME,
-	/* Only in aggregate documents (5.2). */
-	F_AGGKEY
-};
 
 struct dbs_state {
 	struct store		*st;
@@ -57,7 +35,7 @@ struct dbs_state {
 	int			 agg_keys;	/* keys only aggregates have */
 	struct decode_bson_cache *cache;	/* or NULL */
 	const uint8_t		*top;		/* the top-level document */
-	uint32_t		 err_off;	/* offset of a corrupt element */
+	uint32_t		 err_off;	/* of a corrupt element */
 	bool			 err;
 	const char		*bad;		/* a field that is unusable */
 	/* String fields waiting to be interned together (with a cache). */
@@ -80,11 +58,8 @@ struct dbs_sub {
 /* Element types without a call into libbson (the iterator checked them). */
 #define DBS_HOLDS(t, it)	(bson_iter_type_unsafe(it) == (t))
 
-#define KEYIS(k, s)	(memcmp((k), (s), sizeof(s) - 1) == 0)
 
-static enum dbf	 decode_bson_field(const char *, uint32_t);
-static enum dbf	 decode_bson_fold(const char *, uint32_t);
-static enum dbf	 decode_bson_key(const bson_iter_t *);
+static enum decode_bson_key_id	 decode_bson_key(const bson_iter_t *);
 static bool	 decode_bson_int(const bson_iter_t *, int64_t *);
 static bool	 decode_bson_double(const bson_iter_t *, double *);
 static bool	 decode_bson_time(const bson_iter_t *, int64_t *, uint32_t *,
@@ -104,355 +79,7 @@ static bool	 decode_bson_next(struct dbs_state *, struct dbs_sub *);
 static bool	 decode_bson_intern(struct dbs_state *, const bson_iter_t *,
 		    uint32_t *);
 static void	 decode_bson_top(struct dbs_state *, const bson_iter_t *,
-		    enum dbf);
-
-/* Map an exact key to a field (F_NONE if unknown). */
-static enum dbf
-decode_bson_field(const char *k, uint32_t len)
-{
-	switch (len) {
-	case 3:
-		if (KEYIS(k, "day"))
-			return (F_DAY);
-		if (KEYIS(k, "geo"))
-			return (F_GEO);
-		break;
-	case 4:
-		switch (k[0]) {
-		case 'h':
-			if (KEYIS(k, "host"))
-				return (F_HOST);
-			if (KEYIS(k, "hour"))
-				return (F_HOUR);
-			break;
-		case 'p':
-			if (KEYIS(k, "path"))
-				return (F_PATH);
-			break;
-		case 't':
-			if (KEYIS(k, "tags"))
-				return (F_TAGS);
-			break;
-		case 'y':
-			if (KEYIS(k, "year"))
-				return (F_YEAR);
-			break;
-		case 'c':
-			if (KEYIS(k, "city"))
-				return (F_CITY);
-			break;
-		}
-		break;
-	case 5:
-		switch (k[0]) {
-		case 'm':
-			if (KEYIS(k, "month"))
-				return (F_MONTH);
-			break;
-		case 'a':
-			if (KEYIS(k, "apiid"))
-				return (F_APIID);
-			if (KEYIS(k, "alias"))
-				return (F_ALIAS);
-			break;
-		case 'o':
-			if (KEYIS(k, "orgid"))
-				return (F_ORGID);
-			break;
-		case 'n':
-			if (KEYIS(k, "names"))
-				return (F_NAMES);
-			break;
-		case 't':
-			if (KEYIS(k, "total"))
-				return (F_TOTAL);
-			break;
-		case 'i':
-			if (KEYIS(k, "ismcp"))
-				return (F_ISMCP);
-			break;
-		case 'l':
-			if (KEYIS(k, "lists"))
-				return (F_AGGKEY);
-			break;
-		}
-		break;
-	case 6:
-		switch (k[0]) {
-		case 'm':
-			if (KEYIS(k, "method"))
-				return (F_METHOD);
-			break;
-		case 'a':
-			if (KEYIS(k, "apikey"))
-				return (F_APIKEY);
-			break;
-		case 'e':
-			if (KEYIS(k, "errors"))
-				return (F_ERRORS);
-			break;
-		case 't':
-			if (KEYIS(k, "timeid"))
-				return (F_AGGKEY);
-			break;
-		}
-		break;
-	case 7:
-		switch (k[0]) {
-		case 'r':
-			if (KEYIS(k, "rawpath"))
-				return (F_RAWPATH);
-			break;
-		case 'a':
-			if (KEYIS(k, "apiname"))
-				return (F_APINAME);
-			if (KEYIS(k, "apikeys"))
-				return (F_AGGKEY);
-			break;
-		case 'o':
-			if (KEYIS(k, "oauthid"))
-				return (F_OAUTHID);
-			break;
-		case 'n':
-			if (KEYIS(k, "network"))
-				return (F_NETWORK);
-			break;
-		case 'l':
-			if (KEYIS(k, "latency"))
-				return (F_LATENCY);
-			break;
-		case 'c':
-			if (KEYIS(k, "country"))
-				return (F_COUNTRY);
-			break;
-		case 'b':
-			if (KEYIS(k, "bytesin"))
-				return (F_BYTESIN);
-			break;
-		case 'g':
-			if (KEYIS(k, "gateway"))
-				return (F_GATEWAY);
-			break;
-		case 'i':
-			if (KEYIS(k, "isocode"))
-				return (F_ISOCODE);
-			break;
-		case 'm':
-			if (KEYIS(k, "message"))
-				return (F_MESSAGE);
-			break;
-		}
-		break;
-	case 8:
-		switch (k[0]) {
-		case 'e':
-			if (KEYIS(k, "expireAt"))
-				return (F_EXPIREAT);
-			if (KEYIS(k, "expireat"))
-				return (F_EXPIREAT);
-			break;
-		case 'l':
-			if (KEYIS(k, "location"))
-				return (F_LOCATION);
-			if (KEYIS(k, "latitude"))
-				return (F_LATITUDE);
-			if (KEYIS(k, "lasttime"))
-				return (F_AGGKEY);
-			break;
-		case 'b':
-			if (KEYIS(k, "bytesout"))
-				return (F_BYTESOUT);
-			break;
-		case 'u':
-			if (KEYIS(k, "upstream"))
-				return (F_UPSTREAM);
-			break;
-		case 't':
-			if (KEYIS(k, "timezone"))
-				return (F_TIMEZONE);
-			break;
-		case 'o':
-			if (KEYIS(k, "oauthids"))
-				return (F_AGGKEY);
-			break;
-		case 'v':
-			if (KEYIS(k, "versions"))
-				return (F_AGGKEY);
-			break;
-		case 'm':
-			if (KEYIS(k, "mcpstats"))
-				return (F_MCPSTATS);
-			break;
-		}
-		break;
-	case 9:
-		switch (k[0]) {
-		case 'u':
-			if (KEYIS(k, "useragent"))
-				return (F_USERAGENT);
-			break;
-		case 't':
-			if (KEYIS(k, "timestamp"))
-				return (F_TIMESTAMP);
-			if (KEYIS(k, "trackpath"))
-				return (F_TRACKPATH);
-			break;
-		case 'i':
-			if (KEYIS(k, "ipaddress"))
-				return (F_IPADDRESS);
-			if (KEYIS(k, "isgraphql"))
-				return (F_ISGRAPHQL);
-			break;
-		case 'a':
-			if (KEYIS(k, "apischema"))
-				return (F_APISCHEMA);
-			break;
-		case 'l':
-			if (KEYIS(k, "longitude"))
-				return (F_LONGITUDE);
-			break;
-		case 'g':
-			if (KEYIS(k, "geonameid"))
-				return (F_GEONAMEID);
-			break;
-		case 'v':
-			if (KEYIS(k, "variables"))
-				return (F_VARIABLES);
-			break;
-		case 'h':
-			if (KEYIS(k, "haserrors"))
-				return (F_HASERRORS);
-			break;
-		case 'e':
-			if (KEYIS(k, "endpoints"))
-				return (F_AGGKEY);
-			break;
-		}
-		break;
-	case 10:
-		switch (k[0]) {
-		case 'a':
-			if (KEYIS(k, "apiversion"))
-				return (F_APIVERSION);
-			break;
-		case 'r':
-			if (KEYIS(k, "rawrequest"))
-				return (F_RAWREQUEST);
-			if (KEYIS(k, "rootfields"))
-				return (F_ROOTFIELDS);
-			break;
-		case 'l':
-			if (KEYIS(k, "listenpath"))
-				return (F_LISTENPATH);
-			break;
-		}
-		break;
-	case 11:
-		switch (k[0]) {
-		case 'r':
-			if (KEYIS(k, "requesttime"))
-				return (F_REQUESTTIME);
-			if (KEYIS(k, "rawresponse"))
-				return (F_RAWRESPONSE);
-			break;
-		}
-		break;
-	case 12:
-		switch (k[0]) {
-		case 'r':
-			if (KEYIS(k, "responsecode"))
-				return (F_RESPONSECODE);
-			break;
-		case 'o':
-			if (KEYIS(k, "originalpath"))
-				return (F_ORIGINALPATH);
-			break;
-		case 'g':
-			if (KEYIS(k, "graphqlstats"))
-				return (F_GRAPHQLSTATS);
-			break;
-		case 'a':
-			if (KEYIS(k, "apiendpoints"))
-				return (F_AGGKEY);
-			break;
-		case 'k':
-			if (KEYIS(k, "keyendpoints"))
-				return (F_AGGKEY);
-			break;
-		}
-		break;
-	case 13:
-		switch (k[0]) {
-		case 'c':
-			if (KEYIS(k, "contentlength"))
-				return (F_CONTENTLENGTH);
-			break;
-		case 'o':
-			if (KEYIS(k, "operationtype"))
-				return (F_OPERATIONTYPE);
-			break;
-		case 'j':
-			if (KEYIS(k, "jsonrpcmethod"))
-				return (F_JSONRPCMETHOD);
-			break;
-		case 'p':
-			if (KEYIS(k, "primitivetype"))
-				return (F_PRIMITIVETYPE);
-			if (KEYIS(k, "primitivename"))
-				return (F_PRIMITIVENAME);
-			break;
-		}
-		break;
-	case 14:
-		if (KEYIS(k, "oauthendpoints"))
-			return (F_AGGKEY);
-		break;
-	case 15:
-		if (KEYIS(k, "openconnections"))
-			return (F_OPENCONNECTIONS);
-		break;
-	case 16:
-		if (KEYIS(k, "closedconnection"))
-			return (F_CLOSEDCONNECTION);
-		break;
-	case 17:
-		if (KEYIS(k, "closedconnections"))
-			return (F_CLOSEDCONNECTION);
-		break;
-	}
-	return (F_NONE);
-}
-
-/*
- * Fold a key that did not match (lowercase, drop '_') and try again: the
- * Tyk JSON names and Go names (APIKey) map onto the BSON ones.
- */
-static enum dbf
-decode_bson_fold(const char *k, uint32_t len)
-{
-	char		 tmp[32];
-	uint32_t	 i, n = 0;
-	bool		 changed = false;
-	char		 c;
-
-	if (len >= sizeof tmp)
-		return (F_NONE);
-	for (i = 0; i < len; i++) {
-		c = k[i];
-		if (c == '_') {
-			changed = true;
-			continue;
-		}
-		if (c >= 'A' && c <= 'Z') {
-			c = (char)(c - 'A' + 'a');
-			changed = true;
-		}
-		tmp[n++] = c;
-	}
-	if (!changed)
-		return (F_NONE);
-	return (decode_bson_field(tmp, n));
-}
+		    enum decode_bson_key_id);
 
 /* Read any BSON number (or bool) as an int64; false if not a number. */
 static bool
@@ -815,16 +442,16 @@ decode_bson_next(struct dbs_state *ds, struct dbs_sub *sub)
 }
 
 /* The field a member's key names. */
-static enum dbf
+static enum decode_bson_key_id
 decode_bson_key(const bson_iter_t *it)
 {
 	const char	*key = bson_iter_key_unsafe(it);
 	uint32_t	 klen = it->d1 - it->key - 1;
-	enum dbf	 f;
+	enum decode_bson_key_id	 f;
 
-	f = decode_bson_field(key, klen);
-	if (f == F_NONE && klen != 0 && key[0] != '_')
-		f = decode_bson_fold(key, klen);
+	f = decode_bson_key_field(key, klen);
+	if (f == DBK_NONE && klen != 0 && key[0] != '_')
+		f = decode_bson_key_fold(key, klen);
 	return (f);
 }
 
@@ -859,13 +486,13 @@ decode_bson_city(struct dbs_state *ds, const bson_iter_t *city)
 		return;
 	while (decode_bson_next(ds, &c)) {
 		switch (decode_bson_key(&c.it)) {
-		case F_GEONAMEID:
+		case DBK_GEONAMEID:
 			if (decode_bson_int(&c.it, &v) && v != 0) {
 				b->geo.geoname_id = (uint32_t)v;
 				b->has_geo = true;
 			}
 			break;
-		case F_NAMES:
+		case DBK_NAMES:
 			if (!decode_bson_enter(ds, &c.it, &nm))
 				break;
 			while (decode_bson_next(ds, &nm)) {
@@ -895,38 +522,38 @@ decode_bson_geo(struct dbs_state *ds, const bson_iter_t *geo)
 		return;
 	while (decode_bson_next(ds, &g)) {
 		switch (decode_bson_key(&g.it)) {
-		case F_COUNTRY:
+		case DBK_COUNTRY:
 			if (!decode_bson_enter(ds, &g.it, &c))
 				break;
 			while (decode_bson_next(ds, &c))
-				if (decode_bson_key(&c.it) == F_ISOCODE &&
+				if (decode_bson_key(&c.it) == DBK_ISOCODE &&
 				    decode_bson_intern(ds, &c.it,
 				    &b->geo.iso_code))
 					b->has_geo = true;
 			break;
-		case F_CITY:
+		case DBK_CITY:
 			decode_bson_city(ds, &g.it);
 			break;
-		case F_LOCATION:
+		case DBK_LOCATION:
 			if (!decode_bson_enter(ds, &g.it, &c))
 				break;
 			while (decode_bson_next(ds, &c)) {
 				switch (decode_bson_key(&c.it)) {
-				case F_LATITUDE:
+				case DBK_LATITUDE:
 					if (decode_bson_double(&c.it, &d) &&
 					    d != 0) {
 						b->geo.latitude = d;
 						b->has_geo = true;
 					}
 					break;
-				case F_LONGITUDE:
+				case DBK_LONGITUDE:
 					if (decode_bson_double(&c.it, &d) &&
 					    d != 0) {
 						b->geo.longitude = d;
 						b->has_geo = true;
 					}
 					break;
-				case F_TIMEZONE:
+				case DBK_TIMEZONE:
 					if (decode_bson_intern(ds, &c.it,
 					    &b->geo.time_zone))
 						b->has_geo = true;
@@ -957,19 +584,19 @@ decode_bson_network(struct dbs_state *ds, const bson_iter_t *net)
 		if (!decode_bson_int(&n.it, &v) || v == 0)
 			continue;
 		switch (decode_bson_key(&n.it)) {
-		case F_OPENCONNECTIONS:
+		case DBK_OPENCONNECTIONS:
 			b->ex.open_connections = v;
 			any = true;
 			break;
-		case F_CLOSEDCONNECTION:
+		case DBK_CLOSEDCONNECTION:
 			b->ex.closed_connection = v;
 			any = true;
 			break;
-		case F_BYTESIN:
+		case DBK_BYTESIN:
 			b->ex.bytes_in = v;
 			any = true;
 			break;
-		case F_BYTESOUT:
+		case DBK_BYTESOUT:
 			b->ex.bytes_out = v;
 			any = true;
 			break;
@@ -998,13 +625,13 @@ decode_bson_latency(struct dbs_state *ds, const bson_iter_t *lat)
 		if (!decode_bson_int(&l.it, &v))
 			continue;
 		switch (decode_bson_key(&l.it)) {
-		case F_TOTAL:
+		case DBK_TOTAL:
 			b->lat_total = v;
 			break;
-		case F_UPSTREAM:
+		case DBK_UPSTREAM:
 			b->lat_upstream = v;
 			break;
-		case F_GATEWAY:
+		case DBK_GATEWAY:
 			b->lat_gateway = v;
 			break;
 		default:
@@ -1026,7 +653,8 @@ decode_bson_tags(struct dbs_state *ds, const bson_iter_t *tags)
 		b->rec.flags |= REC_TAGS_NULL;
 		return;
 	}
-	if (!DBS_HOLDS(BSON_TYPE_ARRAY, tags) || !decode_bson_enter(ds, tags, &t))
+	if (!DBS_HOLDS(BSON_TYPE_ARRAY, tags) ||
+	    !decode_bson_enter(ds, tags, &t))
 		return;
 	ds->raw_keys++;
 	while (decode_bson_next(ds, &t)) {
@@ -1056,7 +684,7 @@ decode_bson_list(struct dbs_state *ds, const bson_iter_t *arr)
 			record_list_add(&list, s, len);
 		} else if (decode_bson_enter(ds, &e.it, &m)) {
 			while (decode_bson_next(ds, &m)) {
-				if (decode_bson_key(&m.it) != F_MESSAGE ||
+				if (decode_bson_key(&m.it) != DBK_MESSAGE ||
 				    !DBS_HOLDS(BSON_TYPE_UTF8, &m.it))
 					continue;
 				s = bson_iter_utf8_unsafe(&m.it, &len);
@@ -1095,36 +723,36 @@ decode_bson_optype(const bson_iter_t *it)
 /* One GraphQL field, from graphql_stats or a graph collection document. */
 static void
 decode_bson_gql_field(struct dbs_state *ds, const bson_iter_t *it,
-    enum dbf f)
+    enum decode_bson_key_id f)
 {
 	struct record_build	*b = ds->b;
 	int64_t			 v;
 
 	switch (f) {
-	case F_ISGRAPHQL:
+	case DBK_ISGRAPHQL:
 		if (decode_bson_int(it, &v) && v != 0)
 			b->rec.flags |= REC_GRAPHQL | REC_HAS_GQL;
 		break;
-	case F_OPERATIONTYPE:
+	case DBK_OPERATIONTYPE:
 		b->ex.gql_operation_type = decode_bson_optype(it);
 		if (b->ex.gql_operation_type != 0)
 			b->rec.flags |= REC_HAS_GQL;
 		break;
-	case F_VARIABLES:
+	case DBK_VARIABLES:
 		if (decode_bson_intern(ds, it, &b->ex.gql_variables))
 			b->rec.flags |= REC_HAS_GQL;
 		break;
-	case F_ROOTFIELDS:
+	case DBK_ROOTFIELDS:
 		b->ex.gql_root_fields = decode_bson_list(ds, it);
 		if (b->ex.gql_root_fields != 0)
 			b->rec.flags |= REC_HAS_GQL;
 		break;
-	case F_ERRORS:
+	case DBK_ERRORS:
 		b->ex.gql_errors = decode_bson_list(ds, it);
 		if (b->ex.gql_errors != 0)
 			b->rec.flags |= REC_HAS_GQL;
 		break;
-	case F_HASERRORS:
+	case DBK_HASERRORS:
 		if (decode_bson_int(it, &v) && v != 0) {
 			b->ex.gql_has_errors = true;
 			b->rec.flags |= REC_HAS_GQL;
@@ -1140,26 +768,26 @@ decode_bson_gql_field(struct dbs_state *ds, const bson_iter_t *it,
 /* One MCP field. */
 static void
 decode_bson_mcp_field(struct dbs_state *ds, const bson_iter_t *it,
-    enum dbf f)
+    enum decode_bson_key_id f)
 {
 	struct record_build	*b = ds->b;
 	int64_t			 v;
 	uint32_t		*id;
 
 	switch (f) {
-	case F_ISMCP:
+	case DBK_ISMCP:
 		if (decode_bson_int(it, &v) && v != 0) {
 			b->rec.flags |= REC_MCP | REC_HAS_MCP;
 			b->has_extra = true;
 		}
 		return;
-	case F_JSONRPCMETHOD:
+	case DBK_JSONRPCMETHOD:
 		id = &b->ex.mcp_method;
 		break;
-	case F_PRIMITIVETYPE:
+	case DBK_PRIMITIVETYPE:
 		id = &b->ex.mcp_primitive_type;
 		break;
-	case F_PRIMITIVENAME:
+	case DBK_PRIMITIVENAME:
 		id = &b->ex.mcp_primitive_name;
 		break;
 	default:
@@ -1176,178 +804,181 @@ static void
 decode_bson_stats(struct dbs_state *ds, const bson_iter_t *stats, bool mcp)
 {
 	struct dbs_sub	 s;
+	enum decode_bson_key_id	 f;
 
 	if (!decode_bson_enter(ds, stats, &s))
 		return;
 	while (decode_bson_next(ds, &s)) {
+		f = decode_bson_key(&s.it);
 		if (mcp)
-			decode_bson_mcp_field(ds, &s.it, decode_bson_key(&s.it));
+			decode_bson_mcp_field(ds, &s.it, f);
 		else
-			decode_bson_gql_field(ds, &s.it, decode_bson_key(&s.it));
+			decode_bson_gql_field(ds, &s.it, f);
 	}
 }
 
 /* One top-level element. */
 static void
-decode_bson_top(struct dbs_state *ds, const bson_iter_t *it, enum dbf f)
+decode_bson_top(struct dbs_state *ds, const bson_iter_t *it,
+    enum decode_bson_key_id f)
 {
 	struct record_build	*b = ds->b;
 	int64_t			 v;
 
 	switch (f) {
-	case F_METHOD:
+	case DBK_METHOD:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_METHOD);
 		break;
-	case F_HOST:
+	case DBK_HOST:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_HOST);
 		break;
-	case F_PATH:
+	case DBK_PATH:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_PATH);
 		break;
-	case F_RAWPATH:
+	case DBK_RAWPATH:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_RAW_PATH);
 		break;
-	case F_CONTENTLENGTH:
+	case DBK_CONTENTLENGTH:
 		if (decode_bson_int(it, &v))
 			b->content_length = v;
 		break;
-	case F_USERAGENT:
+	case DBK_USERAGENT:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_USER_AGENT);
 		break;
-	case F_DAY:
+	case DBK_DAY:
 		if (decode_bson_int(it, &v))
 			b->day = v < -1 || v > 0xffff ? -1 : (int)v;
 		break;
-	case F_MONTH:
+	case DBK_MONTH:
 		if (decode_bson_int(it, &v))
 			b->month = v < -1 || v > 0xffff ? -1 : (int)v;
 		break;
-	case F_YEAR:
+	case DBK_YEAR:
 		if (decode_bson_int(it, &v))
 			b->year = v < -1 || v > 0xffff ? -1 : (int)v;
 		break;
-	case F_HOUR:
+	case DBK_HOUR:
 		if (decode_bson_int(it, &v))
 			b->hour = v < -1 || v > 0xffff ? -1 : (int)v;
 		break;
-	case F_RESPONSECODE:
+	case DBK_RESPONSECODE:
 		ds->raw_keys++;
 		if (decode_bson_int(it, &v))
 			b->response_code = v;
 		break;
-	case F_APIKEY:
+	case DBK_APIKEY:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_API_KEY);
 		break;
-	case F_TIMESTAMP:
+	case DBK_TIMESTAMP:
 		if (decode_bson_time(it, &b->ts_sec, &b->ts_nsec,
 		    &b->ts_prec))
 			b->ts_set = true;
 		else if (bson_iter_type_unsafe(it) != BSON_TYPE_NULL)
 			ds->bad = "unusable timestamp";
 		break;
-	case F_APIVERSION:
+	case DBK_APIVERSION:
 		decode_bson_str(ds, it, RS_API_VERSION);
 		break;
-	case F_APINAME:
+	case DBK_APINAME:
 		decode_bson_str(ds, it, RS_API_NAME);
 		break;
-	case F_APIID:
+	case DBK_APIID:
 		decode_bson_str(ds, it, RS_API_ID);
 		break;
-	case F_ORGID:
+	case DBK_ORGID:
 		decode_bson_str(ds, it, RS_ORG_ID);
 		break;
-	case F_OAUTHID:
+	case DBK_OAUTHID:
 		decode_bson_str(ds, it, RS_OAUTH_ID);
 		break;
-	case F_REQUESTTIME:
+	case DBK_REQUESTTIME:
 		ds->raw_keys++;
 		if (decode_bson_int(it, &v))
 			b->request_time = v;
 		break;
-	case F_RAWREQUEST:
+	case DBK_RAWREQUEST:
 		ds->raw_keys++;
 		if (DBS_HOLDS(BSON_TYPE_UTF8, it))
 			b->req = bson_iter_utf8_unsafe(it, &b->req_len);
 		break;
-	case F_RAWRESPONSE:
+	case DBK_RAWRESPONSE:
 		ds->raw_keys++;
 		if (DBS_HOLDS(BSON_TYPE_UTF8, it))
 			b->resp = bson_iter_utf8_unsafe(it, &b->resp_len);
 		break;
-	case F_IPADDRESS:
+	case DBK_IPADDRESS:
 		ds->raw_keys++;
 		decode_bson_str(ds, it, RS_IP_ADDRESS);
 		break;
-	case F_GEO:
+	case DBK_GEO:
 		decode_bson_geo(ds, it);
 		break;
-	case F_NETWORK:
+	case DBK_NETWORK:
 		decode_bson_network(ds, it);
 		break;
-	case F_LATENCY:
+	case DBK_LATENCY:
 		ds->raw_keys++;
 		decode_bson_latency(ds, it);
 		break;
-	case F_TAGS:
+	case DBK_TAGS:
 		decode_bson_tags(ds, it);
 		break;
-	case F_ALIAS:
+	case DBK_ALIAS:
 		decode_bson_str(ds, it, RS_ALIAS);
 		break;
-	case F_TRACKPATH:
+	case DBK_TRACKPATH:
 		if (decode_bson_int(it, &v) && v != 0)
 			b->rec.flags |= REC_TRACK_PATH;
 		break;
-	case F_EXPIREAT:
+	case DBK_EXPIREAT:
 		if (decode_bson_time(it, &b->exp_sec, &b->exp_nsec,
 		    &b->exp_prec))
 			b->exp_set = true;
 		break;
-	case F_ORIGINALPATH:
+	case DBK_ORIGINALPATH:
 		decode_bson_str(ds, it, RS_ORIGINAL_PATH);
 		break;
-	case F_LISTENPATH:
+	case DBK_LISTENPATH:
 		decode_bson_str(ds, it, RS_LISTEN_PATH);
 		break;
-	case F_APISCHEMA:
+	case DBK_APISCHEMA:
 		if (decode_bson_intern(ds, it, &b->ex.api_schema))
 			b->has_extra = true;
 		break;
-	case F_GRAPHQLSTATS:
+	case DBK_GRAPHQLSTATS:
 		decode_bson_stats(ds, it, false);
 		break;
-	case F_MCPSTATS:
+	case DBK_MCPSTATS:
 		decode_bson_stats(ds, it, true);
 		break;
-	case F_ERRORS:
+	case DBK_ERRORS:
 		/* An array in graph records, a document in aggregates. */
 		if (bson_iter_type_unsafe(it) == BSON_TYPE_ARRAY)
 			decode_bson_gql_field(ds, it, f);
 		else if (bson_iter_type_unsafe(it) == BSON_TYPE_DOCUMENT)
 			ds->agg_keys++;
 		break;
-	case F_OPERATIONTYPE:
-	case F_VARIABLES:
-	case F_ROOTFIELDS:
-	case F_HASERRORS:
-	case F_ISGRAPHQL:
+	case DBK_OPERATIONTYPE:
+	case DBK_VARIABLES:
+	case DBK_ROOTFIELDS:
+	case DBK_HASERRORS:
+	case DBK_ISGRAPHQL:
 		decode_bson_gql_field(ds, it, f);
 		break;
-	case F_JSONRPCMETHOD:
-	case F_PRIMITIVETYPE:
-	case F_PRIMITIVENAME:
-	case F_ISMCP:
+	case DBK_JSONRPCMETHOD:
+	case DBK_PRIMITIVETYPE:
+	case DBK_PRIMITIVENAME:
+	case DBK_ISMCP:
 		decode_bson_mcp_field(ds, it, f);
 		break;
-	case F_TOTAL:
-	case F_AGGKEY:
+	case DBK_TOTAL:
+	case DBK_AGGKEY:
 		ds->agg_keys++;
 		break;
 	default:
@@ -1382,7 +1013,7 @@ decode_bson_record_cached(const bson_t *doc, struct store *st,
 	bson_iter_t		 it;
 	uint32_t		 last, klen;
 	const char		*key;
-	enum dbf		 f;
+	enum decode_bson_key_id		 f;
 
 	memset(&ds, 0, sizeof ds);
 	ds.st = st;
@@ -1398,10 +1029,10 @@ decode_bson_record_cached(const bson_t *doc, struct store *st,
 	while (bson_iter_next(&it)) {
 		key = bson_iter_key_unsafe(&it);
 		klen = it.d1 - it.key - 1;
-		f = decode_bson_field(key, klen);
-		if (f == F_NONE && klen != 0 && key[0] != '_')
-			f = decode_bson_fold(key, klen);
-		if (f != F_NONE)
+		f = decode_bson_key_field(key, klen);
+		if (f == DBK_NONE && klen != 0 && key[0] != '_')
+			f = decode_bson_key_fold(key, klen);
+		if (f != DBK_NONE)
 			decode_bson_top(&ds, &it, f);
 		last = it.next_off;
 	}
@@ -1447,25 +1078,25 @@ decode_bson_classify(const bson_t *doc)
 		return (DECODE_BSON_OTHER);
 	while (bson_iter_next(&it)) {
 		switch (decode_bson_key(&it)) {
-		case F_METHOD:
-		case F_HOST:
-		case F_PATH:
-		case F_RAWPATH:
-		case F_USERAGENT:
-		case F_RESPONSECODE:
-		case F_APIKEY:
-		case F_REQUESTTIME:
-		case F_RAWREQUEST:
-		case F_RAWRESPONSE:
-		case F_IPADDRESS:
-		case F_LATENCY:
+		case DBK_METHOD:
+		case DBK_HOST:
+		case DBK_PATH:
+		case DBK_RAWPATH:
+		case DBK_USERAGENT:
+		case DBK_RESPONSECODE:
+		case DBK_APIKEY:
+		case DBK_REQUESTTIME:
+		case DBK_RAWREQUEST:
+		case DBK_RAWRESPONSE:
+		case DBK_IPADDRESS:
+		case DBK_LATENCY:
 			raw++;
 			break;
-		case F_ORGID:
+		case DBK_ORGID:
 			org = true;
 			break;
-		case F_TOTAL:
-		case F_AGGKEY:
+		case DBK_TOTAL:
+		case DBK_AGGKEY:
 			agg++;
 			break;
 		default:

@@ -52,7 +52,7 @@ struct decode_bson_cache {
 	/* Fields whose values rarely repeat (paths, IPs) skip the cache. */
 	uint32_t			 tries[RS_COUNT];
 	uint32_t			 hits[RS_COUNT];
-	uint32_t			 skip[RS_COUNT];	/* lookups left */
+	uint32_t			 skip[RS_COUNT]; /* lookups left */
 };
 
 void		 decode_bson_cache_init(struct decode_bson_cache *,

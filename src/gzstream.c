@@ -92,6 +92,7 @@ gzstream_error(const struct gzstream *gz)
 	return (gz->error);
 }
 
+/* Make the stream fail (sticky) with what, at the current offset. */
 static void
 gzstream_fail(struct gzstream *gz, const char *what)
 {
@@ -105,7 +106,9 @@ static void
 gzstream_window(struct gzstream *gz)
 {
 	uint64_t	 used = gzstream_consumed(gz), left = gz->inlen - used;
-	uint32_t	 avail = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+	uint32_t	 avail;
+
+	avail = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
 
 #ifdef HAVE_ISAL
 	if (gz->st.avail_in == 0 && left != 0)

@@ -107,6 +107,7 @@ static void	 sbson_damage(struct source_bson *, struct store *,
 		    uint16_t, uint64_t, const char *, ...)
 		    __attribute__((format(printf, 5, 6)));
 
+/* A little-endian 32-bit integer. */
 static uint32_t
 sbson_le32(const uint8_t *p)
 {
@@ -579,7 +580,8 @@ sbson_advise(struct source_bson *rd)
 	upto = rd->gz == NULL ? rd->pos : gzstream_consumed(rd->gz);
 	if (upto < rd->advised + SBSON_ADVISE && upto < rd->maplen)
 		return;
-	from = ((uintptr_t)rd->map + rd->advised + pg - 1) & ~(uintptr_t)(pg - 1);
+	from = ((uintptr_t)rd->map + rd->advised + pg - 1) &
+	    ~(uintptr_t)(pg - 1);
 	to = ((uintptr_t)rd->map + upto) & ~(uintptr_t)(pg - 1);
 	if (to > from)
 		madvise((void *)from, to - from, MADV_DONTNEED);

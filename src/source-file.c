@@ -274,6 +274,7 @@ sfile_is_collection(const char *name)
 	return (ok);
 }
 
+/* qsort order of parts: by name (the path in the dump). */
 static int
 sfile_cmp(const void *a, const void *b)
 {
@@ -466,6 +467,7 @@ sfile_describe(struct source *s, struct buf *b)
 	buf_adds(b, sf->what);
 }
 
+/* The source's free callback. */
 static void
 sfile_free(struct source *s)
 {

@@ -89,7 +89,9 @@ decode_add(struct store *st, const bson_t *doc, enum decode_bson_kind *kind)
 	size_t			 erroff;
 	const char		*why;
 	uint64_t		 seq;
-	uint16_t		 src = store_source_add(st, "t", STORE_SRC_FILE);
+	uint16_t		 src;
+
+	src = store_source_add(st, "t", STORE_SRC_FILE);
 
 	record_build_init(&b);
 	assert_int_equal(decode_bson_record(doc, st, &b, kind, &erroff,
