@@ -3,8 +3,8 @@
  * Aggregation benchmark (make bench; not part of make check).  Generates
  * 1,000,000 records in-process with the store API (deterministic
  * xorshift over one day, so about 42,000 records per hour: 3 orgs, 40
- * APIs with 2 versions, 20,000 keys with aliases, 500 OAuth clients,
- * 2,000 paths of which half are tracked, 6 countries, 3 to 6 tags per
+ * APIs with 2 versions, 5,000 keys with aliases, 500 OAuth clients,
+ * 500 paths of which half are tracked, 6 countries, 3 to 6 tags per
  * record from 300 distinct tag lists, 20% errors; keys, paths and APIs
  * are skewed the way real traffic is, a few busy and a long tail), then
  * times aggregation (every dimension, then agg_finish, which sorts for
@@ -15,7 +15,8 @@
  * records < 1 s.
  *
  * An argument "uniform" makes keys and paths uniform instead: nearly
- * every record then creates new counters (a worst case).
+ * every record then creates new counters (a worst case).  BK and BP in
+ * the environment set the number of keys and paths (default 5000, 500).
  *
  * Usage: bench-agg [NRECORDS [uniform]]
  */
