@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Redis source URIs: what source_redis_open accepts, and that the name it
+ * keeps (source->arg, shown in messages) never holds the password.  No
+ * server is needed: the sources are freed before they could connect.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "options.h"
+#include "source.h"
+#include "store.h"
+#include "unit.h"
+
+static void
+open_ok(const char *uri, const char *want)
+{
+	struct options	 o;
+	struct store	 st;
+	struct source	*s;
+	char		*argv[] = { (char *)"tykscope", (char *)"-n",
+			    (char *)uri, NULL };
+	char		*cause = NULL;
+
+	assert_int_equal(options_parse(&o, 3, argv, &cause), 0);
+	store_init(&st, 0);
+	s = source_open(uri, &o, &st, &cause);
+	if (s == NULL)
+		fail_msg("%s: %s", uri, cause);
+	assert_string_equal(s->arg, want);
+	/* 22 keys, one store source each. */
+	assert_int_equal(st.nsources, 22);
+	assert_string_equal(st.sources[0].name,
+	    "redis:analytics-tyk-system-analytics");
+	assert_string_equal(st.sources[21].name,
+	    "redis:analytics-tyk-system-analytics_9_protobuf");
+	source_free(s);
+	store_clear(&st);
+	options_clear(&o);
+}
+
+static void
+open_bad(const char *uri, const char *want)
+{
+	struct options	 o;
+	struct store	 st;
+	struct source	*s;
+	char		*argv[] = { (char *)"tykscope", (char *)"-n",
+			    (char *)uri, NULL };
+	char		*cause = NULL;
+
+	assert_int_equal(options_parse(&o, 3, argv, &cause), 0);
+	store_init(&st, 0);
+	s = source_open(uri, &o, &st, &cause);
+	assert_null(s);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, want));
+	free(cause);
+	store_clear(&st);
+	options_clear(&o);
+}
+
+static void
+test_uris(void **state)
+{
+	open_ok("redis://127.0.0.1:1", "redis://127.0.0.1:1/0");
+	open_ok("redis://localhost", "redis://localhost:6379/0");
+	open_ok("redis://", "redis://127.0.0.1:6379/0");
+	open_ok("redis://:Secret-1@127.0.0.1:1/3", "redis://127.0.0.1:1/3");
+	open_ok("redis://viewer:p%40ss%3Aw@127.0.0.1:1/0",
+	    "redis://viewer@127.0.0.1:1/0");
+	open_ok("redis://viewer@[::1]:1/2", "redis://viewer@[::1]:1/2");
+	open_ok("unix:///nonexistent/redis.sock",
+	    "unix:///nonexistent/redis.sock");
+	open_ok("unix:///nonexistent/redis.sock?db=4",
+	    "unix:///nonexistent/redis.sock?db=4");
+	open_bad("redis://127.0.0.1:99999", "port");
+	open_bad("redis://127.0.0.1:1/x", "database");
+	open_bad("redis://a:b%zz@127.0.0.1:1", "escape");
+	open_bad("unix://relative.sock", "unix:///");
+	open_bad("unix:///x.sock?timeout=1", "db=N");
+	open_bad("rediss://127.0.0.1", "TLS");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uris),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
