@@ -183,6 +183,22 @@ curl_url(struct buf *u, const struct store *st, const struct record *r,
 	buf_clear(&q);
 }
 
+/*
+ * Append the URL of record r's request for target t (as curl_command
+ * builds it), credentials in the query masked under mk.
+ */
+void
+curl_record_url(struct buf *u, const struct store *st,
+    const struct record *r, const struct mask *mk, enum curl_target t)
+{
+	struct wire_msg	 m;
+
+	wire_init(&m);
+	wire_decode_record(st, r, WIRE_REQUEST, &m);
+	curl_url(u, st, r, &m, mk, t);
+	wire_clear(&m);
+}
+
 /* Append a body through printf with octal escapes (binary-safe). */
 static void
 curl_printf(struct buf *b, const char *s, size_t len)

@@ -25,6 +25,8 @@ enum curl_target {
 
 int	 curl_command(struct buf *, const struct store *,
 	    const struct record *, const struct mask *, enum curl_target);
+void	 curl_record_url(struct buf *, const struct store *,
+	    const struct record *, const struct mask *, enum curl_target);
 void	 curl_quote(struct buf *, const char *, size_t);
 
 #endif

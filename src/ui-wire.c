@@ -3,11 +3,10 @@
  * Bridge to wire decoding (wire.h, wire-view.h): the Request and Response
  * tabs are wire views (already safe lines with style spans) preceded by
  * the decode chain as a breadcrumb; secrets are masked unless revealed.
- * The copy menu's texts are built here too: the URL (query credentials
- * masked unless revealed), a curl command (through the gateway; hop-by-hop
- * headers dropped, Accept-Encoding as --compressed, secrets masked unless
- * revealed; never executed), the decoded request or response, the body,
- * and the record as JSON.
+ * The copy menu's texts are built here too: the URL and a curl command
+ * (curl.c: through the gateway, or to the upstream with --curl-target;
+ * secrets masked unless revealed; never executed), the decoded request or
+ * response, the body, and the record as JSON.
  */
 #include "config.h"
 
@@ -17,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "curl.h"
 #include "mask.h"
+#include "options.h"
 #include "output.h"
 #include "record.h"
 #include "render.h"
@@ -113,108 +114,30 @@ ui_wire_lines(struct ui *ui, const struct record *r, bool response,
 	wire_clear(&m);
 }
 
-/* Is a header hop-by-hop (or recomputed by curl)? */
-static bool
-ui_wire_hop(struct slice name)
+/* Where copied curl commands and URLs go: --curl-target. */
+static enum curl_target
+ui_wire_target(struct ui *ui)
 {
-	static const char	*hop[] = { "Connection", "Content-Length",
-				    "Transfer-Encoding", "Keep-Alive",
-				    "Proxy-Connection", "TE", "Trailer",
-				    "Upgrade", "Host", "Accept-Encoding" };
-	size_t			 i;
-
-	for (i = 0; i < sizeof hop / sizeof hop[0]; i++)
-		if (slice_caseeq(name, hop[i]))
-			return (true);
-	return (false);
+	if (ui->o->curl_target != NULL &&
+	    strcmp(ui->o->curl_target, "upstream") == 0)
+		return (CURL_UPSTREAM);
+	return (CURL_GATEWAY);
 }
 
-/* Append s single-quoted for a POSIX shell. */
-static void
-ui_wire_shquote(struct buf *b, const char *s, size_t len)
-{
-	size_t	 i;
-
-	buf_addc(b, '\'');
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addc(b, s[i]);
-	}
-	buf_addc(b, '\'');
-}
-
-/* The URL through the gateway: http://host + raw path (query masked). */
+/* The URL of the request (curl.c: gateway or upstream; query masked). */
 static void
 ui_wire_url(struct ui *ui, const struct record *r, const struct mask *mk,
     struct buf *b)
 {
-	struct slice	 h, p;
-
-	h = record_strs(&ui->st, r, RS_HOST);
-	p = record_strs(&ui->st, r, RS_RAW_PATH);
-	if (p.len == 0)
-		p = record_strs(&ui->st, r, RS_PATH);
-	buf_adds(b, "http://");
-	buf_add(b, h.ptr, h.len);
-	mask_query(b, mk, p.ptr, p.len);
+	curl_record_url(b, &ui->st, r, mk, ui_wire_target(ui));
 }
 
-/* A curl command for the request (never executed). */
+/* A curl command for the request (curl.c; never executed). */
 static int
 ui_wire_curl(struct ui *ui, const struct record *r, const struct mask *mk,
     struct buf *b)
 {
-	struct wire_msg			 m;
-	const struct http_wire_header	*hd;
-	struct buf			 t, u;
-	struct slice			 meth, body;
-	size_t				 i;
-	bool				 gz = false;
-
-	wire_init(&m);
-	buf_init(&t);
-	buf_init(&u);
-	wire_decode_record(&ui->st, r, WIRE_REQUEST, &m);
-	meth = record_strs(&ui->st, r, RS_METHOD);
-	buf_adds(b, "curl");
-	if (meth.len > 0 && !slice_eq(meth, "GET")) {
-		buf_adds(b, " -X ");
-		ui_wire_shquote(b, meth.ptr, meth.len);
-	}
-	if (m.is_http) {
-		for (i = 0; i < m.http.nheaders; i++) {
-			hd = &m.http.headers[i];
-			if (slice_caseeq(hd->name, "Accept-Encoding"))
-				gz = true;
-			if (ui_wire_hop(hd->name))
-				continue;
-			buf_reset(&t);
-			buf_add(&t, hd->name.ptr, hd->name.len);
-			buf_adds(&t, ": ");
-			mask_header_value(&t, mk, hd->name.ptr, hd->name.len,
-			    hd->value.ptr, hd->value.len);
-			buf_adds(b, " \\\n  -H ");
-			ui_wire_shquote(b, t.data, t.len);
-		}
-	}
-	if (gz)
-		buf_adds(b, " \\\n  --compressed");
-	body = wire_body_text(&m);
-	if (body.len == 0)
-		body = m.body;
-	if (body.len > 0) {
-		buf_adds(b, " \\\n  --data-binary ");
-		ui_wire_shquote(b, body.ptr, body.len);
-	}
-	ui_wire_url(ui, r, mk, &u);
-	buf_adds(b, " \\\n  ");
-	ui_wire_shquote(b, u.data, u.len);
-	buf_addc(b, '\n');
-	buf_clear(&t);
-	buf_clear(&u);
-	wire_clear(&m);
+	(void)curl_command(b, &ui->st, r, mk, ui_wire_target(ui));
 	return (0);
 }
 
