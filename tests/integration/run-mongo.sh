@@ -86,7 +86,7 @@ for try in 1 2 3 4 5 6 7 8; do
 	pid=$!
 	i=0
 	while [ $i -lt 100 ]; do
-		if grep -q listening "$WORK/server.log"; then
+		if grep -qs listening "$WORK/server.log"; then
 			port=$p
 			break
 		fi
@@ -235,6 +235,25 @@ else
 	diff "$WORK/r1" "$WORK/r2" | head -5
 fi
 
+# A document that is not a usable record is a bad record with its
+# position; the others are read.
+X=mongodb://127.0.0.1:$port/bad
+"$LOAD" "$X" tyk_analytics --json \
+    '{"method":"GET","path":"/a","responsecode":200,"timestamp":{"$date":"2024-02-29T10:00:00Z"}}' \
+    '{"method":"GET","path":"/b","responsecode":500,"timestamp":"yesterday"}' \
+    '{"method":"GET","path":"/c","responsecode":200,"timestamp":{"$date":"2024-02-29T10:00:01Z"}}' \
+    >/dev/null || exit 1
+"$T" -n --format tsv "$X" >"$WORK/o" 2>"$WORK/e"
+st=$?
+if [ $st = 0 ] && [ "$(wc -l <"$WORK/o")" = 3 ] &&
+    grep -q 'mongodb:bad.tyk_analytics:[0-9]*: bad record: unusable timestamp' \
+    "$WORK/e"; then
+	ok "bad document: a bad record, the others read"
+else
+	bad "bad document: status $st"
+	cat "$WORK/o" "$WORK/e"
+fi
+
 # --health: one line per collection read.
 "$T" -n --health "$U" >"$WORK/h" 2>&1
 st=$?
@@ -268,6 +287,18 @@ if [ $st = 2 ] && grep -q "database 'no_such_db' has no collections" \
 	ok "wrong database: exit 2"
 else
 	bad "wrong database: status $st"
+	cat "$WORK/e"
+fi
+"$LOAD" "mongodb://127.0.0.1:$port/other" tyk_apis --file "$APIS" \
+    >/dev/null || exit 1
+"$T" -n "mongodb://127.0.0.1:$port/other" >"$WORK/o" 2>"$WORK/e"
+st=$?
+if [ $st = 2 ] && grep -q \
+    "no Tyk analytics collections in database 'other' (it has tyk_apis)" \
+    "$WORK/e"; then
+	ok "database without Tyk collections: exit 2"
+else
+	bad "database without Tyk collections: status $st"
 	cat "$WORK/e"
 fi
 "$T" -n "mongodb://127.0.0.1:$port/tyk_analytics?authMechanism=NOPE" \

@@ -5,13 +5,15 @@
  *
  *	mongo-load URI COLLECTION --demo SEED COUNT [START]
  *	mongo-load URI COLLECTION --file FILE.bson
+ *	mongo-load URI COLLECTION --json DOC...
  *
  * --demo inserts the demo generator's records (src/demo.c) as the mongo
  * pump writes them (src/encode-bson.c), with the same _ids as
  * `tykscope-gen --seed SEED --count COUNT --format bson`, so the two can be
  * compared; network-statistics records are skipped as the pumps do.
  * START (Unix seconds) moves the first timestamp (tykscope-gen --start).
- * --file inserts the documents of a .bson file (stored aggregates).  The
+ * --file inserts the documents of a .bson file (stored aggregates),
+ * --json each DOC (Extended JSON) as a document.  The
  * database is the URI's.  Exits 0, or 1 with a message.  A test tool: it
  * writes, so it never runs against anything but a test server.
  */
@@ -122,11 +124,14 @@ main(int argc, char **argv)
 	bson_error_t	 err;
 	struct load	 l;
 	const char	*db;
+	bson_t		*doc;
+	int		 i;
 
-	if (argc < 5 || (strcmp(argv[3], "--demo") == 0 && argc != 6 && argc != 7) ||
+	if (argc < 5 || (strcmp(argv[3], "--demo") == 0 && argc != 6 &&
+	    argc != 7) ||
 	    (strcmp(argv[3], "--file") == 0 && argc != 5)) {
 		fprintf(stderr, "usage: mongo-load URI COLLECTION --demo SEED "
-		    "COUNT [START] | --file FILE.bson\n");
+		    "COUNT [START] | --file FILE.bson | --json DOC...\n");
 		return (1);
 	}
 	mongoc_init();
@@ -147,6 +152,16 @@ main(int argc, char **argv)
 		    strtoll(argv[6], NULL, 10) : 0);
 	else if (strcmp(argv[3], "--file") == 0)
 		load_file(&l, argv[4]);
+	else if (strcmp(argv[3], "--json") == 0) {
+		for (i = 4; i < argc; i++) {
+			doc = bson_new_from_json((const uint8_t *)argv[i], -1,
+			    &err);
+			if (doc == NULL)
+				load_die(argv[i], err.message);
+			load_add(&l, doc);
+			bson_destroy(doc);
+		}
+	}
 	else
 		load_die(argv[3], "unknown mode");
 	load_flush(&l);
