@@ -13,11 +13,69 @@
 #include <string.h>
 
 #include "field.h"
+#include "options.h"
 #include "filter.h"
 #include "record.h"
 #include "store.h"
 #include "timefmt.h"
 #include "xmalloc.h"
+
+/* The expression of saved filter name (len bytes), or NULL. */
+const char *
+ui_filter_saved(struct ui *ui, const char *name, size_t len)
+{
+	const struct options_list	*l = &ui->o->saved_filters;
+	size_t				 i;
+
+	for (i = 0; i < l->n; i++)
+		if (strncmp(l->v[i], name, len) == 0 && l->v[i][len] == '=')
+			return (l->v[i] + len + 1);
+	return (NULL);
+}
+
+/*
+ * Replace each "@NAME" token with the saved filter NAME (saved-filter in
+ * the configuration file): tokens are ANDed, so the text can simply go in
+ * its place.  Returns an allocated string, or NULL with *err and *col for
+ * an unknown name.
+ */
+static char *
+ui_filter_expand(struct ui *ui, const char *text, char **err, int *col)
+{
+	struct buf	 b;
+	const char	*p = text, *tok, *e;
+	bool		 q;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		tok = p;
+		q = false;
+		while (*p != '\0' && (q || *p != ' ')) {
+			if (*p == '"')
+				q = !q;
+			else if (*p == '\\' && p[1] != '\0')
+				p++;
+			p++;
+		}
+		if (*tok == '@') {
+			e = ui_filter_saved(ui, tok + 1, (size_t)(p - tok - 1));
+			if (e == NULL) {
+				xasprintf(err, "no saved filter '%.*s' (add "
+				    "\"saved-filter NAME EXPR\" to the "
+				    "configuration file)", (int)(p - tok - 1),
+				    tok + 1);
+				*col = (int)(tok - text);
+				buf_clear(&b);
+				return (NULL);
+			}
+			buf_adds(&b, e);
+		} else
+			buf_add(&b, tok, (size_t)(p - tok));
+		while (*p == ' ')
+			buf_addc(&b, *p++);
+	}
+	return (buf_take(&b));
+}
 
 /*
  * Compile text; 0 and *out, or -1 with *err (owned) and *col (0-based
@@ -28,14 +86,21 @@ ui_filter_compile(struct ui *ui, const char *text, void **out, char **err,
     int *col)
 {
 	struct filter	*f = NULL;
+	char		*x;
 	int64_t		 now;
-	int		 c = 0;
+	int		 c = 0, rc;
 
 	now = ui->live || ui->st.newest_ts == INT64_MIN ? timefmt_now() :
 	    ui->st.newest_ts;
 	*out = NULL;
 	*err = NULL;
-	if (filter_compile(text, now, &f, err, &c) != 0) {
+	if ((x = ui_filter_expand(ui, text, err, col)) == NULL)
+		return (-1);
+	rc = filter_compile(x, now, &f, err, &c);
+	if (rc != 0 && strcmp(x, text) != 0)
+		c = 0;		/* the column is in the expansion */
+	free(x);
+	if (rc != 0) {
 		*col = c > 0 ? c - 1 : 0;
 		if (*err == NULL)
 			*err = xstrdup("invalid filter");

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "field.h"
+#include "options.h"
 #include "render.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
@@ -181,8 +182,9 @@ static void
 ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 {
 	const char	*match = NULL, *name;
-	size_t		 start = p->pos, wl, common = 0, i, k, add;
+	size_t		 start = p->pos, wl, common = 0, i, k, add, nnames;
 	int		 n = 0;
+	bool		 saved;
 
 	while (start > 0 && p->text[start - 1] != ' ')
 		start--;
@@ -191,13 +193,22 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 	wl = p->pos - start;
 	if (memchr(p->text + start, ':', wl) != NULL)
 		return;
-	for (i = 0; i < FIELD_COUNT; i++) {
-		name = field_table[i].name;
+	/* @NAME: the saved filters' names ("NAME=EXPR"). */
+	saved = wl > 0 && p->text[start] == '@';
+	if (saved) {
+		start++;
+		wl--;
+	}
+	nnames = saved ? ui->o->saved_filters.n : FIELD_COUNT;
+	for (i = 0; i < nnames; i++) {
+		name = saved ? ui->o->saved_filters.v[i] : field_table[i].name;
 		if (strncmp(name, p->text + start, wl) != 0)
 			continue;
 		if (n++ == 0) {
 			match = name;
 			common = strlen(name);
+			if (saved)
+				common = strcspn(name, "=");
 		} else {
 			for (k = 0; k < common && name[k] == match[k]; k++)
 				/* nothing */;
@@ -205,7 +216,8 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 		}
 	}
 	if (n == 0) {
-		ui_message(ui, "no field starts with that");
+		ui_message(ui, saved ? "no saved filter starts with that" :
+		    "no field starts with that");
 		return;
 	}
 	add = common - wl + (n == 1 ? 1 : 0);
@@ -214,17 +226,22 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 	memmove(p->text + p->pos + add, p->text + p->pos, p->len - p->pos + 1);
 	memcpy(p->text + p->pos, match + wl, common - wl);
 	if (n == 1)
-		p->text[p->pos + common - wl] = ':';
+		p->text[p->pos + common - wl] = saved ? ' ' : ':';
 	p->pos += add;
 	p->len += add;
 	if (n > 1) {
 		/* List the candidates on the message line. */
 		ui->msg[0] = '\0';
-		for (i = 0; i < FIELD_COUNT; i++) {
-			name = field_table[i].name;
-			if (strncmp(name, p->text + start, p->pos - start) == 0 &&
-			    strlen(ui->msg) + strlen(name) + 2 < sizeof ui->msg) {
-				strcat(ui->msg, name);
+		for (i = 0; i < nnames; i++) {
+			name = saved ? ui->o->saved_filters.v[i] :
+			    field_table[i].name;
+			k = saved ? strcspn(name, "=") : strlen(name);
+			if (k >= p->pos - start && strncmp(name,
+			    p->text + start, p->pos - start) == 0 &&
+			    strlen(ui->msg) + k + 3 < sizeof ui->msg) {
+				if (saved)
+					strcat(ui->msg, "@");
+				strncat(ui->msg, name, k);
 				strcat(ui->msg, " ");
 			}
 		}

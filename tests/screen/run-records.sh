@@ -78,4 +78,17 @@ wait_for 'tykscope keys' && screen help
 keys q
 wait_for 'shown'
 quit
+
+# Saved filters from the configuration file: @NAME, completed with Tab.
+printf 'saved-filter errors status:5xx\nsaved-filter slow latency:>500\n' \
+    >"$WORK/saved.conf"
+start 80 24 --config "$WORK/saved.conf" --demo --demo-count 400 --demo-seed 7
+wait_for 'OFFLINE'
+keys f
+type_text '@e'
+keys Tab
+wait_for 'filter> @errors' && keys Enter
+wait_for 'filter: @errors +[0-9]+/[0-9] shown'
+check $? saved-filter
+quit
 finish
