@@ -586,15 +586,6 @@ sbson_advise(struct source_bson *rd)
 	if (to > from)
 		madvise((void *)from, to - from, MADV_DONTNEED);
 	rd->advised = upto;
-#ifdef MADV_POPULATE_READ
-	/* Map the next window in one call rather than a fault per page. */
-	if (rd->gz == NULL && upto < rd->maplen) {
-		to = (uintptr_t)(rd->maplen - upto < SBSON_ADVISE ?
-		    rd->maplen - upto : SBSON_ADVISE);
-		from = ((uintptr_t)rd->map + upto) & ~(uintptr_t)(pg - 1);
-		(void)madvise((void *)from, to, MADV_POPULATE_READ);
-	}
-#endif
 }
 
 /*
