@@ -371,6 +371,60 @@ ui_detail_draw_lines(struct ui *ui, const struct ui_lines *l, size_t scroll,
 	}
 }
 
+/*
+ * The preview pane of the record under the cursor (Records screen, wide
+ * terminals): the tab chosen with Tab; on 160 columns and more the
+ * Request and Response tabs show both messages side by side.
+ */
+void
+ui_detail_preview(struct ui *ui, int y, int h)
+{
+	uint64_t		 seq = view_cursor_seq(&ui->v);
+	const struct record	*r = store_get(&ui->st, seq);
+	char			 t[128];
+	int			 x, i, half;
+	bool			 both;
+
+	both = ui->cols >= 160 && (ui->ptab == UI_TAB_REQUEST ||
+	    ui->ptab == UI_TAB_RESPONSE);
+	ui_draw_hline(ui, y, 0, ui->cols, ui_attr(ui, UI_C_DIM));
+	x = 2;
+	x += ui_draw_str(ui, y, x, ui->cols - x, " preview: ",
+	    ui_attr(ui, UI_C_DIM));
+	for (i = 0; i < UI_NTABS; i++) {
+		snprintf(t, sizeof t, " %s ", ui_detail_tabs[i]);
+		x += ui_draw_str(ui, y, x, ui->cols - x, t, i == (int)ui->ptab ||
+		    (both && (i == UI_TAB_REQUEST || i == UI_TAB_RESPONSE)) ?
+		    ui_attr(ui, UI_C_HEADER) : ui_attr(ui, UI_C_DIM));
+	}
+	ui_draw_str(ui, y, x, ui->cols - x, "  (Tab) ", ui_attr(ui, UI_C_DIM));
+	if (r == NULL)
+		return;
+	if (!ui->plines_ok || ui->pseq != seq) {
+		ui_lines_reset(&ui->plines);
+		ui_lines_reset(&ui->plines2);
+		if (both) {
+			ui_detail_build(ui, r, UI_TAB_REQUEST, &ui->plines);
+			ui_detail_build(ui, r, UI_TAB_RESPONSE, &ui->plines2);
+		} else
+			ui_detail_build(ui, r, ui->ptab, &ui->plines);
+		ui->pseq = seq;
+		ui->plines_ok = true;
+	}
+	if (!both) {
+		ui_detail_draw_lines(ui, &ui->plines, 0, y + 1, 0, h - 1,
+		    ui->cols);
+		return;
+	}
+	half = (ui->cols - 1) / 2;
+	ui_detail_draw_lines(ui, &ui->plines, 0, y + 1, 0, h - 1, half);
+	for (i = 1; i < h; i++)
+		ui_draw_str(ui, y + i, half, 1, ui_glyph(ui, UI_G_VLINE),
+		    ui_attr(ui, UI_C_DIM));
+	ui_detail_draw_lines(ui, &ui->plines2, 0, y + 1, half + 2, h - 1,
+	    ui->cols - half - 2);
+}
+
 /* Rows of content on the detail screen. */
 static int
 ui_detail_height(const struct ui *ui)

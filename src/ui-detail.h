@@ -13,6 +13,7 @@ void		 ui_detail_draw(struct ui *);
 unsigned	 ui_detail_action(struct ui *, enum ui_action);
 void		 ui_detail_build(struct ui *, const struct record *,
 		    enum ui_tab, struct ui_lines *);
+void		 ui_detail_preview(struct ui *, int, int);
 void		 ui_detail_draw_lines(struct ui *, const struct ui_lines *,
 		    size_t, int, int, int, int);
 

@@ -629,38 +629,6 @@ ui_records_scrollbar(struct ui *ui, int y0, int h, int x)
 	}
 }
 
-/* Draw the preview pane of the record under the cursor. */
-static void
-ui_records_preview(struct ui *ui, int y, int h)
-{
-	static const char	*tabs[UI_NTABS] = { "Summary", "Request",
-				    "Response", "Raw" };
-	uint64_t		 seq = view_cursor_seq(&ui->v);
-	const struct record	*r = store_get(&ui->st, seq);
-	char			 t[128];
-	int			 x, i;
-
-	ui_draw_hline(ui, y, 0, ui->cols, ui_attr(ui, UI_C_DIM));
-	x = 2;
-	x += ui_draw_str(ui, y, x, ui->cols - x, " preview: ",
-	    ui_attr(ui, UI_C_DIM));
-	for (i = 0; i < UI_NTABS; i++) {
-		snprintf(t, sizeof t, " %s ", tabs[i]);
-		x += ui_draw_str(ui, y, x, ui->cols - x, t, i == (int)ui->ptab ?
-		    ui_attr(ui, UI_C_HEADER) : ui_attr(ui, UI_C_DIM));
-	}
-	ui_draw_str(ui, y, x, ui->cols - x, "  (Tab) ", ui_attr(ui, UI_C_DIM));
-	if (r == NULL)
-		return;
-	if (!ui->plines_ok || ui->pseq != seq) {
-		ui_lines_reset(&ui->plines);
-		ui_detail_build(ui, r, ui->ptab, &ui->plines);
-		ui->pseq = seq;
-		ui->plines_ok = true;
-	}
-	ui_detail_draw_lines(ui, &ui->plines, 0, y + 1, 0, h - 1, ui->cols);
-}
-
 /* Draw the bottom line: prompt, menu, message or hints. */
 void
 ui_records_bottom(struct ui *ui)
@@ -715,7 +683,7 @@ ui_records_draw(struct ui *ui)
 	}
 	ui_records_scrollbar(ui, UI_TOP_LINES, th, ui->cols - 1);
 	if (ph > 0)
-		ui_records_preview(ui, UI_TOP_LINES + th, ph);
+		ui_detail_preview(ui, UI_TOP_LINES + th, ph);
 	ui_records_bottom(ui);
 }
 

@@ -336,7 +336,7 @@ ui_resize(struct ui *ui)
 	if (!ui->headless)
 		getmaxyx(stdscr, ui->lines, ui->cols);
 	view_set_height(&ui->v, ui_records_height(ui));
-	ui->dlines_ok = false;
+	ui->dlines_ok = ui->plines_ok = false;
 	ui->dirty |= UI_REDRAW;
 }
 
@@ -444,6 +444,7 @@ ui_free(struct ui *ui)
 	free(ui->spark_err);
 	ui_lines_clear(&ui->dlines);
 	ui_lines_clear(&ui->plines);
+	ui_lines_clear(&ui->plines2);
 	store_clear(&ui->st);
 }
 
@@ -463,6 +464,7 @@ ui_setup(struct ui *ui, const struct options *o)
 	view_init(&ui->v);
 	ui_lines_init(&ui->dlines);
 	ui_lines_init(&ui->plines);
+	ui_lines_init(&ui->plines2);
 	if (batch_open_sources(o, &ui->st, &ui->srcs, &ui->nsrcs) != 0) {
 		store_clear(&ui->st);
 		view_clear(&ui->v);

@@ -158,6 +158,7 @@ struct ui {
 
 	/* Preview pane (wide terminals). */
 	struct ui_lines		  plines;
+	struct ui_lines		  plines2;	/* response, side by side */
 	uint64_t		  pseq;		/* record in plines */
 	enum ui_tab		  ptab;
 	bool			  plines_ok;

@@ -21,6 +21,9 @@ wait_for 'filter: none'
 # Resize: wide with the preview pane, then back.
 resize 200 50
 wait_for 'preview' && screen wide-200x50
+keys Tab
+wait_for 'Too Many Requests' && screen wide-side-by-side
+keys BTab
 resize 80 24
 wait_gone 'preview' && screen narrow-80x24
 quit
