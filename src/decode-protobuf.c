@@ -44,6 +44,12 @@ pb_varint(const unsigned char *p, size_t len, size_t *off, uint64_t *v)
 	return (-1);
 }
 
+/* Fields 33 and 34 as found by pb_check (see pb_legacy). */
+struct pb_scan {
+	struct slice	 f33, f34;
+	bool		 has33;
+};
+
 /*
  * Walk the top-level fields; 0 if well formed, else -1 with a message.
  * Also finds RawRequest (20) and RawResponse (21) in the input, so that
@@ -52,7 +58,7 @@ pb_varint(const unsigned char *p, size_t len, size_t *off, uint64_t *v)
  */
 static int
 pb_check(const unsigned char *p, size_t len, struct record_build *b,
-    char *err, size_t errlen)
+    struct pb_scan *sc, char *err, size_t errlen)
 {
 	size_t		 off = 0, at;
 	uint64_t	 key, n;
@@ -85,6 +91,13 @@ pb_check(const unsigned char *p, size_t len, struct record_build *b,
 			} else if ((key >> 3) == 21) {
 				b->resp = (const char *)p + off;
 				b->resp_len = (size_t)n;
+			} else if ((key >> 3) == 33) {
+				sc->f33.ptr = (const char *)p + off;
+				sc->f33.len = (size_t)n;
+				sc->has33 = true;
+			} else if ((key >> 3) == 34) {
+				sc->f34.ptr = (const char *)p + off;
+				sc->f34.len = (size_t)n;
 			}
 			off += (size_t)n;
 			break;
@@ -103,6 +116,66 @@ pb_check(const unsigned char *p, size_t len, struct record_build *b,
 truncated:
 	snprintf(err, errlen, "protobuf: truncated at byte %zu", len);
 	return (-1);
+}
+
+/*
+ * Whether bytes can be an MCPStats message (fields 1 varint, 2-4 strings).
+ * One tyk-pump analytics.proto had OriginalPath = 33 and ListenPath = 34
+ * (strings) and no MCPStats; tyk-formats.md 1.1 has MCPStats = 33,
+ * OriginalPath = 34, ListenPath = 35.  A path ("/...") is never a valid
+ * MCPStats ('/' is field 5, wire type 7), so the layout can be told apart.
+ */
+static bool
+pb_is_mcp(const unsigned char *p, size_t len)
+{
+	size_t		 off = 0;
+	uint64_t	 key, n;
+
+	while (off < len) {
+		if (pb_varint(p, len, &off, &key) != 0)
+			return (false);
+		if ((key >> 3) == 1 && (key & 7) == 0) {
+			if (pb_varint(p, len, &off, &n) != 0)
+				return (false);
+		} else if ((key >> 3) >= 2 && (key >> 3) <= 4 &&
+		    (key & 7) == 2) {
+			if (pb_varint(p, len, &off, &n) != 0 || n > len - off)
+				return (false);
+			off += (size_t)n;
+		} else
+			return (false);
+	}
+	return (true);
+}
+
+/* Copy the top-level fields of a well-formed message except 33 and 34. */
+static void
+pb_strip(const unsigned char *p, size_t len, struct buf *out)
+{
+	size_t		 off = 0, at;
+	uint64_t	 key, n;
+
+	while (off < len) {
+		at = off;
+		pb_varint(p, len, &off, &key);
+		switch (key & 7) {
+		case 0:
+			pb_varint(p, len, &off, &n);
+			break;
+		case 1:
+			off += 8;
+			break;
+		case 2:
+			pb_varint(p, len, &off, &n);
+			off += (size_t)n;
+			break;
+		default:
+			off += 4;
+			break;
+		}
+		if ((key >> 3) != 33 && (key >> 3) != 34)
+			buf_add(out, p + at, off - at);
+	}
 }
 
 static void
@@ -225,16 +298,30 @@ decode_protobuf_record(struct store *st, struct record_build *b,
     const void *buf, size_t len, char *err, size_t errlen)
 {
 	Tyk__AnalyticsRecord	*m;
+	struct pb_scan		 sc;
+	struct buf		 stripped;
 	size_t			 i;
+	bool			 legacy;
 
 	record_build_reset(b);
 	b->rec.flags = (uint32_t)REC_ENC_PROTOBUF << REC_ENC_SHIFT;
 	b->ts_prec = b->exp_prec = 9;
 	b->payload_stable = false;
 
-	if (pb_check(buf, len, b, err, errlen) != 0)
+	memset(&sc, 0, sizeof sc);
+	if (pb_check(buf, len, b, &sc, err, errlen) != 0)
 		return (-1);
-	m = tyk__analytics_record__unpack(NULL, len, buf);
+	legacy = sc.has33 && !pb_is_mcp((const unsigned char *)sc.f33.ptr,
+	    sc.f33.len);
+	if (legacy) {
+		buf_init(&stripped);
+		pb_strip(buf, len, &stripped);
+		m = tyk__analytics_record__unpack(NULL, stripped.len,
+		    (const uint8_t *)(stripped.data != NULL ? stripped.data :
+		    ""));
+		buf_clear(&stripped);
+	} else
+		m = tyk__analytics_record__unpack(NULL, len, buf);
 	if (m == NULL) {
 		snprintf(err, errlen, "protobuf: not an AnalyticsRecord "
 		    "(%zu bytes: wrong field type or invalid nested message)",
@@ -306,8 +393,17 @@ decode_protobuf_record(struct store *st, struct record_build *b,
 		b->rec.flags |= REC_HAS_MCP;
 		b->has_extra = true;
 	}
-	pb_str(b, st, RS_ORIGINAL_PATH, m->originalpath);
-	pb_str(b, st, RS_LISTEN_PATH, m->listenpath);
+	if (legacy) {
+		if (sc.f33.len != 0)
+			record_build_str(b, st, RS_ORIGINAL_PATH, sc.f33.ptr,
+			    sc.f33.len);
+		if (sc.f34.len != 0)
+			record_build_str(b, st, RS_LISTEN_PATH, sc.f34.ptr,
+			    sc.f34.len);
+	} else {
+		pb_str(b, st, RS_ORIGINAL_PATH, m->originalpath);
+		pb_str(b, st, RS_LISTEN_PATH, m->listenpath);
+	}
 	tyk__analytics_record__free_unpacked(m, NULL);
 	return (0);
 }

@@ -167,12 +167,63 @@ test_damaged(void **state)
 	store_clear(&st);
 }
 
+/* The older layout: OriginalPath = 33, ListenPath = 34, no MCPStats. */
+static void
+test_legacy_paths(void **state)
+{
+	static const uint8_t tail[] = {
+	    0x8a, 0x02, 0x09, '/', 'o', 'l', 'd', '/', 'p', 'a', 't', 'h',
+	    0x92, 0x02, 0x08, '/', 'l', 'i', 's', 't', 'e', 'n', '/' };
+	static const uint8_t mcp[] = {
+	    0x8a, 0x02, 0x0c, 0x08, 0x01, 0x12, 0x08, 't', 'o', 'o', 'l',
+	    's', '/', 'g', 'o' };
+	Tyk__AnalyticsRecord	 m = TYK__ANALYTICS_RECORD__INIT;
+	struct store		 st;
+	struct record_build	 b;
+	const struct record	*r;
+	const struct record_extra *ex;
+	char			 err[DECODE_ERR_MAX];
+	uint8_t			 p[256];
+	size_t			 len;
+	uint16_t		 src;
+
+	store_init(&st, 0);
+	src = store_source_add(&st, "redis:k_protobuf", STORE_SRC_REDIS);
+	record_build_init(&b);
+	m.method = (char *)"GET";
+	m.responsecode = 200;
+	len = tyk__analytics_record__pack(&m, p);
+	memcpy(p + len, tail, sizeof tail);
+	assert_int_equal(decode_protobuf_record(&st, &b, p, len + sizeof tail,
+	    err, sizeof err), 0);
+	store_add(&st, &b, src, 0);
+	r = store_get(&st, 0);
+	assert_slice(record_strs(&st, r, RS_METHOD), "GET");
+	assert_slice(record_strs(&st, r, RS_ORIGINAL_PATH), "/old/path");
+	assert_slice(record_strs(&st, r, RS_LISTEN_PATH), "/listen/");
+	assert_false(r->flags & REC_HAS_MCP);
+
+	/* The current layout: 33 is MCPStats. */
+	memcpy(p + len, mcp, sizeof mcp);
+	assert_int_equal(decode_protobuf_record(&st, &b, p, len + sizeof mcp,
+	    err, sizeof err), 0);
+	store_add(&st, &b, src, 1);
+	r = store_get(&st, 1);
+	assert_true(r->flags & REC_MCP);
+	ex = record_extra(&st, r);
+	assert_non_null(ex);
+	assert_slice(strtab_get(&st.strs, ex->mcp_method), "tools/go");
+	record_build_clear(&b);
+	store_clear(&st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_legacy_paths),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
