@@ -376,8 +376,10 @@ agg_free(struct agg *a)
 	for (i = 0; i < a->nctrs; i++)
 		free(a->ctrs[i].errs);
 	free(a->ctrs);
-	for (i = 0; i < a->nbuckets; i++)
+	for (i = 0; i < a->nbuckets; i++) {
 		agg_hash_free(a->buckets[i].chash);
+		free(a->buckets[i].ctab);
+	}
 	free(a->buckets);
 	free(a->border);
 	free(a->order);
@@ -493,6 +495,61 @@ agg_bucket_get_id(struct agg *a, uint32_t org, int64_t start, bool *created)
 	return (v);
 }
 
+/* Hash of a counter's identity in its bucket. */
+static inline uint64_t
+agg_ctab_hash(enum agg_dim dim, uint32_t parent, uint32_t key)
+{
+	uint64_t	 h;
+
+	h = ((uint64_t)parent << 32 | key) * 0x9e3779b97f4a7c15ULL;
+	h ^= (uint64_t)dim * 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 32;
+	return (h);
+}
+
+/*
+ * Insert counter v (hash h) in bucket b's counter table.  Entries are 8
+ * bytes, the hash's high half and the counter index + 1, and are checked
+ * against the counter itself, which the caller touches next anyway: the
+ * table stays a third of the size of a keyed one, so more of it is cached.
+ */
+static void
+agg_ctab_put(struct agg *a, struct agg_bucket *b, uint64_t h, uint32_t v)
+{
+	uint64_t		*old;
+	uint32_t		 oldn, i, j;
+	const struct agg_counter *c;
+	uint64_t		 hh;
+
+	if (b->ctab == NULL || (b->ctab_n + 1) * 2 > b->ctab_mask + 1) {
+		old = b->ctab;
+		oldn = old == NULL ? 0 : b->ctab_mask + 1;
+		if (oldn > UINT32_MAX / 4)
+			fatalx("aggregate counter table too large");
+		b->ctab_mask = oldn == 0 ? 63 : oldn * 2 - 1;
+		b->ctab = xcalloc((size_t)b->ctab_mask + 1, sizeof *b->ctab);
+		for (j = 0; j < oldn; j++) {
+			if (old[j] == 0)
+				continue;
+			c = &a->ctrs[(uint32_t)old[j] - 1];
+			hh = agg_ctab_hash((enum agg_dim)c->dim, c->parent,
+			    c->key);
+			i = (uint32_t)hh & b->ctab_mask;
+			while (b->ctab[i] != 0)
+				i = (i + 1) & b->ctab_mask;
+			b->ctab[i] = old[j];
+		}
+		free(old);
+	}
+	i = (uint32_t)h & b->ctab_mask;
+	while (b->ctab[i] != 0)
+		i = (i + 1) & b->ctab_mask;
+	b->ctab[i] = (h >> 32) << 32 | ((uint64_t)v + 1);
+	b->ctab_n++;
+}
+
 /*
  * The counter (bucket, dim, parent, key), created zeroed if needed
  * (*created says so).  Returns its index.
@@ -501,27 +558,35 @@ uint32_t
 agg_counter_get(struct agg *a, uint32_t bucket, enum agg_dim dim,
     uint32_t parent, uint32_t key, bool *created)
 {
-	struct agg_hkey	 k;
-	uint32_t	 v;
+	struct agg_bucket	*b;
+	struct agg_counter	*c;
+	uint64_t		 h, e;
+	uint32_t		 v, i;
 
 	if (dim == AGG_TOTAL) {
 		if (created != NULL)
 			*created = false;
 		return (a->buckets[bucket].total);
 	}
-	k.bucket = 0;
-	k.kind = AGG_K_CANON + (uint32_t)dim;
-	k.a = parent;
-	k.b = key;
-	k.c = 0;
-	v = agg_hash_find(a->buckets[bucket].chash, &k);
-	if (v != AGG_NONE) {
-		if (created != NULL)
-			*created = false;
-		return (v);
+	b = &a->buckets[bucket];
+	h = agg_ctab_hash(dim, parent, key);
+	if (b->ctab != NULL) {
+		i = (uint32_t)h & b->ctab_mask;
+		while ((e = b->ctab[i]) != 0) {
+			if ((uint32_t)(e >> 32) == (uint32_t)(h >> 32)) {
+				c = &a->ctrs[(uint32_t)e - 1];
+				if (c->key == key && c->parent == parent &&
+				    c->dim == (uint8_t)dim) {
+					if (created != NULL)
+						*created = false;
+					return ((uint32_t)e - 1);
+				}
+			}
+			i = (i + 1) & b->ctab_mask;
+		}
 	}
 	v = agg_counter_new(a, bucket, dim, parent, key);
-	agg_hash_put(a->buckets[bucket].chash, &k, v);
+	agg_ctab_put(a, b, h, v);
 	if (created != NULL)
 		*created = true;
 	return (v);

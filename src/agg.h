@@ -103,7 +103,9 @@ struct agg_bucket {
 	int64_t		 lasttime;	/* BSON ms */
 	uint32_t	 total;		/* counter index */
 	uint64_t	 records;	/* records (or documents) merged */
-	struct agg_hash	*chash;		/* private: this bucket's counters */
+	struct agg_hash	*chash;		/* private: this bucket's caches */
+	uint64_t	*ctab;		/* private: this bucket's counters */
+	uint32_t	 ctab_mask, ctab_n;
 	/* After agg_finish: this bucket's counters per dimension are
 	 * agg.order[dim_off[d] .. dim_off[d + 1]), sorted by key. */
 	uint32_t	 dim_off[AGG_NDIMS + 1];
