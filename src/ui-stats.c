@@ -71,6 +71,7 @@ struct ui_stats {
 	void			*key_filter;
 	int64_t			 key_since, key_until;
 	int64_t			 at;		/* monotonic ns */
+	int64_t			 cost;		/* ns the last compute took */
 	bool			 valid;
 
 	int64_t			*hours;		/* distinct hours, sorted */
@@ -205,7 +206,9 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	    ui->st.generation && s->key_filter == ui->filter_c &&
 	    s->key_since == ui->v.since && s->key_until == ui->v.until)
 		return;
-	if (s->valid && ui->live && now - s->at < UI_STATS_NS &&
+	/* Live: again after UI_STATS_NS, or ten times the last cost. */
+	if (s->valid && ui->live && now - s->at < (UI_STATS_NS >
+	    10 * s->cost ? UI_STATS_NS : 10 * s->cost) &&
 	    s->key_filter == ui->filter_c) {
 		ui->dirty |= UI_REDRAW;
 		return;
@@ -224,7 +227,8 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	s->key_filter = ui->filter_c;
 	s->key_since = ui->v.since;
 	s->key_until = ui->v.until;
-	s->at = now;
+	s->at = ui_clock();
+	s->cost = s->at - now;
 	s->valid = true;
 	s->rows_ok = false;
 	ui_stats_hours(s);

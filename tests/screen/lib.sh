@@ -86,7 +86,7 @@ capture() {
 
 # Normalise volatile text (work directory paths).
 normalise() {
-	sed -e "s|$WORK|@WORK@|g" -e "s|${TMPDIR:-/tmp}/tykscope-copy\.[A-Za-z0-9]*|@COPY@|g"
+	sed -e "s|$WORK|@WORK@|g" -e "s|$top_srcdir|@SRC@|g" -e "s|${TMPDIR:-/tmp}/tykscope-copy\.[A-Za-z0-9]*|@COPY@|g"
 }
 
 # Poll the screen until it matches the extended regex $1.

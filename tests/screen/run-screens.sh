@@ -61,4 +61,14 @@ capture -e >"$WORK/mono.ans"
 ! grep -Pq "$sgr" "$WORK/mono.ans" && grep -Pq '\x1b\[[0-9;]*7[;m]' "$WORK/mono.ans"
 check $? monochrome
 quit
+
+# A mongodump with stored aggregates: computed, stored, stored vs computed.
+ENV=
+ln -s "$top_srcdir/tests/fixtures/dump" "$WORK/dump"
+start 100 30 dump
+wait_for 'OFFLINE' && keys 3
+wait_for 'computed from 5 records  S: stored' && keys S
+wait_for 'stored \(2 stored documents\)' && keys S
+wait_for 'stored vs computed' && screen agg-stored-vs-computed
+quit
 finish
