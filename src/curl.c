@@ -194,6 +194,7 @@ curl_record_url(struct buf *u, const struct store *st,
 	struct wire_msg	 m;
 
 	wire_init(&m);
+	m.max_inflate = 0;
 	wire_decode_record(st, r, WIRE_REQUEST, &m);
 	curl_url(u, st, r, &m, mk, t);
 	wire_clear(&m);
@@ -247,6 +248,7 @@ curl_command(struct buf *b, const struct store *st, const struct record *r,
 	buf_init(&line);
 	buf_init(&val);
 	buf_init(&body);
+	m.max_inflate = 0;	/* the body is sent as the client sent it */
 	wire_decode_record(st, r, WIRE_REQUEST, &m);
 	if (!m.is_http || m.http.kind != HTTP_WIRE_REQUEST) {
 		buf_adds(b, "# no raw_request");

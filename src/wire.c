@@ -310,7 +310,7 @@ wire_decode(struct wire_msg *m, const char *b64, size_t len)
 	if (ce != NULL)
 		cev = ce->value;
 	codec = wire_body_sniff(m->body.ptr, m->body.len, cev);
-	if (codec != WIRE_BODY_IDENTITY) {
+	if (codec != WIRE_BODY_IDENTITY && m->max_inflate != 0) {
 		if (wire_body_inflate(&m->inflated, m->body.ptr, m->body.len,
 		    codec, m->max_inflate, &bs) != 0) {
 			if (codec == WIRE_BODY_DEFLATE &&

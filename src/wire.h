@@ -47,7 +47,7 @@ enum wire_type {
 };
 
 struct wire_msg {
-	size_t			 max_inflate;	/* cap; WIRE_BODY_MAX_INFLATE */
+	size_t			 max_inflate;	/* cap; 0: do not inflate */
 	bool			 head;		/* response to HEAD: no body */
 	const char		*chain[WIRE_MAX_CHAIN];	/* static names */
 	size_t			 nchain;
