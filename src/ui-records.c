@@ -126,6 +126,8 @@ ui_records_header(struct ui *ui)
 				unknown = true;
 		}
 	}
+	if (ui->reveal)
+		buf_adds(&right, "REVEALED  ");
 	if (ui->live) {
 		if (ui_frozen(ui))
 			buf_printf(&right, "%s PAUSED +%llu ",
