@@ -74,6 +74,7 @@ ui_fatal_hook(void)
 	}
 }
 
+/* SIGINT, SIGTERM, SIGHUP: leave the loop and restore the terminal. */
 static void
 ui_on_signal(int sig)
 {

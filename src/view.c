@@ -303,9 +303,12 @@ view_time_sorted(const struct view *v, const struct store *st)
 	return (true);
 }
 
-/* Sort all rows by the current order. */
+/*
+ * Sort all rows by the current order.  in_time_order says the caller
+ * knows the rows are in time order already (saves a pass).
+ */
 static void
-view_sort_rows(struct view *v, const struct store *st)
+view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
 {
 	struct view_ent		*e;
 	const struct record	*r;
@@ -318,7 +321,7 @@ view_sort_rows(struct view *v, const struct store *st)
 		return;
 	by_time = v->sort == VIEW_COL_TIME && !v->sort_reverse;
 	/* The usual case: selected in seq order, which is time order. */
-	if (by_time && view_time_sorted(v, st))
+	if (by_time && (in_time_order || view_time_sorted(v, st)))
 		return;
 	e = xreallocarray(NULL, v->n, sizeof *e);
 	for (i = 0; i < v->n; i++)
@@ -454,19 +457,26 @@ view_rebuild(struct view *v, const struct store *st)
 	uint64_t		 seq, cur = view_cursor_seq(v);
 	const struct record	*r;
 	size_t			 oc = v->cursor, ot = v->top;
+	int64_t			 last = INT64_MIN;
+	bool			 in_order = true;
 
 	v->n = 0;
 	view_reserve(v, (size_t)store_count(st));
 	for (seq = st->first; seq < st->next; seq++) {
 		r = store_get(st, seq);
-		if (view_selects(v, st, r))
-			v->rows[v->n++] = seq;
+		if (!view_selects(v, st, r))
+			continue;
+		/* Seq order is time order unless a record is older. */
+		if (r->ts < last)
+			in_order = false;
+		last = r->ts;
+		v->rows[v->n++] = seq;
 	}
 	v->scanned = st->next;
 	v->generation = st->generation;
 	v->pending = 0;
 	view_marks_prune(v, st);
-	view_sort_rows(v, st);
+	view_sort_rows(v, st, in_order);
 	if (cur != UINT64_MAX && store_get(st, cur) == NULL)
 		cur = UINT64_MAX;
 	view_restore(v, st, cur, oc, ot);
@@ -491,6 +501,7 @@ view_evict(struct view *v, const struct store *st)
 static const struct view	*view_qsort_v;
 static const struct store	*view_qsort_st;
 
+/* qsort adapter for view_cmp (the view and store are set just before). */
 static int
 view_qsort_cmp(const void *a, const void *b)
 {
@@ -724,7 +735,7 @@ view_sort(struct view *v, const struct store *st, enum view_col c,
 
 	v->sort = c;
 	v->sort_reverse = reverse;
-	view_sort_rows(v, st);
+	view_sort_rows(v, st, false);
 	if (v->follow && !(c == VIEW_COL_TIME && !reverse))
 		v->follow = false;
 	view_restore(v, st, cur, oc, ot);
