@@ -118,6 +118,19 @@ ui_filter_match(void *arg, const struct store *st, const struct record *r)
 	return (filter_match(arg, st, r));
 }
 
+/*
+ * Move the "now" of a relative filter (since:-15m) to the wall clock;
+ * returns true if the filter is relative (the view needs a rebuild).
+ */
+bool
+ui_filter_slide(void *c)
+{
+	if (c == NULL || !filter_is_relative(c))
+		return (false);
+	filter_set_now(c, timefmt_now());
+	return (true);
+}
+
 /* Free a compiled filter. */
 void
 ui_filter_free(void *c)

@@ -16,6 +16,7 @@ int		 ui_filter_compile(struct ui *, const char *, void **, char **,
 bool		 ui_filter_match(void *, const struct store *,
 		    const struct record *);
 void		 ui_filter_free(void *);
+bool		 ui_filter_slide(void *);
 const char	*ui_filter_saved(struct ui *, const char *, size_t);
 int		 ui_filter_token(struct ui *, const struct record *,
 		    enum view_col, bool, struct buf *);

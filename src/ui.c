@@ -48,6 +48,7 @@
 #define UI_BUDGET_NS	(25 * 1000000LL)	/* source polling per turn */
 #define UI_POLL_MAX	4096			/* records per poll call */
 #define UI_DATA_NS	(100 * 1000000LL)	/* data redraw interval */
+#define UI_SLIDE_NS	(2000 * 1000000LL)	/* relative filter refresh */
 
 static volatile sig_atomic_t	 ui_signalled;
 static bool			 ui_curses_on;
@@ -488,7 +489,7 @@ ui_run(const struct options *o)
 	struct ui		 ui;
 	struct pollfd		 pfd;
 	struct sigaction	 sa;
-	int64_t			 now, last_draw = 0, wait;
+	int64_t			 now, last_draw = 0, wait, slid = 0;
 	bool			 more;
 	unsigned		 r;
 	int			 ch, timeout;
@@ -517,6 +518,16 @@ ui_run(const struct options *o)
 	while (!ui_signalled) {
 		more = ui_poll_sources(&ui, UI_BUDGET_NS);
 		ui_rate_update(&ui);
+		/* Live and since:-15m: the window slides with the clock. */
+		now = ui_clock();
+		if (ui.live && !ui_frozen(&ui) && now - slid > UI_SLIDE_NS) {
+			slid = now;
+			if (ui_filter_slide(ui.filter_c)) {
+				view_rebuild(&ui.v, &ui.st);
+				ui.spark_n = SIZE_MAX;
+				ui.dirty |= UI_REDRAW;
+			}
+		}
 		if (view_update(&ui.v, &ui.st, ui_frozen(&ui)))
 			ui.dirty |= UI_REDRAW;
 		if (ui.loading || ui.live)
