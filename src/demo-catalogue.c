@@ -251,7 +251,7 @@ demo_catalogue_build(struct demo_catalogue *cat)
 		c->geo = (int)((r >> 12) % DEMO_NGEOS);
 		g = &demo_geos[c->geo];
 		if ((r >> 16) % 5 == 0)
-			snprintf(c->ip, sizeof c->ip, "%s%x:%x:%x",
+			snprintf(c->ip, sizeof c->ip, "%s%x:%x::%x",
 			    g->ipv6, (unsigned)((r >> 24) & 0xffff),
 			    (unsigned)((r >> 40) & 0xfff),
 			    (unsigned)((r >> 52) & 0xfff) + 1);

@@ -44,6 +44,8 @@ demo count-api 0 -f 'api:Petstore' --count
 demo count-org 0 -f 'org:5e9d' --count
 demo count-ip-cidr 0 -f 'ip:10.0.0.0/8' --count
 demo count-ip-cidr2 0 -f 'ip:73.162.0.0/16|49.36.0.0/16' --count
+demo count-ip-cidr6 0 -f 'ip:2601:646::/32' --count
+demo count-ip6-exact 0 -f 'ip:2601:646:91a9:9b6::d34' --count
 demo count-country 0 -f 'country:us|de' --count
 demo count-country-empty 0 -f 'country:=' --count
 demo count-tag 0 -f 'tag:=beta !tag:=production' --count
