@@ -9,7 +9,10 @@
 # is the writer's achieved rate in the same run; the drainer's count
 # checks that tykscope took nothing away.
 #
-# Usage: bench-redis.sh [RATE [SECONDS [PAYLOAD]]]  (from the build dir)
+# Usage: bench-redis.sh [RATE [SECONDS [PAYLOAD [FORMAT]]]]  (from the build
+# dir).  FORMAT is tykscope's --format: jsonl (default; every payload is
+# printed, which costs as much as reading it) or tsv (no payloads printed,
+# closer to what the TUI does with them).
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
 . "$top_srcdir/tests/integration/lib-redis.sh"
@@ -17,6 +20,7 @@ top_builddir=${top_builddir:-$(pwd)}
 RATE=${1:-50000}
 SECS=${2:-5}
 PAYLOAD=${3:-700}
+FORMAT=${4:-jsonl}
 N=$((RATE * SECS))
 K1=bench-tyk-system-analytics
 K2=bench-tyk-system-analytics_1
@@ -28,6 +32,7 @@ mkfifo "$T/pipe"
 "$WRITER" lat <"$T/pipe" >"$T/lat" &
 lpid=$!
 REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
+    --format "$FORMAT" \
     --key-prefix bench- "unix://$SOCK" 2>"$T/tyk.err" >"$T/pipe" &
 tpid=$!
 sleep 0.5
@@ -44,9 +49,9 @@ set -- $(cat "$T/lat")
 lines=$2 uniq=$4 p50=$6 p99=$8 max=${10}
 awk -v n=$N -v t0="$t0" -v t1="$t1" -v lines="$lines" -v uniq="$uniq" \
     -v p50="$p50" -v p99="$p99" -v max="$max" -v d="$drained" \
-    -v payload="$PAYLOAD" -v gaps="$(grep -c 'gap:' "$T/tyk.err")" 'BEGIN {
+    -v payload="$PAYLOAD" -v fmt="$FORMAT" -v gaps="$(grep -c 'gap:' "$T/tyk.err")" 'BEGIN {
 	w = t1 - t0
-	printf "redis live tail: %d records (payload %d B), 2 keys, drainer every 1 s\n", n, payload
+	printf "redis live tail (%s output): %d records (payload %d B), 2 keys, drainer every 1 s\n", fmt, n, payload
 	printf "  writer (baseline)   %9.0f rec/s\n", n / w
 	printf "  tykscope shown      %9.0f rec/s  (ratio %.3f)\n", uniq / w, uniq / n
 	printf "  seen                %9.2f %%  (%d of %d; %d gap markers)\n", 100 * uniq / n, uniq, n, gaps

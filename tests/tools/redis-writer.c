@@ -709,11 +709,18 @@ cmd_lat(void)
 
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		now = now_ns();
-		if ((p = strstr(line, "\"timestamp\":\"")) == NULL)
-			continue;
-		p += 13;
-		if ((q = strchr(p, '"')) == NULL)
-			continue;
+		if (line[0] != '{') {
+			/* --format tsv: timestamp is the first column. */
+			p = line;
+			if ((q = strchr(p, '\t')) == NULL)
+				continue;
+		} else {
+			if ((p = strstr(line, "\"timestamp\":\"")) == NULL)
+				continue;
+			p += 13;
+			if ((q = strchr(p, '"')) == NULL)
+				continue;
+		}
 		if (timefmt_parse(p, (size_t)(q - p), now, &lo, &hi, &err) != 0)
 			continue;
 		if (n == alloc) {
@@ -721,8 +728,9 @@ cmd_lat(void)
 			lat = realloc(lat, alloc * sizeof *lat);
 		}
 		lat[n++] = now - lo;
-		if ((p = strstr(line, "\"path\":\"/seq/")) != NULL) {
-			seq = strtoul(p + 13, NULL, 10);
+		if ((p = strstr(line, "\"path\":\"/seq/")) != NULL ||
+		    (p = strstr(line, "\t/seq/")) != NULL) {
+			seq = strtoul(p + (*p == '\t' ? 6 : 13), NULL, 10);
 			if (seq >= maxseq) {
 				seen = realloc(seen, seq + 65536);
 				memset(seen + maxseq, 0, seq + 65536 - maxseq);
