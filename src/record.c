@@ -138,6 +138,8 @@ record_floor_div(int64_t a, int64_t b)
 int64_t
 record_ts_sec(const struct store *st, const struct record *r)
 {
+	if (r->flags & REC_TS_ZERO)
+		return (REC_GO_ZERO_SEC);
 	WIDE(st, r, ts_sec, record_floor_div(r->ts, 1000000000));
 }
 
@@ -145,6 +147,8 @@ record_ts_sec(const struct store *st, const struct record *r)
 uint32_t
 record_ts_nsec(const struct store *st, const struct record *r)
 {
+	if (r->flags & REC_TS_ZERO)
+		return (0);
 	WIDE(st, r, ts_nsec, (uint32_t)(r->ts -
 	    record_floor_div(r->ts, 1000000000) * 1000000000));
 }
@@ -153,6 +157,8 @@ record_ts_nsec(const struct store *st, const struct record *r)
 int64_t
 record_exp_sec(const struct store *st, const struct record *r)
 {
+	if (r->flags & REC_EXP_ZERO)
+		return (REC_GO_ZERO_SEC);
 	WIDE(st, r, exp_sec, record_floor_div(r->expire, 1000000000));
 }
 
@@ -160,6 +166,8 @@ record_exp_sec(const struct store *st, const struct record *r)
 uint32_t
 record_exp_nsec(const struct store *st, const struct record *r)
 {
+	if (r->flags & REC_EXP_ZERO)
+		return (0);
 	WIDE(st, r, exp_nsec, (uint32_t)(r->expire -
 	    record_floor_div(r->expire, 1000000000) * 1000000000));
 }

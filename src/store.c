@@ -276,11 +276,20 @@ store_add(struct store *st, struct record_build *b, uint16_t src,
 		b->ts_nsec = 999999999;
 	if (b->exp_nsec > 999999999)
 		b->exp_nsec = 999999999;
-	if (!store_ns(b->ts_sec, b->ts_nsec, &ts)) {
+	/*
+	 * Go's zero time (a missing TimeStamp/ExpireAt) is common in old or
+	 * foreign records and does not fit in ns: a flag says it, so that it
+	 * costs no extra block.  Other out-of-range times go wide.
+	 */
+	if (b->rec.flags & REC_TS_ZERO)
+		ts = INT64_MIN;
+	else if (!store_ns(b->ts_sec, b->ts_nsec, &ts)) {
 		ts = b->ts_sec < 0 ? INT64_MIN : INT64_MAX;
 		wide = true;
 	}
-	if (!store_ns(b->exp_sec, b->exp_nsec, &exp)) {
+	if (b->rec.flags & REC_EXP_ZERO)
+		exp = INT64_MIN;
+	else if (!store_ns(b->exp_sec, b->exp_nsec, &exp)) {
 		exp = b->exp_sec < 0 ? INT64_MIN : INT64_MAX;
 		wide = true;
 	}

@@ -93,6 +93,19 @@ test_wide_values(void **state)
 	assert_int_equal(record_lat_total(&st, r), 5000000000LL);
 	assert_int_equal(record_content_length(&st, r), -7);
 	assert_int_equal(record_response_code(&st, r), 70000);
+
+	/* A zero time alone costs no extra block. */
+	record_build_init(&b);
+	b.lat_total = 7;
+	store_add(&st, &b, 0, 1);
+	record_build_clear(&b);
+	r = store_get(&st, 1);
+	assert_false(r->flags & (REC_WIDE | REC_EXTRA));
+	assert_true(r->flags & REC_TS_ZERO);
+	assert_int_equal(record_ts_sec(&st, r), REC_GO_ZERO_SEC);
+	assert_int_equal(record_ts_nsec(&st, r), 0);
+	assert_int_equal(record_exp_sec(&st, r), REC_GO_ZERO_SEC);
+	assert_int_equal(record_lat_total(&st, r), 7);
 	store_clear(&st);
 }
 
