@@ -25,6 +25,7 @@
 
 #include "agg-stored.h"
 #include "log.h"
+#include "mask.h"
 #include "options.h"
 #include "output.h"
 #include "render.h"
@@ -258,10 +259,29 @@ agg_output_safe(struct buf *b, struct slice s)
 	render_safe(b, s.ptr, s.len, 0);
 }
 
+/*
+ * Append an API key for people: masked to its last four characters unless
+ * reveal, then made terminal-safe.
+ */
+static void
+agg_output_key(struct buf *b, struct slice k, bool reveal)
+{
+	struct buf	 tmp;
+
+	if (reveal) {
+		agg_output_safe(b, k);
+		return;
+	}
+	buf_init(&tmp);
+	mask_key(&tmp, k.ptr, k.len);
+	render_safe(b, tmp.data != NULL ? tmp.data : "", tmp.len, 0);
+	buf_clear(&tmp);
+}
+
 /* One table line for a counter. */
 static void
 agg_output_row(FILE *f, const struct agg *a, const char *dim,
-    const struct agg_counter *c)
+    const struct agg_counter *c, bool reveal)
 {
 	struct buf	 b;
 	char		 tbuf[TIMEFMT_MAX];
@@ -281,11 +301,17 @@ agg_output_row(FILE *f, const struct agg *a, const char *dim,
 	    c->hits), agg_avg((double)c->totallatency, c->hits),
 	    (long long)c->maxlatency, tbuf);
 	if (c->parent != 0) {
-		agg_output_safe(&b, agg_str(a, c->parent));
+		if (c->dim == AGG_KEYENDPOINTS)
+			agg_output_key(&b, agg_str(a, c->parent), reveal);
+		else
+			agg_output_safe(&b, agg_str(a, c->parent));
 		buf_addc(&b, '/');
 	}
 	key = agg_str(a, c->key);
-	agg_output_safe(&b, key);
+	if (c->dim == AGG_APIKEYS)
+		agg_output_key(&b, key, reveal);
+	else
+		agg_output_safe(&b, key);
 	human = agg_str(a, c->humanidentifier);
 	if (human.len != 0 && (human.len != key.len ||
 	    memcmp(human.ptr, key.ptr, key.len) != 0)) {
@@ -302,7 +328,7 @@ agg_output_row(FILE *f, const struct agg *a, const char *dim,
 /* Print every aggregate as a readable table; returns how many. */
 size_t
 agg_output_table(FILE *f, const struct agg *a,
-    const struct agg_output_range *r)
+    const struct agg_output_range *r, bool reveal)
 {
 	const struct agg_bucket		*b;
 	const struct agg_counter	*ctrs;
@@ -327,13 +353,13 @@ agg_output_table(FILE *f, const struct agg *a,
 		fprintf(f, "  %-14s %8s %8s %8s %7s %9s %8s  %-20s  %s\n",
 		    "DIMENSION", "HITS", "SUCCESS", "ERRORS", "ERR%",
 		    "AVG_MS", "MAX_MS", "LAST", "KEY (NAME)");
-		agg_output_row(f, a, "total", &a->ctrs[b->total]);
+		agg_output_row(f, a, "total", &a->ctrs[b->total], reveal);
 		for (d = AGG_APIID; d < AGG_NDIMS; d++) {
 			ctrs = agg_counters(a, i, (enum agg_dim)d, &n, &idx);
 			for (j = 0; j < n; j++)
 				agg_output_row(f, a,
 				    agg_dim_name((enum agg_dim)d),
-				    &ctrs[idx[j]]);
+				    &ctrs[idx[j]], reveal);
 		}
 	}
 	buf_clear(&org);
@@ -355,6 +381,7 @@ agg_output_cmp(struct slice x, struct slice y)
 struct agg_output_diff {
 	FILE			*f;
 	bool			 table;
+	bool			 reveal;	/* table: keys unmasked */
 	yajl_gen		 g;
 	size_t			 n;
 };
@@ -409,7 +436,14 @@ agg_output_diff1(struct agg_output_diff *df, const struct agg *as,
 		    agg_dim_name((enum agg_dim)k->dim));
 		if (key.len == 0)
 			buf_addc(&line, '-');
-		else
+		else if (k->dim == AGG_APIKEYS) {
+			agg_output_key(&line, agg_str(a, k->key), df->reveal);
+		} else if (k->dim == AGG_KEYENDPOINTS) {
+			agg_output_key(&line, agg_str(a, k->parent),
+			    df->reveal);
+			buf_addc(&line, '.');
+			agg_output_safe(&line, agg_str(a, k->key));
+		} else
 			render_safe(&line, key.data, key.len, 0);
 		buf_printf(&line, "  stored %lld/%lld/%lld  computed "
 		    "%lld/%lld/%lld", (long long)(s ? s->hits : 0),
@@ -505,7 +539,7 @@ agg_output_diffb(struct agg_output_diff *df, const struct agg *as, long is,
  */
 size_t
 agg_output_reconcile(FILE *f, const struct agg *as, const struct agg *ac,
-    const struct agg_output_range *r, bool table)
+    const struct agg_output_range *r, bool table, bool reveal)
 {
 	struct agg_output_diff	 df;
 	const struct agg_bucket	*bs, *bc;
@@ -515,6 +549,7 @@ agg_output_reconcile(FILE *f, const struct agg *as, const struct agg *ac,
 	memset(&df, 0, sizeof df);
 	df.f = f;
 	df.table = table;
+	df.reveal = reveal;
 	df.g = yajl_gen_alloc(NULL);
 	while (i < as->nbuckets || j < ac->nbuckets) {
 		bs = i < as->nbuckets ? agg_bucket_at(as, i) : NULL;
@@ -604,7 +639,8 @@ agg_output_batch(const struct options *o, const struct store *st,
 		}
 	}
 	if (o->reconcile) {
-		printed = agg_output_reconcile(stdout, as, ac, &range, table);
+		printed = agg_output_reconcile(stdout, as, ac, &range, table,
+		    o->reveal);
 		fflush(stdout);
 		agg_free(as);
 		agg_free(ac);
@@ -612,7 +648,7 @@ agg_output_batch(const struct options *o, const struct store *st,
 	}
 	if (table)
 		printed = agg_output_table(stdout, o->stored ? as : ac,
-		    &range);
+		    &range, o->reveal);
 	else
 		printed = agg_output_json(stdout, o->stored ? as : ac, &range);
 	fflush(stdout);

@@ -28,9 +28,9 @@ void	 agg_output_doc(yajl_gen, const struct agg *, size_t);
 size_t	 agg_output_json(FILE *, const struct agg *,
 	    const struct agg_output_range *);
 size_t	 agg_output_table(FILE *, const struct agg *,
-	    const struct agg_output_range *);
+	    const struct agg_output_range *, bool);
 size_t	 agg_output_reconcile(FILE *, const struct agg *,
-	    const struct agg *, const struct agg_output_range *, bool);
+	    const struct agg *, const struct agg_output_range *, bool, bool);
 int	 agg_output_batch(const struct options *, const struct store *,
 	    const uint64_t *, size_t, int64_t, int64_t);
 

@@ -54,8 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *p, size_t len)
 		f = fopen("/dev/null", "w");
 		if (f != NULL) {
 			agg_output_json(f, a, NULL);
-			agg_output_table(f, a, NULL);
-			agg_output_reconcile(f, a, a, NULL, false);
+			agg_output_table(f, a, NULL, false);
+			agg_output_reconcile(f, a, a, NULL, false, false);
 			fclose(f);
 		}
 		for (d = AGG_TOTAL; d < AGG_NDIMS; d++) {

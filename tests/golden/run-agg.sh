@@ -32,7 +32,7 @@ run_case stored-table 0 "$T" -n --stored --format table "$L"
 run_case reconcile-lossy 1 "$T" -n --reconcile "$L"
 run_case reconcile-lossy-table 1 "$T" -n --reconcile --format table "$L"
 # Reconcile reports exactly the keys the lost records touched.
-run_case reconcile-exact 0 sh -c "\"$T\" -n --reconcile --format table \
+run_case reconcile-exact 0 sh -c "\"$T\" -n --reconcile --reveal --format table \
     \"$L\" | awk '{print \$1, \$2, \$3, \$4}' | diff - \"$WORK/expect\""
 run_case reconcile-range 1 "$T" -n --reconcile --format table \
     --since 2024-02-29T11:00:00Z --until 2024-02-29T11:59:59Z "$L"

@@ -979,7 +979,7 @@ test_reconcile(void **state)
 	as = agg_stored_load(st, NULL, NULL, &cause);
 	ac = run(st, NULL);
 	f = open_memstream(&out, &len);
-	n = agg_output_reconcile(f, as, ac, NULL, false);
+	n = agg_output_reconcile(f, as, ac, NULL, false, false);
 	fclose(f);
 	if (getenv("AGG_DEBUG") != NULL)
 		fputs(out, stderr);
@@ -1000,7 +1000,8 @@ test_reconcile(void **state)
 	free(out);
 	out = NULL;
 	f = open_memstream(&out, &len);
-	assert_int_equal(agg_output_reconcile(f, ac, ac, NULL, false), 0);
+	assert_int_equal(agg_output_reconcile(f, ac, ac, NULL, false,
+	    false), 0);
 	fclose(f);
 	free(out);
 	agg_free(as);
