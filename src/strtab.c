@@ -24,6 +24,9 @@ struct strtab_slot {
 #define STRTAB_MAXLEN	(UINT32_MAX - 16)
 #define STRTAB_BATCH	32	/* lookups started together */
 
+static uint32_t	strtab_intern_hashed(struct strtab *, const char *, size_t,
+		    uint32_t);
+
 static const char strtab_empty[8] = { 0, 0, 0, 0, 0, 0, 0, 0 };
 
 /* Initialise a table holding only the empty string (id 0). */
@@ -142,37 +145,10 @@ strtab_store(struct strtab *st, const char *s, size_t len)
 uint32_t
 strtab_intern(struct strtab *st, const char *s, size_t len)
 {
-	struct strtab_slot	*slot;
-	uint32_t		 h, i, id;
-
 	if (len == 0)
 		return (0);
-	if (len > STRTAB_MAXLEN)
-		fatalx("strtab_intern: %zu bytes is too long", len);
-	h = (uint32_t)strtab_hash(s, len);
-	for (i = h & st->mask;; i = (i + 1) & st->mask) {
-		slot = &st->slots[i];
-		if (slot->id == 0)
-			break;
-		if (slot->hash == h && strtab_len(st, slot->id) == len &&
-		    memcmp(st->ptrs[slot->id], s, len) == 0)
-			return (slot->id);
-	}
-	if (st->count == UINT32_MAX)
-		fatalx("strtab_intern: too many strings");
-	if (st->count == st->ptrs_cap) {
-		st->ptrs_cap *= 2;
-		st->ptrs = xreallocarray(st->ptrs, st->ptrs_cap,
-		    sizeof *st->ptrs);
-	}
-	id = st->count++;
-	st->ptrs[id] = strtab_store(st, s, len);
-	st->bytes += len;
-	slot->hash = h;
-	slot->id = id;
-	if ((uint64_t)st->count * 2 > (uint64_t)st->mask + 1)
-		strtab_grow(st);
-	return (id);
+	return (strtab_intern_hashed(st, s, len,
+	    (uint32_t)strtab_hash(s, len)));
 }
 
 /*
