@@ -202,36 +202,6 @@ field_suggest(const char *name, size_t len)
 	return (best);
 }
 
-/*
- * A number or time field's value: narrow fields are read on the record,
- * the accessor is used only for wide records.
- */
-int64_t
-field_number(const struct field *f, const struct store *st,
-    const struct record *r)
-{
-	if (r->flags & REC_WIDE)
-		return (f->num != NULL ? f->num(st, r) : 0);
-	switch (f->id) {
-	case FIELD_STATUS:
-		return (r->response_code);
-	case FIELD_LATENCY:
-		return (r->lat_total);
-	case FIELD_UPSTREAM:
-		return (r->lat_upstream);
-	case FIELD_GATEWAY:
-		return (r->lat_gateway);
-	case FIELD_SIZE:
-		return (r->content_length);
-	case FIELD_TIME:
-	case FIELD_SINCE:
-	case FIELD_UNTIL:
-		return (r->ts);
-	default:
-		return (f->num != NULL ? f->num(st, r) : 0);
-	}
-}
-
 /* A yes/no field's value. */
 bool
 field_bool(const struct field *f, const struct record *r)

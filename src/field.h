@@ -97,8 +97,7 @@ extern const struct field_alias	 field_aliases[];
 const struct field	*field_get(enum field_id);
 const struct field	*field_find(const char *, size_t);
 const char		*field_suggest(const char *, size_t);
-int64_t			 field_number(const struct field *,
-			    const struct store *, const struct record *);
+
 bool			 field_bool(const struct field *,
 			    const struct record *);
 struct slice		 field_string(const struct field *,
@@ -106,5 +105,35 @@ struct slice		 field_string(const struct field *,
 void			 field_format(const struct field *,
 			    const struct store *, const struct record *,
 			    struct buf *);
+
+/*
+ * A number or time field's value: narrow fields are read on the record,
+ * the accessor is used only for wide records.
+ */
+static inline int64_t
+field_number(const struct field *f, const struct store *st,
+    const struct record *r)
+{
+	if (r->flags & REC_WIDE)
+		return (f->num != NULL ? f->num(st, r) : 0);
+	switch (f->id) {
+	case FIELD_STATUS:
+		return (r->response_code);
+	case FIELD_LATENCY:
+		return (r->lat_total);
+	case FIELD_UPSTREAM:
+		return (r->lat_upstream);
+	case FIELD_GATEWAY:
+		return (r->lat_gateway);
+	case FIELD_SIZE:
+		return (r->content_length);
+	case FIELD_TIME:
+	case FIELD_SINCE:
+	case FIELD_UNTIL:
+		return (r->ts);
+	default:
+		return (f->num != NULL ? f->num(st, r) : 0);
+	}
+}
 
 #endif

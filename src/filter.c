@@ -251,29 +251,6 @@ filter_payload_test(const struct filter *f, const struct filter_pred *p,
 	return (wire_search(st, r, what, filter_payload_cb, &fp));
 }
 
-/* Narrow numeric field value of r, or the accessor's when wide. */
-static inline int64_t
-filter_number(const struct field *fl, const struct store *st,
-    const struct record *r)
-{
-	if (r->flags & REC_WIDE)
-		return (field_number(fl, st, r));
-	switch (fl->id) {
-	case FIELD_STATUS:
-		return (r->response_code);
-	case FIELD_LATENCY:
-		return (r->lat_total);
-	case FIELD_UPSTREAM:
-		return (r->lat_upstream);
-	case FIELD_GATEWAY:
-		return (r->lat_gateway);
-	case FIELD_SIZE:
-		return (r->content_length);
-	default:
-		return (r->ts);
-	}
-}
-
 /* Does record r satisfy predicate p (before negation)? */
 static inline bool
 filter_pred_test(struct filter *f, struct filter_pred *p,
@@ -293,7 +270,7 @@ filter_pred_test(struct filter *f, struct filter_pred *p,
 				return (true);
 		return (false);
 	case FILTER_K_NUM:
-		v = filter_number(fl, st, r);
+		v = field_number(fl, st, r);
 		for (i = 0; i < p->nalts; i++)
 			if (v >= p->alts[i].lo && v <= p->alts[i].hi)
 				return (true);
