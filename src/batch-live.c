@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "bytes.h"
+#include "log.h"
 #include "record.h"
 #include "source-mongo.h"
 #include "source-redis.h"
@@ -93,7 +94,7 @@ batch_live_poll(struct batch_live *bl, struct source **srcs, size_t nsrcs,
 		else
 			continue;
 		if (bl->states[i] == NULL || strcmp(bl->states[i], s) != 0) {
-			fprintf(stderr, "tykscope: %s: %s\n", srcs[i]->arg, s);
+			warnx_("%s: %s", srcs[i]->arg, s);
 			free(bl->states[i]);
 			bl->states[i] = xstrdup(s);
 		}
@@ -110,7 +111,7 @@ batch_live_poll(struct batch_live *bl, struct source **srcs, size_t nsrcs,
 		if (s == NULL || (bl->damage[i] != NULL &&
 		    strcmp(bl->damage[i], s) == 0))
 			continue;
-		fprintf(stderr, "tykscope: %s: %s\n", st->sources[i].name, s);
+		warnx_("%s: %s", st->sources[i].name, s);
 		free(bl->damage[i]);
 		bl->damage[i] = xstrdup(s);
 	}
@@ -130,12 +131,12 @@ batch_live_gap(const struct store *st, const struct record *r)
 	batch_live_time(from, sizeof from, ex->gap_from);
 	batch_live_time(to, sizeof to, ex->gap_to);
 	if (ex->gap_count >= 0)
-		fprintf(stderr, "tykscope: gap: %.*s: about %lld records "
-		    "drained unseen between %s and %s\n", (int)key.len,
+		warnx_("gap: %.*s: about %lld records "
+		    "drained unseen between %s and %s", (int)key.len,
 		    key.ptr, (long long)ex->gap_count, from, to);
 	else
-		fprintf(stderr, "tykscope: gap: %.*s: records drained unseen "
-		    "between %s and %s\n", (int)key.len, key.ptr, from, to);
+		warnx_("gap: %.*s: records drained unseen "
+		    "between %s and %s", (int)key.len, key.ptr, from, to);
 }
 
 /*

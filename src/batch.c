@@ -9,11 +9,14 @@
 
 #include "batch.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agg-output.h"
 #include "filter.h"
@@ -22,6 +25,7 @@
 #include "output.h"
 #include "record.h"
 #include "render.h"
+#include "render-stream.h"
 #include "source.h"
 #include "store.h"
 #include "timefmt.h"
@@ -108,35 +112,65 @@ batch_report_bad(const struct store *st, uint64_t from)
 			continue;
 		ex = record_extra(st, r);
 		e = strtab_get(&st->strs, ex != NULL ? ex->bad_error : 0);
-		/* Decoder messages may quote input bytes: escape them. */
+		/* Decoder messages may quote input bytes: warnx_ escapes. */
 		buf_reset(&safe);
-		render_safe(&safe, e.ptr, e.len, 0);
-		fprintf(stderr, "tykscope: %s:%llu: bad record: %s\n",
-		    store_source_name(st, r),
+		buf_add(&safe, e.ptr, e.len);
+		warnx_("%s:%llu: bad record: %s", store_source_name(st, r),
 		    (unsigned long long)REC_POS_OFFSET(r->pos),
 		    safe.data != NULL ? safe.data : "");
 	}
-	buf_clear(&safe);
 	if (shown > BATCH_BAD_LINES)
-		fprintf(stderr, "tykscope: ... and %llu more bad records\n",
+		warnx_("... and %llu more bad records",
 		    (unsigned long long)(shown - BATCH_BAD_LINES));
 	for (i = 0; i < st->nsources; i++) {
 		if (st->sources[i].damage != NULL)
-			fprintf(stderr, "tykscope: %s: %s\n",
-			    st->sources[i].name, st->sources[i].damage);
+			warnx_("%s: %s", st->sources[i].name,
+			    st->sources[i].damage);
 	}
 	if (st->nbad != 0) {
-		fprintf(stderr, "tykscope: %llu bad record%s:",
+		buf_reset(&safe);
+		buf_printf(&safe, "%llu bad record%s:",
 		    (unsigned long long)st->nbad, st->nbad == 1 ? "" : "s");
 		for (i = 0; i < st->nsources; i++)
 			if (st->sources[i].bad != 0)
-				fprintf(stderr, " %s %llu", st->sources[i].name,
+				buf_printf(&safe, " %s %llu", st->sources[i].name,
 				    (unsigned long long)st->sources[i].bad);
-		fputc('\n', stderr);
+		warnx_("%s", safe.data);
 	}
+	buf_clear(&safe);
 }
 
 static volatile sig_atomic_t batch_stop;
+
+/*
+ * Has writing to stdout failed (a full disk, a closed pipe with SIGPIPE
+ * ignored, a hung-up terminal)?  The first failure's errno goes to *werr.
+ * With poll_fd, also ask the kernel whether the reader of a pipe or the
+ * terminal has gone, so that a follow that prints nothing still ends.
+ */
+static bool
+batch_stdout_failed(int *werr, bool poll_fd)
+{
+	struct pollfd	 pfd;
+
+	if (*werr != 0)
+		return (true);
+	if (ferror(stdout)) {
+		*werr = errno != 0 ? errno : EIO;
+		return (true);
+	}
+	if (poll_fd) {
+		pfd.fd = STDOUT_FILENO;
+		pfd.events = 0;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLERR |
+		    POLLHUP))) {
+			*werr = EPIPE;
+			return (true);
+		}
+	}
+	return (false);
+}
 
 static void
 batch_on_signal(int sig)
@@ -145,8 +179,9 @@ batch_on_signal(int sig)
 }
 
 /*
- * Follow mode (--follow or --duration): print records as the sources add them, in arrival order, until
- * every source ends, the duration or --limit is reached, or SIGINT/SIGTERM.
+ * Follow mode (--follow or --duration): print records as the sources add
+ * them, in arrival order, until every source ends, the duration or --limit
+ * is reached, SIGINT/SIGTERM, or stdout fails.
  * The store is a ring of --max-records, so memory stays bounded.
  */
 static int
@@ -164,7 +199,7 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	int64_t			  start, since = INT64_MIN, until = INT64_MAX;
 	int64_t			  lo, hi;
 	const char		 *err;
-	int			  status = 0, *done, more;
+	int			  status = 0, *done, more, werr = 0;
 	struct batch_live	  bl;
 
 	start = timefmt_now();
@@ -199,6 +234,8 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 
 	if (!o->count && !o->health)
 		out = output_create(stdout, o, &st);
+	if (out != NULL)
+		output_set_tty(out, isatty(STDOUT_FILENO));
 	batch_live_init(&bl);
 	done = xcalloc(nsrcs + 1, sizeof *done);
 	while (!batch_stop) {
@@ -247,9 +284,13 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 			if (out != NULL)
 				output_record(out, r);
 			printed++;
+			if (batch_stdout_failed(&werr, false))
+				break;
 		}
 		next = st.next;
 		fflush(stdout);
+		if (batch_stdout_failed(&werr, true))
+			break;
 		if (active == 0 || (o->limit >= 0 &&
 		    (int64_t)printed >= o->limit))
 			break;
@@ -266,6 +307,10 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	fflush(stdout);
 	if (status == 0)
 		status = printed != 0 || batch_stop ? 0 : 1;
+	if (batch_stdout_failed(&werr, false)) {
+		warnx_("stdout: %s", strerror(werr));
+		status = 2;
+	}
 	batch_live_clear(&bl);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -277,9 +322,9 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 	return (status);
 }
 
-/* Run batch mode to completion; returns the exit status. */
-int
-batch_run(const struct options *o)
+/* Read, select and print (batch_run's work); returns the exit status. */
+static int
+batch_read_all(const struct options *o)
 {
 	struct store		  st;
 	struct source		**srcs = NULL;
@@ -297,7 +342,7 @@ batch_run(const struct options *o)
 	char			 *fcause;
 	bool			  want_bad = false;
 	const char		 *err;
-	int			  status, *done;
+	int			  status, *done, werr = 0;
 
 	/* A filter syntax error is a usage error: report it before reading. */
 	if (o->filter != NULL) {
@@ -431,11 +476,14 @@ batch_run(const struct options *o)
 		printed = nsel;
 	} else {
 		out = output_create(stdout, o, &st);
+		output_set_tty(out, isatty(STDOUT_FILENO));
 		for (i = 0; i < nsel; i++) {
 			if (o->limit >= 0 && (int64_t)printed >= o->limit)
 				break;
 			output_record(out, store_get(&st, sel[i].seq));
 			printed++;
+			if (batch_stdout_failed(&werr, false))
+				break;
 		}
 		output_free(out);
 	}
@@ -443,6 +491,10 @@ batch_run(const struct options *o)
 	status = printed != 0 ? 0 : 1;
 	if (o->count)
 		status = nsel != 0 ? 0 : 1;
+	if (batch_stdout_failed(&werr, false)) {
+		warnx_("stdout: %s", strerror(werr));
+		status = 2;
+	}
 
 out:
 	batch_report_bad(&st, st.first);
@@ -452,5 +504,51 @@ out:
 		source_free(srcs[i]);
 	free(srcs);
 	store_clear(&st);
+	return (status);
+}
+
+/*
+ * Run batch mode to completion; returns the exit status.  On a terminal,
+ * stdout is a render_stream for the run: whatever any format writes obeys
+ * the terminal rule (JSON formats get \\uXXXX escapes, so they stay JSON).
+ * Any failed write makes the status 2, with a message.
+ */
+int
+batch_run(const struct options *o)
+{
+	FILE			*saved = stdout, *term = NULL;
+	enum render_stream_mode	 mode;
+	int			 status, werr = 0;
+
+	if (isatty(STDOUT_FILENO)) {
+		switch (o->format) {
+		case OPT_FMT_TSV:
+		case OPT_FMT_TABLE:
+		case OPT_FMT_CURL:
+		case OPT_FMT_RAW_REQUEST:
+		case OPT_FMT_RAW_RESPONSE:
+			mode = RENDER_STREAM_TEXT;
+			break;
+		default:
+			mode = RENDER_STREAM_JSON;
+			break;
+		}
+		fflush(stdout);
+		if ((term = render_stream_open(STDOUT_FILENO, mode,
+		    _IOLBF)) != NULL)
+			stdout = term;
+	}
+	status = batch_read_all(o);
+	fflush(stdout);
+	batch_stdout_failed(&werr, false);
+	if (term != NULL) {
+		stdout = saved;
+		if (fclose(term) == EOF && werr == 0)
+			werr = errno != 0 ? errno : EIO;
+	}
+	if (werr != 0 && status != 2) {
+		warnx_("stdout: %s", strerror(werr));
+		status = 2;
+	}
 	return (status);
 }

@@ -15,6 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
+#include "render.h"
+
 static FILE		*log_file;
 static log_fatal_hook	 log_hook;
 
@@ -62,17 +65,53 @@ log_debug(const char *fmt, ...)
 	fputc('\n', log_file);
 }
 
-/* Print a "tykscope: " warning to stderr and to the debug log. */
+/*
+ * Print "tykscope: " and the message to stderr as one line.  The message
+ * is rendered terminal-safe (render_safe, newlines included), so callers
+ * may pass names and server text as they came: this is the one place where
+ * stderr messages are escaped.
+ */
+static void
+log_vprint(const char *prefix, const char *errstr, const char *fmt,
+    va_list ap)
+{
+	static __thread int	 depth;
+	struct buf		 safe;
+	char			*msg;
+	int			 len;
+
+	/* A fatal error while printing one (out of memory): plain text. */
+	if (depth++ != 0 || (len = vasprintf(&msg, fmt, ap)) < 0) {
+		fprintf(stderr, "%s%s\n", prefix, fmt);
+		depth--;
+		return;
+	}
+	buf_init(&safe);
+	buf_adds(&safe, prefix);
+	render_safe(&safe, msg, (size_t)len, 0);
+	if (errstr != NULL) {
+		buf_adds(&safe, ": ");
+		buf_adds(&safe, errstr);
+	}
+	buf_addc(&safe, '\n');
+	fwrite(safe.data, 1, safe.len, stderr);
+	fflush(stderr);
+	if (log_file != NULL)
+		fwrite(safe.data, 1, safe.len, log_file);
+	buf_clear(&safe);
+	free(msg);
+	depth--;
+}
+
+/* Print a "tykscope: " warning to stderr (and to the debug log). */
 void
 warnx_(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	fputs("tykscope: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_vprint("tykscope: ", NULL, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static __attribute__((noreturn)) void
@@ -80,11 +119,7 @@ log_vfatal(const char *errstr, const char *fmt, va_list ap)
 {
 	if (log_hook != NULL)
 		log_hook();
-	fputs("tykscope: fatal: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (errstr != NULL)
-		fprintf(stderr, ": %s", errstr);
-	fputc('\n', stderr);
+	log_vprint("tykscope: fatal: ", errstr, fmt, ap);
 	exit(2);
 }
 

@@ -8,10 +8,12 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "log.h"
 #include "options.h"
+#include "render-stream.h"
 #include "ui.h"
 #include "ui-keys.h"
 
@@ -21,8 +23,13 @@ main(int argc, char **argv)
 	struct options	 o;
 	char		*cause;
 	int		 rc;
+	FILE		*saved = stderr, *safe;
 
 	setlocale(LC_ALL, "");
+	/* Whoever writes to stderr (we, libmongoc), the terminal rule holds. */
+	if ((safe = render_stream_open(STDERR_FILENO, RENDER_STREAM_TEXT,
+	    _IONBF)) != NULL)
+		stderr = safe;
 	/* Hidden: print the manual's KEY BINDINGS list from the key table. */
 	if (getenv("TYKSCOPE_KEYS_MDOC") != NULL)
 		return (ui_keys_mdoc(stdout));
@@ -31,9 +38,13 @@ main(int argc, char **argv)
 		if (rc == 1)
 			fputs(cause, stdout);
 		else
-			fprintf(stderr, "tykscope: %s\n", cause);
+			warnx_("%s", cause);
 		free(cause);
 		options_clear(&o);
+		if (safe != NULL) {
+			stderr = saved;
+			fclose(safe);
+		}
 		return (rc == 1 ? 0 : 2);
 	}
 	if (o.log_file != NULL)
@@ -44,5 +55,9 @@ main(int argc, char **argv)
 		rc = o.batch ? batch_run(&o) : ui_run(&o);
 	log_close();
 	options_clear(&o);
+	if (safe != NULL) {
+		stderr = saved;
+		fclose(safe);
+	}
 	return (rc);
 }

@@ -195,7 +195,8 @@ options_config_path(int argc, char **argv, bool *must_exist)
  * the command line, so that the command line wins, plus default sources
  * (*srcs, used only when the command line names none) and saved filters.
  * Lines are "OPTION [VALUE]" with the long option names, "source SOURCE"
- * and "saved-filter NAME EXPR"; # starts a comment.
+ * and "saved-filter NAME EXPR"; # starts a comment.  A value starting
+ * with ~/ is taken from $HOME.
  */
 static int
 options_config(struct options *o, const char *path, bool must_exist,
@@ -203,6 +204,7 @@ options_config(struct options *o, const char *path, bool must_exist,
 {
 	FILE			*f;
 	char			*line = NULL, *p, *name, *value, *end, *tmp;
+	const char		*home;
 	size_t			 size = 0;
 	ssize_t			 n;
 	unsigned		 lineno = 0;
@@ -273,7 +275,13 @@ options_config(struct options *o, const char *path, bool must_exist,
 		} else {
 			if (*value == '\0')
 				goto bad_value;
-			xasprintf(&tmp, "--%s=%s", name, value);
+			/* ~/ as a shell would expand it on the command line. */
+			if (strncmp(value, "~/", 2) == 0 &&
+			    (home = getenv("HOME")) != NULL && *home != '\0')
+				xasprintf(&tmp, "--%s=%s%s", name, home,
+				    value + 1);
+			else
+				xasprintf(&tmp, "--%s=%s", name, value);
 		}
 		options_list_add(args, tmp);
 		free(tmp);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "curl.h"
+#include "log.h"
 #include "mask.h"
 #include "options.h"
 #include "record.h"
@@ -61,6 +62,17 @@ output_create(FILE *f, const struct options *o, const struct store *st)
 	if (out->fmt == OPT_FMT_TSV && !o->count)
 		fprintf(f, "%s\n", output_tsv_header);
 	return (out);
+}
+
+/*
+ * Say whether the FILE is a terminal, for a FILE that isatty cannot ask
+ * (a render_stream in front of one): raw-request and raw-response show a
+ * view instead of the bytes.
+ */
+void
+output_set_tty(struct output *out, bool tty)
+{
+	out->tty = tty;
 }
 
 /* Free the writer (the FILE is the caller's). */
@@ -685,9 +697,7 @@ output_raw(struct output *out, const struct record *r, enum wire_which w)
 		output_position(&pos, out->st, r);
 		buf_printf(&pos, ": no %s: %s", w == WIRE_REQUEST ?
 		    "raw_request" : "raw_response", m.note);
-		buf_reset(b);
-		render_safe(b, pos.data, pos.len, 0);
-		fprintf(stderr, "tykscope: %s\n", b->data);
+		warnx_("%s", pos.data);
 		buf_clear(&pos);
 		wire_clear(&m);
 		return;

@@ -21,6 +21,7 @@ struct output;
 struct output	*output_create(FILE *, const struct options *,
 		    const struct store *);
 void		 output_record(struct output *, const struct record *);
+void		 output_set_tty(struct output *, bool);
 void		 output_free(struct output *);
 void		 output_record_json(yajl_gen, const struct store *,
 		    const struct record *);

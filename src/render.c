@@ -97,6 +97,19 @@ render_invisible(uint32_t c)
 }
 
 /*
+ * The terminal rule: may code point c reach a terminal as itself?  C0
+ * controls, DEL, C1 controls and the invisible characters above may not
+ * (newline and tab are the caller's to allow: they only move the cursor
+ * forward).  Every output path applies this one rule, through render_safe
+ * or render-stream.c.
+ */
+bool
+render_cp_safe(uint32_t c)
+{
+	return (c >= 0x20 && c != 0x7f && !render_invisible(c));
+}
+
+/*
  * Append a terminal-safe rendering of len bytes at s to out.  flags:
  * RENDER_NEWLINES keeps newlines, RENDER_TABS expands tabs to the next
  * multiple of 8 columns (counted from the start of s's current line).
@@ -158,7 +171,7 @@ render_safe(struct buf *out, const char *s, size_t len, int flags)
 			i++;
 			continue;
 		}
-		if (render_invisible(cp)) {
+		if (!render_cp_safe(cp)) {
 			n = (size_t)snprintf(tmp, sizeof tmp, "<U+%04X>",
 			    (unsigned)cp);
 			buf_add(out, tmp, n);

@@ -75,7 +75,7 @@ ui_fatal_hook(void)
 	}
 }
 
-/* SIGINT, SIGTERM, SIGHUP: leave the loop and restore the terminal. */
+/* SIGINT, SIGTERM, SIGHUP, SIGQUIT: leave the loop, restore the terminal. */
 static void
 ui_on_signal(int sig)
 {
@@ -497,8 +497,8 @@ ui_run(const struct options *o)
 	if (ui_setup(&ui, o) != 0)
 		return (2);
 	if (o->filter != NULL && ui_apply_filter(&ui, o->filter) != 0) {
-		fprintf(stderr, "tykscope: --filter: %s (at column %d)\n",
-		    ui.filter_err, ui.filter_errcol + 1);
+		warnx_("--filter: %s (at column %d)", ui.filter_err,
+		    ui.filter_errcol + 1);
 		ui_free(&ui);
 		return (2);
 	}
@@ -508,6 +508,7 @@ ui_run(const struct options *o)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 
 	ui_curses_init(&ui);
 	ui_resize(&ui);

@@ -91,4 +91,24 @@ wait_for 'filter> @errors' && keys Enter
 wait_for 'filter: @errors +[0-9]+/[0-9] shown'
 check $? saved-filter
 quit
+# SIGQUIT (kill -QUIT: in raw mode Ctrl-\\ is a key) restores the terminal
+# as SIGTERM does: out of the alternate screen, cursor shown, status 0.
+# The pane lives on after tykscope (a dead pane has no cursor to check).
+start 80 24 --demo --demo-count 100
+$TMUX_CMD respawn-pane -k -t t "cd '$WORK' && env TERM=screen '$TYKSCOPE' \
+    --demo --demo-count 100; echo \$? >'$WORK/exit'; sleep 600"
+wait_for 'OFFLINE'
+[ "$($TMUX_CMD display-message -p -t t '#{alternate_on}')" = 1 ]
+check $? alternate-screen-on
+pkill -QUIT -P "$($TMUX_CMD display-message -p -t t '#{pane_pid}')"
+i=0
+while [ ! -s "$WORK/exit" ] && [ "$i" -lt $((WAIT * 10)) ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$(cat "$WORK/exit")" = 0 ] &&
+    [ "$($TMUX_CMD display-message -p -t t '#{alternate_on}')" = 0 ] &&
+    [ "$($TMUX_CMD display-message -p -t t '#{cursor_flag}')" = 1 ]
+check $? sigquit-restores-terminal
+$TMUX_CMD kill-server >/dev/null 2>&1
 finish

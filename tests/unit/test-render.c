@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "render.h"
+#include "render-stream.h"
 #include "unit.h"
 
 static char *
@@ -195,7 +196,88 @@ test_random(void **state)
 	buf_clear(&b);
 }
 
+/* Filter s whole, in mode m. */
+static char *
+rf(const char *s, size_t len, enum render_stream_mode m)
+{
+	struct render_filter	 f;
+	struct buf		 b;
+
+	buf_init(&b);
+	render_filter_init(&f, m);
+	render_filter(&f, &b, s, len);
+	render_filter_finish(&f, &b);
+	buf_addc(&b, '\0');
+	return (buf_take(&b));
+}
+
+/* The stream filter: the terminal rule, newlines and tabs kept. */
+static void
+test_filter(void **state)
+{
+	char	*o;
+
+	o = rf("a\tb\n\x1b]0;x\x07\x7f", 11, RENDER_STREAM_TEXT);
+	assert_string_equal(o, "a\tb\n^[]0;x^G^?");
+	free(o);
+	/* U+009B, U+202E, an invalid byte, U+E0041 (a tag character). */
+	o = rf("\xc2\x9b|\xe2\x80\xae|\xff|\xf3\xa0\x81\x81|\xc3\xa9", 16,
+	    RENDER_STREAM_TEXT);
+	assert_string_equal(o, "<U+009B>|<U+202E>|\\xff|<U+E0041>|\xc3\xa9");
+	free(o);
+	o = rf("\"\xc2\x9b\xe2\x80\xae\x7f\xf3\xa0\x81\x81\xc3\xa9\"", 14,
+	    RENDER_STREAM_JSON);
+	assert_string_equal(o,
+	    "\"\\u009B\\u202E\\u007F\\uDB40\\uDC41\xc3\xa9\"");
+	free(o);
+	/* A sequence cut at the very end is escaped, byte by byte. */
+	o = rf("x\xe2\x80", 3, RENDER_STREAM_TEXT);
+	assert_string_equal(o, "x\\xe2\\x80");
+	free(o);
+	assert_true(render_term_safe("ok\t\xc3\xa9\n", 6));
+	assert_false(render_term_safe("\x1b", 1));
+	assert_false(render_term_safe("\xc2\x9b", 2));
+	assert_false(render_term_safe("\xe2\x80", 2));
+}
+
+/*
+ * Written in pieces of every size, the filter writes what it writes for
+ * the whole: stdio's buffer boundaries never change the output, and a
+ * sequence cut between two writes is neither escaped nor lost.
+ */
+static void
+test_filter_split(void **state)
+{
+	static const char	 in[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+	    "\xc2\x9b\xe2\x80\xae\x1b[2J\xff\xe2\x82\xf0\x9f\x98\x80z";
+	size_t			 len = sizeof in - 1, step, i, n;
+	struct render_filter	 f;
+	struct buf		 b;
+	char			*whole;
+	int			 m;
+
+	for (m = 0; m < 2; m++) {
+		whole = rf(in, len, (enum render_stream_mode)m);
+		for (step = 1; step <= len; step++) {
+			buf_init(&b);
+			render_filter_init(&f, (enum render_stream_mode)m);
+			for (i = 0; i < len; i += n) {
+				n = len - i < step ? len - i : step;
+				render_filter(&f, &b, in + i, n);
+			}
+			render_filter_finish(&f, &b);
+			buf_addc(&b, '\0');
+			assert_string_equal(b.data, whole);
+			assert_true(render_term_safe(b.data, b.len - 1));
+			buf_clear(&b);
+		}
+		free(whole);
+	}
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_filter),
+	cmocka_unit_test(test_filter_split),
 	cmocka_unit_test(test_invisible),
 	cmocka_unit_test(test_width),
 	cmocka_unit_test(test_random),
