@@ -25,6 +25,7 @@
 
 #include "agg-stored.h"
 #include "log.h"
+#include "log-warn.h"
 #include "mask.h"
 #include "options.h"
 #include "output.h"

@@ -16,6 +16,7 @@
 
 #include "bytes.h"
 #include "log.h"
+#include "log-warn.h"
 #include "record.h"
 #include "source-mongo.h"
 #include "source-redis.h"

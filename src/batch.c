@@ -21,6 +21,7 @@
 #include "agg-output.h"
 #include "filter.h"
 #include "log.h"
+#include "log-warn.h"
 #include "options.h"
 #include "output.h"
 #include "record.h"

@@ -12,6 +12,7 @@
 
 #include "batch.h"
 #include "log.h"
+#include "log-warn.h"
 #include "options.h"
 #include "render-stream.h"
 #include "ui.h"

@@ -18,6 +18,7 @@
 
 #include "curl.h"
 #include "log.h"
+#include "log-warn.h"
 #include "mask.h"
 #include "options.h"
 #include "record.h"

@@ -28,6 +28,7 @@
 
 #include "batch.h"
 #include "log.h"
+#include "log-warn.h"
 #include "options.h"
 #include "record.h"
 #include "render.h"
