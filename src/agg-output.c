@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "agg-stored.h"
+#include "json.h"
 #include "log.h"
 #include "log-warn.h"
 #include "mask.h"
@@ -81,14 +82,14 @@ agg_output_time(yajl_gen g, const char *k, int64_t ms)
 	size_t	 n;
 
 	n = agg_output_ms(tbuf, sizeof tbuf, ms);
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_string(g, (const unsigned char *)tbuf, n);
 }
 
 static void
 agg_output_int(yajl_gen g, const char *k, int64_t v)
 {
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_integer(g, v);
 }
 
@@ -98,8 +99,8 @@ agg_output_str(yajl_gen g, const struct agg *a, const char *k, uint32_t id)
 	struct slice	 s = agg_str(a, id);
 
 	if (k != NULL)
-		output_gen_key(g, k);
-	output_gen_slice(g, s.ptr, s.len);
+		json_gen_key(g, k);
+	json_gen_slice(g, s.ptr, s.len);
 }
 
 /* Generate one Counter with all its fields. */
@@ -115,9 +116,9 @@ agg_output_counter(yajl_gen g, const struct agg *a,
 	agg_output_int(g, "hits", c->hits);
 	agg_output_int(g, "success", c->success);
 	agg_output_int(g, "errortotal", c->errortotal);
-	output_gen_key(g, "requesttime");
+	json_gen_key(g, "requesttime");
 	agg_output_double(g, agg_avg(c->totalrequesttime, c->hits));
-	output_gen_key(g, "totalrequesttime");
+	json_gen_key(g, "totalrequesttime");
 	agg_output_double(g, c->totalrequesttime);
 	agg_output_str(g, a, "identifier", c->identifier);
 	agg_output_str(g, a, "humanidentifier", c->humanidentifier);
@@ -130,25 +131,25 @@ agg_output_counter(yajl_gen g, const struct agg *a,
 	if (c->has_min)
 		agg_output_int(g, "minupstreamlatency", c->minupstreamlatency);
 	agg_output_int(g, "totalupstreamlatency", c->totalupstreamlatency);
-	output_gen_key(g, "upstreamlatency");
+	json_gen_key(g, "upstreamlatency");
 	agg_output_double(g, agg_avg((double)c->totalupstreamlatency,
 	    c->hits));
 	agg_output_int(g, "maxlatency", c->maxlatency);
 	if (c->has_min)
 		agg_output_int(g, "minlatency", c->minlatency);
 	agg_output_int(g, "totallatency", c->totallatency);
-	output_gen_key(g, "latency");
+	json_gen_key(g, "latency");
 	agg_output_double(g, agg_avg((double)c->totallatency, c->hits));
 	agg_sorted_errs(a, c, &errs, &n);
-	output_gen_key(g, "errormap");
+	json_gen_key(g, "errormap");
 	yajl_gen_map_open(g);
 	for (i = 0; i < n; i++) {
 		s = agg_str(a, errs[i].code);
-		output_gen_slice(g, s.ptr, s.len);
+		json_gen_slice(g, s.ptr, s.len);
 		yajl_gen_integer(g, errs[i].count);
 	}
 	yajl_gen_map_close(g);
-	output_gen_key(g, "errorlist");
+	json_gen_key(g, "errorlist");
 	yajl_gen_array_open(g);
 	for (i = 0; i < n; i++) {
 		yajl_gen_map_open(g);
@@ -176,7 +177,7 @@ agg_output_doc(yajl_gen g, const struct agg *a, size_t i)
 	yajl_gen_map_open(g);
 	agg_output_str(g, a, "orgid", b->org);
 	agg_output_time(g, "timestamp", b->timestamp * 1000);
-	output_gen_key(g, "timeid");
+	json_gen_key(g, "timeid");
 	yajl_gen_map_open(g);
 	agg_output_int(g, "year", b->year);
 	agg_output_int(g, "month", b->month);
@@ -185,10 +186,10 @@ agg_output_doc(yajl_gen g, const struct agg *a, size_t i)
 	yajl_gen_map_close(g);
 	agg_output_time(g, "expireAt", b->expire);
 	agg_output_time(g, "lasttime", b->lasttime);
-	output_gen_key(g, "total");
+	json_gen_key(g, "total");
 	agg_output_counter(g, a, &a->ctrs[b->total]);
 	for (d = AGG_APIID; d < AGG_NDIMS; d++) {
-		output_gen_key(g, agg_dim_name((enum agg_dim)d));
+		json_gen_key(g, agg_dim_name((enum agg_dim)d));
 		yajl_gen_map_open(g);
 		ctrs = agg_counters(a, i, (enum agg_dim)d, &n, &idx);
 		open = false;
@@ -390,7 +391,7 @@ struct agg_output_diff {
 static void
 agg_output_hse(yajl_gen g, const char *k, const struct agg_counter *c)
 {
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_map_open(g);
 	agg_output_int(g, "hits", c != NULL ? c->hits : 0);
 	agg_output_int(g, "success", c != NULL ? c->success : 0);
@@ -461,10 +462,10 @@ agg_output_diff1(struct agg_output_diff *df, const struct agg *as,
 	yajl_gen_map_open(df->g);
 	agg_output_str(df->g, a, "orgid", b->org);
 	agg_output_time(df->g, "timestamp", b->timestamp * 1000);
-	output_gen_key(df->g, "dimension");
-	output_gen_key(df->g, agg_dim_name((enum agg_dim)k->dim));
-	output_gen_key(df->g, "key");
-	output_gen_slice(df->g, key.data != NULL ? key.data : "", key.len);
+	json_gen_key(df->g, "dimension");
+	json_gen_key(df->g, agg_dim_name((enum agg_dim)k->dim));
+	json_gen_key(df->g, "key");
+	json_gen_slice(df->g, key.data != NULL ? key.data : "", key.len);
 	agg_output_hse(df->g, "stored", s);
 	agg_output_hse(df->g, "computed", c);
 	yajl_gen_map_close(df->g);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Tyk JSON writer, through yajl (strings via output_gen_slice, so the
+ * Tyk JSON writer, through yajl (strings via json_gen_slice, so the
  * result is valid UTF-8 whatever the record holds).  Floats use the
  * shortest form that reads back to the same double, like Go's.
  */
@@ -16,28 +16,28 @@
 #include <yajl/yajl_gen.h>
 
 #include "demo.h"
-#include "output.h"
+#include "json.h"
 #include "record.h"
 #include "timefmt.h"
 
 static void
 encode_json_str(yajl_gen g, const char *k, struct slice s)
 {
-	output_gen_key(g, k);
-	output_gen_slice(g, s.ptr, s.len);
+	json_gen_key(g, k);
+	json_gen_slice(g, s.ptr, s.len);
 }
 
 static void
 encode_json_int(yajl_gen g, const char *k, int64_t v)
 {
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_integer(g, v);
 }
 
 static void
 encode_json_bool(yajl_gen g, const char *k, bool v)
 {
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_bool(g, v);
 }
 
@@ -48,7 +48,7 @@ encode_json_double(yajl_gen g, const char *k, double v)
 	char	 tmp[40];
 	int	 prec;
 
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	if (!isfinite(v)) {
 		yajl_gen_null(g);
 		return;
@@ -77,7 +77,7 @@ encode_json_time(yajl_gen g, const char *k, int64_t sec, uint32_t nsec)
 			n--;
 		tmp[n++] = 'Z';
 	}
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_string(g, (const unsigned char *)tmp, n);
 }
 
@@ -115,16 +115,16 @@ encode_json_record(struct buf *b, const struct demo_record *r)
 	encode_json_str(g, "raw_response", r->raw_response);
 	encode_json_str(g, "ip_address", r->ip_address);
 
-	output_gen_key(g, "geo");
+	json_gen_key(g, "geo");
 	yajl_gen_map_open(g);
-	output_gen_key(g, "country");
+	json_gen_key(g, "country");
 	yajl_gen_map_open(g);
 	encode_json_str(g, "iso_code", r->iso_code);
 	yajl_gen_map_close(g);
-	output_gen_key(g, "city");
+	json_gen_key(g, "city");
 	yajl_gen_map_open(g);
 	encode_json_int(g, "geoname_id", r->geoname_id);
-	output_gen_key(g, "names");
+	json_gen_key(g, "names");
 	if (r->names.len == 0)
 		yajl_gen_null(g);
 	else {
@@ -132,13 +132,13 @@ encode_json_record(struct buf *b, const struct demo_record *r)
 		off = 0;
 		while (record_list_next(r->names, &off, &e) &&
 		    record_list_next(r->names, &off, &v)) {
-			output_gen_slice(g, e.ptr, e.len);
-			output_gen_slice(g, v.ptr, v.len);
+			json_gen_slice(g, e.ptr, e.len);
+			json_gen_slice(g, v.ptr, v.len);
 		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
-	output_gen_key(g, "location");
+	json_gen_key(g, "location");
 	yajl_gen_map_open(g);
 	encode_json_double(g, "latitude", r->latitude);
 	encode_json_double(g, "longitude", r->longitude);
@@ -146,7 +146,7 @@ encode_json_record(struct buf *b, const struct demo_record *r)
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "network");
+	json_gen_key(g, "network");
 	yajl_gen_map_open(g);
 	encode_json_int(g, "open_connections", r->open_connections);
 	encode_json_int(g, "closed_connections", r->closed_connection);
@@ -154,21 +154,21 @@ encode_json_record(struct buf *b, const struct demo_record *r)
 	encode_json_int(g, "bytes_out", r->bytes_out);
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "latency");
+	json_gen_key(g, "latency");
 	yajl_gen_map_open(g);
 	encode_json_int(g, "total", r->lat_total);
 	encode_json_int(g, "upstream", r->lat_upstream);
 	encode_json_int(g, "gateway", r->lat_gateway);
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "tags");
+	json_gen_key(g, "tags");
 	if (r->tags_nil && r->tags.len == 0)
 		yajl_gen_null(g);
 	else {
 		yajl_gen_array_open(g);
 		off = 0;
 		while (record_list_next(r->tags, &off, &e))
-			output_gen_slice(g, e.ptr, e.len);
+			json_gen_slice(g, e.ptr, e.len);
 		yajl_gen_array_close(g);
 	}
 	encode_json_str(g, "alias", r->alias);
@@ -178,21 +178,21 @@ encode_json_record(struct buf *b, const struct demo_record *r)
 	encode_json_str(g, "original_path", r->original_path);
 	encode_json_str(g, "listen_path", r->listen_path);
 
-	output_gen_key(g, "graphql_stats");
+	json_gen_key(g, "graphql_stats");
 	yajl_gen_map_open(g);
 	encode_json_str(g, "Variables", SLICE_LIT(""));
-	output_gen_key(g, "RootFields");
+	json_gen_key(g, "RootFields");
 	yajl_gen_null(g);
-	output_gen_key(g, "Types");
+	json_gen_key(g, "Types");
 	yajl_gen_null(g);
-	output_gen_key(g, "Errors");
+	json_gen_key(g, "Errors");
 	yajl_gen_null(g);
 	encode_json_int(g, "OperationType", 0);
 	encode_json_bool(g, "HasErrors", false);
 	encode_json_bool(g, "IsGraphQL", false);
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "mcp_stats");
+	json_gen_key(g, "mcp_stats");
 	yajl_gen_map_open(g);
 	encode_json_bool(g, "is_mcp", false);
 	encode_json_str(g, "jsonrpc_method", SLICE_LIT(""));

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Batch output formats.  JSON is generated with yajl, which escapes control
- * characters but passes invalid UTF-8 through; output_gen_slice writes each
- * invalid byte as the code point of its Latin-1 reading instead, so that
- * the output is always valid UTF-8 and the byte value stays recoverable.
+ * Batch output formats.  JSON is generated with yajl through json.c, so
+ * that invalid UTF-8 in a record becomes the code points of its Latin-1
+ * reading and the output is always valid UTF-8.
  */
 #include "config.h"
 
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "curl.h"
+#include "json.h"
 #include "log.h"
 #include "log-warn.h"
 #include "mask.h"
@@ -87,110 +87,20 @@ output_free(struct output *out)
 	free(out);
 }
 
-/*
- * Generate a JSON string from len bytes that may not be valid UTF-8.
- * Valid sequences pass through; each invalid byte b is written as the code
- * point b (its Latin-1 reading), so the result is always valid JSON.
- */
-void
-output_gen_slice(yajl_gen g, const char *s, size_t len)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, j, n;
-	struct buf		 tmp;
-	int			 ok = 1;
-
-	for (i = 0; i < len; i += n) {
-		n = 1;
-		if (p[i] < 0x80)
-			continue;
-		if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			n = 2;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			n = 3;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			n = 4;
-		else {
-			ok = 0;
-			break;
-		}
-		if (i + n > len) {
-			ok = 0;
-			break;
-		}
-		for (j = 1; j < n; j++)
-			if ((p[i + j] & 0xc0) != 0x80)
-				ok = 0;
-		if ((n == 3 && p[i] == 0xe0 && p[i + 1] < 0xa0) ||
-		    (n == 3 && p[i] == 0xed && p[i + 1] >= 0xa0) ||
-		    (n == 4 && p[i] == 0xf0 && p[i + 1] < 0x90) ||
-		    (n == 4 && p[i] == 0xf4 && p[i + 1] >= 0x90))
-			ok = 0;
-		if (!ok)
-			break;
-	}
-	if (ok) {
-		yajl_gen_string(g, p, len);
-		return;
-	}
-	buf_init(&tmp);
-	for (i = 0; i < len; i++) {
-		if (p[i] < 0x80) {
-			buf_addc(&tmp, (char)p[i]);
-			continue;
-		}
-		/* Re-check each sequence; keep valid ones. */
-		n = 0;
-		if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			n = 2;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			n = 3;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			n = 4;
-		if (n != 0 && i + n <= len) {
-			ok = 1;
-			for (j = 1; j < n; j++)
-				if ((p[i + j] & 0xc0) != 0x80)
-					ok = 0;
-			if ((n == 3 && p[i] == 0xe0 && p[i + 1] < 0xa0) ||
-			    (n == 3 && p[i] == 0xed && p[i + 1] >= 0xa0) ||
-			    (n == 4 && p[i] == 0xf0 && p[i + 1] < 0x90) ||
-			    (n == 4 && p[i] == 0xf4 && p[i + 1] >= 0x90))
-				ok = 0;
-			if (ok) {
-				buf_add(&tmp, p + i, n);
-				i += n - 1;
-				continue;
-			}
-		}
-		buf_addc(&tmp, (char)(0xc0 | (p[i] >> 6)));
-		buf_addc(&tmp, (char)(0x80 | (p[i] & 0x3f)));
-	}
-	yajl_gen_string(g, (const unsigned char *)tmp.data, tmp.len);
-	buf_clear(&tmp);
-}
-
-/* Generate a map key. */
-void
-output_gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
 static void
 output_gen_str(yajl_gen g, const struct store *st, const char *k,
     uint32_t id)
 {
 	struct slice	 s = strtab_get(&st->strs, id);
 
-	output_gen_key(g, k);
-	output_gen_slice(g, s.ptr, s.len);
+	json_gen_key(g, k);
+	json_gen_slice(g, s.ptr, s.len);
 }
 
 static void
 output_gen_int(yajl_gen g, const char *k, int64_t v)
 {
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_integer(g, v);
 }
 
@@ -221,7 +131,7 @@ output_gen_time(yajl_gen g, const char *k, int64_t sec, uint32_t nsec,
 	size_t	 n;
 
 	n = timefmt_rfc3339(tbuf, sizeof tbuf, sec, nsec, prec);
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	yajl_gen_string(g, (const unsigned char *)tbuf, n);
 }
 
@@ -233,7 +143,7 @@ output_gen_list(yajl_gen g, const struct store *st, uint32_t id)
 
 	yajl_gen_array_open(g);
 	while (record_list_next(blob, &off, &e))
-		output_gen_slice(g, e.ptr, e.len);
+		json_gen_slice(g, e.ptr, e.len);
 	yajl_gen_array_close(g);
 }
 
@@ -276,15 +186,15 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	output_position(&pos, st, r);
 	yajl_gen_map_open(g);
 	if (r->flags & REC_BAD) {
-		output_gen_key(g, "bad");
+		json_gen_key(g, "bad");
 		yajl_gen_bool(g, 1);
-		output_gen_key(g, "source");
-		output_gen_slice(g, pos.data, pos.len);
+		json_gen_key(g, "source");
+		json_gen_slice(g, pos.data, pos.len);
 		if (ex != NULL) {
 			output_gen_str(g, st, "error", ex->bad_error);
 			output_gen_int(g, "raw_length",
 			    (int64_t)ex->bad_raw_total);
-			output_gen_key(g, "raw_hex");
+			json_gen_key(g, "raw_hex");
 			{
 				struct buf	 hex;
 				size_t		 i;
@@ -304,7 +214,7 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 		return;
 	}
 	if (r->flags & REC_GAP) {
-		output_gen_key(g, "gap");
+		json_gen_key(g, "gap");
 		yajl_gen_bool(g, 1);
 		if (ex != NULL) {
 			output_gen_str(g, st, "key", ex->gap_key);
@@ -312,14 +222,14 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 			    (uint32_t)(ex->gap_from % 1000000000), 3);
 			output_gen_time(g, "to", ex->gap_to / 1000000000,
 			    (uint32_t)(ex->gap_to % 1000000000), 3);
-			output_gen_key(g, "count");
+			json_gen_key(g, "count");
 			if (ex->gap_count < 0)
 				yajl_gen_null(g);
 			else
 				yajl_gen_integer(g, ex->gap_count);
 		}
-		output_gen_key(g, "source");
-		output_gen_slice(g, pos.data, pos.len);
+		json_gen_key(g, "source");
+		json_gen_slice(g, pos.data, pos.len);
 		yajl_gen_map_close(g);
 		buf_clear(&pos);
 		return;
@@ -352,24 +262,24 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	output_gen_str(g, st, "oauth_id", r->str[RS_OAUTH_ID]);
 	output_gen_int(g, "request_time", record_request_time(st, r));
 	s = record_raw_request(r);
-	output_gen_key(g, "raw_request");
-	output_gen_slice(g, s.ptr, s.len);
+	json_gen_key(g, "raw_request");
+	json_gen_slice(g, s.ptr, s.len);
 	s = record_raw_response(r);
-	output_gen_key(g, "raw_response");
-	output_gen_slice(g, s.ptr, s.len);
+	json_gen_key(g, "raw_response");
+	json_gen_slice(g, s.ptr, s.len);
 	output_gen_str(g, st, "ip_address", r->str[RS_IP_ADDRESS]);
 
 	record_geo(st, r, &geo);
-	output_gen_key(g, "geo");
+	json_gen_key(g, "geo");
 	yajl_gen_map_open(g);
-	output_gen_key(g, "country");
+	json_gen_key(g, "country");
 	yajl_gen_map_open(g);
 	output_gen_str(g, st, "iso_code", geo.iso_code);
 	yajl_gen_map_close(g);
-	output_gen_key(g, "city");
+	json_gen_key(g, "city");
 	yajl_gen_map_open(g);
 	output_gen_int(g, "geoname_id", geo.geoname_id);
-	output_gen_key(g, "names");
+	json_gen_key(g, "names");
 	if (geo.names == 0)
 		yajl_gen_null(g);
 	else {
@@ -377,25 +287,25 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 		s = strtab_get(&st->strs, geo.names);
 		off = 0;
 		while (record_list_next(s, &off, &e)) {
-			output_gen_slice(g, e.ptr, e.len);
+			json_gen_slice(g, e.ptr, e.len);
 			if (!record_list_next(s, &off, &e))
 				e.ptr = "", e.len = 0;
-			output_gen_slice(g, e.ptr, e.len);
+			json_gen_slice(g, e.ptr, e.len);
 		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_map_close(g);
-	output_gen_key(g, "location");
+	json_gen_key(g, "location");
 	yajl_gen_map_open(g);
-	output_gen_key(g, "latitude");
+	json_gen_key(g, "latitude");
 	output_gen_double(g, geo.latitude);
-	output_gen_key(g, "longitude");
+	json_gen_key(g, "longitude");
 	output_gen_double(g, geo.longitude);
 	output_gen_str(g, st, "time_zone", geo.time_zone);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "network");
+	json_gen_key(g, "network");
 	yajl_gen_map_open(g);
 	output_gen_int(g, "open_connections",
 	    ex != NULL && (r->flags & REC_NETWORK) ? ex->open_connections : 0);
@@ -407,20 +317,20 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	    ex != NULL && (r->flags & REC_NETWORK) ? ex->bytes_out : 0);
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "latency");
+	json_gen_key(g, "latency");
 	yajl_gen_map_open(g);
 	output_gen_int(g, "total", record_lat_total(st, r));
 	output_gen_int(g, "upstream", record_lat_upstream(st, r));
 	output_gen_int(g, "gateway", record_lat_gateway(st, r));
 	yajl_gen_map_close(g);
 
-	output_gen_key(g, "tags");
+	json_gen_key(g, "tags");
 	if ((r->flags & REC_TAGS_NULL) && r->str[RS_TAGS] == 0)
 		yajl_gen_null(g);
 	else
 		output_gen_list(g, st, r->str[RS_TAGS]);
 	output_gen_str(g, st, "alias", r->str[RS_ALIAS]);
-	output_gen_key(g, "track_path");
+	json_gen_key(g, "track_path");
 	yajl_gen_bool(g, (r->flags & REC_TRACK_PATH) != 0);
 	output_gen_time(g, "expireAt", record_exp_sec(st, r),
 	    record_exp_nsec(st, r), exp);
@@ -428,24 +338,24 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	output_gen_str(g, st, "original_path", r->str[RS_ORIGINAL_PATH]);
 	output_gen_str(g, st, "listen_path", r->str[RS_LISTEN_PATH]);
 	if (ex != NULL && (r->flags & REC_HAS_GQL)) {
-		output_gen_key(g, "graphql_stats");
+		json_gen_key(g, "graphql_stats");
 		yajl_gen_map_open(g);
-		output_gen_key(g, "IsGraphQL");
+		json_gen_key(g, "IsGraphQL");
 		yajl_gen_bool(g, (r->flags & REC_GRAPHQL) != 0);
 		output_gen_int(g, "OperationType", ex->gql_operation_type);
 		output_gen_str(g, st, "Variables", ex->gql_variables);
-		output_gen_key(g, "RootFields");
+		json_gen_key(g, "RootFields");
 		output_gen_list(g, st, ex->gql_root_fields);
-		output_gen_key(g, "Errors");
+		json_gen_key(g, "Errors");
 		output_gen_list(g, st, ex->gql_errors);
-		output_gen_key(g, "HasErrors");
+		json_gen_key(g, "HasErrors");
 		yajl_gen_bool(g, ex->gql_has_errors);
 		yajl_gen_map_close(g);
 	}
 	if (ex != NULL && (r->flags & REC_HAS_MCP)) {
-		output_gen_key(g, "mcp_stats");
+		json_gen_key(g, "mcp_stats");
 		yajl_gen_map_open(g);
-		output_gen_key(g, "is_mcp");
+		json_gen_key(g, "is_mcp");
 		yajl_gen_bool(g, (r->flags & REC_MCP) != 0);
 		output_gen_str(g, st, "jsonrpc_method", ex->mcp_method);
 		output_gen_str(g, st, "primitive_type",
@@ -454,8 +364,8 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 		    ex->mcp_primitive_name);
 		yajl_gen_map_close(g);
 	}
-	output_gen_key(g, "source");
-	output_gen_slice(g, pos.data, pos.len);
+	json_gen_key(g, "source");
+	json_gen_slice(g, pos.data, pos.len);
 	if (decode)
 		wire_gen_record(g, st, r);
 	yajl_gen_map_close(g);

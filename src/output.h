@@ -29,8 +29,6 @@ void		 output_record_json_decode(yajl_gen, const struct store *,
 		    const struct record *, bool);
 void		 output_record_json_buf(struct buf *, const struct store *,
 		    const struct record *, bool);
-void		 output_gen_slice(yajl_gen, const char *, size_t);
-void		 output_gen_key(yajl_gen, const char *);
 void		 output_position(struct buf *, const struct store *,
 		    const struct record *);
 void		 output_mask_key(struct buf *, const char *, size_t);

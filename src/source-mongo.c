@@ -80,9 +80,9 @@
 #include "decode-bson.h"
 #include "field.h"
 #include "filter.h"
+#include "json.h"
 #include "log.h"
 #include "options.h"
-#include "output.h"
 #include "record.h"
 #include "source.h"
 #include "store.h"
@@ -1290,20 +1290,20 @@ mongo_health(struct source *s, struct store *st, struct buf *b)
 		m = &ms->mcolls[i];
 		g = yajl_gen_alloc(NULL);
 		yajl_gen_map_open(g);
-		output_gen_key(g, "collection");
-		output_gen_slice(g, m->name, strlen(m->name));
-		output_gen_key(g, "source");
+		json_gen_key(g, "collection");
+		json_gen_slice(g, m->name, strlen(m->name));
+		json_gen_key(g, "source");
 		xasprintf(&src, "mongodb:%s", m->name);
-		output_gen_slice(g, src, strlen(src));
+		json_gen_slice(g, src, strlen(src));
 		free(src);
-		output_gen_key(g, "kind");
-		output_gen_slice(g, m->agg ? "aggregate" : "raw",
+		json_gen_key(g, "kind");
+		json_gen_slice(g, m->agg ? "aggregate" : "raw",
 		    m->agg ? 9 : 3);
-		output_gen_key(g, "documents");
+		json_gen_key(g, "documents");
 		yajl_gen_integer(g, (long long)m->docs);
-		output_gen_key(g, "bad");
+		json_gen_key(g, "bad");
 		yajl_gen_integer(g, (long long)m->bad);
-		output_gen_key(g, "newest");
+		json_gen_key(g, "newest");
 		if (m->newest == INT64_MIN)
 			yajl_gen_null(g);
 		else {
@@ -1315,10 +1315,10 @@ mongo_health(struct source *s, struct store *st, struct buf *b)
 			}
 			len = timefmt_rfc3339(t, sizeof t, sec, (uint32_t)ns,
 			    3);
-			output_gen_slice(g, t, len);
+			json_gen_slice(g, t, len);
 		}
-		output_gen_key(g, "state");
-		output_gen_slice(g, state, strlen(state));
+		json_gen_key(g, "state");
+		json_gen_slice(g, state, strlen(state));
 		yajl_gen_map_close(g);
 		yajl_gen_get_buf(g, &p, &len);
 		buf_add(b, p, len);

@@ -37,8 +37,8 @@
 #include "bytes.h"
 #include "decode-msgpack.h"
 #include "decode-protobuf.h"
+#include "json.h"
 #include "options.h"
-#include "output.h"
 #include "record.h"
 #include "source-redis-io.h"
 #include "source.h"
@@ -677,7 +677,7 @@ redis_json_num(yajl_gen g, const char *k, double v, bool null_if_neg)
 	char	 num[64];
 	int	 len;
 
-	output_gen_key(g, k);
+	json_gen_key(g, k);
 	if (null_if_neg && v < 0) {
 		yajl_gen_null(g);
 		return;
@@ -699,37 +699,37 @@ source_redis_health_json(struct source *s, struct buf *b)
 	for (i = 0; i < n; i++) {
 		g = yajl_gen_alloc(NULL);
 		yajl_gen_map_open(g);
-		output_gen_key(g, "key");
-		output_gen_slice(g, h[i].key, strlen(h[i].key));
-		output_gen_key(g, "source");
-		output_gen_slice(g, h[i].source, strlen(h[i].source));
-		output_gen_key(g, "serializer");
-		output_gen_slice(g, h[i].serializer, strlen(h[i].serializer));
-		output_gen_key(g, "exists");
+		json_gen_key(g, "key");
+		json_gen_slice(g, h[i].key, strlen(h[i].key));
+		json_gen_key(g, "source");
+		json_gen_slice(g, h[i].source, strlen(h[i].source));
+		json_gen_key(g, "serializer");
+		json_gen_slice(g, h[i].serializer, strlen(h[i].serializer));
+		json_gen_key(g, "exists");
 		yajl_gen_bool(g, h[i].exists);
-		output_gen_key(g, "type");
-		output_gen_slice(g, h[i].type, strlen(h[i].type));
-		output_gen_key(g, "skipped");
+		json_gen_key(g, "type");
+		json_gen_slice(g, h[i].type, strlen(h[i].type));
+		json_gen_key(g, "skipped");
 		yajl_gen_bool(g, h[i].skipped);
-		output_gen_key(g, "length");
+		json_gen_key(g, "length");
 		yajl_gen_integer(g, h[i].length);
-		output_gen_key(g, "ttl");
+		json_gen_key(g, "ttl");
 		yajl_gen_integer(g, h[i].ttl);
 		redis_json_num(g, "oldest_age", h[i].oldest_age, true);
 		redis_json_num(g, "newest_age", h[i].newest_age, true);
-		output_gen_key(g, "records_seen");
+		json_gen_key(g, "records_seen");
 		yajl_gen_integer(g, (long long)h[i].seen);
-		output_gen_key(g, "bad");
+		json_gen_key(g, "bad");
 		yajl_gen_integer(g, (long long)h[i].bad);
-		output_gen_key(g, "gaps");
+		json_gen_key(g, "gaps");
 		yajl_gen_integer(g, (long long)h[i].gaps);
-		output_gen_key(g, "drains");
+		json_gen_key(g, "drains");
 		yajl_gen_integer(g, (long long)h[i].drains);
 		redis_json_num(g, "drain_period", h[i].drain_period, true);
 		redis_json_num(g, "rate", h[i].rate, false);
-		output_gen_key(g, "state");
+		json_gen_key(g, "state");
 		p = (const unsigned char *)source_redis_state(s);
-		output_gen_slice(g, (const char *)p, strlen((const char *)p));
+		json_gen_slice(g, (const char *)p, strlen((const char *)p));
 		yajl_gen_map_close(g);
 		yajl_gen_get_buf(g, &p, &len);
 		buf_add(b, p, len);

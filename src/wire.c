@@ -21,8 +21,8 @@
 #include <strings.h>
 
 #include "base64.h"
+#include "json.h"
 #include "mask.h"
-#include "output.h"
 #include "record.h"
 #include "render.h"
 #include "store.h"
@@ -504,18 +504,18 @@ wire_gen_json(yajl_gen g, const struct wire_msg *m)
 
 	buf_init(&tmp);
 	yajl_gen_map_open(g);
-	output_gen_key(g, "start_line");
-	output_gen_slice(g, m->is_http ? m->http.start_line.ptr : "",
+	json_gen_key(g, "start_line");
+	json_gen_slice(g, m->is_http ? m->http.start_line.ptr : "",
 	    m->is_http ? m->http.start_line.len : 0);
-	output_gen_key(g, "headers");
+	json_gen_key(g, "headers");
 	yajl_gen_array_open(g);
 	for (i = 0; m->is_http && i < m->http.nheaders; i++) {
 		yajl_gen_array_open(g);
-		output_gen_slice(g, m->http.headers[i].name.ptr,
+		json_gen_slice(g, m->http.headers[i].name.ptr,
 		    m->http.headers[i].name.len);
 		buf_reset(&tmp);
 		http_wire_value(&tmp, &m->http.headers[i]);
-		output_gen_slice(g, tmp.data != NULL ? tmp.data : "",
+		json_gen_slice(g, tmp.data != NULL ? tmp.data : "",
 		    tmp.len);
 		yajl_gen_array_close(g);
 	}
@@ -523,29 +523,29 @@ wire_gen_json(yajl_gen g, const struct wire_msg *m)
 	if (m->binary) {
 		buf_reset(&tmp);
 		base64_encode_buf(&tmp, m->body.ptr, m->body.len);
-		output_gen_key(g, "body_base64");
-		output_gen_slice(g, tmp.data != NULL ? tmp.data : "",
+		json_gen_key(g, "body_base64");
+		json_gen_slice(g, tmp.data != NULL ? tmp.data : "",
 		    tmp.len);
 	} else {
-		output_gen_key(g, "body");
-		output_gen_slice(g, m->text.ptr, m->text.len);
+		json_gen_key(g, "body");
+		json_gen_slice(g, m->text.ptr, m->text.len);
 	}
-	output_gen_key(g, "body_length");
+	json_gen_key(g, "body_length");
 	yajl_gen_integer(g, (long long)m->body.len);
-	output_gen_key(g, "chain");
+	json_gen_key(g, "chain");
 	yajl_gen_array_open(g);
 	for (i = 0; i < m->nchain; i++)
-		output_gen_key(g, m->chain[i]);
+		json_gen_key(g, m->chain[i]);
 	yajl_gen_array_close(g);
-	output_gen_key(g, "truncated");
+	json_gen_key(g, "truncated");
 	yajl_gen_bool(g, m->truncated);
 	if (m->error[0] != '\0') {
-		output_gen_key(g, "error");
-		output_gen_key(g, m->error);
+		json_gen_key(g, "error");
+		json_gen_key(g, m->error);
 	}
 	if (m->note[0] != '\0') {
-		output_gen_key(g, "note");
-		output_gen_key(g, m->note);
+		json_gen_key(g, "note");
+		json_gen_key(g, m->note);
 	}
 	yajl_gen_map_close(g);
 	buf_clear(&tmp);
@@ -604,11 +604,11 @@ wire_gen_record(yajl_gen g, const struct store *st, const struct record *r)
 
 	wire_init(&m);
 	wire_decode_record(st, r, WIRE_REQUEST, &m);
-	output_gen_key(g, "request");
+	json_gen_key(g, "request");
 	wire_gen_json(g, &m);
 	wire_clear(&m);
 	wire_decode_record(st, r, WIRE_RESPONSE, &m);
-	output_gen_key(g, "response");
+	json_gen_key(g, "response");
 	wire_gen_json(g, &m);
 	wire_clear(&m);
 }
