@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "bytes.h"
 #include "demo-rng.h"
-#include "demo.h"
 
 #define DEMO_CATALOGUE_SEED	0x74796b73636f7065ULL	/* "tykscope" */
 
@@ -274,7 +274,7 @@ demo_catalogue_build(struct demo_catalogue *cat)
 				    "\"id\":\"%s\",\"h\":\"murmur64\"}",
 				    demo_orgs[o].id, hex);
 				buf_init(&b);
-				demo_base64(&b, js, strlen(js));
+				base64_encode_buf(&b, js, strlen(js));
 				for (j = 0; j < b.len; j++)
 					if (b.data[j] == '=')
 						b.len = j;
@@ -316,4 +316,47 @@ demo_catalogue_build(struct demo_catalogue *cat)
 		}
 		cat->oauth[i].pol = cat->pols[0][i];
 	}
+}
+
+/*
+ * MurmurHash3 x86_32 of len bytes: Tyk's default key hash (hash_keys),
+ * written as 8 hex digits.  The hash of "" with seed 0 is 0.
+ */
+uint32_t
+demo_murmur3(const void *key, size_t len, uint32_t seed)
+{
+	const unsigned char	*p = key;
+	uint32_t		 h = seed, k;
+	size_t			 i, nblocks = len / 4;
+
+	for (i = 0; i < nblocks; i++) {
+		k = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+		    (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+		k *= 0xcc9e2d51;
+		k = (k << 15) | (k >> 17);
+		k *= 0x1b873593;
+		h ^= k;
+		h = (h << 13) | (h >> 19);
+		h = h * 5 + 0xe6546b64;
+	}
+	k = 0;
+	p += nblocks * 4;
+	if ((len & 3) == 3)
+		k ^= (uint32_t)p[2] << 16;
+	if ((len & 3) >= 2)
+		k ^= (uint32_t)p[1] << 8;
+	if ((len & 3) >= 1) {
+		k ^= p[0];
+		k *= 0xcc9e2d51;
+		k = (k << 15) | (k >> 17);
+		k *= 0x1b873593;
+		h ^= k;
+	}
+	h ^= (uint32_t)len;
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return (h);
 }

@@ -152,4 +152,6 @@ extern const char *const	 demo_stags[5];
 
 void	 demo_catalogue_build(struct demo_catalogue *);
 
+uint32_t	 demo_murmur3(const void *, size_t, uint32_t);
+
 #endif

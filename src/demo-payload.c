@@ -19,8 +19,9 @@
 
 #include <zlib.h>
 
+#include "base64.h"
 #include "demo-http.h"
-#include "demo.h"
+#include "demo-record.h"
 
 static struct slice
 demo_payload_sl(const struct buf *b)
@@ -347,7 +348,7 @@ demo_payload_build(struct demo_payload *p, struct demo_rng *rng,
 	}
 	demo_http_request(&p->req, e->method, q->uri, a->gateway, ua, &hs,
 	    framing, p->body.data, p->body.len);
-	demo_base64(&p->req64, p->req.data, p->req.len);
+	base64_encode_buf(&p->req64, p->req.data, p->req.len);
 	out->raw_request = demo_payload_sl(&p->req64);
 
 	/* A cached response has no response copy. */
@@ -470,6 +471,6 @@ demo_payload_build(struct demo_payload *p, struct demo_rng *rng,
 	demo_http_response(&p->resp, major, minor, q->code, &hs, length,
 	    e->method, p->rbody.data, p->rbody.len);
 done:
-	demo_base64(&p->resp64, p->resp.data, p->resp.len);
+	base64_encode_buf(&p->resp64, p->resp.data, p->resp.len);
 	out->raw_response = demo_payload_sl(&p->resp64);
 }

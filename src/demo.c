@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "demo-catalogue.h"
 #include "demo-payload.h"
 #include "demo-rng.h"
@@ -80,86 +81,6 @@ demo_unit(struct demo *d)
 {
 	return (demo_rng_unit(&d->rng));
 }
-
-
-/*
- * MurmurHash3 x86_32 of len bytes: Tyk's default key hash (hash_keys),
- * written as 8 hex digits.  The hash of "" with seed 0 is 0.
- */
-uint32_t
-demo_murmur3(const void *key, size_t len, uint32_t seed)
-{
-	const unsigned char	*p = key;
-	uint32_t		 h = seed, k;
-	size_t			 i, nblocks = len / 4;
-
-	for (i = 0; i < nblocks; i++) {
-		k = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-		    (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-		k *= 0xcc9e2d51;
-		k = (k << 15) | (k >> 17);
-		k *= 0x1b873593;
-		h ^= k;
-		h = (h << 13) | (h >> 19);
-		h = h * 5 + 0xe6546b64;
-	}
-	k = 0;
-	p += nblocks * 4;
-	if ((len & 3) == 3)
-		k ^= (uint32_t)p[2] << 16;
-	if ((len & 3) >= 2)
-		k ^= (uint32_t)p[1] << 8;
-	if ((len & 3) >= 1) {
-		k ^= p[0];
-		k *= 0xcc9e2d51;
-		k = (k << 15) | (k >> 17);
-		k *= 0x1b873593;
-		h ^= k;
-	}
-	h ^= (uint32_t)len;
-	h ^= h >> 16;
-	h *= 0x85ebca6b;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35;
-	h ^= h >> 16;
-	return (h);
-}
-
-/* Append standard base64 (RFC 4648, padded, no line breaks) of len bytes. */
-void
-demo_base64(struct buf *b, const void *in, size_t len)
-{
-	static const char	 t[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char	*p = in;
-	char			*o;
-	size_t			 i, olen = (len + 2) / 3 * 4;
-	uint32_t		 v;
-
-	buf_reserve(b, b->len + olen + 1);
-	o = b->data + b->len;
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		*o++ = t[v >> 18];
-		*o++ = t[(v >> 12) & 0x3f];
-		*o++ = t[(v >> 6) & 0x3f];
-		*o++ = t[v & 0x3f];
-	}
-	if (i < len) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		*o++ = t[v >> 18];
-		*o++ = t[(v >> 12) & 0x3f];
-		*o++ = i + 1 < len ? t[(v >> 6) & 0x3f] : '=';
-		*o++ = '=';
-	}
-	b->len += olen;
-	b->data[b->len] = '\0';
-}
-
-
-
 
 
 /* Default configuration: seed 1, 20 records/s, 2024-02-29T10:00:00Z. */

@@ -25,7 +25,6 @@
 #include <strings.h>
 
 #include "field.h"
-#include "filter.h"
 #include "log.h"
 #include "render.h"
 #include "strnum.h"

@@ -20,6 +20,11 @@
 struct field;
 struct strtab;
 
+/* Caps that keep compile time and memory bounded on any input. */
+#define FILTER_MAX_LEN		4096	/* bytes of expression */
+#define FILTER_MAX_TOKENS	64
+#define FILTER_MAX_ALTS		256	/* a|b|c alternatives in all */
+
 enum filter_op {
 	FILTER_SUB,		/* substring */
 	FILTER_EXACT,		/* whole string */

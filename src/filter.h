@@ -33,10 +33,11 @@ struct filter;
 struct record;
 struct store;
 
-/* Caps that keep compile time and memory bounded on any input. */
-#define FILTER_MAX_LEN		4096	/* bytes of expression */
-#define FILTER_MAX_TOKENS	64
-#define FILTER_MAX_ALTS		256	/* a|b|c alternatives in all */
+/*
+ * Caps that keep compile time and memory bounded on any input: the
+ * parser's (FILTER_MAX_LEN bytes of expression, FILTER_MAX_TOKENS,
+ * FILTER_MAX_ALTS) are in filter-parse.h.
+ */
 #define FILTER_MATCH_LIMIT	1000000	/* PCRE2 match limit per subject */
 
 int		 filter_compile(const char *, int64_t, struct filter **,

@@ -11,10 +11,12 @@
 
 #include <zlib.h>
 
+#include "base64.h"
 #include "bytes.h"
 #include "decode-bson.h"
 #include "decode-msgpack.h"
 #include "decode-protobuf.h"
+#include "demo-catalogue.h"
 #include "demo.h"
 #include "encode-bson.h"
 #include "encode-msgpack.h"
@@ -87,12 +89,12 @@ test_base64(void **state)
 	buf_init(&b);
 	for (i = 0; i < 7; i++) {
 		buf_reset(&b);
-		demo_base64(&b, in[i], strlen(in[i]));
+		base64_encode_buf(&b, in[i], strlen(in[i]));
 		assert_int_equal(b.len, strlen(out[i]));
 		assert_memory_equal(b.data, out[i], b.len);
 	}
 	buf_reset(&b);
-	demo_base64(&b, appb, strlen(appb));
+	base64_encode_buf(&b, appb, strlen(appb));
 	assert_string_equal(b.data, "R0VUIC9nZXQgSFRUUC8xLjENCkhvc3Q6IHR5ay1nY"
 	    "XRld2F5LmxvY2FsaG9zdDo4MDgwDQpVc2VyLUFnZW50OiBjdXJsLzcuNzkuMQ0K"
 	    "QWNjZXB0OiAqLyoNCg0K");

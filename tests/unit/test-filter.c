@@ -7,6 +7,7 @@
 #include "bytes.h"
 #include "field.h"
 #include "filter.h"
+#include "filter-parse.h"
 #include "record.h"
 #include "store.h"
 #include "timefmt.h"
