@@ -288,14 +288,12 @@ ui_stats_namecmp(const struct agg *a, const struct agg_row *x,
 	return (0);
 }
 
-static const struct ui_stats	*ui_stats_sorting;
-
-/* Sort rows by the sort column (numbers) or name. */
+/* Sort rows by the sort column (numbers) or name (qsort_r: arg is s). */
 static int
-ui_stats_rowcmp(const void *va, const void *vb)
+ui_stats_rowcmp(const void *va, const void *vb, void *arg)
 {
 	const struct ui_stats_row	*x = va, *y = vb;
-	const struct ui_stats		*s = ui_stats_sorting;
+	const struct ui_stats		*s = arg;
 	double				 p = 0, q = 0;
 	int				 c;
 
@@ -409,8 +407,7 @@ ui_stats_rows(struct ui *ui, struct ui_stats *s)
 	s->nrows = n;
 	free(c);
 	free(t);
-	ui_stats_sorting = s;
-	qsort(s->rows, s->nrows, sizeof *s->rows, ui_stats_rowcmp);
+	qsort_r(s->rows, s->nrows, sizeof *s->rows, ui_stats_rowcmp, s);
 	if (s->cursor >= s->nrows)
 		s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
 	s->rows_ok = true;

@@ -498,14 +498,18 @@ view_evict(struct view *v, const struct store *st)
 	view_marks_prune(v, st);
 }
 
-static const struct view	*view_qsort_v;
-static const struct store	*view_qsort_st;
+struct view_sortctx {
+	const struct view	*v;
+	const struct store	*st;
+};
 
-/* qsort adapter for view_cmp (the view and store are set just before). */
+/* qsort_r adapter for view_cmp. */
 static int
-view_qsort_cmp(const void *a, const void *b)
+view_qsort_cmp(const void *a, const void *b, void *arg)
 {
-	return (view_cmp(view_qsort_v, view_qsort_st, *(const uint64_t *)a,
+	const struct view_sortctx	*c = arg;
+
+	return (view_cmp(c->v, c->st, *(const uint64_t *)a,
 	    *(const uint64_t *)b));
 }
 
@@ -520,6 +524,7 @@ view_update(struct view *v, const struct store *st, bool frozen)
 	uint64_t		 cur = view_cursor_seq(v), seq, *add = NULL;
 	size_t			 oc = v->cursor, ot = v->top, nadd = 0, i, j, k;
 	const struct record	*r;
+	struct view_sortctx	 ctx;
 	bool			 changed = false;
 
 	if (v->generation != st->generation) {
@@ -548,13 +553,13 @@ view_update(struct view *v, const struct store *st, bool frozen)
 		v->scanned = st->next;
 	}
 	if (nadd > 0) {
-		view_qsort_v = v;
-		view_qsort_st = st;
+		ctx.v = v;
+		ctx.st = st;
 		for (i = 1; i < nadd; i++)
 			if (view_cmp(v, st, add[i - 1], add[i]) > 0)
 				break;
 		if (i < nadd)
-			qsort(add, nadd, sizeof *add, view_qsort_cmp);
+			qsort_r(add, nadd, sizeof *add, view_qsort_cmp, &ctx);
 		/* Merge from the end: appends only touch the tail. */
 		view_reserve(v, v->n + nadd);
 		i = v->n;
