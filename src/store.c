@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bson/bson.h>
+
 #include "log.h"
 #include "xmalloc.h"
 

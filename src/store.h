@@ -21,8 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <bson/bson.h>
-
 #include "arena.h"
 #include "record.h"
 #include "strtab.h"
@@ -50,11 +48,12 @@ struct store_source {
 	char			*damage;	/* owned: last damage report, or NULL */
 };
 
+struct _bson_t;			/* libbson's bson_t, kept out of this header */
 struct store_chunk;
 
 /* A stored aggregate document (tyk-formats.md 5.2) read from a dump. */
 struct store_aggdoc {
-	bson_t		*doc;		/* owned copy */
+	struct _bson_t	*doc;		/* owned copy (a bson_t) */
 	uint16_t	 source;
 	uint64_t	 offset;
 };
@@ -116,7 +115,7 @@ uint64_t	 store_add_bad(struct store *, uint16_t, uint64_t, int64_t,
 uint64_t	 store_add_gap(struct store *, uint16_t, uint64_t, int64_t,
 		    int64_t, int64_t, const char *);
 void		 store_add_aggdoc(struct store *, uint16_t, uint64_t,
-		    const bson_t *);
+		    const struct _bson_t *);
 void		*store_alloc(struct store *, size_t);
 void		 store_keep(struct store *, void *, size_t,
 		    void (*)(void *, size_t));
