@@ -12,6 +12,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__has_include)
+#if !__has_include(<cmocka.h>)
+#error "make check needs cmocka: apt-get install libcmocka-dev"
+#endif
+#endif
 #include <cmocka.h>
 
 #define UNIT_MAIN(tests)						\
