@@ -247,25 +247,27 @@ mongo_scrub(char *s, const char *secret)
 	return (buf_take(&b));
 }
 
-/* Scrub a message about uri: its password becomes "***". */
+/*
+ * Scrub a message about uri: its password becomes "***", as written and
+ * %-decoded (the driver may quote either).
+ */
 static char *
 mongo_scrub_uri(char *s, const char *uri)
 {
-	const char	*auth, *end, *at = NULL, *colon, *p;
-	char		*pass;
+	const char	*p;
+	size_t		 len;
+	char		*pass, *dec;
 
-	if ((auth = strstr(uri, "://")) == NULL)
+	if (!source_uri_password(uri, &p, &len) || len == 0)
 		return (s);
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
-	    NULL || at - colon < 2)
-		return (s);
-	pass = xstrndup(colon + 1, (size_t)(at - colon - 1));
+	pass = xstrndup(p, len);
 	s = mongo_scrub(s, pass);
+	dec = mongoc_uri_unescape(pass);
+	if (dec != NULL) {
+		s = mongo_scrub(s, dec);
+		bson_free(dec);
+	}
+	explicit_bzero(pass, len);
 	free(pass);
 	return (s);
 }

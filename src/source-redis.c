@@ -174,7 +174,13 @@ redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 
 	copy = xstrdup(uri + 8);		/* after "redis://" */
 	p = copy;
-	if ((slash = strchr(p, '/')) != NULL) {
+	/*
+	 * The userinfo ends at the last '@' (the /db after the host holds
+	 * none), so a password with '/' or '@' in it stays in the userinfo
+	 * and out of every message below.
+	 */
+	at = strrchr(p, '@');
+	if ((slash = strchr(at != NULL ? at + 1 : p, '/')) != NULL) {
 		*slash++ = '\0';
 		if (*slash != '\0') {
 			cf->db = (int)strnum_parse(slash, 0, 65535, &errstr);
@@ -185,7 +191,7 @@ redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 			}
 		}
 	}
-	if ((at = strrchr(p, '@')) != NULL) {
+	if (at != NULL) {
 		*at = '\0';
 		if ((colon = strchr(p, ':')) != NULL) {
 			*colon = '\0';

@@ -29,6 +29,35 @@ source_create(const struct source_ops *ops, const char *arg, void *data)
 }
 
 /*
+ * Find the password in a URL: *pass and *passlen get the bytes between the
+ * first ':' of the userinfo and the '@' that ends it, as written (still
+ * %-escaped).  The userinfo ends at the LAST '@' before the query ('?')
+ * or fragment ('#'), not at the first '/': a password may hold '/' or '@'
+ * unescaped (base64 passwords do), and the host part holds neither '@'
+ * nor, except in an option value after '?', anything that matters here.
+ * Returns false when the URL has no password.
+ */
+bool
+source_uri_password(const char *arg, const char **pass, size_t *passlen)
+{
+	const char	*auth, *end, *at = NULL, *colon, *p;
+
+	if ((auth = strstr(arg, "://")) == NULL)
+		return (false);
+	auth += 3;
+	end = auth + strcspn(auth, "?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
+	    NULL)
+		return (false);
+	*pass = colon + 1;
+	*passlen = (size_t)(at - colon - 1);
+	return (true);
+}
+
+/*
  * A source argument fit for messages: a URL's password is removed
  * ("scheme://user:pass@host/..." becomes "scheme://user@host/...").
  * Returns an allocated string.
@@ -36,20 +65,13 @@ source_create(const struct source_ops *ops, const char *arg, void *data)
 char *
 source_safe_arg(const char *arg)
 {
-	const char	*auth, *end, *at = NULL, *colon, *p;
+	const char	*pass;
+	size_t		 len;
 	char		*s;
 
-	if ((auth = strstr(arg, "://")) == NULL)
+	if (!source_uri_password(arg, &pass, &len))
 		return (xstrdup(arg));
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
-	    NULL)
-		return (xstrdup(arg));
-	xasprintf(&s, "%.*s%s", (int)(colon - arg), arg, at);
+	xasprintf(&s, "%.*s%s", (int)(pass - 1 - arg), arg, pass + len);
 	return (s);
 }
 
