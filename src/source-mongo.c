@@ -84,6 +84,7 @@
 #include "log.h"
 #include "options.h"
 #include "record.h"
+#include "render.h"
 #include "source.h"
 #include "store.h"
 #include "timefmt.h"
@@ -156,6 +157,9 @@ struct mongo_src {
 	bool			 follow;
 	bool			 want_raw, want_agg;
 	bool			 no_payload;	/* raw_request/response unused */
+	int32_t			 select_ms;	/* serverSelectionTimeoutMS */
+	int32_t			 connect_ms;	/* connectTimeoutMS */
+	int32_t			 socket_ms;	/* socketTimeoutMS */
 	struct mongo_push	*push;
 	pthread_t		 thread;
 	bool			 started;
@@ -209,12 +213,22 @@ mongo_init_once(void)
 	atexit(mongoc_cleanup);
 }
 
-/* A driver error as a message: what failed, then the driver's words. */
+/*
+ * A driver error as a message: what failed, then the driver's words,
+ * escaped (they may quote the server).  A server that never answers is
+ * reported as "timed out after N s", N the timeout that expired.
+ */
 static void
-mongo_error(char *msg, size_t len, const char *where, const bson_error_t *err)
+mongo_error(const struct mongo_src *ms, char *msg, size_t len,
+    const char *where, const bson_error_t *err)
 {
 	const char	*what = "";
+	char		 tmo[96] = "";
+	struct buf	 b;
+	bool		 timeout;
 
+	timeout = strstr(err->message, "timeout") != NULL ||
+	    strstr(err->message, "timed out") != NULL;
 	if (err->domain == MONGOC_ERROR_SERVER_SELECTION)
 		what = "server selection failed: ";
 	else if (err->domain == MONGOC_ERROR_CLIENT &&
@@ -222,7 +236,22 @@ mongo_error(char *msg, size_t len, const char *where, const bson_error_t *err)
 		what = "authentication failed: ";
 	else if (err->domain == MONGOC_ERROR_STREAM)
 		what = "connection failed: ";
-	snprintf(msg, len, "%s%s%s", where, what, err->message);
+	/* The handshake (hello) runs under connectTimeoutMS. */
+	if (timeout && strstr(err->message, "calling hello") != NULL)
+		snprintf(tmo, sizeof tmo, "timed out after %g s (no answer): ",
+		    ms->connect_ms / 1000.0);
+	else if (timeout && err->domain == MONGOC_ERROR_SERVER_SELECTION)
+		snprintf(tmo, sizeof tmo, "timed out after %g s (no answer): ",
+		    ms->select_ms / 1000.0);
+	else if (timeout)
+		snprintf(tmo, sizeof tmo, "timed out after %g s (no reply): ",
+		    ms->socket_ms / 1000.0);
+	buf_init(&b);
+	render_safe(&b, err->message, strnlen(err->message,
+	    sizeof err->message), 0);
+	snprintf(msg, len, "%s%s%s%.*s", where, what, tmo, (int)b.len,
+	    b.data != NULL ? b.data : "");
+	buf_clear(&b);
 }
 
 /* Replace every occurrence of secret in s (allocated) by "***". */
@@ -987,7 +1016,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 
 	buf_init(&others);
 	if (mongo_list(ms, &err, &ntyk, &others) != 0) {
-		mongo_error(msg, msglen, "", &err);
+		mongo_error(ms, msg, msglen, "", &err);
 		buf_clear(&others);
 		return (-1);
 	}
@@ -1009,7 +1038,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 		if (ms->follow)
 			base = mongo_add(timefmt_now(), -MONGO_FOLLOW_SLACK);
 		else if (mongo_newest(ms, &base, &err) != 0) {
-			mongo_error(msg, msglen, "", &err);
+			mongo_error(ms, msg, msglen, "", &err);
 			return (-1);
 		}
 	}
@@ -1029,7 +1058,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 		if (rc != 0) {
 			snprintf(where, sizeof where, "%s.%s: ", ms->db,
 			    c->name);
-			mongo_error(msg, msglen, where, &err);
+			mongo_error(ms, msg, msglen, where, &err);
 			return (-1);
 		}
 		c->read = true;
@@ -1442,6 +1471,12 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	mongo_default_ms(uri, MONGOC_URI_SOCKETTIMEOUTMS, MONGO_SOCKET_MS);
 
 	ms = xcalloc(1, sizeof *ms);
+	ms->select_ms = mongoc_uri_get_option_as_int32(uri,
+	    MONGOC_URI_SERVERSELECTIONTIMEOUTMS, MONGO_SELECT_MS);
+	ms->connect_ms = mongoc_uri_get_option_as_int32(uri,
+	    MONGOC_URI_CONNECTTIMEOUTMS, MONGO_CONNECT_MS);
+	ms->socket_ms = mongoc_uri_get_option_as_int32(uri,
+	    MONGOC_URI_SOCKETTIMEOUTMS, MONGO_SOCKET_MS);
 	ms->safe = source_safe_arg(arg);
 	db = mongoc_uri_get_database(uri);
 	ms->db = xstrdup(db != NULL && *db != '\0' ? db : MONGO_DEFAULT_DB);

@@ -46,7 +46,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "log.h"
+#include "render.h"
 #include "strtab.h"
 #include "xmalloc.h"
 
@@ -59,8 +61,59 @@
 #define REDIS_RING_SLOTS	((size_t)1 << 19)	/* per generation */
 #define REDIS_BACKOFF_MIN	500
 #define REDIS_BACKOFF_MAX	8000
+#define REDIS_CONNECT_S		2	/* connect timeout */
+#define REDIS_READ_S		5	/* reply timeout */
 
 static void	*io_main(void *);
+
+/*
+ * Copy len bytes the server sent (an error reply, a TYPE) into dst as
+ * terminal-safe text: render_safe escapes ESC and every other control
+ * byte, so a reply cannot move the cursor or retitle the terminal when
+ * it is shown in the state line, a warning or on stderr.
+ */
+static void
+io_safe(char *dst, size_t dstlen, const char *s, size_t len)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	render_safe(&b, s != NULL ? s : "", s != NULL ? len : 0, 0);
+	snprintf(dst, dstlen, "%.*s", (int)b.len, b.data != NULL ? b.data :
+	    "");
+	buf_clear(&b);
+}
+
+/*
+ * The context's error as safe text.  hiredis reports a read that hit
+ * SO_RCVTIMEO as EAGAIN and a connect that hit its timeout as ETIMEDOUT:
+ * both become "timed out after N s".  Its protocol errors quote a byte
+ * of the reply, hence io_safe.
+ */
+static void
+io_errstr(const redisContext *c, bool connecting, char *dst, size_t dstlen)
+{
+	if (c == NULL || c->errstr[0] == '\0') {
+		snprintf(dst, dstlen, "connection lost");
+		return;
+	}
+	if (c->err == REDIS_ERR_IO && (strcmp(c->errstr,
+	    strerror(EAGAIN)) == 0 || strcmp(c->errstr,
+	    strerror(EWOULDBLOCK)) == 0 || strcmp(c->errstr,
+	    strerror(ETIMEDOUT)) == 0)) {
+		if (connecting && strcmp(c->errstr, strerror(ETIMEDOUT)) == 0)
+			snprintf(dst, dstlen, "timed out after %d s",
+			    REDIS_CONNECT_S);
+		else if (connecting)
+			snprintf(dst, dstlen, "not accepting connections "
+			    "(%s)", c->errstr);
+		else
+			snprintf(dst, dstlen, "timed out after %d s (no "
+			    "reply)", REDIS_READ_S);
+		return;
+	}
+	io_safe(dst, dstlen, c->errstr, strlen(c->errstr));
+}
 
 /* Wall-clock time in ns (record timestamps are wall-clock too). */
 int64_t
@@ -294,10 +347,11 @@ static int
 io_connect(struct redis_io *io, char *err, size_t errlen)
 {
 	struct redis_conf	*cf = &io->conf;
-	struct timeval		 tv = { 2, 0 }, cmd_tv = { 5, 0 };
+	struct timeval		 tv = { REDIS_CONNECT_S, 0 };
+	struct timeval		 cmd_tv = { REDIS_READ_S, 0 };
 	redisReply		*r;
 	const char		*argv[3];
-	char			 where[300], db[16];
+	char			 where[300], db[16], msg[256];
 	int			 argc;
 
 	if (cf->path != NULL) {
@@ -313,8 +367,9 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		return (-1);
 	}
 	if (io->c->err != 0) {
+		io_errstr(io->c, true, msg, sizeof msg);
 		snprintf(err, errlen, "cannot connect to %.120s: %s", where,
-		    io->c->errstr);
+		    msg);
 		redisFree(io->c);
 		io->c = NULL;
 		return (-1);
@@ -333,8 +388,8 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		if ((r = io_command(io, argc, argv)) == NULL)
 			goto ioerr;
 		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "auth failed: %.*s",
-			    (int)r->len, r->str);
+			io_safe(msg, sizeof msg, r->str, r->len);
+			snprintf(err, errlen, "auth failed: %s", msg);
 			freeReplyObject(r);
 			io_disconnect(io);
 			return (-2);
@@ -348,8 +403,9 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		if ((r = io_command(io, 2, argv)) == NULL)
 			goto ioerr;
 		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "SELECT %d failed: %.*s", cf->db,
-			    (int)r->len, r->str);
+			io_safe(msg, sizeof msg, r->str, r->len);
+			snprintf(err, errlen, "SELECT %d failed: %s", cf->db,
+			    msg);
 			freeReplyObject(r);
 			io_disconnect(io);
 			return (-2);
@@ -360,8 +416,8 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 	if ((r = io_command(io, 1, argv)) == NULL)
 		goto ioerr;
 	if (r->type == REDIS_REPLY_ERROR) {
-		snprintf(err, errlen, "PING failed: %.*s", (int)r->len,
-		    r->str);
+		io_safe(msg, sizeof msg, r->str, r->len);
+		snprintf(err, errlen, "PING failed: %s", msg);
 		freeReplyObject(r);
 		io_disconnect(io);
 		return (-2);
@@ -370,8 +426,8 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 	return (0);
 
 ioerr:
-	snprintf(err, errlen, "%.120s: %s", where, io->c->errstr[0] != '\0' ?
-	    io->c->errstr : "connection lost");
+	io_errstr(io->c, false, msg, sizeof msg);
+	snprintf(err, errlen, "%.120s: %s", where, msg);
 	io_disconnect(io);
 	return (-1);
 }
@@ -408,6 +464,7 @@ static void
 io_skip_key(struct redis_io *io, int i, const redisReply *e, int64_t now)
 {
 	struct redis_key_io	*k = &io->keys[i];
+	char			 msg[256];
 
 	k->skip_until = now + (int64_t)REDIS_SKIP_MS * 1000000;
 	if (io_is_error(e, "WRONGTYPE")) {
@@ -415,8 +472,10 @@ io_skip_key(struct redis_io *io, int i, const redisReply *e, int64_t now)
 			io_warn(io, i, "not a list: skipped");
 		k->wrong_type = true;
 	} else {
-		if (!k->denied)
-			io_warn(io, i, "%.*s: skipped", (int)e->len, e->str);
+		if (!k->denied) {
+			io_safe(msg, sizeof msg, e->str, e->len);
+			io_warn(io, i, "%s: skipped", msg);
+		}
 		k->denied = true;
 	}
 	k->seen_len = 0;
@@ -761,8 +820,8 @@ io_health(struct redis_io *io)
 		ev->ttl = rs[0]->type == REDIS_REPLY_INTEGER ?
 		    rs[0]->integer : -2;
 		if (rs[1]->type == REDIS_REPLY_STATUS)
-			snprintf(ev->type, sizeof ev->type, "%.*s",
-			    (int)rs[1]->len, rs[1]->str);
+			io_safe(ev->type, sizeof ev->type, rs[1]->str,
+			    rs[1]->len);
 		ev->llen = rs[2]->type == REDIS_REPLY_INTEGER ?
 		    rs[2]->integer : 0;
 		if (rs[3]->type == REDIS_REPLY_STRING) {
@@ -856,7 +915,7 @@ io_main(void *arg)
 		if (io->conf.health_only) {
 			/* --health without --follow: the lists, not values. */
 			if (io_health(io) != 0) {
-				snprintf(err, sizeof err, "%s", io->c->errstr);
+				io_errstr(io->c, false, err, sizeof err);
 				io_fatal(io, err);
 			} else
 				io_post(io, io_ev(REDIS_EV_EOF, -1));
@@ -873,8 +932,7 @@ io_main(void *arg)
 			    1000000;
 		}
 		if (n < 0) {
-			snprintf(err, sizeof err, "%s", io->c->errstr[0] !=
-			    '\0' ? io->c->errstr : "connection lost");
+			io_errstr(io->c, false, err, sizeof err);
 			io_disconnect(io);
 			if (!io->conf.follow) {
 				io_fatal(io, err);

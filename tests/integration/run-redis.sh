@@ -130,6 +130,66 @@ else
 fi
 
 # ---------------------------------------------------------------------
+# 7. Hostile and silent servers (tests/tools/fault-server): server text
+# is escaped before stderr, a server that never answers is a timeout.
+# ---------------------------------------------------------------------
+FAULT=$top_builddir/tests/tools/fault-server
+# fault_start ARGS...: start fault-server, wait until it listens.
+fault_start() {
+	"$FAULT" "$@" >"$T/fault.out" &
+	fpid=$!
+	i=0
+	until grep -q ready "$T/fault.out" 2>/dev/null; do
+		i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+	done
+}
+fault_stop() {
+	kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+}
+ESC=$(printf '\033')
+BEL=$(printf '\007')
+fault_start reply "$T/evil.sock" '-ERR \e]0;pwned\a\e[2J\e[31mred\r\n'
+"$TYKSCOPE" -n "unix://$T/evil.sock" >/dev/null 2>"$T/evil.err"
+rc=$?
+"$TYKSCOPE" -n --follow --duration 1.5 "unix://$T/evil.sock" >/dev/null \
+    2>"$T/evil2.err"
+fault_stop
+check "hostile error reply: exit 2" $rc -eq 2
+if grep -q "$ESC\|$BEL" "$T/evil.err" "$T/evil2.err"; then
+	fail "hostile error reply: raw ESC/BEL on stderr: $(cat -v "$T/evil.err")"
+else
+	ok "hostile error reply: escaped ($(cat "$T/evil.err"))"
+fi
+grep -q 'PING failed: ERR ^\[\]0;pwned^G' "$T/evil.err" &&
+    grep -q 'PING failed: ERR ^\[\]0;pwned^G.*reconnecting' "$T/evil2.err" &&
+    ok "hostile error reply: message kept, state line too" ||
+    fail "hostile error reply: $(cat -v "$T/evil.err" "$T/evil2.err")"
+
+fault_start silent "$T/silent.sock"
+t0=$(date +%s)
+"$TYKSCOPE" -n "unix://$T/silent.sock" >/dev/null 2>"$T/silent.err"
+rc=$?
+t1=$(date +%s)
+fault_stop
+check "silent server: exit 2" $rc -eq 2
+check "silent server: gives up within 8 s ($((t1 - t0)) s)" $((t1 - t0)) -le 8
+grep -q "timed out after 5 s (no reply)" "$T/silent.err" &&
+    ok "silent server: timed out after 5 s" ||
+    fail "silent server: $(cat "$T/silent.err")"
+# A mongodb:// server that accepts and never answers (TCP: libmongoc).
+port=$((20000 + $$ % 20000))
+fault_start silent "$port"
+"$TYKSCOPE" -n --count \
+    "mongodb://127.0.0.1:$port/tyk?connectTimeoutMS=1000" \
+    >/dev/null 2>"$T/msilent.err"
+rc=$?
+fault_stop
+check "silent mongodb: exit 2" $rc -eq 2
+grep -q "timed out after 1 s (no answer)" "$T/msilent.err" &&
+    ok "silent mongodb: timed out after 1 s" ||
+    fail "silent mongodb: $(cat "$T/msilent.err")"
+
+# ---------------------------------------------------------------------
 # 2. Concurrent pump-like drainer: follow sees >= 99%, the drainer 100%.
 # ---------------------------------------------------------------------
 # One run: writer at 3000 rec/s over two keys, drainer, tykscope --follow.
