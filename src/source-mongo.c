@@ -1421,6 +1421,25 @@ mongo_default_ms(mongoc_uri_t *uri, const char *opt, int32_t v)
 }
 
 /*
+ * Parse a mongodb:// URI with the driver; NULL with a message that holds
+ * no password in *cause if it is bad.  (Not static: tests/fuzz/fuzz-uri.c.)
+ */
+mongoc_uri_t *
+source_mongo_parse_uri(const char *arg, char **cause)
+{
+	mongoc_uri_t	*uri;
+	bson_error_t	 err;
+
+	pthread_once(&mongo_once, mongo_init_once);
+	uri = mongoc_uri_new_with_error(arg, &err);
+	if (uri == NULL) {
+		xasprintf(cause, "bad MongoDB URI: %s", err.message);
+		*cause = mongo_scrub_uri(*cause, arg);
+	}
+	return (uri);
+}
+
+/*
  * Can raw_request and raw_response be left on the server?  Yes in batch
  * mode when nothing printed or matched reads them: counts, aggregates,
  * tsv and table output, and a filter without payload or detailed tokens.
@@ -1458,13 +1477,8 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	int			 rc;
 
 	(void)st;
-	pthread_once(&mongo_once, mongo_init_once);
-	uri = mongoc_uri_new_with_error(arg, &err);
-	if (uri == NULL) {
-		xasprintf(cause, "bad MongoDB URI: %s", err.message);
-		*cause = mongo_scrub_uri(*cause, arg);
+	if ((uri = source_mongo_parse_uri(arg, cause)) == NULL)
 		return (NULL);
-	}
 	mongo_default_ms(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
 	    MONGO_SELECT_MS);
 	mongo_default_ms(uri, MONGOC_URI_CONNECTTIMEOUTMS, MONGO_CONNECT_MS);

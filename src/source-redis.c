@@ -131,10 +131,10 @@ redis_unescape(char *s)
 /*
  * Parse redis://[user[:pass]@]host[:port][/db] or unix:///path[?db=N]
  * into cf; *safe gets the URI without the password.  Returns 0 or -1 with
- * a message in *cause.
+ * a message in *cause.  (Not static: tests/fuzz/fuzz-uri.c.)
  */
-static int
-redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
+int
+source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
     char **cause)
 {
 	char		*copy, *p, *at, *colon, *slash, *q, *host, *port;
@@ -256,6 +256,20 @@ fail:
 	return (-1);
 }
 
+/* Free what source_redis_parse_uri put in cf. */
+void
+source_redis_conf_clear(struct redis_conf *cf)
+{
+	free(cf->host);
+	free(cf->path);
+	free(cf->user);
+	if (cf->pass != NULL) {
+		explicit_bzero(cf->pass, strlen(cf->pass));
+		free(cf->pass);
+	}
+	memset(cf, 0, sizeof *cf);
+}
+
 /* Read the first line of a password file. */
 static char *
 redis_read_password(const char *path, char **cause)
@@ -316,7 +330,7 @@ source_redis_open(const char *arg, const struct options *o,
 	size_t			 i, j;
 	static const char *const sfx[2] = { "", "_protobuf" };
 
-	if (redis_parse_uri(arg, &cf, &safe, cause) != 0)
+	if (source_redis_parse_uri(arg, &cf, &safe, cause) != 0)
 		return (NULL);
 	if (o->user != NULL && cf.user == NULL)
 		cf.user = xstrdup(o->user);

@@ -34,6 +34,10 @@ test_safe_arg(void **state)
 		{ "mongodb://u:Se/cr@h/db", "mongodb://u@h/db" },
 		{ "mongodb://u:Se/cr@et:77@h:1/db?w=1", "mongodb://u@h:1/db?w=1" },
 		{ "mongodb://u:a/b/c@h1,h2/db", "mongodb://u@h1,h2/db" },
+		{ "mongodb://u:pa#s?s@h/db?w=1", "mongodb://u@h/db?w=1" },
+		{ "mongodb://u?x:sslcert@h", "mongodb://u?x@h" },
+		{ "redis://u:pa?s#s@h/1", "redis://u@h/1" },
+		{ "unix:///run/a:b@c.sock", "unix:///run/a:b@c.sock" },
 		{ "dump/tyk_analytics", "dump/tyk_analytics" },
 	};
 	size_t	 i;
