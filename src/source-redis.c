@@ -70,6 +70,7 @@ struct redis_key {
 	int64_t		 llen, ttl;
 	char		 type[16];
 	int64_t		 oldest_ts, newest_ts;	/* INT64_MIN: unknown */
+	int64_t		 head_ts, tail_ts;	/* of index 0, of the last */
 	bool		 skipped;
 };
 
@@ -81,6 +82,7 @@ struct redis_src {
 	bool				 eof;
 	char				*fatal;
 	struct record_build		 b;
+	uint64_t			 max_value;
 	struct source_redis_health	*health;
 	char				 state[192];
 	char				 err[DECODE_ERR_MAX];
@@ -309,6 +311,7 @@ redis_add_key(struct redis_src *rs, struct store *st, const char *name)
 	k->seg_min = INT64_MAX;
 	k->seg_max = INT64_MIN;
 	k->oldest_ts = k->newest_ts = INT64_MIN;
+	k->head_ts = k->tail_ts = INT64_MIN;
 	k->drain_period = -1;
 	k->ttl = -2;
 }
@@ -351,8 +354,10 @@ source_redis_open(const char *arg, const struct options *o,
 	/* The TUI always follows; batch mode only with --follow. */
 	cf.follow = o->follow || !o->batch;
 	cf.health_only = o->health && !cf.follow;
+	cf.max_value = o->max_value_size;
 
 	rs = xcalloc(1, sizeof *rs);
+	rs->max_value = o->max_value_size;
 	if (o->keys.n != 0) {
 		for (i = 0; i < o->keys.n; i++)
 			redis_add_key(rs, st, o->keys.v[i]);
@@ -451,15 +456,23 @@ redis_drain(struct redis_key *k, struct store *st, const struct redis_ev *ev)
 	k->gp_known = ev->known_lost;
 }
 
-/* Decode one value into the store. */
+/*
+ * Decode one value into the store; big is its size if it was over
+ * --max-value-size (then v holds only a prefix and is a bad record).
+ */
 static void
 redis_value(struct redis_src *rs, struct store *st, struct redis_key *k,
-    const redisReply *v, uint64_t idx)
+    const redisReply *v, uint64_t idx, uint64_t big)
 {
 	int64_t	 ts;
 	int	 rc;
 
-	if (k->protobuf)
+	if (big != 0) {
+		snprintf(rs->err, sizeof rs->err, "value of %llu bytes over "
+		    "--max-value-size %llu: not decoded",
+		    (unsigned long long)big, (unsigned long long)rs->max_value);
+		rc = -1;
+	} else if (k->protobuf)
 		rc = decode_protobuf_record(st, &rs->b, v->str, v->len,
 		    rs->err, sizeof rs->err);
 	else
@@ -472,9 +485,15 @@ redis_value(struct redis_src *rs, struct store *st, struct redis_key *k,
 		    k->last_ts : source_redis_io_now(), rs->err, v->str,
 		    v->len);
 		k->bad++;
+		if (idx == 0)
+			k->head_ts = INT64_MIN;
+		k->tail_ts = INT64_MIN;
 		return;
 	}
 	ts = redis_build_ts(&rs->b);
+	if (idx == 0)
+		k->head_ts = ts;
+	k->tail_ts = ts;
 	if (k->gap_pending)
 		redis_gap_finish(k, st, ts);
 	store_add(st, &rs->b, k->src, idx);
@@ -522,10 +541,11 @@ redis_event(struct redis_src *rs, struct store *st, struct redis_ev *ev,
 	switch (ev->kind) {
 	case REDIS_EV_VALUES:
 		while (ev->next < ev->values->elements && n < max) {
-			if (!ev->dup[ev->next]) {
+			if (ev->dup[ev->next] != 1) {
 				redis_value(rs, st, k,
 				    ev->values->element[ev->next],
-				    ev->first + ev->next);
+				    ev->first + ev->next, ev->dup[ev->next] == 2 ?
+				    ev->bigsz[ev->next] : 0);
 				n++;
 			}
 			ev->next++;
@@ -543,8 +563,17 @@ redis_event(struct redis_src *rs, struct store *st, struct redis_ev *ev,
 		k->skipped = ev->type[0] != '\0' &&
 		    strcmp(ev->type, "list") != 0 &&
 		    strcmp(ev->type, "none") != 0;
-		k->oldest_ts = redis_value_ts(rs, st, k, ev->oldest);
-		k->newest_ts = redis_value_ts(rs, st, k, ev->newest);
+		/* Ends not read again keep their time (io_health). */
+		if (ev->ends & REDIS_ENDS_HEAD_READ)
+			k->oldest_ts = k->head_ts;
+		else if (ev->ends & REDIS_ENDS_OLDEST)
+			k->oldest_ts = redis_value_ts(rs, st, k, ev->oldest);
+		if (ev->ends & REDIS_ENDS_TAIL_READ)
+			k->newest_ts = k->tail_ts;
+		else if (ev->ends & REDIS_ENDS_NEWEST)
+			k->newest_ts = redis_value_ts(rs, st, k, ev->newest);
+		if (ev->llen == 0)
+			k->oldest_ts = k->newest_ts = INT64_MIN;
 		break;
 	case REDIS_EV_WARN:
 		store_source_damage(st, k->src, "%s", ev->text);

@@ -136,6 +136,7 @@ fi
 FAULT=$top_builddir/tests/tools/fault-server
 # fault_start ARGS...: start fault-server, wait until it listens.
 fault_start() {
+	rm -f "$T/fault.out"
 	"$FAULT" "$@" >"$T/fault.out" &
 	fpid=$!
 	i=0
@@ -188,6 +189,64 @@ check "silent mongodb: exit 2" $rc -eq 2
 grep -q "timed out after 1 s (no answer)" "$T/msilent.err" &&
     ok "silent mongodb: timed out after 1 s" ||
     fail "silent mongodb: $(cat "$T/msilent.err")"
+
+# ---------------------------------------------------------------------
+# 8. Load on the server: an idle list is not downloaded again and again;
+# --max-value-size; identical records across drains are all counted.
+# ---------------------------------------------------------------------
+netout() {
+	rcli INFO stats | sed -n 's/^total_net_output_bytes:\([0-9]*\).*/\1/p'
+}
+head -c 5000000 /dev/zero | tr '\0' x >"$T/big"
+rcli -x RPUSH big-tyk-system-analytics <"$T/big" >/dev/null
+b0=$(netout)
+tyk -n --follow --duration 3 --key big-tyk-system-analytics \
+    "unix://$SOCK" >/dev/null 2>&1
+b1=$(netout)
+# Before: every poll and every health round re-read the 5 MB value
+# (~80 MB in 3 s); now it is read once.
+check "idle 5 MB value: Redis sent $((b1 - b0)) bytes in 3 s (< 8 MB)" \
+    $((b1 - b0)) -lt 8000000
+rcli DEL big-tyk-system-analytics >/dev/null
+
+K1=mv-tyk-system-analytics
+head -c 3000000 /dev/zero | tr '\0' x >"$T/big3"
+"$WRITER" push "$SOCK" -n 3 -b 1704300000 "$K1" >/dev/null
+rcli -x RPUSH "$K1" <"$T/big3" >/dev/null
+"$WRITER" push "$SOCK" -n 2 -s 3 -b 1704300000 "$K1" >/dev/null
+b0=$(netout)
+tyk -n --max-value-size 1M --key "$K1" "unix://$SOCK" >"$T/mv.jsonl" \
+    2>"$T/mv.err"
+b1=$(netout)
+check "--max-value-size: the 5 good records read" \
+    "$(seen_seqs "$T/mv.jsonl")" -eq 5
+grep -q "redis:$K1:3: bad record: value of 3000000 bytes over --max-value-size 1048576" \
+    "$T/mv.err" && grep -q "1 bad record" "$T/mv.err" &&
+    ok "--max-value-size: a bad record with its size" ||
+    fail "--max-value-size: $(cat "$T/mv.err")"
+check "--max-value-size: value sent once ($((b1 - b0)) bytes)" \
+    $((b1 - b0)) -lt 4500000
+n=$("$TYKSCOPE" -n --max-value-size 12Q "unix://$SOCK" 2>&1)
+case $n in *"--max-value-size 12Q: unknown unit"*) ok "--max-value-size: bad unit" ;;
+*) fail "--max-value-size 12Q: $n" ;; esac
+rcli DEL "$K1" >/dev/null
+
+# The same bytes pushed again after a drain are new records, not old ones.
+K1=same-tyk-system-analytics
+"$WRITER" push "$SOCK" -n 2 -b 1704300000 "$K1" >/dev/null
+REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
+    --duration 3 --key "$K1" "unix://$SOCK" >"$T/same.jsonl" \
+    2>"$T/same.err" &
+tpid=$!
+sleep 1
+rcli DEL "$K1" >/dev/null
+"$WRITER" push "$SOCK" -n 1 -b 1704300000 "$K1" >/dev/null
+"$WRITER" push "$SOCK" -n 1 -s 5 -b 1704300000 "$K1" >/dev/null
+wait $tpid
+n=$(grep -c '"path":"/seq/0"' "$T/same.jsonl")
+check "identical record after a drain counted ($n of 2 copies, $(wc -l <"$T/same.jsonl") lines)" \
+    "$n" -eq 2
+rcli DEL "$K1" >/dev/null
 
 # ---------------------------------------------------------------------
 # 2. Concurrent pump-like drainer: follow sees >= 99%, the drainer 100%.
