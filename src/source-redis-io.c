@@ -750,8 +750,9 @@ io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
 		dev->reconnect = k->drain_reconnect;
 		io_post(io, dev);
 		k->drain_pending = false;
-		k->drain_reconnect = false;
 	}
+	/* Checked after the reconnection: later drains are ordinary. */
+	k->drain_reconnect = false;
 	k->resync = false;
 	k->seen_len = s + (int64_t)vals->elements;
 	k->len = len;

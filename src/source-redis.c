@@ -62,6 +62,7 @@ struct redis_key {
 	double		 rate;		/* records per second */
 	bool		 gap_pending;
 	int64_t		 gp_from, gp_tprev, gp_tdetect, gp_known;
+	bool		 gp_reconnect;	/* the window spans an outage */
 	int64_t		 last_drain;	/* ns (wall) */
 	double		 drain_period;
 	/* From the last health event. */
@@ -413,7 +414,13 @@ redis_gap_finish(struct redis_key *k, struct store *st, int64_t next_ts)
 		to = next_ts;
 	from = k->gp_from != INT64_MIN ? k->gp_from : k->gp_tprev;
 	start = from > k->gp_tprev ? from : k->gp_tprev;
-	if (k->rate > 0 && to > start)
+	/*
+	 * Across a reconnection the window is the outage, seen by nobody:
+	 * the rate before it says nothing about what was pushed (a server
+	 * restarted empty, a writer that paused), so only the exact count
+	 * is kept; the state line has shown the outage.
+	 */
+	if (k->rate > 0 && to > start && !k->gp_reconnect)
 		est = k->rate * (double)(to - start) / 1e9;
 	if (k->gp_known == 0 && est < REDIS_GAP_MIN_EST)
 		return;
@@ -454,6 +461,7 @@ redis_drain(struct redis_key *k, struct store *st, const struct redis_ev *ev)
 	k->gp_tprev = ev->t_prev;
 	k->gp_tdetect = ev->t_detect;
 	k->gp_known = ev->known_lost;
+	k->gp_reconnect = ev->reconnect;
 }
 
 /*

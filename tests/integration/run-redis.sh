@@ -344,6 +344,13 @@ check "restart: follow exit 0" $rc -eq 0
 check "restart: all 200 records seen" "$(seen_seqs "$T/rs.jsonl")" -eq 200
 grep -q "reconnecting" "$T/rs.err" && grep -q ": connected$" "$T/rs.err" &&
     ok "restart: state changes reported" || fail "restart: $(cat "$T/rs.err")"
+# Every record was read: no gap is claimed for the outage (the rate of
+# the burst before it used to be extrapolated over it).
+if grep -q "gap:" "$T/rs.err"; then
+	fail "restart: false gap: $(grep gap: "$T/rs.err")"
+else
+	ok "restart: no false gap"
+fi
 
 # --follow --limit stops after N records.
 "$WRITER" push "$SOCK" -n 10 "$P" >/dev/null
