@@ -190,6 +190,62 @@ grep -q "timed out after 1 s (no answer)" "$T/msilent.err" &&
     ok "silent mongodb: timed out after 1 s" ||
     fail "silent mongodb: $(cat "$T/msilent.err")"
 
+# A connect that never completes (the accept queue is full).
+port=$((20000 + ($$ + 1) % 20000))
+fault_start blackhole "$port"
+t0=$(date +%s)
+"$TYKSCOPE" -n "redis://127.0.0.1:$port" >/dev/null 2>"$T/bh.err"
+rc=$?
+t1=$(date +%s)
+fault_stop
+check "blackhole: exit 2 within 4 s ($((t1 - t0)) s)" "$rc.$((t1 - t0 <= 4))" = 2.1
+grep -q "cannot connect to 127.0.0.1:$port: timed out after 2 s" "$T/bh.err" &&
+    ok "blackhole: connect timed out after 2 s" ||
+    fail "blackhole: $(cat "$T/bh.err")"
+# --follow against a silent server: the state says so, --duration holds.
+fault_start silent "$T/silent.sock"
+t0=$(date +%s)
+"$TYKSCOPE" -n --follow --duration 6 "unix://$T/silent.sock" >/dev/null \
+    2>"$T/fsilent.err"
+rc=$?
+t1=$(date +%s)
+fault_stop
+# Exit 1: nothing was printed.
+check "silent server, --follow: exit 1 after 6-7 s ($((t1 - t0)) s)" \
+    "$rc.$((t1 - t0 >= 6 && t1 - t0 <= 7))" = 1.1
+grep -q "timed out after 5 s (no reply); reconnecting" "$T/fsilent.err" &&
+    ok "silent server, --follow: state shows the timeout" ||
+    fail "silent server, --follow: $(cat "$T/fsilent.err")"
+
+# A slow link: every chunk held 100 ms each way (200 ms round trips).
+fault_start delay "$T/slow.sock" "$SOCK" 100
+t0=$(date +%s%N)
+tyk -n "unix://$T/slow.sock" >"$T/slow.jsonl" 2>"$T/slow.err"
+rc=$?
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+check "slow link: snapshot exit 0 in $ms ms" "$rc.$((ms < 10000))" = 0.1
+cmp -s "$T/expect.jsonl" "$T/slow.jsonl" &&
+    ok "slow link: snapshot equals the written records" ||
+    fail "slow link: snapshot differs ($(wc -l <"$T/slow.jsonl") lines)"
+K1=slow-tyk-system-analytics
+tyk -n --follow --duration 4 --key "$K1" "unix://$T/slow.sock" \
+    >"$T/slowf.jsonl" 2>"$T/slowf.err" &
+tpid=$!
+sleep 0.5
+"$WRITER" push "$SOCK" -n 600 -r 300 "$K1" >/dev/null
+wait $tpid
+rc=$?
+fault_stop
+grep "bytes" "$T/fault.out" | sed 's/^/note: slow link proxy: /'
+check "slow link, --follow: exit 0" $rc -eq 0
+check "slow link, --follow: all 600 records seen" \
+    "$(seen_seqs "$T/slowf.jsonl")" -eq 600
+grep -q ": connected$" "$T/slowf.err" && ! grep -q "gap:\|reconnect" \
+    "$T/slowf.err" && ok "slow link, --follow: connected, no gap" ||
+    fail "slow link, --follow: $(cat "$T/slowf.err")"
+rcli DEL "$K1" >/dev/null
+
 # ---------------------------------------------------------------------
 # 8. Load on the server: an idle list is not downloaded again and again;
 # --max-value-size; identical records across drains are all counted.
