@@ -370,7 +370,7 @@ main(int argc, char **argv)
 	struct sigaction	 sa;
 	unsigned char		*reply;
 	size_t			 rlen;
-	int			 lfd;
+	int			 lfd, rc;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -391,7 +391,9 @@ main(int argc, char **argv)
 		lfd = listen_on(argv[2], 16);
 		printf("ready\n");
 		fflush(stdout);
-		return (run_simple(lfd, reply, rlen));
+		rc = run_simple(lfd, reply, rlen);
+		free(reply);
+		return (rc);
 	}
 	if (argc == 3 && strcmp(argv[1], "blackhole") == 0) {
 		lfd = listen_on(argv[2], 0);
