@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "strnum.h"
@@ -22,7 +23,7 @@ enum {
 	OPT_SINCE, OPT_UNTIL, OPT_TZ, OPT_AGGREGATE, OPT_STORED, OPT_RECONCILE,
 	OPT_TRACK_ALL, OPT_IGNORE_TAG, OPT_FOLLOW, OPT_DURATION, OPT_HEALTH,
 	OPT_KEY_PREFIX, OPT_KEY, OPT_USER, OPT_PASSWORD_FILE, OPT_MASK_HEADER,
-	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_DEMO, OPT_DEMO_RATE,
+	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE
 };
 
@@ -52,6 +53,7 @@ static const struct option options_long[] = {
 	{ "mask-header",	required_argument,	NULL, OPT_MASK_HEADER },
 	{ "curl-target",	required_argument,	NULL, OPT_CURL_TARGET },
 	{ "max-records",	required_argument,	NULL, OPT_MAX_RECORDS },
+	{ "max-value-size",	required_argument,	NULL, OPT_MAX_VALUE_SIZE },
 	{ "demo",		no_argument,		NULL, OPT_DEMO },
 	{ "demo-rate",		required_argument,	NULL, OPT_DEMO_RATE },
 	{ "demo-seed",		required_argument,	NULL, OPT_DEMO_SEED },
@@ -104,6 +106,8 @@ static const char options_help_text[] =
 "      --user NAME          Redis ACL user\n"
 "      --password-file F    read the Redis password from F\n"
 "      --max-records N      records held in memory (default 1000000)\n"
+"      --max-value-size SIZE  Redis values larger than SIZE (K, M, G) are\n"
+"                           bad records, not decoded (default 64M)\n"
 "      --demo-rate R        demo records per second (default 20)\n"
 "      --demo-seed N        demo generator seed\n"
 "      --demo-count N       demo records in batch mode (default 1000);\n"
@@ -122,6 +126,55 @@ options_help(void)
 }
 
 static int	options_getopt(struct options *, int, char **, char **);
+
+/* Parse a size: N, NK, NM or NG (powers of 1024; "KiB", "MB" too). */
+static int
+options_size(const char *s, uint64_t *out, const char **errstr)
+{
+	char		 num[32];
+	size_t		 n;
+	int64_t		 v, mul = 1;
+	const char	*sfx;
+
+	n = strspn(s, "0123456789");
+	if (n == 0 || n >= sizeof num) {
+		*errstr = "expected a number, K, M or G";
+		return (-1);
+	}
+	memcpy(num, s, n);
+	num[n] = '\0';
+	sfx = s + n;
+	if (*sfx != '\0') {
+		switch (*sfx | 0x20) {
+		case 'k':
+			mul = (int64_t)1 << 10;
+			break;
+		case 'm':
+			mul = (int64_t)1 << 20;
+			break;
+		case 'g':
+			mul = (int64_t)1 << 30;
+			break;
+		case 'b':
+			sfx--;
+			break;
+		default:
+			*errstr = "unknown unit (K, M or G)";
+			return (-1);
+		}
+		sfx++;
+		if (strcasecmp(sfx, "") != 0 && strcasecmp(sfx, "b") != 0 &&
+		    strcasecmp(sfx, "ib") != 0) {
+			*errstr = "unknown unit (K, M or G)";
+			return (-1);
+		}
+	}
+	v = strnum_parse(num, 1, INT64_MAX / mul, errstr);
+	if (*errstr != NULL)
+		return (-1);
+	*out = (uint64_t)(v * mul);
+	return (0);
+}
 static int	options_check(struct options *, char **);
 
 static void
@@ -315,6 +368,7 @@ options_parse(struct options *o, int argc, char **argv, char **cause)
 	memset(o, 0, sizeof *o);
 	o->limit = -1;
 	o->max_records = 1000000;
+	o->max_value_size = OPTIONS_MAX_VALUE_SIZE;
 	o->demo_rate = 20;
 	o->demo_seed = 1;
 	o->demo_count = 1000;
@@ -482,6 +536,14 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 				return (-1);
 			}
 			o->max_records = (uint64_t)n;
+			break;
+		case OPT_MAX_VALUE_SIZE:
+			if (options_size(optarg, &o->max_value_size,
+			    &errstr) != 0) {
+				xasprintf(cause, "--max-value-size %s: %s",
+				    optarg, errstr);
+				return (-1);
+			}
 			break;
 		case OPT_DEMO:
 			o->demo = true;

@@ -20,6 +20,8 @@ enum options_format {
 	OPT_FMT_RAW_RESPONSE
 };
 
+#define OPTIONS_MAX_VALUE_SIZE	((uint64_t)64 << 20)
+
 struct options_list {
 	char		**v;		/* owned strings */
 	size_t		  n;
@@ -56,6 +58,7 @@ struct options {
 	char			*curl_target;	/* "gateway" or "upstream" */
 
 	uint64_t		 max_records;	/* ring size for live sources */
+	uint64_t		 max_value_size; /* bytes: bigger Redis values are bad */
 	bool			 demo;
 	double			 demo_rate;	/* records per second */
 	uint64_t		 demo_seed;

@@ -84,6 +84,7 @@
 #include "log.h"
 #include "options.h"
 #include "record.h"
+#include "render.h"
 #include "source.h"
 #include "store.h"
 #include "timefmt.h"
@@ -156,6 +157,9 @@ struct mongo_src {
 	bool			 follow;
 	bool			 want_raw, want_agg;
 	bool			 no_payload;	/* raw_request/response unused */
+	int32_t			 select_ms;	/* serverSelectionTimeoutMS */
+	int32_t			 connect_ms;	/* connectTimeoutMS */
+	int32_t			 socket_ms;	/* socketTimeoutMS */
 	struct mongo_push	*push;
 	pthread_t		 thread;
 	bool			 started;
@@ -209,12 +213,22 @@ mongo_init_once(void)
 	atexit(mongoc_cleanup);
 }
 
-/* A driver error as a message: what failed, then the driver's words. */
+/*
+ * A driver error as a message: what failed, then the driver's words,
+ * escaped (they may quote the server).  A server that never answers is
+ * reported as "timed out after N s", N the timeout that expired.
+ */
 static void
-mongo_error(char *msg, size_t len, const char *where, const bson_error_t *err)
+mongo_error(const struct mongo_src *ms, char *msg, size_t len,
+    const char *where, const bson_error_t *err)
 {
 	const char	*what = "";
+	char		 tmo[96] = "";
+	struct buf	 b;
+	bool		 timeout;
 
+	timeout = strstr(err->message, "timeout") != NULL ||
+	    strstr(err->message, "timed out") != NULL;
 	if (err->domain == MONGOC_ERROR_SERVER_SELECTION)
 		what = "server selection failed: ";
 	else if (err->domain == MONGOC_ERROR_CLIENT &&
@@ -222,7 +236,22 @@ mongo_error(char *msg, size_t len, const char *where, const bson_error_t *err)
 		what = "authentication failed: ";
 	else if (err->domain == MONGOC_ERROR_STREAM)
 		what = "connection failed: ";
-	snprintf(msg, len, "%s%s%s", where, what, err->message);
+	/* The handshake (hello) runs under connectTimeoutMS. */
+	if (timeout && strstr(err->message, "calling hello") != NULL)
+		snprintf(tmo, sizeof tmo, "timed out after %g s (no answer): ",
+		    ms->connect_ms / 1000.0);
+	else if (timeout && err->domain == MONGOC_ERROR_SERVER_SELECTION)
+		snprintf(tmo, sizeof tmo, "timed out after %g s (no answer): ",
+		    ms->select_ms / 1000.0);
+	else if (timeout)
+		snprintf(tmo, sizeof tmo, "timed out after %g s (no reply): ",
+		    ms->socket_ms / 1000.0);
+	buf_init(&b);
+	render_safe(&b, err->message, strnlen(err->message,
+	    sizeof err->message), 0);
+	snprintf(msg, len, "%s%s%s%.*s", where, what, tmo, (int)b.len,
+	    b.data != NULL ? b.data : "");
+	buf_clear(&b);
 }
 
 /* Replace every occurrence of secret in s (allocated) by "***". */
@@ -247,25 +276,27 @@ mongo_scrub(char *s, const char *secret)
 	return (buf_take(&b));
 }
 
-/* Scrub a message about uri: its password becomes "***". */
+/*
+ * Scrub a message about uri: its password becomes "***", as written and
+ * %-decoded (the driver may quote either).
+ */
 static char *
 mongo_scrub_uri(char *s, const char *uri)
 {
-	const char	*auth, *end, *at = NULL, *colon, *p;
-	char		*pass;
+	const char	*p;
+	size_t		 len;
+	char		*pass, *dec;
 
-	if ((auth = strstr(uri, "://")) == NULL)
+	if (!source_uri_password(uri, &p, &len) || len == 0)
 		return (s);
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
-	    NULL || at - colon < 2)
-		return (s);
-	pass = xstrndup(colon + 1, (size_t)(at - colon - 1));
+	pass = xstrndup(p, len);
 	s = mongo_scrub(s, pass);
+	dec = mongoc_uri_unescape(pass);
+	if (dec != NULL) {
+		s = mongo_scrub(s, dec);
+		bson_free(dec);
+	}
+	explicit_bzero(pass, len);
 	free(pass);
 	return (s);
 }
@@ -985,7 +1016,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 
 	buf_init(&others);
 	if (mongo_list(ms, &err, &ntyk, &others) != 0) {
-		mongo_error(msg, msglen, "", &err);
+		mongo_error(ms, msg, msglen, "", &err);
 		buf_clear(&others);
 		return (-1);
 	}
@@ -1007,7 +1038,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 		if (ms->follow)
 			base = mongo_add(timefmt_now(), -MONGO_FOLLOW_SLACK);
 		else if (mongo_newest(ms, &base, &err) != 0) {
-			mongo_error(msg, msglen, "", &err);
+			mongo_error(ms, msg, msglen, "", &err);
 			return (-1);
 		}
 	}
@@ -1027,7 +1058,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 		if (rc != 0) {
 			snprintf(where, sizeof where, "%s.%s: ", ms->db,
 			    c->name);
-			mongo_error(msg, msglen, where, &err);
+			mongo_error(ms, msg, msglen, where, &err);
 			return (-1);
 		}
 		c->read = true;
@@ -1390,6 +1421,25 @@ mongo_default_ms(mongoc_uri_t *uri, const char *opt, int32_t v)
 }
 
 /*
+ * Parse a mongodb:// URI with the driver; NULL with a message that holds
+ * no password in *cause if it is bad.  (Not static: tests/fuzz/fuzz-uri.c.)
+ */
+mongoc_uri_t *
+source_mongo_parse_uri(const char *arg, char **cause)
+{
+	mongoc_uri_t	*uri;
+	bson_error_t	 err;
+
+	pthread_once(&mongo_once, mongo_init_once);
+	uri = mongoc_uri_new_with_error(arg, &err);
+	if (uri == NULL) {
+		xasprintf(cause, "bad MongoDB URI: %s", err.message);
+		*cause = mongo_scrub_uri(*cause, arg);
+	}
+	return (uri);
+}
+
+/*
  * Can raw_request and raw_response be left on the server?  Yes in batch
  * mode when nothing printed or matched reads them: counts, aggregates,
  * tsv and table output, and a filter without payload or detailed tokens.
@@ -1427,19 +1477,20 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	int			 rc;
 
 	(void)st;
-	pthread_once(&mongo_once, mongo_init_once);
-	uri = mongoc_uri_new_with_error(arg, &err);
-	if (uri == NULL) {
-		xasprintf(cause, "bad MongoDB URI: %s", err.message);
-		*cause = mongo_scrub_uri(*cause, arg);
+	if ((uri = source_mongo_parse_uri(arg, cause)) == NULL)
 		return (NULL);
-	}
 	mongo_default_ms(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
 	    MONGO_SELECT_MS);
 	mongo_default_ms(uri, MONGOC_URI_CONNECTTIMEOUTMS, MONGO_CONNECT_MS);
 	mongo_default_ms(uri, MONGOC_URI_SOCKETTIMEOUTMS, MONGO_SOCKET_MS);
 
 	ms = xcalloc(1, sizeof *ms);
+	ms->select_ms = mongoc_uri_get_option_as_int32(uri,
+	    MONGOC_URI_SERVERSELECTIONTIMEOUTMS, MONGO_SELECT_MS);
+	ms->connect_ms = mongoc_uri_get_option_as_int32(uri,
+	    MONGOC_URI_CONNECTTIMEOUTMS, MONGO_CONNECT_MS);
+	ms->socket_ms = mongoc_uri_get_option_as_int32(uri,
+	    MONGOC_URI_SOCKETTIMEOUTMS, MONGO_SOCKET_MS);
 	ms->safe = source_safe_arg(arg);
 	db = mongoc_uri_get_database(uri);
 	ms->db = xstrdup(db != NULL && *db != '\0' ? db : MONGO_DEFAULT_DB);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <bson/bson.h>
+#include <mongoc/mongoc.h>
 
 struct filter;
 struct mongo_push;
@@ -30,5 +31,6 @@ void		  source_mongo_push_query(const struct mongo_push *, int64_t,
 bool		  source_mongo_push_relative(const struct mongo_push *);
 void		  source_mongo_push_free(struct mongo_push *);
 const char	 *source_mongo_state(struct source *);
+mongoc_uri_t	 *source_mongo_parse_uri(const char *, char **);
 
 #endif

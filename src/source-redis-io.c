@@ -2,15 +2,18 @@
 /*
  * The Redis tail's I/O thread (tyk-formats.md 2.5).  Per key it keeps
  * seen_len, the number of values of the current list already read, and the
- * hash of value seen_len-1.  Each round pipelines, for every key, one
- * transaction
+ * index and hash of the anchor, the newest value read that is at most
+ * REDIS_ANCHOR_MAX bytes (usually value seen_len-1).  Each round
+ * pipelines, for every key, one transaction
  *
- *	MULTI / LLEN k / LINDEX k seen_len-1 / LRANGE k seen_len +499 / EXEC
+ *	MULTI / LLEN k / LINDEX k anchor / LRANGE k seen_len +499 / EXEC
  *
  * which is atomic with respect to the pump's own MULTI (LRANGE + DEL, or
- * LRANGE + LTRIM).  If the length did not shrink and the value at
- * seen_len-1 is still the one read last time, nothing was removed and the
- * slice is exactly the new values.  Otherwise the list was drained,
+ * LRANGE + LTRIM).  If the length did not shrink and the anchor is still
+ * the value read at its index, nothing was removed and the slice is
+ * exactly the new values.  The anchor is small so that an idle list costs
+ * little: the last value, however large, is not sent again every poll
+ * (a list with no small value is checked as io_key_result says).  Otherwise the list was drained,
  * trimmed or expired: if a trim of the size seen last time explains it
  * (the pump's purge_chunk is constant) the next round checks that
  * position; else the key is re-read from index 0 and every value is
@@ -46,7 +49,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "log.h"
+#include "render.h"
 #include "strtab.h"
 #include "xmalloc.h"
 
@@ -59,8 +64,62 @@
 #define REDIS_RING_SLOTS	((size_t)1 << 19)	/* per generation */
 #define REDIS_BACKOFF_MIN	500
 #define REDIS_BACKOFF_MAX	8000
+#define REDIS_ANCHOR_MAX	16384	/* bytes: a value cheap to check */
+#define REDIS_FULL_CHECK_MS	60000	/* no such value: LINDEX this often */
+#define REDIS_BIG_PREFIX	256	/* bytes kept of a value too big */
+#define REDIS_CONNECT_S		2	/* connect timeout */
+#define REDIS_READ_S		5	/* reply timeout */
 
 static void	*io_main(void *);
+
+/*
+ * Copy len bytes the server sent (an error reply, a TYPE) into dst as
+ * terminal-safe text: render_safe escapes ESC and every other control
+ * byte, so a reply cannot move the cursor or retitle the terminal when
+ * it is shown in the state line, a warning or on stderr.
+ */
+static void
+io_safe(char *dst, size_t dstlen, const char *s, size_t len)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	render_safe(&b, s != NULL ? s : "", s != NULL ? len : 0, 0);
+	snprintf(dst, dstlen, "%.*s", (int)b.len, b.data != NULL ? b.data :
+	    "");
+	buf_clear(&b);
+}
+
+/*
+ * The context's error as safe text.  hiredis reports a read that hit
+ * SO_RCVTIMEO as EAGAIN and a connect that hit its timeout as ETIMEDOUT:
+ * both become "timed out after N s".  Its protocol errors quote a byte
+ * of the reply, hence io_safe.
+ */
+static void
+io_errstr(const redisContext *c, bool connecting, char *dst, size_t dstlen)
+{
+	if (c == NULL || c->errstr[0] == '\0') {
+		snprintf(dst, dstlen, "connection lost");
+		return;
+	}
+	if (c->err == REDIS_ERR_IO && (strcmp(c->errstr,
+	    strerror(EAGAIN)) == 0 || strcmp(c->errstr,
+	    strerror(EWOULDBLOCK)) == 0 || strcmp(c->errstr,
+	    strerror(ETIMEDOUT)) == 0)) {
+		if (connecting && strcmp(c->errstr, strerror(ETIMEDOUT)) == 0)
+			snprintf(dst, dstlen, "timed out after %d s",
+			    REDIS_CONNECT_S);
+		else if (connecting)
+			snprintf(dst, dstlen, "not accepting connections "
+			    "(%s)", c->errstr);
+		else
+			snprintf(dst, dstlen, "timed out after %d s (no "
+			    "reply)", REDIS_READ_S);
+		return;
+	}
+	io_safe(dst, dstlen, c->errstr, strlen(c->errstr));
+}
 
 /* Wall-clock time in ns (record timestamps are wall-clock too). */
 int64_t
@@ -135,6 +194,7 @@ source_redis_io_ev_free(struct redis_ev *ev)
 	if (ev->newest != NULL)
 		freeReplyObject(ev->newest);
 	free(ev->dup);
+	free(ev->bigsz);
 	free(ev->text);
 	free(ev);
 }
@@ -294,10 +354,11 @@ static int
 io_connect(struct redis_io *io, char *err, size_t errlen)
 {
 	struct redis_conf	*cf = &io->conf;
-	struct timeval		 tv = { 2, 0 }, cmd_tv = { 5, 0 };
+	struct timeval		 tv = { REDIS_CONNECT_S, 0 };
+	struct timeval		 cmd_tv = { REDIS_READ_S, 0 };
 	redisReply		*r;
 	const char		*argv[3];
-	char			 where[300], db[16];
+	char			 where[300], db[16], msg[256];
 	int			 argc;
 
 	if (cf->path != NULL) {
@@ -313,8 +374,9 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		return (-1);
 	}
 	if (io->c->err != 0) {
+		io_errstr(io->c, true, msg, sizeof msg);
 		snprintf(err, errlen, "cannot connect to %.120s: %s", where,
-		    io->c->errstr);
+		    msg);
 		redisFree(io->c);
 		io->c = NULL;
 		return (-1);
@@ -333,8 +395,8 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		if ((r = io_command(io, argc, argv)) == NULL)
 			goto ioerr;
 		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "auth failed: %.*s",
-			    (int)r->len, r->str);
+			io_safe(msg, sizeof msg, r->str, r->len);
+			snprintf(err, errlen, "auth failed: %s", msg);
 			freeReplyObject(r);
 			io_disconnect(io);
 			return (-2);
@@ -348,8 +410,9 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 		if ((r = io_command(io, 2, argv)) == NULL)
 			goto ioerr;
 		if (r->type == REDIS_REPLY_ERROR) {
-			snprintf(err, errlen, "SELECT %d failed: %.*s", cf->db,
-			    (int)r->len, r->str);
+			io_safe(msg, sizeof msg, r->str, r->len);
+			snprintf(err, errlen, "SELECT %d failed: %s", cf->db,
+			    msg);
 			freeReplyObject(r);
 			io_disconnect(io);
 			return (-2);
@@ -360,8 +423,8 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 	if ((r = io_command(io, 1, argv)) == NULL)
 		goto ioerr;
 	if (r->type == REDIS_REPLY_ERROR) {
-		snprintf(err, errlen, "PING failed: %.*s", (int)r->len,
-		    r->str);
+		io_safe(msg, sizeof msg, r->str, r->len);
+		snprintf(err, errlen, "PING failed: %s", msg);
 		freeReplyObject(r);
 		io_disconnect(io);
 		return (-2);
@@ -370,8 +433,8 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 	return (0);
 
 ioerr:
-	snprintf(err, errlen, "%.120s: %s", where, io->c->errstr[0] != '\0' ?
-	    io->c->errstr : "connection lost");
+	io_errstr(io->c, false, msg, sizeof msg);
+	snprintf(err, errlen, "%.120s: %s", where, msg);
 	io_disconnect(io);
 	return (-1);
 }
@@ -403,11 +466,26 @@ io_first_error(redisReply **rs, size_t n)
 	return (NULL);
 }
 
+/* Forget what was read of a key's list (it changed, or was skipped). */
+static void
+io_key_forget(struct redis_key_io *k)
+{
+	k->seen_len = 0;
+	k->last_hash = 0;
+	k->anchor = -1;
+	k->anchor_hash = 0;
+	k->last_big = k->head_known = k->tail_known = false;
+	k->force_check = false;
+	k->full_due = 0;
+	k->gen++;
+}
+
 /* Skip a key for a while after an error reply about it. */
 static void
 io_skip_key(struct redis_io *io, int i, const redisReply *e, int64_t now)
 {
 	struct redis_key_io	*k = &io->keys[i];
+	char			 msg[256];
 
 	k->skip_until = now + (int64_t)REDIS_SKIP_MS * 1000000;
 	if (io_is_error(e, "WRONGTYPE")) {
@@ -415,24 +493,29 @@ io_skip_key(struct redis_io *io, int i, const redisReply *e, int64_t now)
 			io_warn(io, i, "not a list: skipped");
 		k->wrong_type = true;
 	} else {
-		if (!k->denied)
-			io_warn(io, i, "%.*s: skipped", (int)e->len, e->str);
+		if (!k->denied) {
+			io_safe(msg, sizeof msg, e->str, e->len);
+			io_warn(io, i, "%s: skipped", msg);
+		}
 		k->denied = true;
 	}
-	k->seen_len = 0;
-	k->last_hash = 0;
+	io_key_forget(k);
 	k->resync = k->probing = false;
 }
 
 /*
  * The list changed under us: remember the drain (once) and arrange to
- * read the key again from the start.
+ * read the key again from the start.  The value searched for afterwards
+ * is the anchor (the check value), or the last one read.
  */
 static void
 io_changed(struct redis_io *io, struct redis_key_io *k, int64_t now)
 {
+	(void)io;
+	k->gen++;
+	k->head_known = false;
 	if (!k->probing && !k->resync && k->trim_guess > 0 &&
-	    k->seen_len - k->trim_guess > 0) {
+	    k->seen_len - k->trim_guess > 0 && k->anchor - k->trim_guess >= 0) {
 		/* Try "trimmed by the same amount as last time" first. */
 		k->probing = true;
 		k->probe_from = k->seen_len;
@@ -440,6 +523,7 @@ io_changed(struct redis_io *io, struct redis_key_io *k, int64_t now)
 		k->drain_known_lost = k->len > k->seen_len ?
 		    k->len - k->seen_len : 0;
 		k->seen_len -= k->trim_guess;
+		k->anchor -= k->trim_guess;
 		k->t_detect = now;
 		return;
 	}
@@ -452,20 +536,94 @@ io_changed(struct redis_io *io, struct redis_key_io *k, int64_t now)
 			k->t_detect = now;
 		}
 		k->resync_old_len = k->probing ? k->probe_from : k->seen_len;
-		k->resync_old_hash = k->last_hash;
+		if (k->anchor >= 0) {
+			k->resync_old_hash = k->anchor_hash;
+			k->resync_old_anchor = k->anchor + (k->probing ?
+			    k->probe_from - k->seen_len : 0);
+		} else {
+			k->resync_old_hash = k->last_hash;
+			k->resync_old_anchor = k->resync_old_len - 1;
+		}
 		k->resync_search = k->resync_old_len > 0;
 		/* At most that many old values can still be there. */
 		k->dedup_until = k->resync_old_len;
 	}
 	k->probing = false;
 	k->resync = true;
-	k->seen_len = 0;
-	k->last_hash = 0;
+	io_key_forget(k);
+}
+
+/*
+ * After a change, which of the values read from position s on (vals)
+ * can be old ones still there?  If the old anchor is among them at j,
+ * the list was trimmed by anchor - (s + j) and exactly the old values
+ * read after the anchor follow it: those are old, everything after is
+ * new, however alike the bytes (a gateway may push identical records).
+ * If the search ends without it, only values read after the anchor can
+ * have survived (none when the anchor was the last value read), and only
+ * they are looked up in the set of recent hashes.
+ */
+static void
+io_resync_bounds(struct redis_io *io, struct redis_key_io *k, int i,
+    int64_t s, const redisReply *vals, bool *overlap)
+{
+	const redisReply	*v;
+	size_t			 j;
+
+	if (!k->resync_search)
+		return;
+	for (j = 0; j < vals->elements; j++) {
+		v = vals->element[j];
+		if (v->type == REDIS_REPLY_STRING && io_hash(v->str, v->len,
+		    i) == k->resync_old_hash) {
+			/* Found the value read before: a trim. */
+			k->trim_guess = k->resync_old_anchor - (s +
+			    (int64_t)j);
+			k->dedup_until = s + (int64_t)j + 1 +
+			    (k->resync_old_len - 1 - k->resync_old_anchor);
+			k->dedup_all = true;
+			k->resync_search = false;
+			*overlap = true;
+			return;
+		}
+	}
+	if (s + (int64_t)vals->elements >= k->resync_old_len ||
+	    vals->elements < REDIS_CHUNK) {
+		/* Not there: gone, with all before it. */
+		k->resync_search = false;
+		k->dedup_until = k->resync_old_len - 1 - k->resync_old_anchor;
+	}
+}
+
+/*
+ * Keep only a prefix of a value over max_value: it becomes a bad record,
+ * and the memory goes back at once.
+ */
+static void
+io_shrink(redisReply *v)
+{
+	char	*p;
+
+	p = xmalloc(REDIS_BIG_PREFIX + 1);
+	memcpy(p, v->str, REDIS_BIG_PREFIX);
+	p[REDIS_BIG_PREFIX] = '\0';
+	free(v->str);
+	v->str = p;
+	v->len = REDIS_BIG_PREFIX;
 }
 
 /*
  * Handle one key's transaction result.  Takes ownership of exec.  Returns
  * the number of new values; *more is set if the key has unread values.
+ *
+ * The check: LLEN did not shrink below seen_len and the anchor (the
+ * newest value read of at most REDIS_ANCHOR_MAX bytes) is still at its
+ * index, so nothing was removed from the head.  The anchor is checked
+ * every poll (it is small); a list without one (all its values large) is
+ * checked with LINDEX only when LLEN moved (then the values wait for the
+ * next poll, which has the check) and every REDIS_FULL_CHECK_MS, and
+ * never when the last value is over max_value.  So an idle list costs an
+ * LLEN and a small LINDEX per poll, not its last value.
  */
 static size_t
 io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
@@ -474,10 +632,10 @@ io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
 	struct redis_key_io	*k = &io->keys[i];
 	redisReply		*elen, *eidx, *vals, *v;
 	struct redis_ev		*ev, *dev;
-	int64_t			 len, s;
-	uint64_t		 h;
+	int64_t			 len, s, pos;
+	uint64_t		 h, want;
 	size_t			 j, fresh = 0, bytes = 0;
-	bool			 match, overlap;
+	bool			 match, overlap, big;
 
 	elen = exec->element[0];
 	eidx = exec->element[1];
@@ -492,8 +650,24 @@ io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
 		k->wrong_type = k->denied = false;
 	}
 	s = k->seen_len;
-	match = s == 0 || (len >= s && eidx->type == REDIS_REPLY_STRING &&
-	    io_hash(eidx->str, eidx->len, i) == k->last_hash);
+	want = k->anchor >= 0 ? k->anchor_hash : k->last_hash;
+	if (s == 0)
+		match = true;
+	else if (len < s)
+		match = false;
+	else if (k->check_sent)
+		match = eidx->type == REDIS_REPLY_STRING &&
+		    io_hash(eidx->str, eidx->len, i) == want;
+	else if (len != k->len && !k->last_big) {
+		/* Moved, unchecked: check before reading on. */
+		k->force_check = true;
+		*more = true;
+		freeReplyObject(exec);
+		return (0);
+	} else
+		match = true;
+	if (k->check_sent)
+		k->force_check = false;
 	if (!match) {
 		io_changed(io, k, now);
 		*more = true;
@@ -517,39 +691,55 @@ io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
 	ev = io_ev(REDIS_EV_VALUES, i);
 	ev->dup = xcalloc(vals->elements + 1, 1);
 	overlap = false;
+	io_resync_bounds(io, k, i, s, vals, &overlap);
 	for (j = 0; j < vals->elements; j++) {
 		v = vals->element[j];
+		pos = s + (int64_t)j;
 		if (v->type != REDIS_REPLY_STRING) {
 			ev->dup[j] = 1;
 			continue;
 		}
 		h = io_hash(v->str, v->len, i);
-		if (k->resync_search && h == k->resync_old_hash) {
-			/* Found the last value read before: a trim. */
-			k->trim_guess = k->resync_old_len - 1 - (s +
-			    (int64_t)j);
-			k->resync_search = false;
-			overlap = true;
-		}
+		big = io->conf.max_value > 0 && v->len > io->conf.max_value;
 		/*
 		 * Reading forward, every value is new by position; only
-		 * after a change can old values come round again.
+		 * after a change can old values come round again, and only
+		 * below dedup_until (io_resync_bounds).
 		 */
-		if (s + (int64_t)j < k->dedup_until && io_ring_has(io, h)) {
+		if (pos < k->dedup_until && (k->dedup_all ||
+		    io_ring_has(io, h))) {
 			ev->dup[j] = 1;
-			if (s + (int64_t)j == 0)
+			if (pos == 0)
 				overlap = true;
 		} else {
 			io_ring_add(io, h);
 			fresh++;
-			bytes += v->len;
+			if (big) {
+				if (ev->bigsz == NULL)
+					ev->bigsz = xcalloc(vals->elements,
+					    sizeof *ev->bigsz);
+				ev->bigsz[j] = v->len;
+				ev->dup[j] = 2;
+			}
+			bytes += big ? REDIS_BIG_PREFIX : v->len;
 		}
-		if (j == vals->elements - 1)
+		if (!big && v->len <= REDIS_ANCHOR_MAX) {
+			k->anchor = pos;
+			k->anchor_hash = h;
+		}
+		/* The main thread knows the time of what it decoded. */
+		if (pos == 0)
+			k->head_known = ev->dup[j] != 1;
+		if (j == vals->elements - 1) {
 			k->last_hash = h;
+			k->last_big = big;
+			k->tail_known = ev->dup[j] != 1;
+		}
+		if (big)
+			io_shrink(v);
 	}
-	if (k->resync_search && s + (int64_t)vals->elements >=
-	    k->resync_old_len)
-		k->resync_search = false;
+	if (k->dedup_until <= s + (int64_t)vals->elements)
+		k->dedup_all = false;
 	if (k->drain_pending) {
 		/* First slice after a change: report it before the values. */
 		dev = io_ev(REDIS_EV_DRAIN, i);
@@ -560,12 +750,18 @@ io_key_result(struct redis_io *io, int i, redisReply *exec, int64_t now,
 		dev->reconnect = k->drain_reconnect;
 		io_post(io, dev);
 		k->drain_pending = false;
-		k->drain_reconnect = false;
 	}
+	/* Checked after the reconnection: later drains are ordinary. */
+	k->drain_reconnect = false;
 	k->resync = false;
 	k->seen_len = s + (int64_t)vals->elements;
 	k->len = len;
 	k->t_prev = now;
+	if (vals->elements > 0) {
+		k->gen++;
+		/* Just read: the next full check is not due for a while. */
+		k->full_due = now + (int64_t)REDIS_FULL_CHECK_MS * 1000000;
+	}
 	if (k->seen_len < len)
 		*more = true;
 	if (fresh == 0) {
@@ -618,13 +814,18 @@ io_next_due(struct redis_io *io)
 	return ((due - now + 999) / 1000);
 }
 
-/* Append one key's transaction to the pipeline. */
+/*
+ * Append one key's transaction to the pipeline.  The second command is
+ * the LINDEX check when one is due (io_key_result), else a second LLEN
+ * that costs nothing.
+ */
 static int
-io_append_key(struct redis_io *io, int i)
+io_append_key(struct redis_io *io, int i, int64_t now)
 {
 	struct redis_key_io	*k = &io->keys[i];
 	const char		*argv[4];
 	char			 a[32], b[32], c[32];
+	int64_t			 idx = -1;
 
 	argv[0] = "MULTI";
 	if (redisAppendCommandArgv(io->c, 1, argv, NULL) != REDIS_OK)
@@ -633,10 +834,24 @@ io_append_key(struct redis_io *io, int i)
 	argv[1] = k->name;
 	if (redisAppendCommandArgv(io->c, 2, argv, NULL) != REDIS_OK)
 		return (-1);
-	snprintf(a, sizeof a, "%lld", (long long)(k->seen_len - 1));
-	argv[0] = "LINDEX";
-	argv[2] = a;
-	if (redisAppendCommandArgv(io->c, 3, argv, NULL) != REDIS_OK)
+	if (k->seen_len > 0) {
+		if (k->anchor >= 0)
+			idx = k->anchor;
+		else if (!k->last_big && (k->force_check || k->probing ||
+		    now >= k->full_due)) {
+			idx = k->seen_len - 1;
+			k->full_due = now + (int64_t)REDIS_FULL_CHECK_MS *
+			    1000000;
+		}
+	}
+	k->check_sent = idx >= 0;
+	if (idx >= 0) {
+		snprintf(a, sizeof a, "%lld", (long long)idx);
+		argv[0] = "LINDEX";
+		argv[2] = a;
+		if (redisAppendCommandArgv(io->c, 3, argv, NULL) != REDIS_OK)
+			return (-1);
+	} else if (redisAppendCommandArgv(io->c, 2, argv, NULL) != REDIS_OK)
 		return (-1);
 	snprintf(b, sizeof b, "%lld", (long long)k->seen_len);
 	snprintf(c, sizeof c, "%lld", (long long)(k->seen_len + REDIS_CHUNK -
@@ -677,7 +892,7 @@ io_round(struct redis_io *io, bool *more)
 			continue;
 		if (now < k->next_due)
 			continue;
-		if (io_append_key(io, (int)i) != 0)
+		if (io_append_key(io, (int)i, now) != 0)
 			return (-1);
 		io->polled[io->npolled++] = (int)i;
 	}
@@ -716,7 +931,10 @@ io_round(struct redis_io *io, bool *more)
 /*
  * Health round: TTL, TYPE, LLEN and both ends of every key, pipelined
  * (plain commands: a slightly torn view does not matter here).  Also
- * notices when a skipped key has become a list again.
+ * notices when a skipped key has become a list again.  An end is read
+ * only when the list changed since the last round and the tail has not
+ * read that value itself: an idle list costs three small replies, not
+ * its first and last values every second.
  */
 static int
 io_health(struct redis_io *io)
@@ -729,16 +947,34 @@ io_health(struct redis_io *io)
 	const char		*argv[3];
 	void			*r;
 	size_t			 i, j;
-	int			 rc = 0;
+	int			 rc = 0, *ends;
+	bool			 changed;
 
+	ends = xcalloc(io->nkeys + 1, sizeof *ends);
 	for (i = 0; i < io->nkeys; i++) {
+		k = &io->keys[i];
+		changed = k->gen != k->health_gen;
+		k->health_gen = k->gen;
+		if (k->seen_len > 0 && k->head_known)
+			ends[i] |= REDIS_ENDS_HEAD_READ;
+		else if (changed)
+			ends[i] |= REDIS_ENDS_OLDEST;
+		if (k->seen_len > 0 && k->seen_len == k->len && k->tail_known)
+			ends[i] |= REDIS_ENDS_TAIL_READ;
+		else if (changed)
+			ends[i] |= REDIS_ENDS_NEWEST;
 		for (j = 0; j < 5; j++) {
 			argv[0] = cmds[j];
-			argv[1] = io->keys[i].name;
+			argv[1] = k->name;
 			argv[2] = j == 3 ? "0" : "-1";
-			if (redisAppendCommandArgv(io->c, j >= 3 ? 3 : 2, argv,
-			    NULL) != REDIS_OK)
+			if ((j == 3 && !(ends[i] & REDIS_ENDS_OLDEST)) ||
+			    (j == 4 && !(ends[i] & REDIS_ENDS_NEWEST)))
+				argv[0] = "LLEN";
+			if (redisAppendCommandArgv(io->c, argv[0][0] == 'L' &&
+			    argv[0][1] == 'I' ? 3 : 2, argv, NULL) != REDIS_OK) {
+				free(ends);
 				return (-1);
+			}
 		}
 	}
 	for (i = 0; i < io->nkeys; i++) {
@@ -755,21 +991,30 @@ io_health(struct redis_io *io)
 			for (j = 0; j < 5; j++)
 				if (rs[j] != NULL)
 					freeReplyObject(rs[j]);
+			free(ends);
 			return (-1);
 		}
 		ev = io_ev(REDIS_EV_HEALTH, (int)i);
+		ev->ends = ends[i];
 		ev->ttl = rs[0]->type == REDIS_REPLY_INTEGER ?
 		    rs[0]->integer : -2;
 		if (rs[1]->type == REDIS_REPLY_STATUS)
-			snprintf(ev->type, sizeof ev->type, "%.*s",
-			    (int)rs[1]->len, rs[1]->str);
+			io_safe(ev->type, sizeof ev->type, rs[1]->str,
+			    rs[1]->len);
 		ev->llen = rs[2]->type == REDIS_REPLY_INTEGER ?
 		    rs[2]->integer : 0;
-		if (rs[3]->type == REDIS_REPLY_STRING) {
+		/* Ends over max_value are not decoded: no time. */
+		if ((ends[i] & REDIS_ENDS_OLDEST) &&
+		    rs[3]->type == REDIS_REPLY_STRING &&
+		    (io->conf.max_value == 0 || rs[3]->len <=
+		    io->conf.max_value)) {
 			ev->oldest = rs[3];
 			rs[3] = NULL;
 		}
-		if (rs[4]->type == REDIS_REPLY_STRING) {
+		if ((ends[i] & REDIS_ENDS_NEWEST) &&
+		    rs[4]->type == REDIS_REPLY_STRING &&
+		    (io->conf.max_value == 0 || rs[4]->len <=
+		    io->conf.max_value)) {
 			ev->newest = rs[4];
 			rs[4] = NULL;
 		}
@@ -791,6 +1036,7 @@ io_health(struct redis_io *io)
 				freeReplyObject(rs[j]);
 		io_post(io, ev);
 	}
+	free(ends);
 	return (0);
 }
 
@@ -856,7 +1102,7 @@ io_main(void *arg)
 		if (io->conf.health_only) {
 			/* --health without --follow: the lists, not values. */
 			if (io_health(io) != 0) {
-				snprintf(err, sizeof err, "%s", io->c->errstr);
+				io_errstr(io->c, false, err, sizeof err);
 				io_fatal(io, err);
 			} else
 				io_post(io, io_ev(REDIS_EV_EOF, -1));
@@ -873,8 +1119,7 @@ io_main(void *arg)
 			    1000000;
 		}
 		if (n < 0) {
-			snprintf(err, sizeof err, "%s", io->c->errstr[0] !=
-			    '\0' ? io->c->errstr : "connection lost");
+			io_errstr(io->c, false, err, sizeof err);
 			io_disconnect(io);
 			if (!io->conf.follow) {
 				io_fatal(io, err);
@@ -905,10 +1150,15 @@ void
 source_redis_io_start(struct redis_io *io)
 {
 	sigset_t	 pipe, old;
+	size_t		 i;
 
 	io->ring[0] = xcalloc(REDIS_RING_SLOTS, sizeof *io->ring[0]);
 	io->ring[1] = xcalloc(REDIS_RING_SLOTS, sizeof *io->ring[1]);
 	io->polled = xcalloc(io->nkeys + 1, sizeof *io->polled);
+	for (i = 0; i < io->nkeys; i++) {
+		io->keys[i].anchor = -1;
+		io->keys[i].health_gen = UINT64_MAX;
+	}
 	io->fd = -1;
 	pthread_mutex_init(&io->lock, NULL);
 	pthread_cond_init(&io->cond, NULL);

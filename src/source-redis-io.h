@@ -28,6 +28,11 @@ enum redis_ev_kind {
 	REDIS_EV_FATAL		/* snapshot mode: the server is unusable */
 };
 
+#define REDIS_ENDS_OLDEST	0x1	/* oldest holds LINDEX 0 */
+#define REDIS_ENDS_NEWEST	0x2	/* newest holds LINDEX -1 */
+#define REDIS_ENDS_HEAD_READ	0x4	/* value 0 was read by the tail */
+#define REDIS_ENDS_TAIL_READ	0x8	/* the last value was read */
+
 struct redis_ev {
 	enum redis_ev_kind	 kind;
 	int			 key;		/* index in the key table */
@@ -35,7 +40,9 @@ struct redis_ev {
 	/* REDIS_EV_VALUES */
 	redisReply		*values;	/* array inside reply */
 	uint64_t		 first;		/* list index of values[0] */
-	unsigned char		*dup;		/* owned: 1 = seen before */
+	unsigned char		*dup;		/* owned: 1 = seen before, */
+						/* 2 = over max_value */
+	uint64_t		*bigsz;		/* owned: sizes where dup 2 */
 	size_t			 next;		/* next element (main) */
 	/* REDIS_EV_DRAIN */
 	int64_t			 t_prev;	/* ns: last poll that matched */
@@ -46,6 +53,7 @@ struct redis_ev {
 	/* REDIS_EV_HEALTH */
 	int64_t			 llen, ttl;	/* ttl: -2 missing, -1 none */
 	char			 type[16];
+	int			 ends;		/* REDIS_ENDS_* */
 	redisReply		*oldest;	/* owned: LINDEX 0, or NULL */
 	redisReply		*newest;	/* owned: LINDEX -1, or NULL */
 	/* REDIS_EV_WARN, REDIS_EV_FATAL */
@@ -64,12 +72,25 @@ struct redis_conf {
 	char		*pass;		/* password or NULL; never printed */
 	bool		 follow;	/* else one snapshot, then EOF */
 	bool		 health_only;	/* snapshot of health, no values */
+	uint64_t	 max_value;	/* bytes; bigger values are bad */
 };
 
 struct redis_key_io {
 	char		*name;		/* owned */
 	int64_t		 seen_len;	/* values consumed in this list */
 	uint64_t	 last_hash;	/* hash of value seen_len - 1 */
+	int64_t		 anchor;	/* index of the check value, -1 */
+	uint64_t	 anchor_hash;	/* its hash */
+	bool		 last_big;	/* value seen_len - 1 > max_value */
+	int64_t		 full_due;	/* ns: no anchor: next LINDEX */
+	uint64_t	 gen;		/* bumped when the list changed */
+	uint64_t	 health_gen;	/* gen when the ends were read */
+	bool		 head_big;	/* value 0 > max_value */
+	int64_t		 resync_old_anchor;	/* anchor before resync */
+	bool		 check_sent;	/* this poll has a LINDEX check */
+	bool		 force_check;	/* LLEN moved: check next poll */
+	bool		 head_known;	/* value 0 decoded in this list */
+	bool		 tail_known;	/* value seen_len - 1 decoded */
 	int64_t		 len;		/* LLEN at the last poll */
 	int64_t		 t_prev;	/* ns: last poll whose check matched */
 	int64_t		 trim_guess;	/* last trim size found, 0: none */
@@ -85,6 +106,7 @@ struct redis_key_io {
 	bool		 resync_search;	/* still looking for that hash */
 	int64_t		 probe_from;	/* seen_len before probing */
 	int64_t		 dedup_until;	/* check the hash set below this */
+	bool		 dedup_all;	/* below it all are old: no check */
 	bool		 wrong_type;	/* skipped until TYPE says list */
 	bool		 denied;	/* ACL refused a command */
 	int64_t		 skip_until;	/* ns: recheck a skipped key */

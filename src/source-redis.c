@@ -62,6 +62,7 @@ struct redis_key {
 	double		 rate;		/* records per second */
 	bool		 gap_pending;
 	int64_t		 gp_from, gp_tprev, gp_tdetect, gp_known;
+	bool		 gp_reconnect;	/* the window spans an outage */
 	int64_t		 last_drain;	/* ns (wall) */
 	double		 drain_period;
 	/* From the last health event. */
@@ -70,6 +71,7 @@ struct redis_key {
 	int64_t		 llen, ttl;
 	char		 type[16];
 	int64_t		 oldest_ts, newest_ts;	/* INT64_MIN: unknown */
+	int64_t		 head_ts, tail_ts;	/* of index 0, of the last */
 	bool		 skipped;
 };
 
@@ -81,6 +83,7 @@ struct redis_src {
 	bool				 eof;
 	char				*fatal;
 	struct record_build		 b;
+	uint64_t			 max_value;
 	struct source_redis_health	*health;
 	char				 state[192];
 	char				 err[DECODE_ERR_MAX];
@@ -131,10 +134,10 @@ redis_unescape(char *s)
 /*
  * Parse redis://[user[:pass]@]host[:port][/db] or unix:///path[?db=N]
  * into cf; *safe gets the URI without the password.  Returns 0 or -1 with
- * a message in *cause.
+ * a message in *cause.  (Not static: tests/fuzz/fuzz-uri.c.)
  */
-static int
-redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
+int
+source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
     char **cause)
 {
 	char		*copy, *p, *at, *colon, *slash, *q, *host, *port;
@@ -174,7 +177,13 @@ redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 
 	copy = xstrdup(uri + 8);		/* after "redis://" */
 	p = copy;
-	if ((slash = strchr(p, '/')) != NULL) {
+	/*
+	 * The userinfo ends at the last '@' (the /db after the host holds
+	 * none), so a password with '/' or '@' in it stays in the userinfo
+	 * and out of every message below.
+	 */
+	at = strrchr(p, '@');
+	if ((slash = strchr(at != NULL ? at + 1 : p, '/')) != NULL) {
 		*slash++ = '\0';
 		if (*slash != '\0') {
 			cf->db = (int)strnum_parse(slash, 0, 65535, &errstr);
@@ -185,7 +194,7 @@ redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 			}
 		}
 	}
-	if ((at = strrchr(p, '@')) != NULL) {
+	if (at != NULL) {
 		*at = '\0';
 		if ((colon = strchr(p, ':')) != NULL) {
 			*colon = '\0';
@@ -250,6 +259,20 @@ fail:
 	return (-1);
 }
 
+/* Free what source_redis_parse_uri put in cf. */
+void
+source_redis_conf_clear(struct redis_conf *cf)
+{
+	free(cf->host);
+	free(cf->path);
+	free(cf->user);
+	if (cf->pass != NULL) {
+		explicit_bzero(cf->pass, strlen(cf->pass));
+		free(cf->pass);
+	}
+	memset(cf, 0, sizeof *cf);
+}
+
 /* Read the first line of a password file. */
 static char *
 redis_read_password(const char *path, char **cause)
@@ -289,6 +312,7 @@ redis_add_key(struct redis_src *rs, struct store *st, const char *name)
 	k->seg_min = INT64_MAX;
 	k->seg_max = INT64_MIN;
 	k->oldest_ts = k->newest_ts = INT64_MIN;
+	k->head_ts = k->tail_ts = INT64_MIN;
 	k->drain_period = -1;
 	k->ttl = -2;
 }
@@ -310,7 +334,7 @@ source_redis_open(const char *arg, const struct options *o,
 	size_t			 i, j;
 	static const char *const sfx[2] = { "", "_protobuf" };
 
-	if (redis_parse_uri(arg, &cf, &safe, cause) != 0)
+	if (source_redis_parse_uri(arg, &cf, &safe, cause) != 0)
 		return (NULL);
 	if (o->user != NULL && cf.user == NULL)
 		cf.user = xstrdup(o->user);
@@ -331,8 +355,10 @@ source_redis_open(const char *arg, const struct options *o,
 	/* The TUI always follows; batch mode only with --follow. */
 	cf.follow = o->follow || !o->batch;
 	cf.health_only = o->health && !cf.follow;
+	cf.max_value = o->max_value_size;
 
 	rs = xcalloc(1, sizeof *rs);
+	rs->max_value = o->max_value_size;
 	if (o->keys.n != 0) {
 		for (i = 0; i < o->keys.n; i++)
 			redis_add_key(rs, st, o->keys.v[i]);
@@ -388,7 +414,13 @@ redis_gap_finish(struct redis_key *k, struct store *st, int64_t next_ts)
 		to = next_ts;
 	from = k->gp_from != INT64_MIN ? k->gp_from : k->gp_tprev;
 	start = from > k->gp_tprev ? from : k->gp_tprev;
-	if (k->rate > 0 && to > start)
+	/*
+	 * Across a reconnection the window is the outage, seen by nobody:
+	 * the rate before it says nothing about what was pushed (a server
+	 * restarted empty, a writer that paused), so only the exact count
+	 * is kept; the state line has shown the outage.
+	 */
+	if (k->rate > 0 && to > start && !k->gp_reconnect)
 		est = k->rate * (double)(to - start) / 1e9;
 	if (k->gp_known == 0 && est < REDIS_GAP_MIN_EST)
 		return;
@@ -429,17 +461,26 @@ redis_drain(struct redis_key *k, struct store *st, const struct redis_ev *ev)
 	k->gp_tprev = ev->t_prev;
 	k->gp_tdetect = ev->t_detect;
 	k->gp_known = ev->known_lost;
+	k->gp_reconnect = ev->reconnect;
 }
 
-/* Decode one value into the store. */
+/*
+ * Decode one value into the store; big is its size if it was over
+ * --max-value-size (then v holds only a prefix and is a bad record).
+ */
 static void
 redis_value(struct redis_src *rs, struct store *st, struct redis_key *k,
-    const redisReply *v, uint64_t idx)
+    const redisReply *v, uint64_t idx, uint64_t big)
 {
 	int64_t	 ts;
 	int	 rc;
 
-	if (k->protobuf)
+	if (big != 0) {
+		snprintf(rs->err, sizeof rs->err, "value of %llu bytes over "
+		    "--max-value-size %llu: not decoded",
+		    (unsigned long long)big, (unsigned long long)rs->max_value);
+		rc = -1;
+	} else if (k->protobuf)
 		rc = decode_protobuf_record(st, &rs->b, v->str, v->len,
 		    rs->err, sizeof rs->err);
 	else
@@ -452,9 +493,15 @@ redis_value(struct redis_src *rs, struct store *st, struct redis_key *k,
 		    k->last_ts : source_redis_io_now(), rs->err, v->str,
 		    v->len);
 		k->bad++;
+		if (idx == 0)
+			k->head_ts = INT64_MIN;
+		k->tail_ts = INT64_MIN;
 		return;
 	}
 	ts = redis_build_ts(&rs->b);
+	if (idx == 0)
+		k->head_ts = ts;
+	k->tail_ts = ts;
 	if (k->gap_pending)
 		redis_gap_finish(k, st, ts);
 	store_add(st, &rs->b, k->src, idx);
@@ -502,10 +549,11 @@ redis_event(struct redis_src *rs, struct store *st, struct redis_ev *ev,
 	switch (ev->kind) {
 	case REDIS_EV_VALUES:
 		while (ev->next < ev->values->elements && n < max) {
-			if (!ev->dup[ev->next]) {
+			if (ev->dup[ev->next] != 1) {
 				redis_value(rs, st, k,
 				    ev->values->element[ev->next],
-				    ev->first + ev->next);
+				    ev->first + ev->next, ev->dup[ev->next] == 2 ?
+				    ev->bigsz[ev->next] : 0);
 				n++;
 			}
 			ev->next++;
@@ -523,8 +571,17 @@ redis_event(struct redis_src *rs, struct store *st, struct redis_ev *ev,
 		k->skipped = ev->type[0] != '\0' &&
 		    strcmp(ev->type, "list") != 0 &&
 		    strcmp(ev->type, "none") != 0;
-		k->oldest_ts = redis_value_ts(rs, st, k, ev->oldest);
-		k->newest_ts = redis_value_ts(rs, st, k, ev->newest);
+		/* Ends not read again keep their time (io_health). */
+		if (ev->ends & REDIS_ENDS_HEAD_READ)
+			k->oldest_ts = k->head_ts;
+		else if (ev->ends & REDIS_ENDS_OLDEST)
+			k->oldest_ts = redis_value_ts(rs, st, k, ev->oldest);
+		if (ev->ends & REDIS_ENDS_TAIL_READ)
+			k->newest_ts = k->tail_ts;
+		else if (ev->ends & REDIS_ENDS_NEWEST)
+			k->newest_ts = redis_value_ts(rs, st, k, ev->newest);
+		if (ev->llen == 0)
+			k->oldest_ts = k->newest_ts = INT64_MIN;
 		break;
 	case REDIS_EV_WARN:
 		store_source_damage(st, k->src, "%s", ev->text);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 struct buf;
+struct redis_conf;
 struct source;
 
 /* Health of one watched key. */
@@ -41,5 +42,8 @@ const struct source_redis_health *source_redis_health(struct source *,
 		    size_t *);
 const char	*source_redis_state(struct source *);
 void		 source_redis_health_json(struct source *, struct buf *);
+int		 source_redis_parse_uri(const char *, struct redis_conf *,
+		    char **, char **);
+void		 source_redis_conf_clear(struct redis_conf *);
 
 #endif

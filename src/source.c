@@ -29,6 +29,52 @@ source_create(const struct source_ops *ops, const char *arg, void *data)
 }
 
 /*
+ * Find the password in a URL: *pass and *passlen get the bytes between the
+ * first ':' of the userinfo and the '@' that ends it, as written (still
+ * %-escaped).  The userinfo ends at the LAST '@' before the query ("/?";
+ * for redis://, which has none, the last '@'), not at the first '/': a
+ * password may hold '/', '@', '#' or '?' unescaped (base64 passwords hold
+ * '/'), and the host part holds no '@'; an option value after "/?" may,
+ * and is not taken for a password.
+ * Returns false when the URL has no password.
+ */
+bool
+source_uri_password(const char *arg, const char **pass, size_t *passlen)
+{
+	const char	*auth, *end, *at = NULL, *colon, *p;
+
+	/* unix:///path has no userinfo: a ':' or '@' is the path's. */
+	if ((auth = strstr(arg, "://")) == NULL || strncmp(arg, "unix://",
+	    7) == 0)
+		return (false);
+	auth += 3;
+	/* redis:// has no query: there, the last '@' of all ends it. */
+	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "rediss://",
+	    9) == 0)
+		end = auth + strlen(auth);
+	else {
+		/*
+		 * Options need the '/' ("host/?opt"): the query starts at
+		 * the first '?' after a '/', and a '?' before any '/' is the
+		 * userinfo's, as libmongoc reads it.
+		 */
+		end = auth + strlen(auth);
+		if ((p = memchr(auth, '/', (size_t)(end - auth))) != NULL &&
+		    (p = memchr(p, '?', (size_t)(end - p))) != NULL)
+			end = p;
+	}
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
+	    NULL)
+		return (false);
+	*pass = colon + 1;
+	*passlen = (size_t)(at - colon - 1);
+	return (true);
+}
+
+/*
  * A source argument fit for messages: a URL's password is removed
  * ("scheme://user:pass@host/..." becomes "scheme://user@host/...").
  * Returns an allocated string.
@@ -36,20 +82,13 @@ source_create(const struct source_ops *ops, const char *arg, void *data)
 char *
 source_safe_arg(const char *arg)
 {
-	const char	*auth, *end, *at = NULL, *colon, *p;
+	const char	*pass;
+	size_t		 len;
 	char		*s;
 
-	if ((auth = strstr(arg, "://")) == NULL)
+	if (!source_uri_password(arg, &pass, &len))
 		return (xstrdup(arg));
-	auth += 3;
-	end = auth + strcspn(auth, "/?#");
-	for (p = auth; p < end; p++)
-		if (*p == '@')
-			at = p;
-	if (at == NULL || (colon = memchr(auth, ':', (size_t)(at - auth))) ==
-	    NULL)
-		return (xstrdup(arg));
-	xasprintf(&s, "%.*s%s", (int)(colon - arg), arg, at);
+	xasprintf(&s, "%.*s%s", (int)(pass - 1 - arg), arg, pass + len);
 	return (s);
 }
 

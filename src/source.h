@@ -53,6 +53,7 @@ void		 source_free(struct source *);
 struct source	*source_create(const struct source_ops *, const char *,
 		    void *);
 char		*source_safe_arg(const char *);
+bool		 source_uri_password(const char *, const char **, size_t *);
 
 /* Implementations (source-*.c). */
 struct source	*source_file_open(const char *, const struct options *,

@@ -21,7 +21,8 @@ _tykscope()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\
-	--user|--mask-header|--max-records|--demo-rate|--demo-seed|\
+	--user|--mask-header|--max-records|--max-value-size|--demo-rate|\
+	--demo-seed|\
 	--demo-count|--ignore-tag-prefix)
 		return ;;
 	esac

@@ -31,6 +31,13 @@ test_safe_arg(void **state)
 		{ "mongodb://h1,h2/db?authSource=a@b", "mongodb://h1,h2/db?"
 		    "authSource=a@b" },
 		{ "redis://:secret@h:6379/0", "redis://@h:6379/0" },
+		{ "mongodb://u:Se/cr@h/db", "mongodb://u@h/db" },
+		{ "mongodb://u:Se/cr@et:77@h:1/db?w=1", "mongodb://u@h:1/db?w=1" },
+		{ "mongodb://u:a/b/c@h1,h2/db", "mongodb://u@h1,h2/db" },
+		{ "mongodb://u:pa#s?s@h/db?w=1", "mongodb://u@h/db?w=1" },
+		{ "mongodb://u?x:sslcert@h", "mongodb://u?x@h" },
+		{ "redis://u:pa?s#s@h/1", "redis://u@h/1" },
+		{ "unix:///run/a:b@c.sock", "unix:///run/a:b@c.sock" },
 		{ "dump/tyk_analytics", "dump/tyk_analytics" },
 	};
 	size_t	 i;
@@ -40,6 +47,52 @@ test_safe_arg(void **state)
 		s = source_safe_arg(cases[i][0]);
 		assert_string_equal(s, cases[i][1]);
 		free(s);
+	}
+}
+
+/* No piece of the password "Se/cr@et:77" is in s. */
+static void
+no_secret(const char *s)
+{
+	static const char *const pieces[] = { "Se/cr", "cr@et", "Se/",
+	    "/cr", "et:77", "Se%2F" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof pieces / sizeof pieces[0]; i++)
+		if (strstr(s, pieces[i]) != NULL)
+			fail_msg("password piece '%s' in '%s'", pieces[i], s);
+}
+
+/* A bad URI with a password holding '/' and '@': the error hides it. */
+static void
+test_bad_uri_secret(void **state)
+{
+	static const char *const uris[] = {
+		"mongodb://viewer:Se/cr@et:77@h:notaport/db",
+		"mongodb://viewer:Se/cr@et:77@/db",
+		"mongodb://viewer:Se/cr@et:77@h/d/b",
+		"mongodb://viewer:Se/cr@et:77@h/db?tls=maybe",
+		"mongodb://viewer:Se%2Fcr%40et%3A77@h:x/db",
+		"mongodb+srv://viewer:Se/cr@et:77@h:1/db",
+	};
+	struct options	 o;
+	struct source	*s;
+	size_t		 i;
+	char		*cause, *safe;
+
+	memset(&o, 0, sizeof o);
+	o.batch = true;
+	for (i = 0; i < sizeof uris / sizeof uris[0]; i++) {
+		cause = NULL;
+		s = source_open(uris[i], &o, NULL, &cause);
+		if (s != NULL)
+			fail_msg("%s: opened", uris[i]);
+		assert_non_null(cause);
+		no_secret(cause);
+		safe = source_safe_arg(uris[i]);
+		no_secret(safe);
+		free(safe);
+		free(cause);
 	}
 }
 
@@ -149,6 +202,7 @@ test_push_time(void **state)
 
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_safe_arg),
+	cmocka_unit_test(test_bad_uri_secret),
 	cmocka_unit_test(test_push_none),
 	cmocka_unit_test(test_push_fields),
 	cmocka_unit_test(test_push_time),

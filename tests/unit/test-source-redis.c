@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "options.h"
 #include "source.h"
@@ -62,6 +63,65 @@ open_bad(const char *uri, const char *want)
 	options_clear(&o);
 }
 
+/* No piece of the password "Se/cr@et:77" is in s. */
+static void
+no_secret(const char *s)
+{
+	static const char *const pieces[] = { "Se/cr", "cr@et", "Se/",
+	    "/cr", "et:77" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof pieces / sizeof pieces[0]; i++)
+		if (strstr(s, pieces[i]) != NULL)
+			fail_msg("password piece '%s' in '%s'", pieces[i], s);
+}
+
+/* An error about a URI whose password holds '/', '@' and ':'. */
+static void
+bad_secret(const char *uri, const char *want)
+{
+	struct options	 o;
+	struct store	 st;
+	struct source	*s;
+	char		*argv[] = { (char *)"tykscope", (char *)"-n",
+			    (char *)uri, NULL };
+	char		*cause = NULL, *safe;
+
+	assert_int_equal(options_parse(&o, 3, argv, &cause), 0);
+	store_init(&st, 0);
+	s = source_open(uri, &o, &st, &cause);
+	assert_null(s);
+	assert_non_null(cause);
+	if (strstr(cause, want) == NULL)
+		fail_msg("%s: '%s' lacks '%s'", uri, cause, want);
+	no_secret(cause);
+	safe = source_safe_arg(uri);
+	no_secret(safe);
+	free(safe);
+	free(cause);
+	store_clear(&st);
+	options_clear(&o);
+}
+
+/* Passwords with '/', '@' or ':' never appear in a message or a name. */
+static void
+test_password_slash(void **state)
+{
+	char	*safe;
+
+	open_ok("redis://viewer:Se/cr@et:77@127.0.0.1:1/3",
+	    "redis://viewer@127.0.0.1:1/3");
+	open_ok("redis://:Se/cr@et:77@127.0.0.1:1",
+	    "redis://127.0.0.1:1/0");
+	bad_secret("redis://viewer:Se/cr@et:77@127.0.0.1:1/x", "database");
+	bad_secret("redis://viewer:Se/cr@et:77@127.0.0.1:99999/1", "port");
+	bad_secret("redis://viewer:Se/cr@et:77@[::1/1", "unterminated");
+	bad_secret("redis://viewer:Se/cr@et:77%zz@127.0.0.1/1", "escape");
+	safe = source_safe_arg("redis://viewer:Se/cr@et:77@127.0.0.1:1/3");
+	assert_string_equal(safe, "redis://viewer@127.0.0.1:1/3");
+	free(safe);
+}
+
 static void
 test_uris(void **state)
 {
@@ -89,6 +149,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uris),
+		cmocka_unit_test(test_password_slash),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
