@@ -53,7 +53,7 @@ struct store_chunk;
 
 /* A stored aggregate document (tyk-formats.md 5.2) read from a dump. */
 struct store_aggdoc {
-	struct _bson_t	*doc;		/* owned copy (a bson_t) */
+	void		*doc;		/* owned bson_t copy */
 	uint16_t	 source;
 	uint64_t	 offset;
 };
