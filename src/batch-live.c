@@ -18,8 +18,6 @@
 #include "log.h"
 #include "log-warn.h"
 #include "record.h"
-#include "source-mongo.h"
-#include "source-redis.h"
 #include "source.h"
 #include "store.h"
 #include "strtab.h"
@@ -88,12 +86,9 @@ batch_live_poll(struct batch_live *bl, struct source **srcs, size_t nsrcs,
 		bl->nstates = nsrcs;
 	}
 	for (i = 0; i < nsrcs; i++) {
-		if (strcmp(srcs[i]->ops->name, "redis") == 0)
-			s = source_redis_state(srcs[i]);
-		else if (strcmp(srcs[i]->ops->name, "mongodb") == 0)
-			s = source_mongo_state(srcs[i]);
-		else
+		if (srcs[i]->ops->state == NULL)
 			continue;
+		s = srcs[i]->ops->state(srcs[i]);
 		if (bl->states[i] == NULL || strcmp(bl->states[i], s) != 0) {
 			warnx_("%s: %s", srcs[i]->arg, s);
 			free(bl->states[i]);

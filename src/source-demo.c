@@ -116,12 +116,11 @@ source_demo_free(struct source *s)
 }
 
 static const struct source_ops source_demo_ops = {
-	"demo",
-	source_demo_poll,
-	source_demo_progress,
-	source_demo_describe,
-	NULL,
-	source_demo_free
+	.name = "demo",
+	.poll = source_demo_poll,
+	.progress = source_demo_progress,
+	.describe = source_demo_describe,
+	.free = source_demo_free
 };
 
 /* Open the demo source as the options ask.  Never fails. */

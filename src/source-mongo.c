@@ -1408,6 +1408,7 @@ static const struct source_ops mongo_ops = {
 	.poll = mongo_poll,
 	.progress = mongo_progress,
 	.describe = mongo_describe,
+	.state = source_mongo_state,
 	.health = mongo_health,
 	.free = mongo_free
 };

@@ -96,12 +96,12 @@ static void	 redis_health(struct source *, struct store *, struct buf *);
 static void	 redis_free(struct source *);
 
 static const struct source_ops redis_ops = {
-	"redis",
-	redis_poll,
-	NULL,
-	redis_describe,
-	redis_health,
-	redis_free
+	.name = "redis",
+	.poll = redis_poll,
+	.describe = redis_describe,
+	.state = source_redis_state,
+	.health = redis_health,
+	.free = redis_free
 };
 
 /* Decode %XX escapes in place (user names and passwords in URIs). */

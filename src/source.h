@@ -34,6 +34,8 @@ struct source_ops {
 	void		(*progress)(struct source *, uint64_t *, uint64_t *);
 	/* One line for the header/health: state, keys, serializers. */
 	void		(*describe)(struct source *, struct buf *);
+	/* Connection state of a live source (NULL: no such state). */
+	const char	*(*state)(struct source *);
 	/* Health as JSON objects, one per line (NULL: not live). */
 	void		(*health)(struct source *, struct store *, struct buf *);
 	void		(*free)(struct source *);
