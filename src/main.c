@@ -18,19 +18,14 @@
 #include "ui.h"
 #include "ui-keys.h"
 
-int
-main(int argc, char **argv)
+/* Run the program proper; main wraps it in the stderr filter. */
+static int
+main_run(int argc, char **argv)
 {
 	struct options	 o;
 	char		*cause;
 	int		 rc;
-	FILE		*saved = stderr, *safe;
 
-	setlocale(LC_ALL, "");
-	/* Whoever writes to stderr (we, libmongoc), the terminal rule holds. */
-	if ((safe = render_stream_open(STDERR_FILENO, RENDER_STREAM_TEXT,
-	    _IONBF)) != NULL)
-		stderr = safe;
 	/* Hidden: print the manual's KEY BINDINGS list from the key table. */
 	if (getenv("TYKSCOPE_KEYS_MDOC") != NULL)
 		return (ui_keys_mdoc(stdout));
@@ -42,10 +37,6 @@ main(int argc, char **argv)
 			warnx_("%s", cause);
 		free(cause);
 		options_clear(&o);
-		if (safe != NULL) {
-			stderr = saved;
-			fclose(safe);
-		}
 		return (rc == 1 ? 0 : 2);
 	}
 	if (o.log_file != NULL)
@@ -56,6 +47,21 @@ main(int argc, char **argv)
 		rc = o.batch ? batch_run(&o) : ui_run(&o);
 	log_close();
 	options_clear(&o);
+	return (rc);
+}
+
+int
+main(int argc, char **argv)
+{
+	FILE	*saved = stderr, *safe;
+	int	 rc;
+
+	setlocale(LC_ALL, "");
+	/* Whoever writes to stderr (we, libmongoc), the terminal rule holds. */
+	if ((safe = render_stream_open(STDERR_FILENO, RENDER_STREAM_TEXT,
+	    _IONBF)) != NULL)
+		stderr = safe;
+	rc = main_run(argc, argv);
 	if (safe != NULL) {
 		stderr = saved;
 		fclose(safe);
