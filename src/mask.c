@@ -11,6 +11,7 @@
 
 #include "mask.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -418,4 +419,25 @@ mask_key(struct buf *b, const char *k, size_t len)
 	buf_adds(b, MASK_TEXT);
 	if (len > 4)
 		buf_add(b, k + len - 4, 4);
+}
+
+/*
+ * Append the digest of an API key as MASK_DIGEST_LEN lowercase hex digits
+ * (FNV-1a, 64 bits).  The filter matches key:#DIGEST against it, so the
+ * TUI can filter on a key (+, drill-down) without showing the key: a
+ * fingerprint, not a protection against guessing short keys.
+ */
+void
+mask_key_digest(struct buf *b, const char *k, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)k[i];
+		h *= 0x100000001b3ULL;
+	}
+	for (i = 0; i < MASK_DIGEST_LEN; i++)
+		buf_addc(b, hex[(h >> (60 - 4 * i)) & 0xf]);
 }

@@ -24,6 +24,7 @@ struct mask {
 };
 
 #define MASK_TEXT	"****"
+#define MASK_DIGEST_LEN	12	/* hex digits of mask_key_digest */
 
 void	 mask_init(struct mask *, const struct options *);
 bool	 mask_active(const struct mask *);
@@ -38,5 +39,6 @@ bool	 mask_is_form(const char *, size_t);
 void	 mask_text(struct buf *, const struct mask *, const char *, size_t);
 void	 mask_params(struct buf *, const struct mask *, const char *, size_t);
 void	 mask_key(struct buf *, const char *, size_t);
+void	 mask_key_digest(struct buf *, const char *, size_t);
 
 #endif
