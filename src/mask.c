@@ -192,9 +192,10 @@ mask_params(struct buf *b, const struct mask *m, const char *s, size_t len)
 
 /*
  * Append the authority of an absolute URL (after "scheme://", up to the
- * first '/', '?', '#' or white space) with its userinfo masked: "user:****@host", or
- * "****@host" for a token given as the user name.  Returns the length of
- * the authority consumed.
+ * first '/', '?', '#' or white space) with its userinfo masked:
+ * "user:****@host", or "****@host" for a token given as the user name or
+ * a user name that is not plain (in free text the "userinfo" may span
+ * other parameters).  Returns the length of the authority consumed.
  */
 static size_t
 mask_authority(struct buf *b, const char *s, size_t len)
@@ -211,7 +212,14 @@ mask_authority(struct buf *b, const char *s, size_t len)
 		buf_add(b, s, n);
 		return (n);
 	}
+	/* Keep a user name only if it is a plain one. */
 	colon = memchr(s, ':', (size_t)(at - s));
+	for (i = 0; colon != NULL && s + i < colon; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("-._~%+", s[i]) != NULL))
+			colon = NULL;
 	if (colon != NULL)
 		buf_add(b, s, (size_t)(colon - s) + 1);
 	buf_adds(b, MASK_TEXT);

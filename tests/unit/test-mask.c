@@ -145,7 +145,9 @@ test_target(void **state)
 	check_run(mask_target, &m_on, "https://TOKEN@gw:8443/",
 	    "https://****@gw:8443/");
 	check_run(mask_target, &m_on, "http://a@b:SECRET@gw?api_key=K",
-	    "http://a@b:****@gw?api_key=****");
+	    "http://****@gw?api_key=****");
+	check_run(mask_target, &m_on, "http://a&api_key=K:x@gw/",
+	    "http://****@gw/");
 	check_run(mask_target, &m_on, "http://gw/p@x?y=1",
 	    "http://gw/p@x?y=1");
 	check_run(mask_target, &m_off, "http://user:SECRET@gw/",
