@@ -128,6 +128,20 @@ mask_cookies(struct buf *b, const char *v, size_t len, bool set_cookie)
 	}
 }
 
+/* Is (s, len) an authentication scheme name (Bearer, AWS4-HMAC-SHA256)? */
+static bool
+mask_is_scheme(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return (false);
+	return (true);
+}
+
 /*
  * Append the value of header name as it should be shown: masked if the
  * header is secret under m, else as is.
@@ -150,7 +164,8 @@ mask_header_value(struct buf *b, const struct mask *m, const char *name,
 		mask_cookies(b, v, vlen, true);
 	else if ((mask_eq(name, nlen, "Authorization") ||
 	    mask_eq(name, nlen, "Proxy-Authorization")) &&
-	    (sp = memchr(v, ' ', vlen)) != NULL && sp != v) {
+	    (sp = memchr(v, ' ', vlen)) != NULL && sp != v &&
+	    mask_is_scheme(v, (size_t)(sp - v))) {
 		/* Keep the scheme: "Bearer ****abcd". */
 		buf_add(b, v, (size_t)(sp - v) + 1);
 		while (sp < v + vlen && *sp == ' ')
