@@ -123,18 +123,18 @@ start 200 100 "$FIX"
 wait_for 'OFFLINE' && keys g Enter
 for rec in 1 2 3 4 5; do
 	wait_for "source +secrets.jsonl:$rec" && hidden "detail-$rec-summary"
-	for t in request response; do
+	for tab in request response; do
 		keys Tab
-		if [ $t = request ]; then
+		if [ $tab = request ]; then
 			wait_for 'base64'
 		else
 			wait_for 'Set-Cookie'
 		fi
-		hidden "detail-$rec-$t-pretty"
+		hidden "detail-$rec-$tab-pretty"
 		keys v
-		wait_for 'body view: raw' && hidden "detail-$rec-$t-raw"
+		wait_for 'body view: raw' && hidden "detail-$rec-$tab-raw"
 		keys v
-		wait_for 'body view: hex' && hidden "detail-$rec-$t-hex"
+		wait_for 'body view: hex' && hidden "detail-$rec-$tab-hex"
 		keys v
 		wait_for 'body view: pretty'
 	done
