@@ -131,9 +131,9 @@ curl_url(struct buf *u, const struct store *st, const struct record *r,
 {
 	const struct http_wire_header	*hh = NULL;
 	struct slice			 host, rhost, target = { "", 0 };
-	struct slice			 opath, query = { "", 0 };
+	struct slice			 path, query = { "", 0 };
 	struct buf			 q;
-	const char			*qm;
+	size_t				 n;
 
 	if (m->is_http && m->http.kind == HTTP_WIRE_REQUEST) {
 		hh = http_wire_find(&m->http, "Host", NULL);
@@ -147,38 +147,47 @@ curl_url(struct buf *u, const struct store *st, const struct record *r,
 		host = SLICE_LIT("localhost");
 
 	buf_init(&q);
-	/* An absolute-form target already names the upstream. */
+	/*
+	 * An absolute-form target ("GET http://user:pw@gw/p HTTP/1.1")
+	 * already names the upstream, userinfo masked under mk.  Through the
+	 * gateway only its path and query are kept.
+	 */
 	if (t == CURL_UPSTREAM && target.len > 7 &&
 	    (strncasecmp(target.ptr, "http://", 7) == 0 ||
 	    strncasecmp(target.ptr, "https://", 8) == 0)) {
-		mask_query(&q, mk, target.ptr, target.len);
+		mask_target(&q, mk, target.ptr, target.len);
 		curl_path(u, q.data, q.len, true);
 		buf_clear(&q);
 		return;
 	}
+	if ((n = mask_scheme_len(target.ptr, target.len)) != 0) {
+		while (n < target.len && strchr("/?#", target.ptr[n]) == NULL)
+			n++;
+		target.ptr += n;
+		target.len -= n;
+	}
 	curl_origin(u, host);
-	qm = memchr(target.ptr, '?', target.len);
-	if (qm != NULL) {
-		query.ptr = qm;
-		query.len = (size_t)(target.ptr + target.len - qm);
-		target.len = (size_t)(qm - target.ptr);
-	}
-	opath = record_strs(st, r, RS_ORIGINAL_PATH);
-	if (t == CURL_GATEWAY && opath.len != 0)
-		curl_path(u, opath.ptr, opath.len, false);
-	else if (target.len != 0)
-		curl_path(u, target.ptr, target.len, false);
-	else {
-		opath = record_strs(st, r, RS_RAW_PATH);
-		if (opath.len == 0)
-			opath = record_strs(st, r, RS_PATH);
-		curl_path(u, opath.ptr, opath.len, false);
-	}
+	/* The query (or a fragment, which the client should not send). */
+	for (n = 0; n < target.len && target.ptr[n] != '?' &&
+	    target.ptr[n] != '#'; n++)
+		;
+	query.ptr = target.ptr + n;
+	query.len = target.len - n;
+	target.len = n;
+	path = record_strs(st, r, RS_ORIGINAL_PATH);
+	if (t != CURL_GATEWAY || path.len == 0)
+		path = target;
+	if (path.len == 0)
+		path = record_strs(st, r, RS_RAW_PATH);
+	if (path.len == 0)
+		path = record_strs(st, r, RS_PATH);
+	if (path.len == 0 || path.ptr[0] != '/')
+		buf_addc(u, '/');	/* else it would extend the host */
+	curl_path(u, path.ptr, path.len, false);
 	if (query.len != 0) {
-		mask_query(&q, mk, query.ptr, query.len);
 		/* As recorded, but never a space or a control byte. */
-		buf_addc(u, '?');
-		curl_path(u, q.data + 1, q.len - 1, true);
+		mask_target(&q, mk, query.ptr, query.len);
+		curl_path(u, q.data, q.len, true);
 	}
 	buf_clear(&q);
 }
@@ -278,8 +287,7 @@ curl_command(struct buf *b, const struct store *st, const struct record *r,
 			bs = m.http.body;
 		ct = http_wire_find(&m.http, "Content-Type", NULL);
 		if (bs.len != 0 && ct != NULL && mask_active(mk) &&
-		    ct->value.len >= 33 && strncasecmp(ct->value.ptr,
-		    "application/x-www-form-urlencoded", 33) == 0) {
+		    mask_is_form(ct->value.ptr, ct->value.len)) {
 			mask_params(&body, mk, bs.ptr, bs.len);
 			if (body.len != bs.len || memcmp(body.data, bs.ptr,
 			    bs.len) != 0)

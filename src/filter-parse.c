@@ -26,6 +26,7 @@
 
 #include "field.h"
 #include "log.h"
+#include "mask.h"
 #include "render.h"
 #include "strnum.h"
 #include "timefmt.h"
@@ -580,6 +581,7 @@ filter_parse_text(struct filter_parse *p, struct filter_pred *pr,
 	int64_t		 bits;
 	bool		 mapped;
 	char		*q;
+	size_t		 i;
 
 	switch (r->op) {
 	case '~':
@@ -596,6 +598,28 @@ filter_parse_text(struct filter_parse *p, struct filter_pred *pr,
 		filter_parse_fail(p, r->start, "they compare numbers and times",
 		    "'%s' is a text field: no '<' or '>'", pr->field->name);
 		return (-1);
+	}
+	if (pr->field->id == FIELD_KEY && !r->quoted && len >= 2 &&
+	    s[0] == '#') {
+		/* key:#DIGEST (mask_key_digest): a key not shown. */
+		for (i = 1; i < len && i <= MASK_DIGEST_LEN &&
+		    strchr("0123456789abcdefABCDEF", s[i]) != NULL; i++)
+			;
+		if (i != len) {
+			q = filter_parse_quote(s, len);
+			filter_parse_fail(p, r->start, "a key digest is 1 to "
+			    "12 hex digits, as + puts it",
+			    "bad key digest '%s'", q);
+			free(q);
+			return (-1);
+		}
+		a->op = FILTER_DIGEST;
+		a->s = xmemdup(s + 1, len);
+		a->len = len - 1;
+		for (i = 0; i < a->len; i++)
+			if (a->s[i] >= 'A' && a->s[i] <= 'F')
+				a->s[i] = (char)(a->s[i] - 'A' + 'a');
+		return (0);
 	}
 	if (len == 0 && !r->quoted) {
 		filter_parse_fail(p, r->start, NULL, "empty value for '%s' "

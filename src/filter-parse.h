@@ -32,7 +32,8 @@ enum filter_op {
 	FILTER_ADDR,		/* IP address, compared parsed */
 	FILTER_CIDR,
 	FILTER_RANGE,		/* numbers and times: lo <= v <= hi */
-	FILTER_BOOL
+	FILTER_BOOL,
+	FILTER_DIGEST		/* key:#HEX: mask_key_digest starts with s */
 };
 
 struct filter_alt {

@@ -29,6 +29,7 @@
 #include "field.h"
 #include "filter-parse.h"
 #include "log.h"
+#include "mask.h"
 #include "record.h"
 #include "store.h"
 #include "strtab.h"
@@ -86,6 +87,20 @@ filter_casemem(const char *h, size_t hlen, const char *n, size_t nlen)
 	return (false);
 }
 
+/* Does the digest of (s, len) start with digest alternative a? */
+static bool
+filter_digest_has(const struct filter_alt *a, const char *s, size_t len)
+{
+	struct buf	 b;
+	bool		 eq;
+
+	buf_init(&b);
+	mask_key_digest(&b, s, len);
+	eq = a->len <= b.len && memcmp(b.data, a->s, a->len) == 0;
+	buf_clear(&b);
+	return (eq);
+}
+
 /* Does the string s match any alternative of text predicate p? */
 static bool
 filter_text_eval1(const struct filter *f, const struct filter_pred *p,
@@ -116,6 +131,10 @@ filter_text_eval1(const struct filter *f, const struct filter_pred *p,
 			if ((a->jit ? pcre2_jit_match(a->re, (PCRE2_SPTR)s,
 			    len, 0, 0, a->md, f->mctx) : pcre2_match(a->re,
 			    (PCRE2_SPTR)s, len, 0, 0, a->md, f->mctx)) >= 0)
+				return (true);
+			break;
+		case FILTER_DIGEST:
+			if (len != 0 && filter_digest_has(a, s, len))
 				return (true);
 			break;
 		case FILTER_ADDR:
@@ -638,6 +657,10 @@ filter_describe(const struct filter *f, struct buf *b)
 			case FILTER_REGEX:
 				buf_addc(b, '~');
 				filter_quote_value(b, a->s, a->len);
+				break;
+			case FILTER_DIGEST:
+				buf_addc(b, '#');
+				buf_add(b, a->s, a->len);
 				break;
 			case FILTER_ADDR:
 			case FILTER_CIDR:

@@ -11,6 +11,7 @@
 
 #include "mask.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -127,6 +128,20 @@ mask_cookies(struct buf *b, const char *v, size_t len, bool set_cookie)
 	}
 }
 
+/* Is (s, len) an authentication scheme name (Bearer, AWS4-HMAC-SHA256)? */
+static bool
+mask_is_scheme(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return (false);
+	return (true);
+}
+
 /*
  * Append the value of header name as it should be shown: masked if the
  * header is secret under m, else as is.
@@ -149,7 +164,8 @@ mask_header_value(struct buf *b, const struct mask *m, const char *name,
 		mask_cookies(b, v, vlen, true);
 	else if ((mask_eq(name, nlen, "Authorization") ||
 	    mask_eq(name, nlen, "Proxy-Authorization")) &&
-	    (sp = memchr(v, ' ', vlen)) != NULL && sp != v) {
+	    (sp = memchr(v, ' ', vlen)) != NULL && sp != v &&
+	    mask_is_scheme(v, (size_t)(sp - v))) {
 		/* Keep the scheme: "Bearer ****abcd". */
 		buf_add(b, v, (size_t)(sp - v) + 1);
 		while (sp < v + vlen && *sp == ' ')
@@ -161,7 +177,7 @@ mask_header_value(struct buf *b, const struct mask *m, const char *name,
 
 /*
  * Append "&"-separated name=value pairs with credential values replaced by
- * "****".  Used for form bodies and (through mask_query) query strings.
+ * "****".  Used for form bodies and (through mask_target) query strings.
  */
 void
 mask_params(struct buf *b, const struct mask *m, const char *s, size_t len)
@@ -190,27 +206,228 @@ mask_params(struct buf *b, const struct mask *m, const char *s, size_t len)
 }
 
 /*
- * Append a request target or URL with credential query parameters masked
- * (the part after the first '?', up to any '#').
+ * Append the authority of an absolute URL (after "scheme://", up to the
+ * first '/', '?', '#' or white space) with its userinfo masked:
+ * "user:****@host", or "****@host" for a token given as the user name or
+ * a user name that is not plain (in free text the "userinfo" may span
+ * other parameters).  Returns the length of the authority consumed.
+ */
+static size_t
+mask_authority(struct buf *b, const char *s, size_t len)
+{
+	size_t		 n, i;
+	const char	*at = NULL, *colon;
+
+	for (n = 0; n < len && strchr("/?# \t\r\n", s[n]) == NULL; n++)
+		;
+	for (i = 0; i < n; i++)
+		if (s[i] == '@')
+			at = s + i;	/* the last '@' ends the userinfo */
+	if (at == NULL) {
+		buf_add(b, s, n);
+		return (n);
+	}
+	/* Keep a user name only if it is a plain one. */
+	colon = memchr(s, ':', (size_t)(at - s));
+	for (i = 0; colon != NULL && s + i < colon; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("-._~%+", s[i]) != NULL))
+			colon = NULL;
+	if (colon != NULL)
+		buf_add(b, s, (size_t)(colon - s) + 1);
+	buf_adds(b, MASK_TEXT);
+	buf_add(b, at, (size_t)(s + n - at));
+	return (n);
+}
+
+/*
+ * Length of the "scheme://" that starts s (RFC 3986: a letter, then
+ * letters, digits, '+', '-' or '.'), or 0 when s is not an absolute URL.
+ */
+size_t
+mask_scheme_len(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || !((s[0] >= 'a' && s[0] <= 'z') ||
+	    (s[0] >= 'A' && s[0] <= 'Z')))
+		return (0);
+	for (i = 1; i < len; i++) {
+		if (s[i] == ':')
+			break;
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("+-.", s[i]) != NULL))
+			return (0);
+	}
+	if (i + 3 > len || s[i + 1] != '/' || s[i + 2] != '/')
+		return (0);
+	return (i + 3);
+}
+
+/*
+ * Append a request target or URL with credentials masked: the userinfo of
+ * an absolute URL ("http://user:****@host/"), and credential parameters in
+ * the query and in the fragment (OAuth's implicit flow puts access_token
+ * there).
  */
 void
-mask_query(struct buf *b, const struct mask *m, const char *s, size_t len)
+mask_target(struct buf *b, const struct mask *m, const char *s, size_t len)
 {
-	const char	*q, *hash;
-	size_t		 qlen;
+	const char	*q, *hash, *end = s + len;
+	size_t		 n;
 
+	if (!mask_active(m)) {
+		buf_add(b, s, len);
+		return;
+	}
+	if ((n = mask_scheme_len(s, len)) != 0) {
+		buf_add(b, s, n);
+		n += mask_authority(b, s + n, len - n);
+		s += n;
+		len -= n;
+	}
 	q = memchr(s, '?', len);
-	if (q == NULL || !mask_active(m)) {
+	hash = memchr(s, '#', len);
+	if (q == NULL || (hash != NULL && hash < q))
+		q = hash;
+	if (q == NULL) {
 		buf_add(b, s, len);
 		return;
 	}
 	q++;
 	buf_add(b, s, (size_t)(q - s));
-	hash = memchr(q, '#', (size_t)(s + len - q));
-	qlen = hash != NULL ? (size_t)(hash - q) : (size_t)(s + len - q);
-	mask_params(b, m, q, qlen);
-	if (hash != NULL)
-		buf_add(b, hash, (size_t)(s + len - hash));
+	hash = memchr(q, '#', (size_t)(end - q));
+	n = hash != NULL ? (size_t)(hash - q) : (size_t)(end - q);
+	mask_params(b, m, q, n);
+	if (hash != NULL) {
+		buf_addc(b, '#');
+		mask_params(b, m, hash + 1, (size_t)(end - hash - 1));
+	}
+}
+
+/* Does c end a parameter in free text (mask_text)? */
+static bool
+mask_is_delim(char c)
+{
+	return (c == '&' || c == '#' || c == ';' || c == '?' || c == ' ' ||
+	    c == '\t' || c == '\r' || c == '\n' || c == '"' || c == '\'');
+}
+
+/* Append one line of free text masked as mask_text says. */
+static void
+mask_text_line(struct buf *b, const struct mask *m, const char *s,
+    size_t len)
+{
+	const char	*colon, *v, *e;
+	size_t		 i, j, n;
+
+	colon = memchr(s, ':', len);
+	if (colon != NULL && colon != s &&
+	    mask_is_header(m, s, (size_t)(colon - s))) {
+		v = colon + 1;
+		e = s + len;
+		while (v < e && (*v == ' ' || *v == '\t'))
+			v++;
+		while (e > v && (e[-1] == '\r' || e[-1] == ' '))
+			e--;
+		buf_add(b, s, (size_t)(v - s));
+		mask_header_value(b, m, s, (size_t)(colon - s), v,
+		    (size_t)(e - v));
+		buf_add(b, e, (size_t)(s + len - e));
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (i + 3 <= len && memcmp(s + i, "://", 3) == 0) {
+			buf_add(b, "://", 3);
+			i += 3;
+			for (n = i; n < len && strchr("/?#@ \t\r", s[n]) ==
+			    NULL; n++)
+				;
+			if (n < len && s[n] == '@')
+				i += mask_authority(b, s + i, n + 1 - i);
+			i--;
+			continue;
+		}
+		if (i == 0 || mask_is_delim(s[i - 1])) {
+			for (j = i; j < len && s[j] != '=' &&
+			    !mask_is_delim(s[j]); j++)
+				;
+			if (j < len && s[j] == '=' && j > i &&
+			    mask_is_param(s + i, j - i)) {
+				for (n = j + 1; n < len && !mask_is_delim(s[n]);
+				    n++)
+					;
+				buf_add(b, s + i, j - i + 1);
+				if (n > j + 1)
+					buf_adds(b, MASK_TEXT);
+				i = n - 1;
+				continue;
+			}
+		}
+		buf_addc(b, s[i]);
+	}
+}
+
+/*
+ * Append text that is not an HTTP message (a payload that did not parse)
+ * with what looks like a credential masked, line by line: the value of a
+ * secret header ("Authorization: ..."), the userinfo of a URL, and
+ * credential parameters (name=value at the start of a line or after '?',
+ * '&', '#', ';', a quote or white space).  Best effort: the format is
+ * unknown.
+ */
+void
+mask_text(struct buf *b, const struct mask *m, const char *s, size_t len)
+{
+	const char	*p = s, *end = s + len, *nl;
+	size_t		 n;
+
+	if (!mask_active(m)) {
+		buf_add(b, s, len);
+		return;
+	}
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		mask_text_line(b, m, p, n);
+		if (nl != NULL)
+			buf_addc(b, '\n');
+		p = nl != NULL ? nl + 1 : end;
+	}
+}
+
+/*
+ * Append a tag as shown: the gateway tags every keyed record
+ * "key-<api key>" (tyk-formats.md 2), so that key is masked as mask_key
+ * masks the api_key field.  Other tags are appended as they are.
+ */
+void
+mask_tag(struct buf *b, const struct mask *m, const char *t, size_t len)
+{
+	if (mask_active(m) && len > 4 && strncmp(t, "key-", 4) == 0) {
+		buf_add(b, t, 4);
+		mask_key(b, t + 4, len - 4);
+	} else
+		buf_add(b, t, len);
+}
+
+/*
+ * Is a Content-Type value (ctype, len) a form (application/x-www-form-
+ * urlencoded), whose body mask_params masks?
+ */
+bool
+mask_is_form(const char *ctype, size_t len)
+{
+	static const char	 form[] = "application/x-www-form-urlencoded";
+	size_t			 i, n = sizeof form - 1;
+
+	for (i = 0; i + n <= len; i++)
+		if (strncasecmp(ctype + i, form, n) == 0)
+			return (true);
+	return (false);
 }
 
 /*
@@ -225,4 +442,25 @@ mask_key(struct buf *b, const char *k, size_t len)
 	buf_adds(b, MASK_TEXT);
 	if (len > 4)
 		buf_add(b, k + len - 4, 4);
+}
+
+/*
+ * Append the digest of an API key as MASK_DIGEST_LEN lowercase hex digits
+ * (FNV-1a, 64 bits).  The filter matches key:#DIGEST against it, so the
+ * TUI can filter on a key (+, drill-down) without showing the key: a
+ * fingerprint, not a protection against guessing short keys.
+ */
+void
+mask_key_digest(struct buf *b, const char *k, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)k[i];
+		h *= 0x100000001b3ULL;
+	}
+	for (i = 0; i < MASK_DIGEST_LEN; i++)
+		buf_addc(b, hex[(h >> (60 - 4 * i)) & 0xf]);
 }

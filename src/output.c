@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "curl.h"
 #include "json.h"
 #include "log.h"
@@ -40,6 +41,9 @@ struct output {
 	struct buf		 line;
 	uint64_t		 n;
 };
+
+static void	output_record_json_gen(yajl_gen, const struct store *,
+		    const struct record *, bool, const struct mask *);
 
 static const char *const output_tsv_header =
     "timestamp\tmethod\tresponse_code\tpath\tapi_name\tapi_id\torg_id\t"
@@ -135,16 +139,24 @@ output_gen_time(yajl_gen g, const char *k, int64_t sec, uint32_t nsec,
 	yajl_gen_string(g, (const unsigned char *)tbuf, n);
 }
 
+/* A list of strings; tags as mask_tag shows them under mk (NULL: all). */
 static void
-output_gen_list(yajl_gen g, const struct store *st, uint32_t id)
+output_gen_list(yajl_gen g, const struct store *st, uint32_t id,
+    const struct mask *mk)
 {
 	struct slice	 blob = strtab_get(&st->strs, id), e;
 	size_t		 off = 0;
+	struct buf	 t;
 
+	buf_init(&t);
 	yajl_gen_array_open(g);
-	while (record_list_next(blob, &off, &e))
-		json_gen_slice(g, e.ptr, e.len);
+	while (record_list_next(blob, &off, &e)) {
+		buf_reset(&t);
+		mask_tag(&t, mk, e.ptr, e.len);
+		json_gen_slice(g, t.data != NULL ? t.data : "", t.len);
+	}
 	yajl_gen_array_close(g);
+	buf_clear(&t);
 }
 
 /* "NAME:OFFSET" of a record. */
@@ -174,6 +186,48 @@ output_record_json(yajl_gen g, const struct store *st, const struct record *r)
 void
 output_record_json_decode(yajl_gen g, const struct store *st,
     const struct record *r, bool decode)
+{
+	output_record_json_gen(g, st, r, decode, NULL);
+}
+
+/*
+ * Generate a payload (raw_request or raw_response, base64 as stored)
+ * under mk: as stored, or decoded, masked (wire_raw) and encoded again.
+ */
+static void
+output_gen_payload(yajl_gen g, const struct store *st, const struct record *r,
+    enum wire_which w, const struct mask *mk)
+{
+	struct slice	 s = w == WIRE_REQUEST ? record_raw_request(r) :
+			    record_raw_response(r);
+	struct wire_msg	 m;
+	struct buf	 raw, b64;
+
+	if (!mask_active(mk) || s.len == 0) {
+		json_gen_slice(g, s.ptr, s.len);
+		return;
+	}
+	wire_init(&m);
+	buf_init(&raw);
+	buf_init(&b64);
+	m.max_inflate = 0;	/* the bytes as stored */
+	wire_decode_record(st, r, w, &m);
+	(void)wire_raw(&raw, &m, mk);
+	base64_encode_buf(&b64, raw.data != NULL ? raw.data : "", raw.len);
+	json_gen_slice(g, b64.data != NULL ? b64.data : "", b64.len);
+	buf_clear(&raw);
+	buf_clear(&b64);
+	wire_clear(&m);
+}
+
+/*
+ * Generate one record as output_record_json_decode does, with secrets
+ * masked under mk (NULL: as stored): the api_key field, key-<api key>
+ * tags, and the payloads (re-encoded after masking).
+ */
+static void
+output_record_json_gen(yajl_gen g, const struct store *st,
+    const struct record *r, bool decode, const struct mask *mk)
 {
 	const struct record_extra	*ex = record_extra(st, r);
 	struct record_geo		 geo;
@@ -252,7 +306,16 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	output_gen_int(g, "hour", (r->flags & REC_WIDE) && ex ? ex->hour :
 	    record_hour(r));
 	output_gen_int(g, "response_code", record_response_code(st, r));
-	output_gen_str(g, st, "api_key", r->str[RS_API_KEY]);
+	if (mask_active(mk)) {
+		buf_reset(&pos);
+		s = record_strs(st, r, RS_API_KEY);
+		mask_key(&pos, s.ptr, s.len);
+		json_gen_key(g, "api_key");
+		json_gen_slice(g, pos.data != NULL ? pos.data : "", pos.len);
+		buf_reset(&pos);
+		output_position(&pos, st, r);
+	} else
+		output_gen_str(g, st, "api_key", r->str[RS_API_KEY]);
 	output_gen_time(g, "timestamp", record_ts_sec(st, r),
 	    record_ts_nsec(st, r), tsp);
 	output_gen_str(g, st, "api_version", r->str[RS_API_VERSION]);
@@ -261,12 +324,10 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	output_gen_str(g, st, "org_id", r->str[RS_ORG_ID]);
 	output_gen_str(g, st, "oauth_id", r->str[RS_OAUTH_ID]);
 	output_gen_int(g, "request_time", record_request_time(st, r));
-	s = record_raw_request(r);
 	json_gen_key(g, "raw_request");
-	json_gen_slice(g, s.ptr, s.len);
-	s = record_raw_response(r);
+	output_gen_payload(g, st, r, WIRE_REQUEST, mk);
 	json_gen_key(g, "raw_response");
-	json_gen_slice(g, s.ptr, s.len);
+	output_gen_payload(g, st, r, WIRE_RESPONSE, mk);
 	output_gen_str(g, st, "ip_address", r->str[RS_IP_ADDRESS]);
 
 	record_geo(st, r, &geo);
@@ -328,7 +389,7 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 	if ((r->flags & REC_TAGS_NULL) && r->str[RS_TAGS] == 0)
 		yajl_gen_null(g);
 	else
-		output_gen_list(g, st, r->str[RS_TAGS]);
+		output_gen_list(g, st, r->str[RS_TAGS], mk);
 	output_gen_str(g, st, "alias", r->str[RS_ALIAS]);
 	json_gen_key(g, "track_path");
 	yajl_gen_bool(g, (r->flags & REC_TRACK_PATH) != 0);
@@ -345,9 +406,9 @@ output_record_json_decode(yajl_gen g, const struct store *st,
 		output_gen_int(g, "OperationType", ex->gql_operation_type);
 		output_gen_str(g, st, "Variables", ex->gql_variables);
 		json_gen_key(g, "RootFields");
-		output_gen_list(g, st, ex->gql_root_fields);
+		output_gen_list(g, st, ex->gql_root_fields, NULL);
 		json_gen_key(g, "Errors");
-		output_gen_list(g, st, ex->gql_errors);
+		output_gen_list(g, st, ex->gql_errors, NULL);
 		json_gen_key(g, "HasErrors");
 		yajl_gen_bool(g, ex->gql_has_errors);
 		yajl_gen_map_close(g);
@@ -387,6 +448,27 @@ output_record_json_buf(struct buf *b, const struct store *st,
 		yajl_gen_config(g, yajl_gen_indent_string, "  ");
 	}
 	output_record_json(g, st, r);
+	yajl_gen_get_buf(g, &p, &len);
+	buf_add(b, p, len);
+	yajl_gen_free(g);
+}
+
+/*
+ * Append one record's JSON, pretty, as a person sees it (the TUI's Raw tab
+ * and its record JSON copy): secrets masked under mk (NULL: as stored).
+ */
+void
+output_record_json_shown(struct buf *b, const struct store *st,
+    const struct record *r, const struct mask *mk)
+{
+	yajl_gen		 g;
+	const unsigned char	*p;
+	size_t			 len;
+
+	g = yajl_gen_alloc(NULL);
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	output_record_json_gen(g, st, r, false, mk);
 	yajl_gen_get_buf(g, &p, &len);
 	buf_add(b, p, len);
 	yajl_gen_free(g);

@@ -13,6 +13,7 @@
 
 #include "bytes.h"
 
+struct mask;
 struct options;
 struct record;
 struct store;
@@ -29,6 +30,8 @@ void		 output_record_json_decode(yajl_gen, const struct store *,
 		    const struct record *, bool);
 void		 output_record_json_buf(struct buf *, const struct store *,
 		    const struct record *, bool);
+void		 output_record_json_shown(struct buf *, const struct store *,
+		    const struct record *, const struct mask *);
 void		 output_position(struct buf *, const struct store *,
 		    const struct record *);
 void		 output_mask_key(struct buf *, const char *, size_t);

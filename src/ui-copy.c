@@ -131,7 +131,7 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 {
 	struct buf	 b;
 	char		 path[1024];
-	int		 fd;
+	int		 fd, err = 0;
 	bool		 osc = false, file = false;
 	FILE		*f;
 
@@ -150,24 +150,35 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 	}
 	snprintf(path, sizeof path, "%s/tykscope-copy.XXXXXX",
 	    ui_copy_tmpdir());
-	fd = mkstemp(path);
+	fd = mkstemp(path);	/* mode 0600: it may hold secrets (r) */
 	if (fd != -1) {
 		f = fdopen(fd, "w");
 		if (f != NULL) {
 			if (fwrite(s, 1, len, f) == len && fflush(f) == 0)
 				file = true;
-			fclose(f);
-		} else
+			err = errno;
+			if (fclose(f) != 0 && file) {
+				file = false;
+				err = errno;
+			}
+		} else {
+			err = errno;
 			close(fd);
+		}
+		if (!file)
+			unlink(path);	/* no empty or partial copy */
+		errno = err;
 	}
 	if (file)
 		ui_message(ui, "copied %s (%zu bytes)%s; also in %s", what,
 		    len, osc ? " to the clipboard (OSC 52)" : "", path);
 	else if (osc)
 		ui_message(ui, "copied %s (%zu bytes) to the clipboard "
-		    "(OSC 52); no file: %s", what, len, strerror(errno));
+		    "(OSC 52); no file in %s: %s", what, len,
+		    ui_copy_tmpdir(), strerror(errno));
 	else
-		ui_message(ui, "copy failed: %s", strerror(errno));
+		ui_message(ui, "copy failed: no file in %s: %s",
+		    ui_copy_tmpdir(), strerror(errno));
 	buf_clear(&b);
 }
 
@@ -207,7 +218,9 @@ ui_copy_menu_key(struct ui *ui, int ch)
 /*
  * Export the marked records (or, with none marked, every shown record) as
  * JSON lines to tykscope-export-N.jsonl in the current directory (or
- * $TMPDIR when that is not writable).
+ * $TMPDIR when that is not writable).  The file is created 0600: JSON
+ * lines carry keys and payloads as stored.  A failed write (ENOSPC)
+ * removes the partial file.
  */
 unsigned
 ui_copy_export(struct ui *ui)
@@ -218,12 +231,12 @@ ui_copy_export(struct ui *ui)
 	char			 path[1024];
 	FILE			*f = NULL;
 	size_t			 i, n = 0;
-	int			 k, fd = -1;
+	int			 k, fd = -1, err;
 	bool			 marked = ui->v.nmarks > 0;
 
 	for (k = 1; k < 10000 && fd == -1; k++) {
 		snprintf(path, sizeof path, "tykscope-export-%d.jsonl", k);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		if (fd == -1 && errno != EEXIST)
 			break;
 	}
@@ -233,9 +246,12 @@ ui_copy_export(struct ui *ui)
 		fd = mkstemp(path);
 	}
 	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
-		if (fd != -1)
+		err = errno;
+		if (fd != -1) {
 			close(fd);
-		ui_message(ui, "export failed: %s", strerror(errno));
+			unlink(path);
+		}
+		ui_message(ui, "export failed: %s", strerror(err));
 		return (UI_REDRAW);
 	}
 	ui_busy(ui, marked ? ui->v.nmarks : ui->v.n, "exporting");
@@ -262,10 +278,17 @@ ui_copy_export(struct ui *ui)
 		}
 	}
 	output_free(out);
-	if (fclose(f) != 0)
-		ui_message(ui, "export to %s failed: %s", path,
-		    strerror(errno));
-	else
+	err = 0;
+	if (fflush(f) != 0 || ferror(f))
+		err = errno != 0 ? errno : EIO;
+	if (fclose(f) != 0 && err == 0)
+		err = errno;
+	if (err != 0) {
+		/* A partial export looks complete: remove it. */
+		unlink(path);
+		ui_message(ui, "export to %s failed: %s; partial file removed",
+		    path, strerror(err));
+	} else
 		ui_message(ui, "exported %zu %s record%s to %s", n,
 		    marked ? "marked" : "shown", n == 1 ? "" : "s", path);
 	return (UI_REDRAW);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mask.h"
 #include "output.h"
 #include "record.h"
 #include "render.h"
@@ -126,7 +127,8 @@ ui_detail_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 {
 	const struct record_extra	*ex = record_extra(&ui->st, r);
 	struct record_geo		 g;
-	struct buf			 b;
+	struct mask			 mk;
+	struct buf			 b, tag;
 	struct slice			 s, t, k, a;
 	char				 tm[TIMEFMT_MAX];
 	size_t				 off = 0;
@@ -257,11 +259,16 @@ ui_detail_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	    (long long)record_request_time(&ui->st, r));
 	s = record_strs(&ui->st, r, RS_TAGS);
 	buf_reset(&b);
+	ui_wire_mask(ui, &mk);
+	buf_init(&tag);
 	while (record_list_next(s, &off, &t)) {
 		if (b.len > 0)
 			buf_adds(&b, ", ");
-		render_safe(&b, t.ptr, t.len, 0);
+		buf_reset(&tag);
+		mask_tag(&tag, &mk, t.ptr, t.len);	/* key-<api key> */
+		render_safe(&b, tag.data != NULL ? tag.data : "", tag.len, 0);
 	}
+	buf_clear(&tag);
 	ui_detail_printf(l, UI_C_NORMAL, "  %-14s %s", "tags",
 	    b.data == NULL ? "" : b.data);
 	ui_detail_printf(l, UI_C_NORMAL, "  %-14s %s", "track path",
@@ -289,6 +296,7 @@ ui_detail_build(struct ui *ui, const struct record *r, enum ui_tab tab,
     struct ui_lines *l)
 {
 	struct buf	 b;
+	struct mask	 mk;
 
 	switch (tab) {
 	case UI_TAB_SUMMARY:
@@ -304,7 +312,8 @@ ui_detail_build(struct ui *ui, const struct record *r, enum ui_tab tab,
 		break;
 	case UI_TAB_RAW:
 		buf_init(&b);
-		output_record_json_buf(&b, &ui->st, r, true);
+		ui_wire_mask(ui, &mk);
+		output_record_json_shown(&b, &ui->st, r, &mk);
 		ui_lines_add_safe(l, UI_C_NORMAL, b.data == NULL ? "" : b.data,
 		    b.len);
 		buf_clear(&b);

@@ -13,8 +13,9 @@
 #include <string.h>
 
 #include "field.h"
-#include "options.h"
 #include "filter.h"
+#include "mask.h"
+#include "options.h"
 #include "record.h"
 #include "store.h"
 #include "timefmt.h"
@@ -137,6 +138,71 @@ ui_filter_free(void *c)
 {
 	if (c != NULL)
 		filter_free(c);
+}
+
+/*
+ * Append the value of a filter token (v, len: bare, or "..." with \"
+ * and \\ escapes) unquoted to b.  Returns false when it is not one
+ * plain value (an unquoted '|' makes alternatives).
+ */
+static bool
+ui_filter_unquote(struct buf *b, const char *v, size_t len)
+{
+	size_t	 i;
+	bool	 q = false;
+
+	for (i = 0; i < len; i++) {
+		if (v[i] == '"')
+			q = !q;
+		else if (v[i] == '\\' && i + 1 < len)
+			buf_addc(b, v[++i]);
+		else if (v[i] == '|' && !q)
+			return (false);
+		else
+			buf_addc(b, v[i]);
+	}
+	return (!q);
+}
+
+/*
+ * Copy filter text to b with each key:=KEY token (as + and drill-down
+ * make them) turned into key:#DIGEST (mask_key_digest), which selects
+ * the same records without showing the key on the filter line, in the
+ * prompt or its history.  Keys typed in other forms stay as typed.
+ */
+void
+ui_filter_hide_keys(const char *text, struct buf *b)
+{
+	const char	*p = text, *tok, *v;
+	struct buf	 k;
+	bool		 q;
+
+	buf_init(&k);
+	while (*p != '\0') {
+		tok = p;
+		q = false;
+		while (*p != '\0' && (q || *p != ' ')) {
+			if (*p == '"')
+				q = !q;
+			else if (*p == '\\' && p[1] != '\0')
+				p++;
+			p++;
+		}
+		v = tok + (*tok == '!');
+		buf_reset(&k);
+		if (strncmp(v, "key:=", 5) == 0 && ui_filter_unquote(&k,
+		    v + 5, (size_t)(p - v - 5)) && k.len != 0) {
+			buf_add(b, tok, (size_t)(v - tok));
+			buf_adds(b, "key:#");
+			mask_key_digest(b, k.data, k.len);
+		} else
+			buf_add(b, tok, (size_t)(p - tok));
+		while (*p == ' ')
+			buf_addc(b, *p++);
+	}
+	buf_addc(b, '\0');
+	b->len--;
+	buf_clear(&k);
 }
 
 /* The field the +/- keys use for a column (NULL: none). */

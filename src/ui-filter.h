@@ -2,7 +2,7 @@
 /*
  * The TUI's bridge to the filter module: compile the filter line and the
  * search text, match records, and build the +/- tokens for the value under
- * the column cursor.
+ * the column cursor (keys as digests, never shown).
  */
 #ifndef UI_FILTER_H
 #define UI_FILTER_H
@@ -20,5 +20,6 @@ bool		 ui_filter_slide(void *);
 const char	*ui_filter_saved(struct ui *, const char *, size_t);
 int		 ui_filter_token(struct ui *, const struct record *,
 		    enum view_col, bool, struct buf *);
+void		 ui_filter_hide_keys(const char *, struct buf *);
 
 #endif

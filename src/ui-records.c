@@ -173,8 +173,9 @@ ui_records_header(struct ui *ui)
 }
 
 /*
- * The filter as shown: API keys in key: tokens masked to their last four
- * characters unless revealed (drill-down and + put whole keys there).
+ * The filter as shown: API keys typed in key: tokens masked to their last
+ * four characters unless revealed (+ and drill-down put key:#DIGEST, which
+ * is shown as it is).
  * Appends safe text to b.
  */
 static void
@@ -206,7 +207,7 @@ ui_records_filter_text(struct ui *ui, const char *f, struct buf *b)
 				v++;
 				vl -= 2;
 			}
-			if (vl > 0 && *v != '~')
+			if (vl > 0 && *v != '~' && *v != '#')	/* #DIGEST */
 				output_mask_key(b, v, vl);
 			else
 				render_safe(b, v, vl, 0);
@@ -725,25 +726,30 @@ static unsigned
 ui_records_filter_by(struct ui *ui, bool negate)
 {
 	const struct record	*r = store_get(&ui->st, view_cursor_seq(&ui->v));
-	struct buf		 b;
+	struct buf		 b, t;
 
 	if (r == NULL)
 		return (0);
 	buf_init(&b);
+	buf_init(&t);
 	if (ui->filter != NULL) {
 		buf_adds(&b, ui->filter);
 		buf_addc(&b, ' ');
 	}
-	if (ui_filter_token(ui, r, ui->v.col, negate, &b) != 0) {
+	if (ui_filter_token(ui, r, ui->v.col, negate, &t) != 0) {
 		ui_message(ui, "cannot filter on this column");
 		buf_clear(&b);
+		buf_clear(&t);
 		return (UI_REDRAW);
 	}
+	buf_addc(&t, '\0');
+	ui_filter_hide_keys(t.data, &b);	/* key:=KEY becomes key:#DIGEST */
 	if (ui_apply_filter(ui, b.data) != 0)
 		ui_message(ui, "filter: %s", ui->filter_err);
 	else
 		ui_prompt_history_add(UI_PROMPT_FILTER, b.data);
 	buf_clear(&b);
+	buf_clear(&t);
 	ui->spark_n = SIZE_MAX;
 	return (UI_REDRAW);
 }

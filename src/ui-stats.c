@@ -673,7 +673,7 @@ ui_stats_drill(struct ui *ui, struct ui_stats *s)
 		buf_adds(&b, ui->filter);
 		buf_addc(&b, ' ');
 	}
-	buf_adds(&b, f[0] == ' ' ? f + 1 : f);
+	ui_filter_hide_keys(f[0] == ' ' ? f + 1 : f, &b);	/* no key shown */
 	free(f);
 	/* The row's range, within the range already set. */
 	view_set_range(&ui->v, sr->r.since > ui->v.since ? sr->r.since :

@@ -54,8 +54,8 @@ ui_wire_class(uint8_t style)
 	}
 }
 
-/* Set up masking as the options and reveal say. */
-static void
+/* Set up masking as the options and reveal (r) say. */
+void
 ui_wire_mask(struct ui *ui, struct mask *mk)
 {
 	mask_init(mk, ui->o);
@@ -150,6 +150,7 @@ ui_wire_copy(struct ui *ui, const struct record *r, enum ui_wire_copy what,
 	struct wire_view	 v;
 	struct mask		 mk;
 	struct slice		 s;
+	struct buf		 tmp;
 	int			 rc = 0;
 
 	*err = NULL;
@@ -165,7 +166,7 @@ ui_wire_copy(struct ui *ui, const struct record *r, enum ui_wire_copy what,
 	case UI_WIRE_CURL:
 		return (ui_wire_curl(ui, r, &mk, b));
 	case UI_WIRE_JSON:
-		output_record_json_buf(b, &ui->st, r, true);
+		output_record_json_shown(b, &ui->st, r, &mk);	/* as Raw */
 		buf_addc(b, '\n');
 		return (0);
 	default:
@@ -188,8 +189,12 @@ ui_wire_copy(struct ui *ui, const struct record *r, enum ui_wire_copy what,
 		if (s.len == 0) {
 			*err = xstrdup("no body");
 			rc = -1;
-		} else
+		} else {
+			buf_init(&tmp);
+			s = wire_body_masked(&m, s, &mk, &tmp);
 			buf_add(b, s.ptr, s.len);
+			buf_clear(&tmp);
+		}
 	} else if (m.empty) {
 		*err = xstrdup(m.note[0] != '\0' ? m.note : "empty");
 		rc = -1;

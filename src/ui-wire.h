@@ -9,6 +9,8 @@
 
 #include "ui.h"
 
+struct mask;
+
 enum ui_wire_copy {
 	UI_WIRE_URL,
 	UI_WIRE_CURL,
@@ -22,5 +24,6 @@ void		 ui_wire_lines(struct ui *, const struct record *, bool,
 		    struct ui_lines *);
 int		 ui_wire_copy(struct ui *, const struct record *,
 		    enum ui_wire_copy, struct buf *, char **);
+void		 ui_wire_mask(struct ui *, struct mask *);
 
 #endif

@@ -690,7 +690,7 @@ wire_view_start(struct wire_view *v, const struct wire_msg *m,
 	buf_init(&t);
 	buf_add(&t, h->method.ptr, h->method.len);
 	buf_addc(&t, ' ');
-	mask_query(&t, mk, h->target.ptr, h->target.len);
+	mask_target(&t, mk, h->target.ptr, h->target.len);
 	buf_addc(&t, ' ');
 	buf_add(&t, h->version.ptr, h->version.len);
 	wire_view_add(v, t.data, t.len, WS_START);
@@ -703,27 +703,34 @@ static void
 wire_view_body(struct wire_view *v, const struct wire_msg *m,
     enum wire_view_mode mode, const struct mask *mk)
 {
-	char	 err[160];
+	char		 err[160];
+	struct buf	 tmp;
+	struct slice	 s;
 
 	if (m->type == WIRE_TYPE_NONE)
 		return;
 	if (mode == WIRE_VIEW_HEX || m->type == WIRE_TYPE_BINARY ||
 	    (m->binary && (mode == WIRE_VIEW_RAW ||
 	    m->type != WIRE_TYPE_MULTIPART))) {
-		wire_view_hexdump(v, m->body.ptr, m->body.len);
+		buf_init(&tmp);
+		s = wire_body_masked(m, m->body, mk, &tmp);
+		wire_view_hexdump(v, s.ptr, s.len);
+		buf_clear(&tmp);
 		return;
 	}
+	buf_init(&tmp);
+	s = wire_body_masked(m, m->text, mk, &tmp);
 	if (mode == WIRE_VIEW_RAW) {
-		wire_view_lines(v, m->text.ptr, m->text.len, WS_PLAIN);
+		wire_view_lines(v, s.ptr, s.len, WS_PLAIN);
+		buf_clear(&tmp);
 		return;
 	}
 	switch (m->type) {
 	case WIRE_TYPE_JSON:
-		if (wire_view_json(v, m->text.ptr, m->text.len, err,
-		    sizeof err) != 0) {
+		if (wire_view_json(v, s.ptr, s.len, err, sizeof err) != 0) {
 			wire_view_adds(v, err, WS_ERROR);
 			wire_view_newline(v);
-			wire_view_lines(v, m->text.ptr, m->text.len, WS_PLAIN);
+			wire_view_lines(v, s.ptr, s.len, WS_PLAIN);
 		}
 		break;
 	case WIRE_TYPE_FORM:
@@ -731,57 +738,32 @@ wire_view_body(struct wire_view *v, const struct wire_msg *m,
 		break;
 	case WIRE_TYPE_MULTIPART:
 		wire_view_multipart(v, m, mk);
-		return;
+		break;
 	default:
-		wire_view_lines(v, m->text.ptr, m->text.len, WS_PLAIN);
+		wire_view_lines(v, s.ptr, s.len, WS_PLAIN);
 		break;
 	}
+	buf_clear(&tmp);
 }
 
-/* The whole message as a hexdump; with masking on, the head is rebuilt. */
+/*
+ * The whole message as a hexdump; with masking on, the head is rebuilt
+ * and a form body masked (wire_raw).
+ */
 static void
 wire_view_wire(struct wire_view *v, const struct wire_msg *m,
     const struct mask *mk)
 {
-	struct buf	 b, val;
-	size_t		 i;
-	const struct http_wire_header *hd;
-	const struct http_wire	*h = &m->http;
+	struct buf	 b;
 
-	if (!m->is_http || !mask_active(mk)) {
-		wire_view_hexdump(v, m->raw.data, m->raw.len);
-		return;
-	}
 	buf_init(&b);
-	buf_init(&val);
-	wire_view_adds(v, "(head rebuilt with secrets masked)", WS_NOTE);
-	wire_view_newline(v);
-	if (h->kind == HTTP_WIRE_REQUEST) {
-		buf_add(&b, h->method.ptr, h->method.len);
-		buf_addc(&b, ' ');
-		mask_query(&b, mk, h->target.ptr, h->target.len);
-		buf_addc(&b, ' ');
-		buf_add(&b, h->version.ptr, h->version.len);
-	} else
-		buf_add(&b, h->start_line.ptr, h->start_line.len);
-	buf_add(&b, "\r\n", 2);
-	for (i = 0; i < h->nheaders; i++) {
-		hd = &h->headers[i];
-		buf_add(&b, hd->name.ptr, hd->name.len);
-		buf_add(&b, ": ", 2);
-		buf_reset(&val);
-		http_wire_value(&val, hd);
-		mask_header_value(&b, mk, hd->name.ptr, hd->name.len,
-		    val.data != NULL ? val.data : "", val.len);
-		buf_add(&b, "\r\n", 2);
+	if (wire_raw(&b, m, mk)) {
+		wire_view_adds(v, "(head rebuilt with secrets masked)",
+		    WS_NOTE);
+		wire_view_newline(v);
 	}
-	if (h->head_complete)
-		buf_add(&b, "\r\n", 2);
-	buf_add(&b, h->body.ptr, (size_t)(m->raw.data + m->raw.len -
-	    h->body.ptr));
 	wire_view_hexdump(v, b.data, b.len);
 	buf_clear(&b);
-	buf_clear(&val);
 }
 
 /*

@@ -551,31 +551,56 @@ wire_gen_json(yajl_gen g, const struct wire_msg *m)
 	buf_clear(&tmp);
 }
 
+/* Does m's Content-Type say it is a form (application/x-www-form-...)? */
+static bool
+wire_is_form(const struct wire_msg *m)
+{
+	const struct http_wire_header	*ct;
+
+	ct = wire_header(m, "Content-Type");
+	return (ct != NULL && mask_is_form(ct->value.ptr, ct->value.len));
+}
+
 /*
- * Append m as an HTTP message for --format raw-request/raw-response: the
- * start line and headers as recorded (CRLF line ends; secrets masked
- * under mk, NULL reveals), an empty line, then the body as decoded (after
- * de-chunking and decompression, so it no longer matches the framing
- * headers).  A payload that is not HTTP is appended as it is.  Raw bytes:
- * the caller escapes them before a terminal.
+ * The body bytes body (m's decoded body or its text) as they may be shown
+ * under mk: a form body (by Content-Type) with credential values masked,
+ * or a payload that is not HTTP through mask_text, built in tmp; else
+ * body itself.  The result borrows from m or tmp.
  */
-void
-wire_message(struct buf *b, const struct wire_msg *m, const struct mask *mk)
+struct slice
+wire_body_masked(const struct wire_msg *m, struct slice body,
+    const struct mask *mk, struct buf *tmp)
+{
+	struct slice	 s;
+
+	if (!mask_active(mk) || body.len == 0)
+		return (body);
+	buf_reset(tmp);
+	if (!m->is_http)
+		mask_text(tmp, mk, body.ptr, body.len);
+	else if (wire_is_form(m))
+		mask_params(tmp, mk, body.ptr, body.len);
+	else
+		return (body);
+	s.ptr = tmp->data != NULL ? tmp->data : "";
+	s.len = tmp->len;
+	return (s);
+}
+
+/* Append the start line and headers of m, masked under mk, CRLF ends. */
+static void
+wire_head(struct buf *b, const struct wire_msg *m, const struct mask *mk)
 {
 	const struct http_wire		*h = &m->http;
 	const struct http_wire_header	*hd;
 	struct buf			 val;
 	size_t				 i;
 
-	if (!m->is_http) {
-		buf_add(b, m->body.ptr, m->body.len);
-		return;
-	}
 	buf_init(&val);
 	if (h->kind == HTTP_WIRE_REQUEST) {
 		buf_add(b, h->method.ptr, h->method.len);
 		buf_addc(b, ' ');
-		mask_query(b, mk, h->target.ptr, h->target.len);
+		mask_target(b, mk, h->target.ptr, h->target.len);
 		buf_addc(b, ' ');
 		buf_add(b, h->version.ptr, h->version.len);
 	} else
@@ -591,9 +616,84 @@ wire_message(struct buf *b, const struct wire_msg *m, const struct mask *mk)
 		    val.data != NULL ? val.data : "", val.len);
 		buf_add(b, "\r\n", 2);
 	}
-	buf_add(b, "\r\n", 2);
-	buf_add(b, m->body.ptr, m->body.len);
 	buf_clear(&val);
+}
+
+/*
+ * Append m as an HTTP message for --format raw-request/raw-response: the
+ * start line and headers as recorded (CRLF line ends), an empty line, then
+ * the body as decoded (after de-chunking and decompression, so it no
+ * longer matches the framing headers).  Under mk (NULL reveals) the
+ * target's credentials, secret headers and a form body's credential values
+ * are masked.  A payload that is not HTTP is appended as it is.  Raw
+ * bytes: the caller escapes them before a terminal.
+ */
+void
+wire_message(struct buf *b, const struct wire_msg *m, const struct mask *mk)
+{
+	struct buf	 tmp;
+	struct slice	 body;
+
+	buf_init(&tmp);
+	if (!m->is_http) {
+		body = wire_body_masked(m, m->body, mk, &tmp);
+		buf_add(b, body.ptr, body.len);
+		buf_clear(&tmp);
+		return;
+	}
+	wire_head(b, m, mk);
+	buf_add(b, "\r\n", 2);
+	body = wire_body_masked(m, m->body, mk, &tmp);
+	buf_add(b, body.ptr, body.len);
+	buf_clear(&tmp);
+}
+
+/*
+ * Append the whole message as stored (after base64) to b; under mk the
+ * head is rebuilt with secrets masked and a form body has its credential
+ * values masked (de-chunked first: chunk framing could split a value); a
+ * payload that is not HTTP goes through mask_text.
+ * Returns true when something was rebuilt.
+ */
+bool
+wire_raw(struct buf *b, const struct wire_msg *m, const struct mask *mk)
+{
+	const struct http_wire	*h = &m->http;
+	struct buf		 tmp;
+	struct slice		 body;
+	bool			 rebuilt;
+
+	if (!mask_active(mk)) {
+		buf_add(b, m->raw.data, m->raw.len);
+		return (false);
+	}
+	buf_init(&tmp);
+	if (!m->is_http) {
+		mask_text(&tmp, mk, m->raw.data, m->raw.len);
+		buf_add(b, tmp.data, tmp.len);
+		rebuilt = tmp.len != m->raw.len || (tmp.len != 0 &&
+		    memcmp(tmp.data, m->raw.data, tmp.len) != 0);
+		buf_clear(&tmp);
+		return (rebuilt);
+	}
+	wire_head(b, m, mk);
+	if (h->head_complete)
+		buf_add(b, "\r\n", 2);
+	body.ptr = h->body.ptr;
+	body.len = (size_t)(m->raw.data + m->raw.len - h->body.ptr);
+	if (wire_is_form(m)) {
+		if (h->chunked) {
+			body.ptr = m->dechunked.data != NULL ?
+			    m->dechunked.data : "";
+			body.len = m->dechunked.len;
+		}
+		mask_params(&tmp, mk, body.ptr, body.len);
+		body.ptr = tmp.data != NULL ? tmp.data : "";
+		body.len = tmp.len;
+	}
+	buf_add(b, body.ptr, body.len);
+	buf_clear(&tmp);
+	return (true);
 }
 
 /* Generate "request": {...}, "response": {...} into an open map. */

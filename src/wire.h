@@ -92,6 +92,10 @@ bool	 wire_search(const struct store *, const struct record *, int,
 void	 wire_gen_json(yajl_gen, const struct wire_msg *);
 void	 wire_message(struct buf *, const struct wire_msg *,
 	    const struct mask *);
+bool	 wire_raw(struct buf *, const struct wire_msg *,
+	    const struct mask *);
+struct slice wire_body_masked(const struct wire_msg *, struct slice,
+	    const struct mask *, struct buf *);
 void	 wire_gen_record(yajl_gen, const struct store *,
 	    const struct record *);
 

@@ -58,5 +58,7 @@ for f in "$W"/req-*.http; do
 	run_case "curl-$n" 0 "$DUMP" -c gateway "$f"
 done
 run_case "curl-upstream-absolute" 0 "$DUMP" -c upstream "$W/req-absolute.http"
+run_case "curl-upstream-userinfo" 0 "$DUMP" -c upstream "$W/req-userinfo.http"
+run_case "curl-reveal-userinfo" 0 "$DUMP" -r -c gateway "$W/req-userinfo.http"
 run_case "curl-reveal-secrets" 0 "$DUMP" -r -c gateway "$W/req-secrets.http"
 finish

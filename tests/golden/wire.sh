@@ -19,6 +19,11 @@ run_case "raw-mode" 0 "$DUMP" -m raw "$W/req-chunked.http"
 run_case "hex-mode" 0 "$DUMP" -m hex "$W/resp-latin1.http"
 run_case "wire-mode" 0 "$DUMP" -m wire "$W/req-secrets.http"
 run_case "wire-mode-reveal" 0 "$DUMP" -r -m wire "$W/req-get.http"
+# A form body is masked in every mode, not only pretty.
+run_case "raw-mode-form" 0 "$DUMP" -m raw "$W/req-form.http"
+run_case "hex-mode-form" 0 "$DUMP" -m hex "$W/req-form.http"
+run_case "wire-mode-form" 0 "$DUMP" -m wire "$W/req-form.http"
+run_case "wire-mode-userinfo" 0 "$DUMP" -m wire "$W/req-userinfo.http"
 # base64 cut by the pump at every length mod 4, and bad characters.
 for t in 60 61 62 63; do
 	run_case "cut-$t" 0 "$DUMP" -t "$t" "$W/req-get.http"

@@ -3,7 +3,8 @@
 # script gets private tmux servers (-L tykscopetest$$-N, -f /dev/null) and
 # runs tykscope in a fixed-size detached session:
 #
-#	start W H ARGS...	run tykscope ARGS in a W x H window
+#	start W H ARGS...	run tykscope ARGS in a W x H window (in $CWD,
+#				default the work directory; environment $ENV)
 #	keys K...		tmux send-keys
 #	wait_for RE [SECS]	poll the screen until it matches RE
 #	screen NAME		compare the screen with expected/NAME.screen,
@@ -55,7 +56,7 @@ start() {
 	SOCK=tykscopetest$$-$NSTART
 	TMUX_CMD="tmux -L $SOCK -f /dev/null"
 	rm -f "$WORK/exit"
-	cmd="cd '$WORK' && env TERM=screen env ${ENV:-} '$TYKSCOPE'"
+	cmd="cd '${CWD:-$WORK}' && env TERM=screen env ${ENV:-} '$TYKSCOPE'"
 	for a in "$@"; do
 		cmd="$cmd '$a'"
 	done

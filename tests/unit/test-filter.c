@@ -227,6 +227,13 @@ static const struct {
 	{ "key:\"k\\\"q\"", "000100" },
 	{ "key:k\\\"q", "000100" },
 	{ "key:=k\\\"q", "000100" },
+	/* key:#DIGEST (mask_key_digest), as + puts it: no key shown. */
+	{ "key:#9366a8cc7a45", "100000" },
+	{ "key:#9366A8", "100000" },
+	{ "key:#508b2abb65a0", "100000" },
+	{ "!key:#9366a8cc7a45", "011100" },
+	{ "key:#000000000000", "000000" },
+	{ "key:\"#9366a8cc7a45\"", "000000" },
 	{ "api:payments", "100000" },
 	{ "api:c5a6ef", "100000" },
 	{ "api:=ab12|=payments", "110000" },
@@ -359,6 +366,9 @@ static const struct {
 	{ "status:200-204", "status:200..204", 0 },
 	{ "!key:=", "!key:=\"\"", 0 },
 	{ "key:=abc", "key:=\"abc\"", 0 },
+	{ "key:#9366A8cc7a45", "key:#9366a8cc7a45", 0 },
+	{ "key:#xyz", "bad key digest '#xyz' at column 5 (a key digest is "
+	    "1 to 12 hex digits, as + puts it)", 5 },
 	{ "/health", "path:\"/health\"", 0 },
 	{ "path:~^/v1/orders/\\d+$", "path:~\"^/v1/orders/\\\\d+$\"", 0 },
 	{ "body2:x", "unknown field 'body2' at column 1 (did you mean "
