@@ -17,6 +17,7 @@
  * An argument "uniform" makes keys and paths uniform instead: nearly
  * every record then creates new counters (a worst case).  BK and BP in
  * the environment set the number of keys and paths (default 5000, 500).
+ * BTZ in the environment aggregates in that zone (--tz) instead of UTC.
  *
  * Usage: bench-agg [NRECORDS [uniform]]
  */
@@ -169,6 +170,9 @@ main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		seqs[i] = st.first + i;
 	memset(&cfg, 0, sizeof cfg);
+	cfg.tz = getenv("BTZ");
+	if (cfg.tz != NULL)
+		printf("bench-agg: --tz %s\n", cfg.tz);
 
 	for (k = 0; k < RUNS; k++) {
 		t = now_ns();
