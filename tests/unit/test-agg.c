@@ -751,6 +751,52 @@ test_buckets_tz(void **state)
 	agg_free(a);
 	freestore(st);
 
+	/*
+	 * America/New_York, 2024-11-03: 01:00-02:00 local happens twice
+	 * (05:00-06:00 UTC in EDT, 06:00-07:00 UTC in EST).  Go's
+	 * time.Date(2024, 11, 3, 1, 0, 0, 0, loc) looks the offset up at
+	 * the wall time read as UTC (01:00Z, still EDT) and keeps it, since
+	 * 01:00 EDT exists: west of UTC that is the earlier instant (Go's
+	 * own time_test.go dateTests: 2011-11-06 1:00 in Los Angeles is
+	 * 1:00 PDT, 1320566400).  Both hours land in the bucket of 05:00
+	 * UTC; timeid hour 1.
+	 */
+	st = newstore();
+	memset(&r, 0, sizeof r);
+	r.code = 200;
+	r.sec = 1730611800;	/* 05:30 UTC = 01:30 EDT */
+	add(st, &r);
+	r.sec = 1730615400;	/* 06:30 UTC = 01:30 EST */
+	add(st, &r);
+	r.sec = 1730617199;	/* 06:59:59 UTC = 01:59:59 EST */
+	add(st, &r);
+	r.sec = 1730608200;	/* 04:30 UTC = 00:30 EDT */
+	add(st, &r);
+	r.sec = 1730619000;	/* 07:30 UTC = 02:30 EST */
+	add(st, &r);
+	/* 2024-03-10: 02:00-03:00 local is skipped (07:00 UTC). */
+	r.sec = 1710055800;	/* 07:30 UTC = 03:30 EDT */
+	add(st, &r);
+	r.sec = 1710052200;	/* 06:30 UTC = 01:30 EST */
+	add(st, &r);
+	cfg.tz = "America/New_York";
+	a = run(st, &cfg);
+	assert_int_equal(a->nbuckets, 5);
+	assert_int_equal(agg_bucket_at(a, 0)->timestamp, 1710050400);
+	assert_int_equal(agg_bucket_at(a, 0)->hour, 1);
+	assert_int_equal(agg_bucket_at(a, 1)->timestamp, 1710054000);
+	assert_int_equal(agg_bucket_at(a, 1)->hour, 3);
+	assert_int_equal(agg_bucket_at(a, 2)->timestamp, 1730606400);
+	assert_int_equal(agg_bucket_at(a, 2)->hour, 0);
+	assert_int_equal(agg_bucket_at(a, 3)->timestamp, 1730610000);
+	assert_int_equal(agg_bucket_at(a, 3)->records, 3);
+	assert_int_equal(agg_bucket_at(a, 3)->day, 3);
+	assert_int_equal(agg_bucket_at(a, 3)->hour, 1);
+	assert_int_equal(agg_bucket_at(a, 4)->timestamp, 1730617200);
+	assert_int_equal(agg_bucket_at(a, 4)->hour, 2);
+	agg_free(a);
+	freestore(st);
+
 	cfg.tz = "Mars/Olympus_Mons";
 	assert_null(agg_create(&cfg, &cause));
 	assert_non_null(cause);
