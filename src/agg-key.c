@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Map-key escaping, tag white space and time-zone offsets for agg.c.
+ * Map-key escaping, tag white space and the --tz zone check for agg.c.
+ * Zone offsets themselves come from tz.c, which needs no TZ environment.
  */
 #include "config.h"
 
 #include "agg-key.h"
 
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
-#include "xmalloc.h"
+#include "tz.h"
 
 /* Append base64 (standard alphabet) of s without '=' padding (doHash). */
 void
@@ -130,79 +126,17 @@ agg_key_space_before(const char *s, size_t len)
 }
 
 /*
- * Check that zone names a time zone this machine knows ("UTC", a file
- * under $TZDIR or /usr/share/zoneinfo, or an absolute path).  Returns 0,
- * or -1 with *cause set.
+ * Check that zone names a time zone this machine knows (see tz_load:
+ * "UTC" and its aliases, a TZif file under $TZDIR or /usr/share/zoneinfo,
+ * or an absolute path).  Returns 0, or -1 with *cause set.
  */
 int
 agg_key_tz_check(const char *zone, char **cause)
 {
-	const char	*dir;
-	char		*path;
-	struct stat	 sb;
-	int		 ok;
+	struct tz	*tz;
 
-	if (*zone == ':')
-		zone++;
-	if (*zone == '\0') {
-		*cause = xstrdup("empty time zone");
+	if ((tz = tz_load(zone, cause)) == NULL)
 		return (-1);
-	}
-	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0 ||
-	    strcmp(zone, "Etc/UTC") == 0 || strcmp(zone, "Z") == 0)
-		return (0);
-	if (strstr(zone, "..") != NULL) {
-		xasprintf(cause, "unknown time zone '%s'", zone);
-		return (-1);
-	}
-	if (*zone == '/')
-		path = xstrdup(zone);
-	else {
-		dir = getenv("TZDIR");
-		if (dir == NULL || *dir == '\0')
-			dir = "/usr/share/zoneinfo";
-		xasprintf(&path, "%s/%s", dir, zone);
-	}
-	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-	free(path);
-	if (!ok) {
-		xasprintf(cause, "unknown time zone '%s'", zone);
-		return (-1);
-	}
+	tz_free(tz);
 	return (0);
-}
-
-/*
- * UTC offsets (seconds east) of zone at the n instants t[0..n).  glibc
- * has no zone handle, so TZ is switched for the duration of the call and
- * restored: not thread-safe (aggregates are computed on the main thread,
- * and nothing else reads local time meanwhile).
- */
-void
-agg_key_gmtoff(const char *zone, const int64_t *t, long *off, size_t n)
-{
-	char		*saved = NULL;
-	const char	*cur;
-	struct tm	 tm;
-	time_t		 tt;
-	size_t		 i;
-
-	cur = getenv("TZ");
-	if (cur != NULL)
-		saved = xstrdup(cur);
-	setenv("TZ", zone, 1);
-	tzset();
-	for (i = 0; i < n; i++) {
-		tt = (time_t)t[i];
-		if (localtime_r(&tt, &tm) == NULL)
-			off[i] = 0;
-		else
-			off[i] = tm.tm_gmtoff;
-	}
-	if (saved != NULL) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else
-		unsetenv("TZ");
-	tzset();
 }

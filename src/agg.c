@@ -13,12 +13,13 @@
  * the pump.
  *
  * Time zones.  The pump buckets by wall-clock hours of its host's zone
- * (time.Date(y, m, d, h, 0, 0, 0, loc)).  glibc offers no zone handle, so
- * with --tz the TZ environment variable is switched around each offset
- * lookup and restored at once (agg_key_gmtoff); lookups happen only when a
- * record leaves the cached hour, i.e. about once per hour of data.  This is
- * not thread-safe: aggregates are computed on the main thread only, and
- * nothing else in tykscope reads local time meanwhile.
+ * (time.Date(y, m, d, h, 0, 0, 0, loc)).  With --tz the zone's TZif file
+ * is read once, in agg_create, into an immutable table (tz.c) that
+ * answers offsets without the C library's global TZ state, so aggregating
+ * is safe while other threads (the Redis and Mongo readers) run.  Offsets
+ * are looked up only when a record leaves the cached hour, i.e. about
+ * once per hour of data.  A zone that is UTC at every instant is kept as
+ * NULL, the UTC fast path.
  */
 #include "config.h"
 
@@ -34,6 +35,7 @@
 #include "record.h"
 #include "store.h"
 #include "timefmt.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define AGG_NONE	UINT32_MAX
@@ -267,8 +269,8 @@ agg_floor_div(int64_t x, int64_t d)
 static void
 agg_hour(struct agg *a, int64_t sec)
 {
-	int64_t	 wall, wh, year, t[4];
-	long	 off[4], o;
+	int64_t	 wall, wh, year;
+	long	 o0, o;
 	int	 mon, day, hour, mi, se;
 
 	if (a->tz == NULL) {
@@ -276,29 +278,25 @@ agg_hour(struct agg *a, int64_t sec)
 		a->hour_start = a->hour_lo = wh;
 		a->hour_hi = wh + 3600;
 	} else {
-		t[0] = sec;
-		agg_key_gmtoff(a->tz, t, off, 1);
-		wall = sec + off[0];
+		o0 = tz_offset(a->tz, sec);
+		wall = sec + o0;
 		wh = agg_floor_div(wall, 3600) * 3600;
 		/*
-		 * Go's time.Date(y, m, d, h, 0, 0, 0, loc): guess the offset
-		 * at the wall time read as UTC, then re-check it at the
-		 * resulting instant (this picks the later instant of an
-		 * hour repeated when clocks go back).
+		 * Go's time.Date(y, m, d, h, 0, 0, 0, loc) looks the offset
+		 * up at the wall time read as UTC and, if the instant that
+		 * gives lies outside that offset's period, again at that
+		 * instant; either way the result is the offset at
+		 * wh - offset(wh).  For an hour repeated when clocks go
+		 * back this is the later instant east of UTC (Europe/Berlin)
+		 * and the earlier one west of it (America/New_York), as in
+		 * Go's own tests.
 		 */
-		t[0] = wh;
-		t[1] = wh - off[0] + 3600 - 1;
-		t[2] = wh - off[0];
-		agg_key_gmtoff(a->tz, t, off + 1, 3);
-		o = off[1];
-		t[3] = wh - o;
-		agg_key_gmtoff(a->tz, t + 3, off + 1, 1);
-		if (off[1] != o)
-			o = off[1];
+		o = tz_offset(a->tz, wh - tz_offset(a->tz, wh));
 		a->hour_start = wh - o;
-		if (off[2] == off[0] && off[3] == off[0]) {
-			a->hour_lo = wh - off[0];
-			a->hour_hi = wh - off[0] + 3600;
+		if (tz_offset(a->tz, wh - o0 + 3600 - 1) == o0 &&
+		    tz_offset(a->tz, wh - o0) == o0) {
+			a->hour_lo = wh - o0;
+			a->hour_hi = wh - o0 + 3600;
 		} else {
 			/* A transition inside this hour: no caching. */
 			a->hour_lo = sec;
@@ -316,12 +314,12 @@ agg_hour(struct agg *a, int64_t sec)
 void
 agg_timeid(const struct agg *a, int64_t ts, int *y, int *m, int *d, int *h)
 {
-	int64_t	 year, t = ts;
+	int64_t	 year;
 	long	 off = 0;
 	int	 mi, se;
 
 	if (a->tz != NULL)
-		agg_key_gmtoff(a->tz, &t, &off, 1);
+		off = tz_offset(a->tz, ts);
 	timefmt_civil(ts + off, &year, m, d, h, &mi, &se);
 	*y = (int)year;
 }
@@ -334,27 +332,26 @@ struct agg *
 agg_create(const struct agg_config *cfg, char **cause)
 {
 	struct agg	*a;
-	const char	*tz = cfg != NULL ? cfg->tz : NULL;
+	struct tz	*tz = NULL;
 	char		*why = NULL;
 
-	if (tz != NULL && agg_key_tz_check(tz, &why) != 0) {
+	if (cfg != NULL && cfg->tz != NULL &&
+	    (tz = tz_load(cfg->tz, &why)) == NULL) {
 		if (cause != NULL)
 			*cause = why;
 		else
 			free(why);
 		return (NULL);
 	}
+	if (tz != NULL && tz_is_utc(tz)) {
+		tz_free(tz);
+		tz = NULL;
+	}
 	a = xcalloc(1, sizeof *a);
 	if (cfg != NULL)
 		a->cfg = *cfg;
 	a->cfg.tz = NULL;
-	if (tz != NULL) {
-		if (*tz == ':')
-			tz++;
-		if (strcmp(tz, "UTC") != 0 && strcmp(tz, "GMT") != 0 &&
-		    strcmp(tz, "Etc/UTC") != 0 && strcmp(tz, "Z") != 0)
-			a->tz = xstrdup(tz);
-	}
+	a->tz = tz;
 	strtab_init(&a->strs);
 	a->hash = agg_hash_create(256);
 	a->kcache = agg_hash_create(4096);
@@ -389,7 +386,7 @@ agg_free(struct agg *a)
 		free(a->lctrs[i].errs);
 	free(a->lctrs);
 	free(a->hists);
-	free(a->tz);
+	tz_free(a->tz);
 	buf_clear(&a->scratch);
 	buf_clear(&a->scratch2);
 	agg_hash_free(a->hash);

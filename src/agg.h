@@ -31,6 +31,7 @@
 
 struct record;
 struct store;
+struct tz;
 
 /* The counter maps of a pump aggregate document, in output order. */
 enum agg_dim {
@@ -125,7 +126,7 @@ struct agg {
 
 	/* Private. */
 	struct agg_config	 cfg;
-	char			*tz;
+	struct tz		*tz;		/* owned; NULL = UTC */
 	struct agg_hash		*hash;		/* buckets */
 	struct agg_hash		*kcache;	/* escaped keys, tags, geo */
 	struct agg_hash		*hhash;		/* counter -> histogram */
