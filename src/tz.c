@@ -69,7 +69,7 @@ struct tz {
 	struct tz_rule	 rule;
 };
 
-/* A TZif header: version (0, 2, 3, ...) and the six counts. */
+/* A TZif header: version (1 for NUL, then 2, 3, ...) and the six counts. */
 struct tz_header {
 	int		 version;
 	uint32_t	 isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt;

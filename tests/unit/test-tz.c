@@ -360,8 +360,8 @@ static int
 try_parse(const uint8_t *data, size_t len)
 {
 	static const int64_t	 at[] = {
-		INT64_MIN, -1099511627776LL, Y1900, -1, 0, 1700000000, Y2040, Y2400,
-		1LL << 40, INT64_MAX
+		INT64_MIN, -1099511627776LL, Y1900, -1, 0, 1700000000, Y2040,
+		Y2400, 1LL << 40, INT64_MAX
 	};
 	struct tz		*tz;
 	char			*cause = NULL;
