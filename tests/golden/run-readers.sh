@@ -34,6 +34,15 @@ run_case mongoexport 0 "$T" -n "$F/mongoexport.jsonl"
 # Tyk JSON keys (as a stdout/kafka pump writes them), from a file and stdin.
 run_case tyk-json 0 "$T" -n "$F/tyk.jsonl"
 run_case tyk-json-stdin 0 sh -c "\"$T\" -n --format tsv - < \"$F/tyk.jsonl\""
+# The last line without its newline, read as a stream (stdin, gzip): a
+# good record like the others, not one read from a moved window.
+# (a last line longer than the bytes before it, so the window's memmove
+# overwrites where the old pointer looked).
+{ sed -n 3p "$F/tyk.jsonl"; sed -n 1p "$F/tyk.jsonl" | head -c -1; } \
+    >"$WORK/nonl.jsonl"
+run_case tyk-json-stdin-nonl 0 sh -c "\"$T\" -n --format tsv - < \"$WORK/nonl.jsonl\""
+gzip -c "$WORK/nonl.jsonl" >"$WORK/nonl.jsonl.gz"
+run_case tyk-json-gz-nonl 0 "$T" -n --format tsv "$WORK/nonl.jsonl.gz"
 # Damage: every record before it is read, the damage is reported.
 run_case corrupt-truncated 0 "$T" -n --format tsv "$F/corrupt/truncated.bson"
 run_case corrupt-truncated-gz 0 "$T" -n --format tsv \
