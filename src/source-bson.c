@@ -15,6 +15,16 @@
  * report says where reading resumed.  A document whose inner structure is
  * corrupt is a bad record on its own and the walk continues after it.
  *
+ * The scan stays linear on crafted input.  A candidate that is valid BSON
+ * but not a record (a sub-document of the damaged one) is stepped over
+ * whole.  A candidate that fails the structure check costs up to its
+ * length, and crafted bytes can hide such a candidate at every offset,
+ * each running to the end of the file: so the bytes checked for
+ * candidates that were rejected are capped, over the whole file, at
+ * SBSON_RESYNC_BASE plus SBSON_RESYNC_FACTOR per byte skipped.  Past the
+ * cap a candidate is only checked once the bytes skipped since pay for
+ * it.  Accepted candidates are not counted: their bytes are consumed.
+ *
  * Archives (tyk-formats.md 4): magic, header document, collection
  * metadata documents, a terminator (ff ff ff ff), then segments: a
  * namespace header {db, collection, EOF, CRC}, documents, a terminator.
@@ -47,6 +57,8 @@
 #define SBSON_ADVISE		(8U << 20)	/* drop scanned pages every */
 #define SBSON_ARCHIVE_MAGIC	0x8199e26dU
 #define SBSON_TERMINATOR	0xffffffffU
+#define SBSON_RESYNC_BASE	(16U << 20)	/* free check bytes, per file */
+#define SBSON_RESYNC_FACTOR	32		/* check bytes per skipped byte */
 
 enum sbson_state {
 	SBSON_DOCS,		/* a plain collection file */
@@ -98,6 +110,10 @@ struct source_bson {
 	int64_t			 last_ts;	/* for bad records */
 	uint64_t		 good_end;	/* end of the last good doc */
 	uint64_t		 ndamage;
+
+	uint64_t		 rs_skipped;	/* bytes resync stepped over */
+	uint64_t		 rs_rejected;	/* bytes checked, rejected */
+	uint64_t		 rs_checked;	/* bytes checked in all */
 };
 
 static const uint8_t *sbson_avail(struct source_bson *, struct store *,
@@ -266,63 +282,96 @@ sbson_damage(struct source_bson *rd, struct store *st, uint16_t src,
 	free(msg);
 }
 
-/* Could a document start here?  Cheap checks, then a structure check. */
-static bool
-sbson_plausible(const uint8_t *p, size_t have, bool archive)
+/*
+ * Could a document start here?  Cheap checks only (constant work): returns
+ * the candidate's length, or 0.
+ */
+static uint32_t
+sbson_candidate(const uint8_t *p, size_t have)
 {
-	bson_t		 doc;
 	uint32_t	 len, i;
 	uint8_t		 t;
-	size_t		 erroff;
 
 	if (have < 5)
-		return (false);
+		return (0);
 	len = sbson_le32(p);
 	if (len < 5 || len > SBSON_DOC_MAX || len > have || p[len - 1] != 0)
-		return (false);
+		return (0);
 	t = p[4];
 	if (!((t >= 0x01 && t <= 0x13) || t == 0x7f || t == 0xff))
-		return (false);
+		return (0);
 	for (i = 5; i < len && i < 5 + 64; i++) {
 		if (p[i] == 0)
 			break;
 		if (p[i] < 0x20 || p[i] > 0x7e)
-			return (false);
+			return (0);
 	}
 	if (i == 5 || p[i] != 0)
-		return (false);
+		return (0);
+	return (len);
+}
+
+/*
+ * Does the candidate of len bytes at p (see sbson_candidate) hold a
+ * document to resume at?  A structure check, then what it is.  Returns
+ * 1 if so; 0 if it is valid BSON but not a record (a sub-document of a
+ * damaged record: skip all of it); -1 if it is not valid BSON.
+ */
+static int
+sbson_plausible(const uint8_t *p, uint32_t len, bool archive)
+{
+	bson_t		 doc;
+	size_t		 erroff;
+
 	if (decode_bson_check(p, len, &erroff) != 0)
-		return (false);
-	/* Sub-documents of a damaged record are valid BSON too: skip them. */
+		return (-1);
 	if (!bson_init_static(&doc, p, len))
-		return (false);
+		return (-1);
 	if (archive && sbson_is_nsheader(p, len))
-		return (true);
-	return (decode_bson_classify(&doc) != DECODE_BSON_OTHER);
+		return (1);
+	return (decode_bson_classify(&doc) != DECODE_BSON_OTHER ? 1 : 0);
 }
 
 /*
  * Scan forward from off + 1 for the next plausible document.  Returns its
- * offset, or the end of the stream if there is none.
+ * offset, or the end of the stream if there is none.  The structure
+ * checks are budgeted (see the top of the file), so the scan is linear.
  */
 static uint64_t
 sbson_resync(struct source_bson *rd, struct store *st, uint64_t off)
 {
 	const uint8_t	*p;
 	size_t		 have;
-	uint64_t	 q;
+	uint64_t	 q, budget;
+	uint32_t	 len;
+	int		 rc;
 
 	for (q = off + 1;; q++) {
 		p = sbson_avail(rd, st, q, 5, &have);
-		if (have < 5)
+		if (have < 5) {
+			rd->rs_skipped += q + have - off;
 			return (q + have);
-		/* Ask for the whole candidate only when it looks right. */
-		if (sbson_le32(p) >= 5 && sbson_le32(p) <= SBSON_DOC_MAX &&
-		    p[4] <= 0x13) {
-			p = sbson_avail(rd, st, q, sbson_le32(p), &have);
-			if (sbson_plausible(p, have, rd->archive))
-				return (q);
 		}
+		/* Ask for the whole candidate only when it looks right. */
+		if (sbson_le32(p) < 5 || sbson_le32(p) > SBSON_DOC_MAX ||
+		    p[4] > 0x13)
+			continue;
+		p = sbson_avail(rd, st, q, sbson_le32(p), &have);
+		if ((len = sbson_candidate(p, have)) == 0)
+			continue;
+		budget = SBSON_RESYNC_BASE + SBSON_RESYNC_FACTOR *
+		    (rd->rs_skipped + (q - off));
+		if (rd->rs_rejected + len > budget)
+			continue;	/* cannot afford to look */
+		rd->rs_checked += len;
+		rc = sbson_plausible(p, len, rd->archive);
+		if (rc > 0) {
+			rd->rs_skipped += q - off;
+			return (q);
+		}
+		rd->rs_rejected += len;
+		if (rc == 0)
+			q += len - 1;	/* valid but not a record: past it */
 	}
 }
 
@@ -717,6 +766,16 @@ source_bson_progress(struct source_bson *rd, uint64_t *done,
 		*done = gzstream_consumed(rd->gz);
 	else
 		*done = rd->pos;
+}
+
+/*
+ * Bytes given to the structure check while looking for a document after
+ * damage (for tests: the resync must stay linear in the input).
+ */
+uint64_t
+source_bson_resync_work(const struct source_bson *rd)
+{
+	return (rd->rs_checked);
 }
 
 /* Free the reader; the mapping goes too unless the store keeps it. */
