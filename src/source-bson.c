@@ -29,7 +29,10 @@
  * metadata documents, a terminator (ff ff ff ff), then segments: a
  * namespace header {db, collection, EOF, CRC}, documents, a terminator.
  * Each namespace is a store source named "ARCHIVE:db.collection".  The
- * CRC of EOF headers is not checked.
+ * CRC of EOF headers is not checked.  Damage in the prelude must not turn
+ * the whole archive into metadata: a namespace header (it has an EOF key,
+ * metadata documents do not) ends the prelude even without its
+ * terminator, and a prelude document that is neither is a bad record.
  *
  * Positions (record.pos) are byte offsets of the document in the stream:
  * in the file for .bson, in the decompressed stream for .gz.
@@ -57,8 +60,8 @@
 #define SBSON_ADVISE		(8U << 20)	/* drop scanned pages every */
 #define SBSON_ARCHIVE_MAGIC	0x8199e26dU
 #define SBSON_TERMINATOR	0xffffffffU
-#define SBSON_RESYNC_BASE	(16U << 20)	/* free check bytes, per file */
-#define SBSON_RESYNC_FACTOR	32		/* check bytes per skipped byte */
+#define SBSON_RESYNC_BASE	(16U << 20)	/* check bytes free per file */
+#define SBSON_RESYNC_FACTOR	32		/* check bytes per byte skipped */
 
 enum sbson_state {
 	SBSON_DOCS,		/* a plain collection file */
@@ -111,6 +114,7 @@ struct source_bson {
 	uint64_t		 good_end;	/* end of the last good doc */
 	uint64_t		 ndamage;
 
+	uint64_t		 resumed;	/* where the last resync ended */
 	uint64_t		 rs_skipped;	/* bytes resync stepped over */
 	uint64_t		 rs_rejected;	/* bytes checked, rejected */
 	uint64_t		 rs_checked;	/* bytes checked in all */
@@ -416,6 +420,7 @@ sbson_skip_damage(struct source_bson *rd, struct store *st, uint16_t src,
 	store_add_bad(st, src, off, rd->last_ts, msg, copy, keep);
 	free(copy);
 	rd->pos = next;
+	rd->resumed = next;
 }
 
 /* Register a collection's store source on first use. */
@@ -581,18 +586,22 @@ sbson_coll(struct source_bson *rd, const char *db, size_t dblen,
 /*
  * Parse an archive namespace header or metadata document: {db,
  * collection, EOF, ...}.  Returns the collection, or NULL if the document
- * is not one; *eof is its EOF flag.
+ * is not one; *eof is its EOF flag and *is_header whether it has one (a
+ * namespace header, not a metadata document).  is_header may be NULL.
  */
 static struct sbson_coll *
 sbson_nsheader(struct source_bson *rd, const uint8_t *p, uint32_t len,
-    bool *eof)
+    bool *eof, bool *is_header)
 {
 	bson_t		 doc;
 	bson_iter_t	 it;
 	const char	*db = NULL, *coll = NULL, *key;
 	uint32_t	 dblen = 0, colllen = 0;
+	bool		 has_eof = false;
 
 	*eof = false;
+	if (is_header != NULL)
+		*is_header = false;
 	if (!bson_init_static(&doc, p, len) || !bson_iter_init(&it, &doc))
 		return (NULL);
 	while (bson_iter_next(&it)) {
@@ -602,12 +611,51 @@ sbson_nsheader(struct source_bson *rd, const uint8_t *p, uint32_t len,
 		else if (strcmp(key, "collection") == 0 &&
 		    BSON_ITER_HOLDS_UTF8(&it))
 			coll = bson_iter_utf8(&it, &colllen);
-		else if (strcmp(key, "EOF") == 0 && BSON_ITER_HOLDS_BOOL(&it))
+		else if (strcmp(key, "EOF") == 0 && BSON_ITER_HOLDS_BOOL(&it)) {
 			*eof = bson_iter_bool(&it);
+			has_eof = true;
+		}
 	}
 	if (db == NULL || coll == NULL)
 		return (NULL);
+	if (is_header != NULL)
+		*is_header = has_eof;
 	return (sbson_coll(rd, db, dblen, coll, colllen));
+}
+
+/*
+ * A prelude document (state SBSON_ARC_META) of len bytes at p.  Returns
+ * true if it is a namespace header, so the prelude has ended without its
+ * terminator and the caller reads it again as a header; metadata is
+ * noted, anything else is a bad record.
+ */
+static bool
+sbson_prelude_doc(struct source_bson *rd, struct store *st, uint16_t src,
+    const uint8_t *p, uint32_t len)
+{
+	bool	 eof, is_header;
+
+	if (sbson_nsheader(rd, p, len, &eof, &is_header) == NULL) {
+		sbson_damage(rd, st, src, rd->pos, "document at offset %llu in "
+		    "the archive prelude is not collection metadata",
+		    (unsigned long long)rd->pos);
+		store_add_bad(st, src, rd->pos, rd->last_ts, "document in the "
+		    "archive prelude is not collection metadata", p, len);
+		return (false);
+	}
+	if (!is_header)
+		return (false);
+	/* Just after a resync the skipped bytes already say what was lost. */
+	if (rd->pos != rd->resumed || rd->ndamage == 0) {
+		sbson_damage(rd, st, src, rd->pos, "archive prelude not "
+		    "terminated: namespace header at offset %llu before its "
+		    "ff ff ff ff; read as a header",
+		    (unsigned long long)rd->pos);
+		store_add_bad(st, src, rd->pos, rd->last_ts, "archive prelude "
+		    "not terminated (namespace header before ff ff ff ff)", p,
+		    len);
+	}
+	return (true);
 }
 
 /* Is this document an archive namespace header (first key "db")? */
@@ -692,17 +740,22 @@ source_bson_poll(struct source_bson *rd, struct store *st, size_t max)
 				break;
 			}
 			rd->state = SBSON_ARC_META;
+			/* No header (damaged): this is the prelude already. */
+			if (sbson_nsheader(rd, p, len, &eof, NULL) != NULL)
+				continue;
 			break;
 		case SBSON_ARC_META:
 			if (p == NULL)
 				rd->state = SBSON_ARC_NSHEADER;
-			else
-				(void)sbson_nsheader(rd, p, len, &eof);
+			else if (sbson_prelude_doc(rd, st, src, p, len)) {
+				rd->state = SBSON_ARC_NSHEADER;
+				continue;	/* read it again as a header */
+			}
 			break;
 		case SBSON_ARC_NSHEADER:
 			if (p == NULL)
 				break;	/* a stray terminator */
-			c = sbson_nsheader(rd, p, len, &eof);
+			c = sbson_nsheader(rd, p, len, &eof, NULL);
 			if (c == NULL) {
 				sbson_damage(rd, st, src, rd->pos, "expected "
 				    "a namespace header at offset %llu",
@@ -721,7 +774,8 @@ source_bson_poll(struct source_bson *rd, struct store *st, size_t max)
 			}
 			/* After damage a new header may come unannounced. */
 			if (sbson_is_nsheader(p, len) &&
-			    (c = sbson_nsheader(rd, p, len, &eof)) != NULL) {
+			    (c = sbson_nsheader(rd, p, len, &eof,
+			    NULL)) != NULL) {
 				rd->cur = c;
 				if (eof)
 					rd->state = SBSON_ARC_EOFTERM;

@@ -38,7 +38,7 @@ run_case tyk-json-stdin 0 sh -c "\"$T\" -n --format tsv - < \"$F/tyk.jsonl\""
 # good record like the others, not one read from a moved window.
 # (a last line longer than the bytes before it, so the window's memmove
 # overwrites where the old pointer looked).
-{ sed -n 3p "$F/tyk.jsonl"; sed -n 1p "$F/tyk.jsonl" | head -c -1; } \
+{ sed -n 3p "$F/tyk.jsonl"; sed -n 1p "$F/tyk.jsonl" | tr -d '\n'; } \
     >"$WORK/nonl.jsonl"
 run_case tyk-json-stdin-nonl 0 sh -c "\"$T\" -n --format tsv - < \"$WORK/nonl.jsonl\""
 gzip -c "$WORK/nonl.jsonl" >"$WORK/nonl.jsonl.gz"
@@ -57,6 +57,20 @@ run_case corrupt-archive 0 "$T" -n --format tsv \
     "$F/corrupt/truncated.archive"
 run_case corrupt-archive-garbage 0 "$T" -n --format tsv \
     "$F/corrupt/garbage.archive"
+# Damage in the archive prelude: 300 bytes of garbage over the end of the
+# metadata (its terminator skipped with them), or no terminator at all.
+# The namespace header still ends the prelude: every record is read and
+# the damage is one bad record.
+head -c 300 /dev/zero | tr '\000' '\356' >"$WORK/garbage"
+{ head -c 377 "$F/dump.archive"; cat "$WORK/garbage"
+    tail -c +378 "$F/dump.archive"; } >"$WORK/prelude-garbage.archive"
+{ head -c 377 "$F/dump.archive"; tail -c +382 "$F/dump.archive"; } \
+    >"$WORK/prelude-noterm.archive"
+gzip -c "$WORK/prelude-noterm.archive" >"$WORK/prelude-noterm.archive.gz"
+for a in prelude-garbage.archive prelude-noterm.archive \
+    prelude-noterm.archive.gz; do
+	run_case "corrupt-$a" 0 "$T" -n --format tsv "$WORK/$a"
+done
 # A dump directory with damage in two files and one unreadable file: the
 # rest is read, each file's damage is reported.
 run_case corrupt-dump 0 "$T" -n --format tsv "$F/corrupt/dump"
