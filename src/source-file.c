@@ -102,6 +102,19 @@ sfile_sniff(const uint8_t *p, size_t len)
 			if (i == len || (i > 5 && p[i] == 0))
 				return (SFILE_BSON);
 		}
+		/*
+		 * A damaged first length (ff ff ff 7f) before what reads as
+		 * a first element is still a .bson: the reader skips the
+		 * damage and finds the documents after it.
+		 */
+		if ((n < 5 || n > 64U * 1024 * 1024) &&
+		    ((t >= 0x01 && t <= 0x13) || t == 0x7f || t == 0xff)) {
+			for (i = 5; i < len && i < 5 + 64; i++)
+				if (p[i] == 0 || p[i] < 0x20 || p[i] > 0x7e)
+					break;
+			if (i > 5 && i < len && p[i] == 0)
+				return (SFILE_BSON);
+		}
 	}
 	/* Not BSON: JSON lines start with '{' (after blanks). */
 	for (i = 0; i < len; i++)

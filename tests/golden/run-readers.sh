@@ -57,6 +57,14 @@ run_case corrupt-archive 0 "$T" -n --format tsv \
     "$F/corrupt/truncated.archive"
 run_case corrupt-archive-garbage 0 "$T" -n --format tsv \
     "$F/corrupt/garbage.archive"
+# A huge first length (ff ff ff 7f) at offset 0: still a .bson, the
+# first document is the damage, the later ones are read.
+{ printf '\377\377\377\177'; tail -c +5 "$F/tyk_analytics.bson"; } \
+    >"$WORK/huge-first.bson"
+gzip -c "$WORK/huge-first.bson" >"$WORK/huge-first.bson.gz"
+run_case corrupt-huge-first 0 "$T" -n --format tsv "$WORK/huge-first.bson"
+run_case corrupt-huge-first-gz 0 "$T" -n --format tsv \
+    "$WORK/huge-first.bson.gz"
 # Damage in the archive prelude: 300 bytes of garbage over the end of the
 # metadata (its terminator skipped with them), or no terminator at all.
 # The namespace header still ends the prelude: every record is read and
