@@ -60,8 +60,8 @@
 #define SBSON_ADVISE		(8U << 20)	/* drop scanned pages every */
 #define SBSON_ARCHIVE_MAGIC	0x8199e26dU
 #define SBSON_TERMINATOR	0xffffffffU
-#define SBSON_RESYNC_BASE	(16U << 20)	/* check bytes free per file */
-#define SBSON_RESYNC_FACTOR	32		/* check bytes per byte skipped */
+#define SBSON_RESYNC_BASE	(16U << 20)	/* check bytes, per file */
+#define SBSON_RESYNC_FACTOR	32		/* per byte skipped */
 
 enum sbson_state {
 	SBSON_DOCS,		/* a plain collection file */
@@ -102,8 +102,10 @@ struct source_bson {
 	bool			 archive;
 	bool			 explicit;	/* named on the command line */
 
-	struct sbson_coll	*colls;
+	struct sbson_coll	**colls;	/* owned, each one too */
 	size_t			 ncolls;
+	struct sbson_coll	**htab;		/* colls by ns (open addr.) */
+	size_t			 hcap;		/* 0 or a power of two */
 	struct sbson_coll	*cur;		/* collection being read */
 	uint16_t		 main_src;	/* for damage outside a ns */
 	bool			 main_registered;
@@ -114,7 +116,7 @@ struct source_bson {
 	uint64_t		 good_end;	/* end of the last good doc */
 	uint64_t		 ndamage;
 
-	uint64_t		 resumed;	/* where the last resync ended */
+	uint64_t		 resumed;	/* where resync last ended */
 	uint64_t		 rs_skipped;	/* bytes resync stepped over */
 	uint64_t		 rs_rejected;	/* bytes checked, rejected */
 	uint64_t		 rs_checked;	/* bytes checked in all */
@@ -183,8 +185,9 @@ source_bson_create(struct store *st, const char *name, const uint8_t *map,
 		if ((dot = strstr(coll, ".bson")) != NULL)
 			*dot = '\0';
 		rd->colls = xcalloc(1, sizeof *rd->colls);
+		rd->colls[0] = xcalloc(1, sizeof **rd->colls);
 		rd->ncolls = 1;
-		rd->cur = &rd->colls[0];
+		rd->cur = rd->colls[0];
 		rd->cur->kind = decode_bson_collection_kind(coll);
 		if (explicit && rd->cur->kind == DECODE_BSON_SKIP)
 			rd->cur->kind = DECODE_BSON_OTHER;
@@ -557,6 +560,34 @@ sbson_next(struct source_bson *rd, struct store *st, uint16_t src,
 }
 
 /* Find (or add) the archive collection for db.coll. */
+/* FNV-1a hash of a namespace. */
+static size_t
+sbson_hash(const char *ns)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *ns != '\0'; ns++)
+		h = (h ^ (uint8_t)*ns) * 1099511628211ULL;
+	return ((size_t)h);
+}
+
+/* Insert c into the hash table (which has room). */
+static void
+sbson_hash_insert(struct source_bson *rd, struct sbson_coll *c)
+{
+	size_t	 i;
+
+	i = sbson_hash(c->ns) & (rd->hcap - 1);
+	while (rd->htab[i] != NULL)
+		i = (i + 1) & (rd->hcap - 1);
+	rd->htab[i] = c;
+}
+
+/*
+ * Find (or add) the archive collection for db.coll.  An archive may name
+ * very many collections, so they are hashed; the returned pointer stays
+ * valid until source_bson_free.
+ */
 static struct sbson_coll *
 sbson_coll(struct source_bson *rd, const char *db, size_t dblen,
     const char *coll, size_t colllen)
@@ -566,20 +597,33 @@ sbson_coll(struct source_bson *rd, const char *db, size_t dblen,
 	size_t			 i;
 
 	xasprintf(&ns, "%.*s.%.*s", (int)dblen, db, (int)colllen, coll);
-	for (i = 0; i < rd->ncolls; i++) {
-		if (strcmp(rd->colls[i].ns, ns) == 0) {
-			free(ns);
-			return (&rd->colls[i]);
+	if (rd->hcap != 0) {
+		i = sbson_hash(ns) & (rd->hcap - 1);
+		for (; rd->htab[i] != NULL; i = (i + 1) & (rd->hcap - 1)) {
+			if (strcmp(rd->htab[i]->ns, ns) == 0) {
+				free(ns);
+				return (rd->htab[i]);
+			}
 		}
 	}
-	rd->colls = xreallocarray(rd->colls, rd->ncolls + 1,
-	    sizeof *rd->colls);
-	c = &rd->colls[rd->ncolls++];
-	memset(c, 0, sizeof *c);
+	if ((rd->ncolls + 1) * 2 > rd->hcap) {
+		/* Keep the table at most half full. */
+		free(rd->htab);
+		rd->hcap = rd->hcap == 0 ? 16 : rd->hcap * 2;
+		rd->htab = xcalloc(rd->hcap, sizeof *rd->htab);
+		for (i = 0; i < rd->ncolls; i++)
+			if (rd->colls[i]->ns != NULL)
+				sbson_hash_insert(rd, rd->colls[i]);
+	}
+	c = xcalloc(1, sizeof *c);
 	c->ns = ns;
 	name = xstrndup(coll, colllen);
 	c->kind = decode_bson_collection_kind(name);
 	free(name);
+	rd->colls = xreallocarray(rd->colls, rd->ncolls + 1,
+	    sizeof *rd->colls);
+	rd->colls[rd->ncolls++] = c;
+	sbson_hash_insert(rd, c);
 	return (c);
 }
 
@@ -846,9 +890,12 @@ source_bson_free(struct source_bson *rd)
 	}
 	if (rd->maptype == SOURCE_BSON_MAP_OWNED)
 		sbson_unmap((void *)(uintptr_t)rd->map, rd->maplen);
-	for (i = 0; i < rd->ncolls; i++)
-		free(rd->colls[i].ns);
+	for (i = 0; i < rd->ncolls; i++) {
+		free(rd->colls[i]->ns);
+		free(rd->colls[i]);
+	}
 	free(rd->colls);
+	free(rd->htab);
 	record_build_clear(&rd->b);
 	free(rd->name);
 	free(rd);

@@ -369,6 +369,46 @@ test_archive(void **state)
 	free(p);
 }
 
+/*
+ * An archive with more collections than the store has source ids: no
+ * abort, every record is read, the extra ones under the overflow source.
+ */
+static void
+test_archive_many(void **state)
+{
+	static const uint8_t	 magic[4] = { 0x6d, 0xe2, 0x99, 0x81 };
+	static const uint8_t	 term[4] = { 0xff, 0xff, 0xff, 0xff };
+	struct store		 st;
+	uint8_t			*p = NULL;
+	size_t			 len = 0, i, n = STORE_MAX_SOURCES + 100;
+	char			 coll[32];
+	bson_t			 b;
+
+	put_raw(&p, &len, magic, 4);
+	bson_init(&b);
+	BSON_APPEND_UTF8(&b, "version", "0.1");
+	put_doc(&p, &len, &b);
+	bson_destroy(&b);
+	put_raw(&p, &len, term, 4);
+	rec_doc(&b, 200, 1704164645000LL);
+	for (i = 0; i < n; i++) {
+		snprintf(coll, sizeof coll, "tyk_analytics_%zu", i);
+		put_ns(&p, &len, coll, false);
+		put_doc(&p, &len, &b);
+		put_raw(&p, &len, term, 4);
+	}
+	bson_destroy(&b);
+	store_init(&st, 0);
+	read_all(&st, p, len, false, true);
+	assert_int_equal(store_count(&st), n);
+	assert_int_equal(st.nsources, STORE_MAX_SOURCES);
+	assert_string_equal(store_source_name(&st, store_get(&st, n - 1)),
+	    "(sources over the limit)");
+	assert_non_null(st.sources[STORE_MAX_SOURCES - 1].damage);
+	store_clear(&st);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -378,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_archive),
 		cmocka_unit_test(test_resync_linear),
+		cmocka_unit_test(test_archive_many),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
