@@ -17,13 +17,15 @@
  *
  * The scan stays linear on crafted input.  A candidate that is valid BSON
  * but not a record (a sub-document of the damaged one) is stepped over
- * whole.  A candidate that fails the structure check costs up to its
- * length, and crafted bytes can hide such a candidate at every offset,
- * each running to the end of the file: so the bytes checked for
- * candidates that were rejected are capped, over the whole file, at
- * SBSON_RESYNC_BASE plus SBSON_RESYNC_FACTOR per byte skipped.  Past the
- * cap a candidate is only checked once the bytes skipped since pay for
- * it.  Accepted candidates are not counted: their bytes are consumed.
+ * whole.  A candidate that fails the structure check costs the bytes
+ * checked before the fault (often a few, for garbage), and crafted bytes
+ * can hide such a candidate at every offset, each failing only at the
+ * end of the file: so the bytes checked for candidates that were
+ * rejected are capped, over the whole file, at SBSON_RESYNC_BASE plus
+ * SBSON_RESYNC_FACTOR per byte skipped.  A candidate that might cost
+ * more (its length) than is left is not looked at until the bytes
+ * skipped since pay for it.  Accepted candidates are not counted: their
+ * bytes are consumed.
  *
  * Archives (tyk-formats.md 4): magic, header document, collection
  * metadata documents, a terminator (ff ff ff ff), then segments: a
@@ -322,16 +324,18 @@ sbson_candidate(const uint8_t *p, size_t have)
  * Does the candidate of len bytes at p (see sbson_candidate) hold a
  * document to resume at?  A structure check, then what it is.  Returns
  * 1 if so; 0 if it is valid BSON but not a record (a sub-document of a
- * damaged record: skip all of it); -1 if it is not valid BSON.
+ * damaged record: skip all of it); -1 if it is not valid BSON, with the
+ * offset the check stopped at (about the work it did) in *erroff.
  */
 static int
-sbson_plausible(const uint8_t *p, uint32_t len, bool archive)
+sbson_plausible(const uint8_t *p, uint32_t len, bool archive,
+    size_t *erroff)
 {
 	bson_t		 doc;
-	size_t		 erroff;
 
-	if (decode_bson_check(p, len, &erroff) != 0)
+	if (decode_bson_check(p, len, erroff) != 0)
 		return (-1);
+	*erroff = len;
 	if (!bson_init_static(&doc, p, len))
 		return (-1);
 	if (archive && sbson_is_nsheader(p, len))
@@ -351,6 +355,7 @@ sbson_resync(struct source_bson *rd, struct store *st, uint64_t off)
 	size_t		 have;
 	uint64_t	 q, budget;
 	uint32_t	 len;
+	size_t		 work;
 	int		 rc;
 
 	for (q = off + 1;; q++) {
@@ -370,13 +375,15 @@ sbson_resync(struct source_bson *rd, struct store *st, uint64_t off)
 		    (rd->rs_skipped + (q - off));
 		if (rd->rs_rejected + len > budget)
 			continue;	/* cannot afford to look */
-		rd->rs_checked += len;
-		rc = sbson_plausible(p, len, rd->archive);
+		rc = sbson_plausible(p, len, rd->archive, &work);
+		/* What the check walked: up to where it stopped. */
+		work = work < len ? work + 1 : len;
+		rd->rs_checked += work;
 		if (rc > 0) {
 			rd->rs_skipped += q - off;
 			return (q);
 		}
-		rd->rs_rejected += len;
+		rd->rs_rejected += work;
 		if (rc == 0)
 			q += len - 1;	/* valid but not a record: past it */
 	}
