@@ -84,6 +84,9 @@ done
 run_case corrupt-dump 0 "$T" -n --format tsv "$F/corrupt/dump"
 run_case not-bson-text 2 "$T" -n "$F/corrupt/not-bson.txt"
 run_case not-bson-binary 2 "$T" -n "$F/corrupt/not-bson.bin"
+# Gzipped: the message shows the gunzipped head, not the gzip magic.
+gzip -c "$F/corrupt/not-bson.txt" >"$WORK/not-bson.txt.gz"
+run_case not-bson-gz 2 "$T" -n "$WORK/not-bson.txt.gz"
 run_case missing-file 2 "$T" -n "$F/no-such-file.bson"
 : >"$WORK/empty.bson"
 run_case empty-file 1 "$T" -n "$WORK/empty.bson"
