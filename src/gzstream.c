@@ -21,6 +21,10 @@
 
 #include "xmalloc.h"
 
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+size_t	(*gzstream_fuzz_step)(void);
+#endif
+
 struct gzstream {
 	const uint8_t	*in;		/* borrowed */
 	size_t		 inlen;
@@ -131,11 +135,19 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 	uint64_t	 rest;
 	int		 rc;
 	const uint8_t	*next;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	size_t		 step;
+#endif
 
 	if (gz->failed)
 		return (-1);
 	if (len > (1U << 30))
 		len = 1U << 30;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	if (gzstream_fuzz_step != NULL && (step = gzstream_fuzz_step()) != 0 &&
+	    len > step)
+		len = step;
+#endif
 	while (got < len && !gz->done) {
 		gzstream_window(gz);
 #ifdef HAVE_ISAL

@@ -24,4 +24,12 @@ uint64_t	 gzstream_produced(const struct gzstream *);
 void		 gzstream_free(struct gzstream *);
 bool		 gzstream_is_gzip(const void *, size_t);
 
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/*
+ * Fuzz builds only: if set, called before each read for the most it may
+ * return (0: no limit), so the readers' refills land anywhere.
+ */
+extern size_t	(*gzstream_fuzz_step)(void);
+#endif
+
 #endif

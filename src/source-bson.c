@@ -15,11 +15,26 @@
  * report says where reading resumed.  A document whose inner structure is
  * corrupt is a bad record on its own and the walk continues after it.
  *
+ * The scan stays linear on crafted input.  A candidate that is valid BSON
+ * but not a record (a sub-document of the damaged one) is stepped over
+ * whole.  A candidate that fails the structure check costs the bytes
+ * checked before the fault (often a few, for garbage), and crafted bytes
+ * can hide such a candidate at every offset, each failing only at the
+ * end of the file: so the bytes checked for candidates that were
+ * rejected are capped, over the whole file, at SBSON_RESYNC_BASE plus
+ * SBSON_RESYNC_FACTOR per byte skipped.  A candidate that might cost
+ * more (its length) than is left is not looked at until the bytes
+ * skipped since pay for it.  Accepted candidates are not counted: their
+ * bytes are consumed.
+ *
  * Archives (tyk-formats.md 4): magic, header document, collection
  * metadata documents, a terminator (ff ff ff ff), then segments: a
  * namespace header {db, collection, EOF, CRC}, documents, a terminator.
  * Each namespace is a store source named "ARCHIVE:db.collection".  The
- * CRC of EOF headers is not checked.
+ * CRC of EOF headers is not checked.  Damage in the prelude must not turn
+ * the whole archive into metadata: a namespace header (it has an EOF key,
+ * metadata documents do not) ends the prelude even without its
+ * terminator, and a prelude document that is neither is a bad record.
  *
  * Positions (record.pos) are byte offsets of the document in the stream:
  * in the file for .bson, in the decompressed stream for .gz.
@@ -47,6 +62,8 @@
 #define SBSON_ADVISE		(8U << 20)	/* drop scanned pages every */
 #define SBSON_ARCHIVE_MAGIC	0x8199e26dU
 #define SBSON_TERMINATOR	0xffffffffU
+#define SBSON_RESYNC_BASE	(16U << 20)	/* check bytes, per file */
+#define SBSON_RESYNC_FACTOR	32		/* per byte skipped */
 
 enum sbson_state {
 	SBSON_DOCS,		/* a plain collection file */
@@ -87,8 +104,10 @@ struct source_bson {
 	bool			 archive;
 	bool			 explicit;	/* named on the command line */
 
-	struct sbson_coll	*colls;
+	struct sbson_coll	**colls;	/* owned, each one too */
 	size_t			 ncolls;
+	struct sbson_coll	**htab;		/* colls by ns (open addr.) */
+	size_t			 hcap;		/* 0 or a power of two */
 	struct sbson_coll	*cur;		/* collection being read */
 	uint16_t		 main_src;	/* for damage outside a ns */
 	bool			 main_registered;
@@ -98,6 +117,11 @@ struct source_bson {
 	int64_t			 last_ts;	/* for bad records */
 	uint64_t		 good_end;	/* end of the last good doc */
 	uint64_t		 ndamage;
+
+	uint64_t		 resumed;	/* where resync last ended */
+	uint64_t		 rs_skipped;	/* bytes resync stepped over */
+	uint64_t		 rs_rejected;	/* bytes checked, rejected */
+	uint64_t		 rs_checked;	/* bytes checked in all */
 };
 
 static const uint8_t *sbson_avail(struct source_bson *, struct store *,
@@ -163,8 +187,9 @@ source_bson_create(struct store *st, const char *name, const uint8_t *map,
 		if ((dot = strstr(coll, ".bson")) != NULL)
 			*dot = '\0';
 		rd->colls = xcalloc(1, sizeof *rd->colls);
+		rd->colls[0] = xcalloc(1, sizeof **rd->colls);
 		rd->ncolls = 1;
-		rd->cur = &rd->colls[0];
+		rd->cur = rd->colls[0];
 		rd->cur->kind = decode_bson_collection_kind(coll);
 		if (explicit && rd->cur->kind == DECODE_BSON_SKIP)
 			rd->cur->kind = DECODE_BSON_OTHER;
@@ -266,63 +291,101 @@ sbson_damage(struct source_bson *rd, struct store *st, uint16_t src,
 	free(msg);
 }
 
-/* Could a document start here?  Cheap checks, then a structure check. */
-static bool
-sbson_plausible(const uint8_t *p, size_t have, bool archive)
+/*
+ * Could a document start here?  Cheap checks only (constant work): returns
+ * the candidate's length, or 0.
+ */
+static uint32_t
+sbson_candidate(const uint8_t *p, size_t have)
 {
-	bson_t		 doc;
 	uint32_t	 len, i;
 	uint8_t		 t;
-	size_t		 erroff;
 
 	if (have < 5)
-		return (false);
+		return (0);
 	len = sbson_le32(p);
 	if (len < 5 || len > SBSON_DOC_MAX || len > have || p[len - 1] != 0)
-		return (false);
+		return (0);
 	t = p[4];
 	if (!((t >= 0x01 && t <= 0x13) || t == 0x7f || t == 0xff))
-		return (false);
+		return (0);
 	for (i = 5; i < len && i < 5 + 64; i++) {
 		if (p[i] == 0)
 			break;
 		if (p[i] < 0x20 || p[i] > 0x7e)
-			return (false);
+			return (0);
 	}
 	if (i == 5 || p[i] != 0)
-		return (false);
-	if (decode_bson_check(p, len, &erroff) != 0)
-		return (false);
-	/* Sub-documents of a damaged record are valid BSON too: skip them. */
+		return (0);
+	return (len);
+}
+
+/*
+ * Does the candidate of len bytes at p (see sbson_candidate) hold a
+ * document to resume at?  A structure check, then what it is.  Returns
+ * 1 if so; 0 if it is valid BSON but not a record (a sub-document of a
+ * damaged record: skip all of it); -1 if it is not valid BSON, with the
+ * offset the check stopped at (about the work it did) in *erroff.
+ */
+static int
+sbson_plausible(const uint8_t *p, uint32_t len, bool archive,
+    size_t *erroff)
+{
+	bson_t		 doc;
+
+	if (decode_bson_check(p, len, erroff) != 0)
+		return (-1);
+	*erroff = len;
 	if (!bson_init_static(&doc, p, len))
-		return (false);
+		return (-1);
 	if (archive && sbson_is_nsheader(p, len))
-		return (true);
-	return (decode_bson_classify(&doc) != DECODE_BSON_OTHER);
+		return (1);
+	return (decode_bson_classify(&doc) != DECODE_BSON_OTHER ? 1 : 0);
 }
 
 /*
  * Scan forward from off + 1 for the next plausible document.  Returns its
- * offset, or the end of the stream if there is none.
+ * offset, or the end of the stream if there is none.  The structure
+ * checks are budgeted (see the top of the file), so the scan is linear.
  */
 static uint64_t
 sbson_resync(struct source_bson *rd, struct store *st, uint64_t off)
 {
 	const uint8_t	*p;
 	size_t		 have;
-	uint64_t	 q;
+	uint64_t	 q, budget;
+	uint32_t	 len;
+	size_t		 work;
+	int		 rc;
 
 	for (q = off + 1;; q++) {
 		p = sbson_avail(rd, st, q, 5, &have);
-		if (have < 5)
+		if (have < 5) {
+			rd->rs_skipped += q + have - off;
 			return (q + have);
-		/* Ask for the whole candidate only when it looks right. */
-		if (sbson_le32(p) >= 5 && sbson_le32(p) <= SBSON_DOC_MAX &&
-		    p[4] <= 0x13) {
-			p = sbson_avail(rd, st, q, sbson_le32(p), &have);
-			if (sbson_plausible(p, have, rd->archive))
-				return (q);
 		}
+		/* Ask for the whole candidate only when it looks right. */
+		if (sbson_le32(p) < 5 || sbson_le32(p) > SBSON_DOC_MAX ||
+		    p[4] > 0x13)
+			continue;
+		p = sbson_avail(rd, st, q, sbson_le32(p), &have);
+		if ((len = sbson_candidate(p, have)) == 0)
+			continue;
+		budget = SBSON_RESYNC_BASE + SBSON_RESYNC_FACTOR *
+		    (rd->rs_skipped + (q - off));
+		if (rd->rs_rejected + len > budget)
+			continue;	/* cannot afford to look */
+		rc = sbson_plausible(p, len, rd->archive, &work);
+		/* What the check walked: up to where it stopped. */
+		work = work < len ? work + 1 : len;
+		rd->rs_checked += work;
+		if (rc > 0) {
+			rd->rs_skipped += q - off;
+			return (q);
+		}
+		rd->rs_rejected += work;
+		if (rc == 0)
+			q += len - 1;	/* valid but not a record: past it */
 	}
 }
 
@@ -367,6 +430,7 @@ sbson_skip_damage(struct source_bson *rd, struct store *st, uint16_t src,
 	store_add_bad(st, src, off, rd->last_ts, msg, copy, keep);
 	free(copy);
 	rd->pos = next;
+	rd->resumed = next;
 }
 
 /* Register a collection's store source on first use. */
@@ -503,6 +567,34 @@ sbson_next(struct source_bson *rd, struct store *st, uint16_t src,
 }
 
 /* Find (or add) the archive collection for db.coll. */
+/* FNV-1a hash of a namespace. */
+static size_t
+sbson_hash(const char *ns)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *ns != '\0'; ns++)
+		h = (h ^ (uint8_t)*ns) * 1099511628211ULL;
+	return ((size_t)h);
+}
+
+/* Insert c into the hash table (which has room). */
+static void
+sbson_hash_insert(struct source_bson *rd, struct sbson_coll *c)
+{
+	size_t	 i;
+
+	i = sbson_hash(c->ns) & (rd->hcap - 1);
+	while (rd->htab[i] != NULL)
+		i = (i + 1) & (rd->hcap - 1);
+	rd->htab[i] = c;
+}
+
+/*
+ * Find (or add) the archive collection for db.coll.  An archive may name
+ * very many collections, so they are hashed; the returned pointer stays
+ * valid until source_bson_free.
+ */
 static struct sbson_coll *
 sbson_coll(struct source_bson *rd, const char *db, size_t dblen,
     const char *coll, size_t colllen)
@@ -512,38 +604,55 @@ sbson_coll(struct source_bson *rd, const char *db, size_t dblen,
 	size_t			 i;
 
 	xasprintf(&ns, "%.*s.%.*s", (int)dblen, db, (int)colllen, coll);
-	for (i = 0; i < rd->ncolls; i++) {
-		if (strcmp(rd->colls[i].ns, ns) == 0) {
-			free(ns);
-			return (&rd->colls[i]);
+	if (rd->hcap != 0) {
+		i = sbson_hash(ns) & (rd->hcap - 1);
+		for (; rd->htab[i] != NULL; i = (i + 1) & (rd->hcap - 1)) {
+			if (strcmp(rd->htab[i]->ns, ns) == 0) {
+				free(ns);
+				return (rd->htab[i]);
+			}
 		}
 	}
-	rd->colls = xreallocarray(rd->colls, rd->ncolls + 1,
-	    sizeof *rd->colls);
-	c = &rd->colls[rd->ncolls++];
-	memset(c, 0, sizeof *c);
+	if ((rd->ncolls + 1) * 2 > rd->hcap) {
+		/* Keep the table at most half full. */
+		free(rd->htab);
+		rd->hcap = rd->hcap == 0 ? 16 : rd->hcap * 2;
+		rd->htab = xcalloc(rd->hcap, sizeof *rd->htab);
+		for (i = 0; i < rd->ncolls; i++)
+			if (rd->colls[i]->ns != NULL)
+				sbson_hash_insert(rd, rd->colls[i]);
+	}
+	c = xcalloc(1, sizeof *c);
 	c->ns = ns;
 	name = xstrndup(coll, colllen);
 	c->kind = decode_bson_collection_kind(name);
 	free(name);
+	rd->colls = xreallocarray(rd->colls, rd->ncolls + 1,
+	    sizeof *rd->colls);
+	rd->colls[rd->ncolls++] = c;
+	sbson_hash_insert(rd, c);
 	return (c);
 }
 
 /*
  * Parse an archive namespace header or metadata document: {db,
  * collection, EOF, ...}.  Returns the collection, or NULL if the document
- * is not one; *eof is its EOF flag.
+ * is not one; *eof is its EOF flag and *is_header whether it has one (a
+ * namespace header, not a metadata document).  is_header may be NULL.
  */
 static struct sbson_coll *
 sbson_nsheader(struct source_bson *rd, const uint8_t *p, uint32_t len,
-    bool *eof)
+    bool *eof, bool *is_header)
 {
 	bson_t		 doc;
 	bson_iter_t	 it;
 	const char	*db = NULL, *coll = NULL, *key;
 	uint32_t	 dblen = 0, colllen = 0;
+	bool		 has_eof = false;
 
 	*eof = false;
+	if (is_header != NULL)
+		*is_header = false;
 	if (!bson_init_static(&doc, p, len) || !bson_iter_init(&it, &doc))
 		return (NULL);
 	while (bson_iter_next(&it)) {
@@ -553,12 +662,51 @@ sbson_nsheader(struct source_bson *rd, const uint8_t *p, uint32_t len,
 		else if (strcmp(key, "collection") == 0 &&
 		    BSON_ITER_HOLDS_UTF8(&it))
 			coll = bson_iter_utf8(&it, &colllen);
-		else if (strcmp(key, "EOF") == 0 && BSON_ITER_HOLDS_BOOL(&it))
+		else if (strcmp(key, "EOF") == 0 && BSON_ITER_HOLDS_BOOL(&it)) {
 			*eof = bson_iter_bool(&it);
+			has_eof = true;
+		}
 	}
 	if (db == NULL || coll == NULL)
 		return (NULL);
+	if (is_header != NULL)
+		*is_header = has_eof;
 	return (sbson_coll(rd, db, dblen, coll, colllen));
+}
+
+/*
+ * A prelude document (state SBSON_ARC_META) of len bytes at p.  Returns
+ * true if it is a namespace header, so the prelude has ended without its
+ * terminator and the caller reads it again as a header; metadata is
+ * noted, anything else is a bad record.
+ */
+static bool
+sbson_prelude_doc(struct source_bson *rd, struct store *st, uint16_t src,
+    const uint8_t *p, uint32_t len)
+{
+	bool	 eof, is_header;
+
+	if (sbson_nsheader(rd, p, len, &eof, &is_header) == NULL) {
+		sbson_damage(rd, st, src, rd->pos, "document at offset %llu in "
+		    "the archive prelude is not collection metadata",
+		    (unsigned long long)rd->pos);
+		store_add_bad(st, src, rd->pos, rd->last_ts, "document in the "
+		    "archive prelude is not collection metadata", p, len);
+		return (false);
+	}
+	if (!is_header)
+		return (false);
+	/* Just after a resync the skipped bytes already say what was lost. */
+	if (rd->pos != rd->resumed || rd->ndamage == 0) {
+		sbson_damage(rd, st, src, rd->pos, "archive prelude not "
+		    "terminated: namespace header at offset %llu before its "
+		    "ff ff ff ff; read as a header",
+		    (unsigned long long)rd->pos);
+		store_add_bad(st, src, rd->pos, rd->last_ts, "archive prelude "
+		    "not terminated (namespace header before ff ff ff ff)", p,
+		    len);
+	}
+	return (true);
 }
 
 /* Is this document an archive namespace header (first key "db")? */
@@ -643,17 +791,22 @@ source_bson_poll(struct source_bson *rd, struct store *st, size_t max)
 				break;
 			}
 			rd->state = SBSON_ARC_META;
+			/* No header (damaged): this is the prelude already. */
+			if (sbson_nsheader(rd, p, len, &eof, NULL) != NULL)
+				continue;
 			break;
 		case SBSON_ARC_META:
 			if (p == NULL)
 				rd->state = SBSON_ARC_NSHEADER;
-			else
-				(void)sbson_nsheader(rd, p, len, &eof);
+			else if (sbson_prelude_doc(rd, st, src, p, len)) {
+				rd->state = SBSON_ARC_NSHEADER;
+				continue;	/* read it again as a header */
+			}
 			break;
 		case SBSON_ARC_NSHEADER:
 			if (p == NULL)
 				break;	/* a stray terminator */
-			c = sbson_nsheader(rd, p, len, &eof);
+			c = sbson_nsheader(rd, p, len, &eof, NULL);
 			if (c == NULL) {
 				sbson_damage(rd, st, src, rd->pos, "expected "
 				    "a namespace header at offset %llu",
@@ -672,7 +825,8 @@ source_bson_poll(struct source_bson *rd, struct store *st, size_t max)
 			}
 			/* After damage a new header may come unannounced. */
 			if (sbson_is_nsheader(p, len) &&
-			    (c = sbson_nsheader(rd, p, len, &eof)) != NULL) {
+			    (c = sbson_nsheader(rd, p, len, &eof,
+			    NULL)) != NULL) {
 				rd->cur = c;
 				if (eof)
 					rd->state = SBSON_ARC_EOFTERM;
@@ -719,6 +873,16 @@ source_bson_progress(struct source_bson *rd, uint64_t *done,
 		*done = rd->pos;
 }
 
+/*
+ * Bytes given to the structure check while looking for a document after
+ * damage (for tests: the resync must stay linear in the input).
+ */
+uint64_t
+source_bson_resync_work(const struct source_bson *rd)
+{
+	return (rd->rs_checked);
+}
+
 /* Free the reader; the mapping goes too unless the store keeps it. */
 void
 source_bson_free(struct source_bson *rd)
@@ -733,9 +897,12 @@ source_bson_free(struct source_bson *rd)
 	}
 	if (rd->maptype == SOURCE_BSON_MAP_OWNED)
 		sbson_unmap((void *)(uintptr_t)rd->map, rd->maplen);
-	for (i = 0; i < rd->ncolls; i++)
-		free(rd->colls[i].ns);
+	for (i = 0; i < rd->ncolls; i++) {
+		free(rd->colls[i]->ns);
+		free(rd->colls[i]);
+	}
 	free(rd->colls);
+	free(rd->htab);
 	record_build_clear(&rd->b);
 	free(rd->name);
 	free(rd);

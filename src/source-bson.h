@@ -32,6 +32,7 @@ enum source_status source_bson_poll(struct source_bson *, struct store *,
 		    size_t);
 void		 source_bson_progress(struct source_bson *, uint64_t *,
 		    uint64_t *);
+uint64_t	 source_bson_resync_work(const struct source_bson *);
 void		 source_bson_free(struct source_bson *);
 void		 source_bson_unmap(void *, size_t);
 

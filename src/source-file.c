@@ -102,6 +102,19 @@ sfile_sniff(const uint8_t *p, size_t len)
 			if (i == len || (i > 5 && p[i] == 0))
 				return (SFILE_BSON);
 		}
+		/*
+		 * A damaged first length (ff ff ff 7f) before what reads as
+		 * a first element is still a .bson: the reader skips the
+		 * damage and finds the documents after it.
+		 */
+		if ((n < 5 || n > 64U * 1024 * 1024) &&
+		    ((t >= 0x01 && t <= 0x13) || t == 0x7f || t == 0xff)) {
+			for (i = 5; i < len && i < 5 + 64; i++)
+				if (p[i] == 0 || p[i] < 0x20 || p[i] > 0x7e)
+					break;
+			if (i > 5 && i < len && p[i] == 0)
+				return (SFILE_BSON);
+		}
 	}
 	/* Not BSON: JSON lines start with '{' (after blanks). */
 	for (i = 0; i < len; i++)
@@ -113,9 +126,13 @@ sfile_sniff(const uint8_t *p, size_t len)
 	return (SFILE_UNKNOWN);
 }
 
-/* Decompress the head of a gzip mapping and classify it. */
+/*
+ * Decompress the head of a gzip mapping and classify it.  Its first four
+ * bytes go to first (for messages), *firstlen says how many there are.
+ */
 static enum sfile_kind
-sfile_sniff_gzip(const uint8_t *map, size_t len)
+sfile_sniff_gzip(const uint8_t *map, size_t len, uint8_t *first,
+    size_t *firstlen)
 {
 	struct gzstream	*gz;
 	uint8_t		 head[256];
@@ -130,6 +147,8 @@ sfile_sniff_gzip(const uint8_t *map, size_t len)
 		got += (size_t)n;
 	}
 	gzstream_free(gz);
+	*firstlen = got < 4 ? got : 4;
+	memcpy(first, head, *firstlen);
 	return (sfile_sniff(head, got));
 }
 
@@ -184,15 +203,22 @@ static int
 sfile_open_part(struct sfile *sf, struct store *st, size_t i, char **cause)
 {
 	struct sfile_part	*pt = &sf->parts[i];
-	const uint8_t		*map;
-	size_t			 len;
+	const uint8_t		*map, *head;
+	uint8_t			 first[4];
+	size_t			 len, headlen;
 	enum sfile_kind		 kind;
 	bool			 gz;
 
 	if (sfile_map(pt->path, &map, &len, cause) != 0)
 		return (-1);
 	gz = gzstream_is_gzip(map, len);
-	kind = gz ? sfile_sniff_gzip(map, len) : sfile_sniff(map, len);
+	head = map;
+	headlen = len;
+	if (gz) {
+		kind = sfile_sniff_gzip(map, len, first, &headlen);
+		head = first;
+	} else
+		kind = sfile_sniff(map, len);
 	if (kind == SFILE_EMPTY && !gz) {
 		/* mongodump writes empty collections as 0 bytes. */
 		sf->bs = source_bson_create(st, pt->name, NULL, 0,
@@ -216,14 +242,16 @@ sfile_open_part(struct sfile *sf, struct store *st, size_t i, char **cause)
 	default:
 		break;
 	}
-	if (len >= 4)
+	/* For gzip, what the message shows is the gunzipped head. */
+	if (headlen >= 4)
 		xasprintf(cause, "not a BSON dump, mongodump archive or JSON "
 		    "lines file%s (starts with %02x %02x %02x %02x)",
-		    gz ? " (after gunzip)" : "", map[0], map[1], map[2],
-		    map[3]);
+		    gz ? " (after gunzip)" : "", head[0], head[1], head[2],
+		    head[3]);
 	else
 		xasprintf(cause, "not a BSON dump, mongodump archive or JSON "
-		    "lines file (%zu bytes)", len);
+		    "lines file (%zu bytes%s)", headlen,
+		    gz ? " after gunzip" : "");
 	munmap((void *)(uintptr_t)map, len);
 	return (-1);
 }

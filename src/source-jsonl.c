@@ -242,9 +242,15 @@ source_jsonl_poll(struct source_jsonl *js, struct store *st, size_t max)
 				return (SOURCE_IDLE);
 			if (rc > 0)
 				continue;
-			/* End of input: a last line without newline. */
+			/*
+			 * End of input: a last line without newline.  The
+			 * fill moved (and may have reallocated) the window,
+			 * so p is stale: take the line from the window again.
+			 */
+			len = js->wlen - js->wpos;
 			if (len > 0 && !js->skipping)
-				source_jsonl_line(js, st, p, len, js->line);
+				source_jsonl_line(js, st, js->win + js->wpos,
+				    len, js->line);
 			if (js->error[0] != '\0')
 				store_source_damage(st, js->src, "%s after "
 				    "line %llu", js->error,

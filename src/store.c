@@ -16,7 +16,6 @@
 
 #include <bson/bson.h>
 
-#include "log.h"
 #include "xmalloc.h"
 
 struct store_chunk {
@@ -78,21 +77,40 @@ store_clear(struct store *st)
 	memset(st, 0, sizeof *st);
 }
 
-/* Register a source; returns its id (used in record.pos). */
+/*
+ * Register a source; returns its id (used in record.pos).  Ids are 16 bits
+ * and input decides how many sources there are (a dump directory or an
+ * archive with very many collections), so the last id is an overflow
+ * source: past the limit every new source shares it, and its damage
+ * report says how many were grouped there.  Never fails.
+ */
 uint16_t
 store_source_add(struct store *st, const char *name,
     enum store_source_kind kind)
 {
 	struct store_source	*s;
 
-	if (st->nsources == STORE_MAX_SOURCES)
-		fatalx("too many sources");
+	if (st->nsources == STORE_MAX_SOURCES) {
+		st->nover++;
+		store_source_damage(st, STORE_MAX_SOURCES - 1, "more than %u "
+		    "sources: the records of the last %llu are grouped here",
+		    STORE_MAX_SOURCES - 1, (unsigned long long)st->nover);
+		return (STORE_MAX_SOURCES - 1);
+	}
+	if (st->nsources == STORE_MAX_SOURCES - 1) {
+		st->nover = 0;
+		name = "(sources over the limit)";
+	}
 	st->sources = xreallocarray(st->sources, (size_t)st->nsources + 1,
 	    sizeof *st->sources);
 	s = &st->sources[st->nsources];
 	memset(s, 0, sizeof *s);
 	s->name = xstrdup(name);
 	s->kind = kind;
+	if (st->nsources == STORE_MAX_SOURCES - 1) {
+		st->nsources++;
+		return (store_source_add(st, name, kind));
+	}
 	return (st->nsources++);
 }
 

@@ -34,6 +34,15 @@ run_case mongoexport 0 "$T" -n "$F/mongoexport.jsonl"
 # Tyk JSON keys (as a stdout/kafka pump writes them), from a file and stdin.
 run_case tyk-json 0 "$T" -n "$F/tyk.jsonl"
 run_case tyk-json-stdin 0 sh -c "\"$T\" -n --format tsv - < \"$F/tyk.jsonl\""
+# The last line without its newline, read as a stream (stdin, gzip): a
+# good record like the others, not one read from a moved window.
+# (a last line longer than the bytes before it, so the window's memmove
+# overwrites where the old pointer looked).
+{ sed -n 3p "$F/tyk.jsonl"; sed -n 1p "$F/tyk.jsonl" | tr -d '\n'; } \
+    >"$WORK/nonl.jsonl"
+run_case tyk-json-stdin-nonl 0 sh -c "\"$T\" -n --format tsv - < \"$WORK/nonl.jsonl\""
+gzip -c "$WORK/nonl.jsonl" >"$WORK/nonl.jsonl.gz"
+run_case tyk-json-gz-nonl 0 "$T" -n --format tsv "$WORK/nonl.jsonl.gz"
 # Damage: every record before it is read, the damage is reported.
 run_case corrupt-truncated 0 "$T" -n --format tsv "$F/corrupt/truncated.bson"
 run_case corrupt-truncated-gz 0 "$T" -n --format tsv \
@@ -48,11 +57,36 @@ run_case corrupt-archive 0 "$T" -n --format tsv \
     "$F/corrupt/truncated.archive"
 run_case corrupt-archive-garbage 0 "$T" -n --format tsv \
     "$F/corrupt/garbage.archive"
+# A huge first length (ff ff ff 7f) at offset 0: still a .bson, the
+# first document is the damage, the later ones are read.
+{ printf '\377\377\377\177'; tail -c +5 "$F/tyk_analytics.bson"; } \
+    >"$WORK/huge-first.bson"
+gzip -c "$WORK/huge-first.bson" >"$WORK/huge-first.bson.gz"
+run_case corrupt-huge-first 0 "$T" -n --format tsv "$WORK/huge-first.bson"
+run_case corrupt-huge-first-gz 0 "$T" -n --format tsv \
+    "$WORK/huge-first.bson.gz"
+# Damage in the archive prelude: 300 bytes of garbage over the end of the
+# metadata (its terminator skipped with them), or no terminator at all.
+# The namespace header still ends the prelude: every record is read and
+# the damage is one bad record.
+head -c 300 /dev/zero | tr '\000' '\356' >"$WORK/garbage"
+{ head -c 377 "$F/dump.archive"; cat "$WORK/garbage"
+    tail -c +378 "$F/dump.archive"; } >"$WORK/prelude-garbage.archive"
+{ head -c 377 "$F/dump.archive"; tail -c +382 "$F/dump.archive"; } \
+    >"$WORK/prelude-noterm.archive"
+gzip -c "$WORK/prelude-noterm.archive" >"$WORK/prelude-noterm.archive.gz"
+for a in prelude-garbage.archive prelude-noterm.archive \
+    prelude-noterm.archive.gz; do
+	run_case "corrupt-$a" 0 "$T" -n --format tsv "$WORK/$a"
+done
 # A dump directory with damage in two files and one unreadable file: the
 # rest is read, each file's damage is reported.
 run_case corrupt-dump 0 "$T" -n --format tsv "$F/corrupt/dump"
 run_case not-bson-text 2 "$T" -n "$F/corrupt/not-bson.txt"
 run_case not-bson-binary 2 "$T" -n "$F/corrupt/not-bson.bin"
+# Gzipped: the message shows the gunzipped head, not the gzip magic.
+gzip -c "$F/corrupt/not-bson.txt" >"$WORK/not-bson.txt.gz"
+run_case not-bson-gz 2 "$T" -n "$WORK/not-bson.txt.gz"
 run_case missing-file 2 "$T" -n "$F/no-such-file.bson"
 : >"$WORK/empty.bson"
 run_case empty-file 1 "$T" -n "$WORK/empty.bson"

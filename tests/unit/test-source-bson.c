@@ -16,6 +16,8 @@
 #include "store.h"
 #include "unit.h"
 
+static void	 put_doc(uint8_t **, size_t *, const bson_t *);
+
 /* A small record document with response code code. */
 static void
 rec_doc(bson_t *b, int code, int64_t ms)
@@ -185,6 +187,100 @@ test_damage(void **state)
 	free(p);
 }
 
+/*
+ * A record, then a document with a damaged length whose every element's
+ * int32 value reads as the length of a candidate document running to the
+ * end of the damaged one (so each candidate's structure check walks all
+ * the elements after it), then two records.  With fail, the last element
+ * is cut, so every candidate fails its check at the very end.
+ */
+static uint8_t *
+crafted_file(size_t size, bool fail, size_t *len)
+{
+	uint8_t		*p = NULL, *q;
+	size_t		 n = size / 7, i, end, v;
+	bson_t		 b;
+
+	*len = 0;
+	rec_doc(&b, 201, 1704164645000LL);
+	put_doc(&p, len, &b);
+	bson_destroy(&b);
+	end = 4 + 7 * n + (fail ? 3 : 0) + 1;
+	p = realloc(p, *len + end);
+	q = p + *len;
+	memset(q, 0xff, 3);
+	q[3] = 0x7f;
+	for (i = 0; i < n; i++) {
+		v = 4 + 7 * i + 3;
+		q[v - 3] = 0x10;
+		q[v - 2] = 'a';
+		q[v - 1] = 0;
+		q[v] = (uint8_t)(end - v);
+		q[v + 1] = (uint8_t)((end - v) >> 8);
+		q[v + 2] = (uint8_t)((end - v) >> 16);
+		q[v + 3] = (uint8_t)((end - v) >> 24);
+	}
+	if (fail)
+		memcpy(q + 4 + 7 * n, "\x10\x61", 3);
+	q[end - 1] = 0;
+	*len += end;
+	rec_doc(&b, 202, 1704164645001LL);
+	put_doc(&p, len, &b);
+	bson_destroy(&b);
+	rec_doc(&b, 203, 1704164645002LL);
+	put_doc(&p, len, &b);
+	bson_destroy(&b);
+	return (p);
+}
+
+/* Resync over crafted_file's input; returns the bytes checked. */
+static uint64_t
+crafted_work(size_t size, bool fail)
+{
+	struct store		 st;
+	struct source_bson	*rd;
+	uint8_t			*p;
+	size_t			 len;
+	uint64_t		 work;
+
+	p = crafted_file(size, fail, &len);
+	store_init(&st, 0);
+	rd = source_bson_create(&st, "t.bson", p, len,
+	    SOURCE_BSON_MAP_BORROWED, false, false, true);
+	while (source_bson_poll(rd, &st, 64) == SOURCE_MORE)
+		;
+	work = source_bson_resync_work(rd);
+	source_bson_free(rd);
+	/* The three records, and the damage as one bad record. */
+	assert_int_equal(store_count(&st), 4);
+	assert_int_equal(st.nbad, 1);
+	assert_int_equal(record_response_code(&st, store_get(&st, 3)), 203);
+	store_clear(&st);
+	free(p);
+	return (work);
+}
+
+/*
+ * Resync is linear: twice the crafted input costs about twice the checks
+ * (it was four times, 50 s for 1.5 MB), within the documented cap.
+ */
+static void
+test_resync_linear(void **state)
+{
+	uint64_t	 w1, w2;
+	int		 fail;
+
+	for (fail = 0; fail < 2; fail++) {
+		w1 = crafted_work(64 * 1024, fail);
+		w2 = crafted_work(128 * 1024, fail);
+		assert_true(w1 <= (16U << 20) + 32 * 70 * 1024);
+		assert_true(w2 <= (16U << 20) + 32 * 140 * 1024);
+		assert_true(w2 <= 3 * w1);
+		/* Far fewer bytes than the quadratic walk's n * n / 14. */
+		assert_true(w2 < (uint64_t)128 * 1024 * 128 * 1024 / 140);
+	}
+}
+
 static void
 put_doc(uint8_t **p, size_t *len, const bson_t *b)
 {
@@ -273,6 +369,46 @@ test_archive(void **state)
 	free(p);
 }
 
+/*
+ * An archive with more collections than the store has source ids: no
+ * abort, every record is read, the extra ones under the overflow source.
+ */
+static void
+test_archive_many(void **state)
+{
+	static const uint8_t	 magic[4] = { 0x6d, 0xe2, 0x99, 0x81 };
+	static const uint8_t	 term[4] = { 0xff, 0xff, 0xff, 0xff };
+	struct store		 st;
+	uint8_t			*p = NULL;
+	size_t			 len = 0, i, n = STORE_MAX_SOURCES + 100;
+	char			 coll[32];
+	bson_t			 b;
+
+	put_raw(&p, &len, magic, 4);
+	bson_init(&b);
+	BSON_APPEND_UTF8(&b, "version", "0.1");
+	put_doc(&p, &len, &b);
+	bson_destroy(&b);
+	put_raw(&p, &len, term, 4);
+	rec_doc(&b, 200, 1704164645000LL);
+	for (i = 0; i < n; i++) {
+		snprintf(coll, sizeof coll, "tyk_analytics_%zu", i);
+		put_ns(&p, &len, coll, false);
+		put_doc(&p, &len, &b);
+		put_raw(&p, &len, term, 4);
+	}
+	bson_destroy(&b);
+	store_init(&st, 0);
+	read_all(&st, p, len, false, true);
+	assert_int_equal(store_count(&st), n);
+	assert_int_equal(st.nsources, STORE_MAX_SOURCES);
+	assert_string_equal(store_source_name(&st, store_get(&st, n - 1)),
+	    "(sources over the limit)");
+	assert_non_null(st.sources[STORE_MAX_SOURCES - 1].damage);
+	store_clear(&st);
+	free(p);
+}
+
 int
 main(void)
 {
@@ -281,6 +417,8 @@ main(void)
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_archive),
+		cmocka_unit_test(test_resync_linear),
+		cmocka_unit_test(test_archive_many),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

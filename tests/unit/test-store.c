@@ -185,11 +185,50 @@ test_payload_reference_and_copy(void **state)
 	store_clear(&st);
 }
 
+/*
+ * More sources than ids (a dump or archive with very many collections):
+ * the extra ones share the last id, counted and reported; never an abort.
+ */
+static void
+test_many_sources(void **state)
+{
+	struct store		 st;
+	const struct record	*r;
+	char			 name[32];
+	uint16_t		 src = 0;
+	unsigned		 i;
+
+	store_init(&st, 0);
+	for (i = 0; i < STORE_MAX_SOURCES + 10; i++) {
+		snprintf(name, sizeof name, "db.c%u", i);
+		src = store_source_add(&st, name, STORE_SRC_COLLECTION);
+		if (i < STORE_MAX_SOURCES - 1)
+			assert_int_equal(src, i);
+		else
+			assert_int_equal(src, STORE_MAX_SOURCES - 1);
+	}
+	assert_int_equal(st.nsources, STORE_MAX_SOURCES);
+	assert_string_equal(st.sources[STORE_MAX_SOURCES - 2].name,
+	    "db.c65533");
+	add_simple(&st, src, 1700000000, 200, "/a");
+	store_add_bad(&st, src, 7, -1, "bad", "x", 1);
+	r = store_get(&st, 0);
+	assert_int_equal(REC_POS_SOURCE(r->pos), STORE_MAX_SOURCES - 1);
+	assert_string_equal(store_source_name(&st, r),
+	    "(sources over the limit)");
+	assert_int_equal(st.sources[src].records, 1);
+	assert_int_equal(st.sources[src].bad, 1);
+	assert_non_null(st.sources[src].damage);
+	assert_non_null(strstr(st.sources[src].damage, "last 11 are grouped"));
+	store_clear(&st);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_record_size),
 	cmocka_unit_test(test_add_get),
 	cmocka_unit_test(test_wide_values),
 	cmocka_unit_test(test_eviction),
 	cmocka_unit_test(test_payload_reference_and_copy),
+	cmocka_unit_test(test_many_sources),
 };
 UNIT_MAIN(tests)
