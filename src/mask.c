@@ -182,8 +182,12 @@ mask_header_value(struct buf *b, const struct mask *m, const char *name,
 void
 mask_params(struct buf *b, const struct mask *m, const char *s, size_t len)
 {
-	const char	*p = s, *end = s + len, *amp, *eq;
+	const char	*p = s, *end, *amp, *eq;
 	size_t		 n;
+
+	if (len == 0)
+		return;		/* s may be NULL */
+	end = s + len;
 
 	if (!mask_active(m)) {
 		buf_add(b, s, len);
@@ -276,8 +280,12 @@ mask_scheme_len(const char *s, size_t len)
 void
 mask_target(struct buf *b, const struct mask *m, const char *s, size_t len)
 {
-	const char	*q, *hash, *end = s + len;
+	const char	*q, *hash, *end;
 	size_t		 n;
+
+	if (len == 0)
+		return;		/* s may be NULL */
+	end = s + len;
 
 	if (!mask_active(m)) {
 		buf_add(b, s, len);
@@ -382,9 +390,12 @@ mask_text_line(struct buf *b, const struct mask *m, const char *s,
 void
 mask_text(struct buf *b, const struct mask *m, const char *s, size_t len)
 {
-	const char	*p = s, *end = s + len, *nl;
+	const char	*p = s, *end, *nl;
 	size_t		 n;
 
+	if (len == 0)
+		return;		/* s may be NULL: no pointer arithmetic on it */
+	end = s + len;
 	if (!mask_active(m)) {
 		buf_add(b, s, len);
 		return;
