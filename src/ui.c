@@ -39,6 +39,7 @@
 #include "ui-detail.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
+#include "ui-frame.h"
 #include "ui-health.h"
 #include "ui-keys.h"
 #include "ui-prompt.h"
@@ -109,7 +110,7 @@ ui_busy(struct ui *ui, size_t n, const char *what)
 	if (n < 200000 || ui->headless || !ui_curses_on)
 		return;
 	snprintf(ui->msg, sizeof ui->msg, "%s %zu records...", what, n);
-	ui_records_bottom(ui);
+	ui_frame_bottom(ui);
 	refresh();
 	ui->msg[0] = '\0';
 }
@@ -215,6 +216,22 @@ const char *
 ui_lines_get(const struct ui_lines *l, size_t i)
 {
 	return (l->text.data + l->off[i]);
+}
+
+/* The screens, by enum ui_screen. */
+static const struct ui_screen_ops *ui_screens[UI_NSCREENS] = {
+	&ui_records_screen,
+	&ui_detail_screen,
+	&ui_stats_screen,
+	&ui_health_screen,
+	&ui_help_screen
+};
+
+/* The operations of screen s. */
+const struct ui_screen_ops *
+ui_screen_ops(enum ui_screen s)
+{
+	return (ui_screens[s]);
 }
 
 /* Open the detail screen on record seq; pauses follow. */
@@ -338,7 +355,7 @@ ui_resize(struct ui *ui)
 {
 	if (!ui->headless)
 		getmaxyx(stdscr, ui->lines, ui->cols);
-	view_set_height(&ui->v, ui_records_height(ui));
+	view_set_height(&ui->v, ui_records_screen.height(ui));
 	ui->dlines_ok = ui->plines_ok = false;
 	ui->dirty |= UI_REDRAW;
 }
@@ -349,25 +366,7 @@ ui_draw(struct ui *ui)
 {
 	if (!ui->headless)
 		erase();
-	switch (ui->screen) {
-	case UI_RECORDS:
-		ui_records_draw(ui);
-		break;
-	case UI_DETAIL:
-		ui_detail_draw(ui);
-		break;
-	case UI_STATS:
-		ui_stats_draw(ui);
-		break;
-	case UI_HEALTH:
-		ui_health_draw(ui);
-		break;
-	case UI_HELP:
-		ui_detail_draw(ui);
-		break;
-	default:
-		break;
-	}
+	ui_screen_ops(ui->screen)->draw(ui);
 	if (!ui->headless)
 		refresh();
 }

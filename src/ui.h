@@ -4,7 +4,9 @@
  * store, the sources, the view, the filter, the screen size and the
  * terminal's capabilities).  ui.c owns the curses session and the poll
  * loop; the screens (ui-records.c, ui-detail.c, ui-stats.c, ui-health.c)
- * draw from this state and the key table (ui-keys.c) changes it.
+ * draw from this state and the key table (ui-keys.c) changes it.  Each
+ * screen is a struct ui_screen_ops (ui-screen.h) that ui_screen_ops
+ * returns by enum ui_screen; screens reach each other only through it.
  *
  * Nothing from a record reaches the terminal except through render_safe
  * (ui_draw_* take text that is already safe).
@@ -23,6 +25,7 @@
 struct options;
 struct source;
 struct ui_prompt;
+struct ui_screen_ops;
 struct ui_stats;
 
 enum ui_screen {
@@ -197,6 +200,7 @@ int64_t		 ui_clock(void);
 bool		 ui_frozen(const struct ui *);
 void		 ui_busy(struct ui *, size_t, const char *);
 void		 ui_open_detail(struct ui *, uint64_t);
+const struct ui_screen_ops *ui_screen_ops(enum ui_screen);
 int		 ui_apply_filter(struct ui *, const char *);
 void		 ui_lines_init(struct ui_lines *);
 void		 ui_lines_reset(struct ui_lines *);
