@@ -17,6 +17,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-frame.h"
+#include "ui-lines.h"
 #include "ui-tabs.h"
 
 /* Rows of content on the detail screen. */

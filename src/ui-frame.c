@@ -19,6 +19,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-keys.h"
+#include "ui-lines.h"
 #include "ui-prompt.h"
 
 /* Format a number with thousands separators. */

@@ -20,6 +20,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-frame.h"
+#include "ui-lines.h"
 
 #define UI_HEALTH_STUCK	60.0	/* s: an older head suggests no pump */
 

@@ -19,6 +19,7 @@
 
 #include "store.h"
 #include "ui-curses.h"
+#include "ui-lines.h"
 #include "ui-screen.h"
 
 #define CTRL(c)		((c) & 0x1f)

@@ -23,6 +23,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-frame.h"
+#include "ui-lines.h"
 #include "ui-wire.h"
 #include "xmalloc.h"
 

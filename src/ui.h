@@ -20,6 +20,7 @@
 
 #include "bytes.h"
 #include "store.h"
+#include "ui-lines.h"
 #include "view.h"
 
 struct options;
@@ -65,27 +66,6 @@ enum ui_body {
 	UI_BODY_RAW,
 	UI_BODY_HEX,
 	UI_NBODY
-};
-
-/* A styled part of a line: bytes [off, off+len) in class cls. */
-struct ui_span {
-	uint32_t	 off;
-	uint32_t	 len;
-	uint8_t		 cls;
-};
-
-/* Safe text lines, a class each plus optional spans (detail, help). */
-struct ui_lines {
-	struct buf	 text;		/* lines, each NUL-terminated */
-	size_t		*off;		/* start of line i in text */
-	uint8_t		*cls;		/* UI_C_* of line i */
-	size_t		*span0;		/* first span of line i */
-	uint32_t	*nsp;		/* spans of line i */
-	size_t		 n;
-	size_t		 cap;
-	struct ui_span	*spans;
-	size_t		 nspans;
-	size_t		 spans_cap;
 };
 
 /* Colour classes (pairs); monochrome maps them to attributes. */
@@ -202,13 +182,5 @@ void		 ui_busy(struct ui *, size_t, const char *);
 void		 ui_open_detail(struct ui *, uint64_t);
 const struct ui_screen_ops *ui_screen_ops(enum ui_screen);
 int		 ui_apply_filter(struct ui *, const char *);
-void		 ui_lines_init(struct ui_lines *);
-void		 ui_lines_reset(struct ui_lines *);
-void		 ui_lines_clear(struct ui_lines *);
-void		 ui_lines_add(struct ui_lines *, int, const char *, size_t);
-void		 ui_lines_add_safe(struct ui_lines *, int, const char *,
-		    size_t);
-void		 ui_lines_add_span(struct ui_lines *, size_t, size_t, int);
-const char	*ui_lines_get(const struct ui_lines *, size_t);
 
 #endif
