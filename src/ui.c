@@ -124,11 +124,11 @@ ui_frozen(const struct ui *ui)
 
 /* The screens, by enum ui_screen. */
 static const struct ui_screen_ops *ui_screens[UI_NSCREENS] = {
-	&ui_records_screen,
-	&ui_detail_screen,
-	&ui_stats_screen,
-	&ui_health_screen,
-	&ui_help_screen
+	[UI_RECORDS] = &ui_records_screen,
+	[UI_DETAIL] = &ui_detail_screen,
+	[UI_STATS] = &ui_stats_screen,
+	[UI_HEALTH] = &ui_health_screen,
+	[UI_HELP] = &ui_help_screen
 };
 
 /* The operations of screen s. */
