@@ -24,7 +24,6 @@
 #include "record.h"
 #include "render.h"
 #include "ui-curses.h"
-#include "ui-detail.h"
 #include "ui-draw.h"
 #include "ui-wire.h"
 #include "xmalloc.h"

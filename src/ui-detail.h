@@ -1,20 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The Detail screen: one record in tabs (Summary, Request, Response, Raw),
- * as safe lines; also builds the preview pane's lines.
+ * The Detail screen: one record in tabs (Summary, Request, Response, Raw);
+ * and the Help screen, drawn the same way.
  */
 #ifndef UI_DETAIL_H
 #define UI_DETAIL_H
 
 #include "ui.h"
-#include "ui-keys.h"
+#include "ui-screen.h"
 
-void		 ui_detail_draw(struct ui *);
-unsigned	 ui_detail_action(struct ui *, enum ui_action);
-void		 ui_detail_build(struct ui *, const struct record *,
-		    enum ui_tab, struct ui_lines *);
-void		 ui_detail_preview(struct ui *, int, int);
-void		 ui_detail_draw_lines(struct ui *, const struct ui_lines *,
-		    size_t, int, int, int, int);
+extern const struct ui_screen_ops ui_detail_screen;
+extern const struct ui_screen_ops ui_help_screen;
 
 #endif

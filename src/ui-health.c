@@ -18,9 +18,9 @@
 #include "source-redis.h"
 #include "source.h"
 #include "ui-curses.h"
-#include "ui-detail.h"
 #include "ui-draw.h"
-#include "ui-records.h"
+#include "ui-frame.h"
+#include "ui-lines.h"
 
 #define UI_HEALTH_STUCK	60.0	/* s: an older head suggests no pump */
 
@@ -114,7 +114,7 @@ ui_health_redis(struct ui *ui, struct source *s, int y)
 }
 
 /* Draw the Health screen. */
-void
+static void
 ui_health_draw(struct ui *ui)
 {
 	struct ui_lines	 l;
@@ -123,7 +123,7 @@ ui_health_draw(struct ui *ui)
 	int		 y = 3;
 	bool		 any = false;
 
-	ui_records_header(ui);
+	ui_frame_header(ui);
 	ui_draw_str(ui, 1, 0, ui->cols, " Health", ui_attr(ui, UI_C_TITLE));
 	ui_lines_init(&l);
 	buf_init(&b);
@@ -146,7 +146,7 @@ ui_health_draw(struct ui *ui)
 			    "" : b.data, b.len);
 			any = true;
 		}
-		ui_detail_draw_lines(ui, &l, 0, y, 0, ui->lines - 1 - y,
+		ui_frame_lines(ui, &l, 0, y, 0, ui->lines - 1 - y,
 		    ui->cols);
 		y += (int)l.n + 1;
 	}
@@ -156,11 +156,11 @@ ui_health_draw(struct ui *ui)
 		    ui_attr(ui, UI_C_DIM));
 	ui_lines_clear(&l);
 	buf_clear(&b);
-	ui_records_bottom(ui);
+	ui_frame_bottom(ui);
 }
 
 /* Handle an action on the Health screen. */
-unsigned
+static unsigned
 ui_health_action(struct ui *ui, enum ui_action a)
 {
 	switch (a) {
@@ -172,3 +172,9 @@ ui_health_action(struct ui *ui, enum ui_action a)
 		return (0);
 	}
 }
+
+const struct ui_screen_ops ui_health_screen = {
+	.title = "Health",
+	.draw = ui_health_draw,
+	.action = ui_health_action
+};

@@ -6,9 +6,8 @@
 #define UI_HEALTH_H
 
 #include "ui.h"
-#include "ui-keys.h"
+#include "ui-screen.h"
 
-void		 ui_health_draw(struct ui *);
-unsigned	 ui_health_action(struct ui *, enum ui_action);
+extern const struct ui_screen_ops ui_health_screen;
 
 #endif

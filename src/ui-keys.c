@@ -7,7 +7,8 @@
  * of the man page (ui_keys_mdoc prints it; a test checks the two agree).
  *
  * Global actions (quit, help, screens, mouse, redraw, hints) are handled
- * here; the rest go to the current screen's action function.
+ * here; the rest go to the current screen through its ops table (this
+ * file names no screen module).
  */
 #include "config.h"
 
@@ -18,10 +19,8 @@
 
 #include "store.h"
 #include "ui-curses.h"
-#include "ui-detail.h"
-#include "ui-health.h"
-#include "ui-records.h"
-#include "ui-stats.h"
+#include "ui-lines.h"
+#include "ui-screen.h"
 
 #define CTRL(c)		((c) & 0x1f)
 #define UI_K_ESC	27
@@ -140,10 +139,6 @@ static const struct ui_key ui_keys[] = {
 #define UI_NKEYS	(sizeof ui_keys / sizeof ui_keys[0])
 
 /* Screen names for help and the manual. */
-static const char *ui_screen_names[] = {
-	"Records", "Detail", "Aggregates", "Health", "Help"
-};
-
 /* Find the action for key ch on the current screen. */
 static enum ui_action
 ui_keys_find(const struct ui *ui, int ch)
@@ -182,25 +177,30 @@ ui_keys_screen(struct ui *ui, enum ui_screen s)
 static unsigned
 ui_keys_mouse(struct ui *ui)
 {
-	MEVENT	 ev;
+	const struct ui_screen_ops	*ops = ui_screen_ops(ui->screen);
+	MEVENT				 ev;
+	enum ui_action			 a;
 
 	if (getmouse(&ev) != OK)
 		return (0);
-	if (ui->screen == UI_RECORDS && (ev.bstate & (BUTTON1_CLICKED |
+	if (ops->click != NULL && (ev.bstate & (BUTTON1_CLICKED |
 	    BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
-		return (ui_records_click(ui, ev.y, (ev.bstate &
+		return (ops->click(ui, ev.y, (ev.bstate &
 		    BUTTON1_DOUBLE_CLICKED) != 0));
 	if (ev.bstate & BUTTON4_PRESSED)
-		return (ui->screen == UI_RECORDS ?
-		    ui_records_action(ui, UI_A_UP) | ui_records_action(ui,
-		    UI_A_UP) | ui_records_action(ui, UI_A_UP) :
-		    ui_detail_action(ui, UI_A_UP));
-	if (ev.bstate & BUTTON5_PRESSED)
-		return (ui->screen == UI_RECORDS ?
-		    ui_records_action(ui, UI_A_DOWN) | ui_records_action(ui,
-		    UI_A_DOWN) | ui_records_action(ui, UI_A_DOWN) :
-		    ui_detail_action(ui, UI_A_DOWN));
-	return (0);
+		a = UI_A_UP;
+	else if (ev.bstate & BUTTON5_PRESSED)
+		a = UI_A_DOWN;
+	else
+		return (0);
+	/*
+	 * The wheel moves a list (Records) three rows; on any other screen
+	 * it scrolls the Detail/Help text, as it always has.
+	 */
+	if (ops->height != NULL)
+		return (ops->action(ui, a) | ops->action(ui, a) |
+		    ops->action(ui, a));
+	return (ui_screen_ops(UI_DETAIL)->action(ui, a));
 }
 
 /* Dispatch one key; returns reaction flags. */
@@ -236,7 +236,7 @@ ui_keys_dispatch(struct ui *ui, int ch)
 		return (UI_REDRAW);
 	case UI_A_HINTS:
 		ui->hints = !ui->hints;
-		view_set_height(&ui->v, ui_records_height(ui));
+		view_set_height(&ui->v, ui_screen_ops(UI_RECORDS)->height(ui));
 		return (UI_REDRAW);
 	case UI_A_SCREEN1:
 		return (ui_keys_screen(ui, UI_RECORDS));
@@ -255,20 +255,8 @@ ui_keys_dispatch(struct ui *ui, int ch)
 			ui->dlines_ok = false;
 			return (UI_REDRAW);
 		}
-		return (ui_detail_action(ui, a));
 	}
-	switch (ui->screen) {
-	case UI_RECORDS:
-		return (ui_records_action(ui, a));
-	case UI_DETAIL:
-		return (ui_detail_action(ui, a));
-	case UI_STATS:
-		return (ui_stats_action(ui, a));
-	case UI_HEALTH:
-		return (ui_health_action(ui, a));
-	default:
-		return (0);
-	}
+	return (ui_screen_ops(ui->screen)->action(ui, a));
 }
 
 /* Append the help text generated from the table to l. */
@@ -294,7 +282,7 @@ ui_keys_help(struct ui *ui, struct ui_lines *l)
 					continue;
 				n += snprintf(line + n, sizeof line - n,
 				    "%s%s", k++ == 0 ? "  (" : ", ",
-				    ui_screen_names[s]);
+				    ui_screen_ops(s)->title);
 				if (n < 0 || (size_t)n >= sizeof line)
 					break;
 			}
@@ -371,7 +359,7 @@ ui_keys_mdoc(FILE *f)
 			for (s = 0; s < UI_HELP; s++)
 				if (ui_keys[i].on & (1U << s))
 					fprintf(f, "%s%s", k++ == 0 ? " (" :
-					    ", ", ui_screen_names[s]);
+					    ", ", ui_screen_ops(s)->title);
 			fputc(')', f);
 		}
 		fputs(".\n", f);

@@ -3,8 +3,9 @@
  * The Records screen.  Lines from the top: the header (sources, follow
  * state, counts), the filter line, the sparkline of requests and errors
  * over the shown time range, the column titles, the table, on wide and
- * tall terminals a preview pane of the record under the cursor, and the
- * bottom line (prompt, menu, message or key hints).
+ * tall terminals a preview pane of the record under the cursor (ui-tabs.c),
+ * and the bottom line; the header and bottom lines are the shared frame
+ * (ui-frame.c).
  *
  * Every cell is made safe with render_safe before it is drawn.  The
  * sparkline is cached: recounting ten million rows on every keystroke
@@ -23,14 +24,14 @@
 #include "output.h"
 #include "record.h"
 #include "render.h"
-#include "source.h"
 #include "timefmt.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
-#include "ui-detail.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
+#include "ui-frame.h"
 #include "ui-prompt.h"
+#include "ui-tabs.h"
 #include "xmalloc.h"
 
 #define UI_TOP_LINES	4	/* header, filter, sparkline, titles */
@@ -46,7 +47,7 @@ ui_records_preview_lines(const struct ui *ui)
 }
 
 /* Number of records the table shows at the current size. */
-size_t
+static size_t
 ui_records_height(const struct ui *ui)
 {
 	struct view_layout	 l;
@@ -56,120 +57,6 @@ ui_records_height(const struct ui *ui)
 	h = ui->lines - UI_TOP_LINES - 1 - ui_records_preview_lines(ui);
 	h /= l.lines;
 	return (h < 1 ? 1 : (size_t)h);
-}
-
-/* Format a number with thousands separators. */
-static void
-ui_records_num(char *out, size_t size, uint64_t n)
-{
-	char	 tmp[32];
-	size_t	 len, i, o = 0;
-
-	len = (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
-	for (i = 0; i < len && o + 2 < size; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = tmp[i];
-	}
-	out[o] = '\0';
-}
-
-/* Records per second over the last ten seconds of record time. */
-static uint64_t
-ui_records_rate(const struct ui *ui)
-{
-	int64_t		 newest = INT64_MIN, s;
-	uint64_t	 sum = 0;
-	unsigned	 k;
-
-	for (k = 0; k < 16; k++)
-		if (ui->rate_n[k] != 0 && ui->rate_sec[k] > newest)
-			newest = ui->rate_sec[k];
-	if (newest == INT64_MIN)
-		return (0);
-	for (k = 0; k < 16; k++) {
-		s = ui->rate_sec[k];
-		if (s < newest && s >= newest - 10)
-			sum += ui->rate_n[k];
-	}
-	return (sum / 10);
-}
-
-/* Draw the header line (every screen has it). */
-void
-ui_records_header(struct ui *ui)
-{
-	struct buf	 left, right, d;
-	char		 n1[32], n2[32];
-	uint64_t	 done, total, sd = 0, stt = 0;
-	size_t		 i;
-	int		 attr = ui_attr(ui, UI_C_HEADER), w, rw;
-	bool		 unknown = false;
-
-	buf_init(&left);
-	buf_init(&right);
-	buf_init(&d);
-	buf_adds(&left, " tykscope ");
-	for (i = 0; i < ui->nsrcs; i++) {
-		buf_reset(&d);
-		if (ui->srcs[i]->ops->describe != NULL)
-			ui->srcs[i]->ops->describe(ui->srcs[i], &d);
-		else
-			buf_adds(&d, ui->srcs[i]->arg);
-		buf_addc(&left, ' ');
-		render_safe(&left, d.data == NULL ? "" : d.data, d.len, 0);
-		if (ui->srcs[i]->ops->progress != NULL && !ui->srcs[i]->live) {
-			ui->srcs[i]->ops->progress(ui->srcs[i], &done, &total);
-			sd += done;
-			stt += total;
-			if (total == 0)
-				unknown = true;
-		}
-	}
-	if (ui->reveal)
-		buf_adds(&right, "REVEALED  ");
-	if (ui->live) {
-		if (ui_frozen(ui))
-			buf_printf(&right, "%s PAUSED +%llu ",
-			    ui_glyph(ui, UI_G_BULLET),
-			    (unsigned long long)ui->v.pending);
-		else
-			buf_printf(&right, "%s FOLLOW ",
-			    ui_glyph(ui, UI_G_BULLET));
-	} else if (ui->loading) {
-		if (!unknown && stt > 0)
-			buf_printf(&right, "LOADING %d%% ",
-			    (int)(sd * 100 / stt));
-		else
-			buf_adds(&right, "LOADING ");
-	} else
-		buf_adds(&right, "OFFLINE ");
-	ui_records_num(n1, sizeof n1, store_count(&ui->st));
-	buf_printf(&right, " %s held", n1);
-	if (ui->live)
-		buf_printf(&right, "  %llu/s",
-		    (unsigned long long)ui_records_rate(ui));
-	if (ui->st.ngaps != 0 || ui->live)
-		buf_printf(&right, "  gaps %llu",
-		    (unsigned long long)ui->st.ngaps);
-	buf_printf(&right, "  bad %llu", (unsigned long long)ui->st.nbad);
-	if (ui->st.evicted != 0) {
-		ui_records_num(n2, sizeof n2, ui->st.evicted);
-		buf_printf(&right, "  dropped %s", n2);
-	}
-	buf_addc(&right, ' ');
-
-	ui_draw_fill(ui, 0, 0, ui->cols, attr);
-	rw = (int)ui_text_width(ui, right.data, right.len);
-	if (rw > ui->cols)
-		rw = ui->cols;
-	w = ui->cols - rw - 1;
-	ui_draw_text(ui, 0, 0, w, left.data, left.len, attr | UI_AT_BOLD);
-	ui_draw_text(ui, 0, ui->cols - rw, rw, right.data, right.len,
-	    ui_frozen(ui) ? attr | UI_AT_BOLD : attr);
-	buf_clear(&left);
-	buf_clear(&right);
-	buf_clear(&d);
 }
 
 /*
@@ -232,8 +119,8 @@ ui_records_filter_line(struct ui *ui, int y)
 	}
 	buf_init(&right);
 	buf_init(&b);
-	ui_records_num(n1, sizeof n1, ui->v.n);
-	ui_records_num(n2, sizeof n2, ui->v.n == 0 ? 0 : ui->v.cursor + 1);
+	ui_frame_num(n1, sizeof n1, ui->v.n);
+	ui_frame_num(n2, sizeof n2, ui->v.n == 0 ? 0 : ui->v.cursor + 1);
 	if (ui->range_label != NULL)
 		buf_printf(&right, "range: %s  ", ui->range_label);
 	buf_printf(&right, "%s/%s shown", n2, n1);
@@ -632,33 +519,8 @@ ui_records_scrollbar(struct ui *ui, int y0, int h, int x)
 	}
 }
 
-/* Draw the bottom line: prompt, menu, message or hints. */
-void
-ui_records_bottom(struct ui *ui)
-{
-	char	 h[256];
-	int	 y = ui->lines - 1;
-
-	if (ui->prompt != NULL && !ui_prompt_on_filter_line(ui)) {
-		ui_prompt_draw(ui, y);
-		return;
-	}
-	if (ui->menu != 0) {
-		ui_copy_menu_draw(ui, y);
-		return;
-	}
-	if (ui->msg[0] != '\0') {
-		ui_draw_str(ui, y, 0, ui->cols, ui->msg, UI_AT_BOLD);
-		return;
-	}
-	if (!ui->hints)
-		return;
-	ui_keys_hints(ui, h, sizeof h);
-	ui_draw_str(ui, y, 0, ui->cols, h, ui_attr(ui, UI_C_DIM));
-}
-
 /* Draw the whole Records screen. */
-void
+static void
 ui_records_draw(struct ui *ui)
 {
 	struct view_layout	 l;
@@ -668,7 +530,7 @@ ui_records_draw(struct ui *ui)
 	view_layout(&l, ui->cols);
 	ph = ui_records_preview_lines(ui);
 	th = ui->lines - UI_TOP_LINES - 1 - ph;
-	ui_records_header(ui);
+	ui_frame_header(ui);
 	ui_records_filter_line(ui, 1);
 	ui_records_spark(ui, 2);
 	ui_records_titles(ui, &l, 3);
@@ -686,12 +548,12 @@ ui_records_draw(struct ui *ui)
 	}
 	ui_records_scrollbar(ui, UI_TOP_LINES, th, ui->cols - 1);
 	if (ph > 0)
-		ui_detail_preview(ui, UI_TOP_LINES + th, ph);
-	ui_records_bottom(ui);
+		ui_tabs_preview(ui, UI_TOP_LINES + th, ph);
+	ui_frame_bottom(ui);
 }
 
 /* A mouse click on screen line y selects that row; a double click opens. */
-unsigned
+static unsigned
 ui_records_click(struct ui *ui, int y, bool open)
 {
 	struct view_layout	 l;
@@ -755,7 +617,7 @@ ui_records_filter_by(struct ui *ui, bool negate)
 }
 
 /* Handle an action on the Records screen. */
-unsigned
+static unsigned
 ui_records_action(struct ui *ui, enum ui_action a)
 {
 	struct view	*v = &ui->v;
@@ -900,3 +762,11 @@ ui_records_action(struct ui *ui, enum ui_action a)
 	}
 	return (UI_REDRAW);
 }
+
+const struct ui_screen_ops ui_records_screen = {
+	.title = "Records",
+	.draw = ui_records_draw,
+	.action = ui_records_action,
+	.height = ui_records_height,
+	.click = ui_records_click
+};

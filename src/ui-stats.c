@@ -29,7 +29,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
-#include "ui-records.h"
+#include "ui-frame.h"
 #include "xmalloc.h"
 
 #define UI_STATS_NS	(2000 * 1000000LL)
@@ -571,7 +571,7 @@ ui_stats_height(const struct ui *ui)
 }
 
 /* Draw the Aggregates screen. */
-void
+static void
 ui_stats_draw(struct ui *ui)
 {
 	struct ui_stats	*s = ui_stats_get(ui);
@@ -581,7 +581,7 @@ ui_stats_draw(struct ui *ui)
 	int		 x[UI_SC_COUNT], nw, i, xx, attr, y;
 	size_t		 k, h = ui_stats_height(ui);
 
-	ui_records_header(ui);
+	ui_frame_header(ui);
 	ui_stats_compute(ui, s);
 	if (!s->rows_ok)
 		ui_stats_rows(ui, s);
@@ -653,7 +653,7 @@ ui_stats_draw(struct ui *ui)
 	y = 4;
 	for (k = s->top; k < s->nrows && k < s->top + h; k++)
 		ui_stats_row(ui, s, k, y++, x, nw);
-	ui_records_bottom(ui);
+	ui_frame_bottom(ui);
 }
 
 /* Enter: drill down to the records behind the row under the cursor. */
@@ -698,7 +698,7 @@ ui_stats_drill(struct ui *ui, struct ui_stats *s)
 }
 
 /* Handle an action on the Aggregates screen. */
-unsigned
+static unsigned
 ui_stats_action(struct ui *ui, enum ui_action a)
 {
 	struct ui_stats	*s = ui_stats_get(ui);
@@ -783,11 +783,17 @@ ui_stats_action(struct ui *ui, enum ui_action a)
 		return (ui_stats_drill(ui, s));
 	case UI_A_FILTER:
 		ui->screen = UI_RECORDS;
-		return (ui_records_action(ui, a));
+		return (ui_screen_ops(UI_RECORDS)->action(ui, a));
 	case UI_A_FILTER_CLEAR:
-		return (ui_records_action(ui, a));
+		return (ui_screen_ops(UI_RECORDS)->action(ui, a));
 	default:
 		return (0);
 	}
 	return (UI_REDRAW);
 }
+
+const struct ui_screen_ops ui_stats_screen = {
+	.title = "Aggregates",
+	.draw = ui_stats_draw,
+	.action = ui_stats_action
+};

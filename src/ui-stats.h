@@ -7,10 +7,10 @@
 #define UI_STATS_H
 
 #include "ui.h"
-#include "ui-keys.h"
+#include "ui-screen.h"
 
-void		 ui_stats_draw(struct ui *);
-unsigned	 ui_stats_action(struct ui *, enum ui_action);
+extern const struct ui_screen_ops ui_stats_screen;
+
 void		 ui_stats_free(struct ui *);
 
 #endif

@@ -22,6 +22,7 @@
 #include "output.h"
 #include "record.h"
 #include "render.h"
+#include "ui-lines.h"
 #include "wire-view.h"
 #include "wire.h"
 #include "xmalloc.h"

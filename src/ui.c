@@ -31,7 +31,6 @@
 #include "log-warn.h"
 #include "options.h"
 #include "record.h"
-#include "render.h"
 #include "source.h"
 #include "timefmt.h"
 #include "ui-copy.h"
@@ -39,8 +38,10 @@
 #include "ui-detail.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
+#include "ui-frame.h"
 #include "ui-health.h"
 #include "ui-keys.h"
+#include "ui-lines.h"
 #include "ui-prompt.h"
 #include "ui-records.h"
 #include "ui-stats.h"
@@ -109,7 +110,7 @@ ui_busy(struct ui *ui, size_t n, const char *what)
 	if (n < 200000 || ui->headless || !ui_curses_on)
 		return;
 	snprintf(ui->msg, sizeof ui->msg, "%s %zu records...", what, n);
-	ui_records_bottom(ui);
+	ui_frame_bottom(ui);
 	refresh();
 	ui->msg[0] = '\0';
 }
@@ -121,100 +122,20 @@ ui_frozen(const struct ui *ui)
 	return (ui->live && !ui->v.follow);
 }
 
-/* Initialise an empty line list. */
-void
-ui_lines_init(struct ui_lines *l)
-{
-	memset(l, 0, sizeof *l);
-	buf_init(&l->text);
-}
+/* The screens, by enum ui_screen. */
+static const struct ui_screen_ops *ui_screens[UI_NSCREENS] = {
+	[UI_RECORDS] = &ui_records_screen,
+	[UI_DETAIL] = &ui_detail_screen,
+	[UI_STATS] = &ui_stats_screen,
+	[UI_HEALTH] = &ui_health_screen,
+	[UI_HELP] = &ui_help_screen
+};
 
-/* Empty a line list, keeping its memory. */
-void
-ui_lines_reset(struct ui_lines *l)
+/* The operations of screen s. */
+const struct ui_screen_ops *
+ui_screen_ops(enum ui_screen s)
 {
-	buf_reset(&l->text);
-	l->n = 0;
-	l->nspans = 0;
-}
-
-/* Free a line list. */
-void
-ui_lines_clear(struct ui_lines *l)
-{
-	buf_clear(&l->text);
-	free(l->off);
-	free(l->cls);
-	free(l->span0);
-	free(l->nsp);
-	free(l->spans);
-	memset(l, 0, sizeof *l);
-}
-
-/* Add one line of text that is already safe (no newline in it). */
-void
-ui_lines_add(struct ui_lines *l, int cls, const char *s, size_t len)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 64 : l->cap * 2;
-		l->off = xreallocarray(l->off, l->cap, sizeof *l->off);
-		l->cls = xreallocarray(l->cls, l->cap, sizeof *l->cls);
-		l->span0 = xreallocarray(l->span0, l->cap, sizeof *l->span0);
-		l->nsp = xreallocarray(l->nsp, l->cap, sizeof *l->nsp);
-	}
-	l->off[l->n] = l->text.len;
-	l->cls[l->n] = (uint8_t)cls;
-	l->span0[l->n] = l->nspans;
-	l->nsp[l->n] = 0;
-	l->n++;
-	buf_add(&l->text, s, len);
-	buf_addc(&l->text, '\0');
-}
-
-/* Style bytes [off, off+len) of the last line added with class cls. */
-void
-ui_lines_add_span(struct ui_lines *l, size_t off, size_t len, int cls)
-{
-	if (l->n == 0)
-		return;
-	if (l->nspans == l->spans_cap) {
-		l->spans_cap = l->spans_cap == 0 ? 64 : l->spans_cap * 2;
-		l->spans = xreallocarray(l->spans, l->spans_cap,
-		    sizeof *l->spans);
-	}
-	l->spans[l->nspans].off = (uint32_t)off;
-	l->spans[l->nspans].len = (uint32_t)len;
-	l->spans[l->nspans].cls = (uint8_t)cls;
-	l->nspans++;
-	l->nsp[l->n - 1]++;
-}
-
-/* Add untrusted text, made safe, split at newlines. */
-void
-ui_lines_add_safe(struct ui_lines *l, int cls, const char *s, size_t len)
-{
-	struct buf	 b;
-	size_t		 i, start = 0;
-
-	buf_init(&b);
-	render_safe(&b, s, len, RENDER_NEWLINES | RENDER_TABS);
-	for (i = 0; i <= b.len; i++) {
-		if (i == b.len || b.data[i] == '\n') {
-			if (i == b.len && i == start && start != 0)
-				break;
-			ui_lines_add(l, cls, b.data == NULL ? "" :
-			    b.data + start, i - start);
-			start = i + 1;
-		}
-	}
-	buf_clear(&b);
-}
-
-/* Line i (NUL-terminated). */
-const char *
-ui_lines_get(const struct ui_lines *l, size_t i)
-{
-	return (l->text.data + l->off[i]);
+	return (ui_screens[s]);
 }
 
 /* Open the detail screen on record seq; pauses follow. */
@@ -338,7 +259,7 @@ ui_resize(struct ui *ui)
 {
 	if (!ui->headless)
 		getmaxyx(stdscr, ui->lines, ui->cols);
-	view_set_height(&ui->v, ui_records_height(ui));
+	view_set_height(&ui->v, ui_records_screen.height(ui));
 	ui->dlines_ok = ui->plines_ok = false;
 	ui->dirty |= UI_REDRAW;
 }
@@ -349,25 +270,7 @@ ui_draw(struct ui *ui)
 {
 	if (!ui->headless)
 		erase();
-	switch (ui->screen) {
-	case UI_RECORDS:
-		ui_records_draw(ui);
-		break;
-	case UI_DETAIL:
-		ui_detail_draw(ui);
-		break;
-	case UI_STATS:
-		ui_stats_draw(ui);
-		break;
-	case UI_HEALTH:
-		ui_health_draw(ui);
-		break;
-	case UI_HELP:
-		ui_detail_draw(ui);
-		break;
-	default:
-		break;
-	}
+	ui_screen_ops(ui->screen)->draw(ui);
 	if (!ui->headless)
 		refresh();
 }

@@ -4,7 +4,9 @@
  * store, the sources, the view, the filter, the screen size and the
  * terminal's capabilities).  ui.c owns the curses session and the poll
  * loop; the screens (ui-records.c, ui-detail.c, ui-stats.c, ui-health.c)
- * draw from this state and the key table (ui-keys.c) changes it.
+ * draw from this state and the key table (ui-keys.c) changes it.  Each
+ * screen is a struct ui_screen_ops (ui-screen.h) that ui_screen_ops
+ * returns by enum ui_screen; screens reach each other only through it.
  *
  * Nothing from a record reaches the terminal except through render_safe
  * (ui_draw_* take text that is already safe).
@@ -18,11 +20,13 @@
 
 #include "bytes.h"
 #include "store.h"
+#include "ui-lines.h"
 #include "view.h"
 
 struct options;
 struct source;
 struct ui_prompt;
+struct ui_screen_ops;
 struct ui_stats;
 
 enum ui_screen {
@@ -62,27 +66,6 @@ enum ui_body {
 	UI_BODY_RAW,
 	UI_BODY_HEX,
 	UI_NBODY
-};
-
-/* A styled part of a line: bytes [off, off+len) in class cls. */
-struct ui_span {
-	uint32_t	 off;
-	uint32_t	 len;
-	uint8_t		 cls;
-};
-
-/* Safe text lines, a class each plus optional spans (detail, help). */
-struct ui_lines {
-	struct buf	 text;		/* lines, each NUL-terminated */
-	size_t		*off;		/* start of line i in text */
-	uint8_t		*cls;		/* UI_C_* of line i */
-	size_t		*span0;		/* first span of line i */
-	uint32_t	*nsp;		/* spans of line i */
-	size_t		 n;
-	size_t		 cap;
-	struct ui_span	*spans;
-	size_t		 nspans;
-	size_t		 spans_cap;
 };
 
 /* Colour classes (pairs); monochrome maps them to attributes. */
@@ -197,14 +180,7 @@ int64_t		 ui_clock(void);
 bool		 ui_frozen(const struct ui *);
 void		 ui_busy(struct ui *, size_t, const char *);
 void		 ui_open_detail(struct ui *, uint64_t);
+const struct ui_screen_ops *ui_screen_ops(enum ui_screen);
 int		 ui_apply_filter(struct ui *, const char *);
-void		 ui_lines_init(struct ui_lines *);
-void		 ui_lines_reset(struct ui_lines *);
-void		 ui_lines_clear(struct ui_lines *);
-void		 ui_lines_add(struct ui_lines *, int, const char *, size_t);
-void		 ui_lines_add_safe(struct ui_lines *, int, const char *,
-		    size_t);
-void		 ui_lines_add_span(struct ui_lines *, size_t, size_t, int);
-const char	*ui_lines_get(const struct ui_lines *, size_t);
 
 #endif

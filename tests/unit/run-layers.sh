@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: ISC
 # The module graph of src/ against the layer table of src/README: every
 # module has a layer, no #include points up a layer, and no modules use
-# each other in a cycle (A uses B when A.c includes B.h).  Cycles among
-# the README's pending-cycles modules are reported, not failed.
+# each other in a cycle (A uses B when A.c includes B.h).
 set -u
 : "${top_srcdir:=.}"
 src="$top_srcdir/src"
@@ -36,25 +35,18 @@ function layer_of(m,    best, bl, p, pre) {
 	}
 	return best
 }
-function dfs(u,    v, k, i, cyc, all_pending) {
+function dfs(u,    v, k, i, cyc) {
 	color[u] = 1
 	stack[++sp] = u
 	for (k = 1; k <= nuse[u]; k++) {
 		v = use[u, k]
 		if (color[v] == 1) {
-			cyc = v; all_pending = (v in pending)
-			for (i = sp; i >= 1 && stack[i] != v; i--) {
+			cyc = v
+			for (i = sp; i >= 1 && stack[i] != v; i--)
 				cyc = stack[i] " -> " cyc
-				if (!(stack[i] in pending))
-					all_pending = 0
-			}
 			cyc = v " -> " cyc
-			if (all_pending)
-				notes++
-			else {
-				print "cycle: " cyc
-				bad++
-			}
+			print "cycle: " cyc
+			bad++
 		} else if (color[v] == 0)
 			dfs(v)
 	}
@@ -62,20 +54,10 @@ function dfs(u,    v, k, i, cyc, all_pending) {
 	color[u] = 2
 }
 BEGIN {
-	nl = 0; intable = 0; inpend = 0
+	nl = 0; intable = 0
 	while ((getline line < readme) > 0) {
 		if (line ~ /^-----/) { intable = 1; continue }
 		if (intable && line ~ /^[ \t]*$/) { intable = 0; continue }
-		if (line ~ /^pending-cycles/) {
-			inpend = 1; sub(/^pending-cycles/, "", line)
-		} else if (inpend && line !~ /^[ \t]/)
-			inpend = 0
-		if (inpend) {
-			n = split(line, w, /[ \t]+/)
-			for (i = 1; i <= n; i++)
-				if (w[i] != "") pending[w[i]] = 1
-			continue
-		}
 		if (!intable)
 			continue
 		n = split(line, w, /[ \t]+/)
@@ -118,8 +100,6 @@ END {
 	for (i = 1; i <= nm; i++)
 		if (ml[i] != "" && color[ml[i]] == 0)
 			dfs(ml[i])
-	if (notes)
-		print notes " cycle(s) among the pending UI modules (src/README)"
 	printf "%d modules in %d layers, %d problem(s)\n", nm, nl, bad
 	exit bad != 0
 }'
