@@ -203,8 +203,9 @@ conn_tls_error(struct redis_conn *rc, int ret, bool handshake)
 	case SSL_ERROR_WANT_READ:
 	case SSL_ERROR_WANT_WRITE:
 		if (handshake)
-			conn_fail(rc, "timed out after %d s (TLS handshake)",
-			    REDIS_CONNECT_S);
+			/* A plaintext Redis waits for a line that never comes. */
+			conn_fail(rc, "timed out after %d s (TLS handshake; is "
+			    "this a TLS port?)", REDIS_CONNECT_S);
 		else
 			conn_fail(rc, "timed out after %d s (no reply)",
 			    REDIS_READ_S);
@@ -215,7 +216,8 @@ conn_tls_error(struct redis_conn *rc, int ret, bool handshake)
 		else if (saved == EAGAIN || saved == EWOULDBLOCK)
 			conn_fail(rc, "timed out after %d s%s", handshake ?
 			    REDIS_CONNECT_S : REDIS_READ_S, handshake ?
-			    " (TLS handshake)" : " (no reply)");
+			    " (TLS handshake; is this a TLS port?)" :
+			    " (no reply)");
 		else if (!handshake && !rc->replied && !rc->has_cert &&
 		    (ret == 0 || saved == 0 || saved == ECONNRESET ||
 		    saved == EPIPE))

@@ -92,10 +92,23 @@ check "--tls-insecure accepted ($n)" "$n" = 1300
 grep -q "rediss://127.0.0.1:$PORT/0: --tls-insecure: the server's certificate is not verified" \
     "$T/ins.err" && ok "--tls-insecure: warning" || fail "--tls-insecure: $(cat "$T/ins.err")"
 
-# A plaintext port is not a TLS one.
+# A closed port; a plaintext server (fault-server, silent) is no TLS one.
 n=$(tyk -n --count --tls-insecure "rediss://127.0.0.1:1" 2>&1)
 case $n in *"cannot connect to 127.0.0.1:1"*) ok "closed port: cannot connect" ;;
 *) fail "closed port: $n" ;; esac
+FAULT=$top_builddir/tests/tools/fault-server
+fport=$((PORT + 1))
+"$FAULT" silent "$fport" >"$T/fault.out" &
+fpid=$!
+i=0
+until grep -q ready "$T/fault.out" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+done
+n=$(tyk -n --count --tls-insecure "rediss://127.0.0.1:$fport" 2>&1)
+kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+case $n in *"timed out after 2 s (TLS handshake; is this a TLS port?)"*)
+	ok "not a TLS port: handshake timed out" ;;
+*) fail "not a TLS port: $n" ;; esac
 
 # Client certificates required.
 rcli CONFIG SET tls-auth-clients yes >/dev/null
