@@ -104,11 +104,15 @@ i=0
 until grep -q ready "$T/fault.out" 2>/dev/null; do
 	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
 done
-n=$(tyk -n --count --tls-insecure "rediss://127.0.0.1:$fport" 2>&1)
+if grep -q ready "$T/fault.out" 2>/dev/null; then
+	n=$(tyk -n --count --tls-insecure "rediss://127.0.0.1:$fport" 2>&1)
+	case $n in *"timed out after 2 s (TLS handshake; is this a TLS port?)"*)
+		ok "not a TLS port: handshake timed out" ;;
+	*) fail "not a TLS port: $n" ;; esac
+else
+	echo "note: port $fport busy: not-a-TLS-port case not run"
+fi
 kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
-case $n in *"timed out after 2 s (TLS handshake; is this a TLS port?)"*)
-	ok "not a TLS port: handshake timed out" ;;
-*) fail "not a TLS port: $n" ;; esac
 
 # Client certificates required.
 rcli CONFIG SET tls-auth-clients yes >/dev/null
