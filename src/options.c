@@ -22,7 +22,9 @@ enum {
 	OPT_FORMAT = 256, OPT_DECODE, OPT_REVEAL, OPT_COUNT, OPT_LIMIT,
 	OPT_SINCE, OPT_UNTIL, OPT_TZ, OPT_AGGREGATE, OPT_STORED, OPT_RECONCILE,
 	OPT_TRACK_ALL, OPT_IGNORE_TAG, OPT_FOLLOW, OPT_DURATION, OPT_HEALTH,
-	OPT_KEY_PREFIX, OPT_KEY, OPT_USER, OPT_PASSWORD_FILE, OPT_MASK_HEADER,
+	OPT_KEY_PREFIX, OPT_KEY, OPT_USER, OPT_PASSWORD_FILE, OPT_TLS_CA_FILE,
+	OPT_TLS_CERT_FILE, OPT_TLS_KEY_FILE, OPT_TLS_SERVER_NAME,
+	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE
 };
@@ -50,6 +52,11 @@ static const struct option options_long[] = {
 	{ "key",		required_argument,	NULL, OPT_KEY },
 	{ "user",		required_argument,	NULL, OPT_USER },
 	{ "password-file",	required_argument,	NULL, OPT_PASSWORD_FILE },
+	{ "tls-ca-file",	required_argument,	NULL, OPT_TLS_CA_FILE },
+	{ "tls-cert-file",	required_argument,	NULL, OPT_TLS_CERT_FILE },
+	{ "tls-key-file",	required_argument,	NULL, OPT_TLS_KEY_FILE },
+	{ "tls-server-name",	required_argument,	NULL, OPT_TLS_SERVER_NAME },
+	{ "tls-insecure",	no_argument,		NULL, OPT_TLS_INSECURE },
 	{ "mask-header",	required_argument,	NULL, OPT_MASK_HEADER },
 	{ "curl-target",	required_argument,	NULL, OPT_CURL_TARGET },
 	{ "max-records",	required_argument,	NULL, OPT_MAX_RECORDS },
@@ -75,6 +82,7 @@ static const char options_help_text[] =
 "\n"
 "Sources:\n"
 "  redis://[user[:pass]@]host[:port][/db]   live tail of the analytics lists\n"
+"  rediss://...                             same, over TLS\n"
 "  unix:///path/redis.sock                  same, over a unix socket\n"
 "  DIR                                      a mongodump directory\n"
 "  FILE.bson, FILE.bson.gz, ARCHIVE         dumped collections\n"
@@ -105,6 +113,11 @@ static const char options_help_text[] =
 "      --key NAME           watch exactly this Redis key (repeatable)\n"
 "      --user NAME          Redis ACL user\n"
 "      --password-file F    read the Redis password from F\n"
+"      --tls-ca-file F      rediss://: trust the CAs in F (default: system)\n"
+"      --tls-cert-file F    rediss://: client certificate (mutual TLS)\n"
+"      --tls-key-file F     its private key (default: in the certificate file)\n"
+"      --tls-server-name N  name sent (SNI) and verified (default: the host)\n"
+"      --tls-insecure       do not verify the server's certificate\n"
 "      --max-records N      records held in memory (default 1000000)\n"
 "      --max-value-size SIZE  Redis values larger than SIZE (K, M, G) are\n"
 "                           bad records, not decoded (default 64M)\n"
@@ -516,6 +529,21 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_PASSWORD_FILE:
 			options_set(&o->password_file, optarg);
 			break;
+		case OPT_TLS_CA_FILE:
+			options_set(&o->tls_ca_file, optarg);
+			break;
+		case OPT_TLS_CERT_FILE:
+			options_set(&o->tls_cert_file, optarg);
+			break;
+		case OPT_TLS_KEY_FILE:
+			options_set(&o->tls_key_file, optarg);
+			break;
+		case OPT_TLS_SERVER_NAME:
+			options_set(&o->tls_server_name, optarg);
+			break;
+		case OPT_TLS_INSECURE:
+			o->tls_insecure = true;
+			break;
 		case OPT_MASK_HEADER:
 			options_list_add(&o->mask_headers, optarg);
 			break;
@@ -639,6 +667,10 @@ options_clear(struct options *o)
 	free(o->key_prefix);
 	free(o->user);
 	free(o->password_file);
+	free(o->tls_ca_file);
+	free(o->tls_cert_file);
+	free(o->tls_key_file);
+	free(o->tls_server_name);
 	free(o->curl_target);
 	free(o->config);
 	free(o->log_file);

@@ -53,6 +53,11 @@ struct options {
 	struct options_list	 keys;		/* --key NAME */
 	char			*user;
 	char			*password_file;
+	char			*tls_ca_file;	/* rediss://: CA, else system */
+	char			*tls_cert_file;	/* client certificate */
+	char			*tls_key_file;	/* its key */
+	char			*tls_server_name; /* SNI and name checked */
+	bool			 tls_insecure;	/* skip verification */
 
 	struct options_list	 mask_headers;
 	char			*curl_target;	/* "gateway" or "upstream" */

@@ -67,8 +67,6 @@
 #define REDIS_ANCHOR_MAX	16384	/* bytes: a value cheap to check */
 #define REDIS_FULL_CHECK_MS	60000	/* no such value: LINDEX this often */
 #define REDIS_BIG_PREFIX	256	/* bytes kept of a value too big */
-#define REDIS_CONNECT_S		2	/* connect timeout */
-#define REDIS_READ_S		5	/* reply timeout */
 
 static void	*io_main(void *);
 
@@ -88,37 +86,6 @@ io_safe(char *dst, size_t dstlen, const char *s, size_t len)
 	snprintf(dst, dstlen, "%.*s", (int)b.len, b.data != NULL ? b.data :
 	    "");
 	buf_clear(&b);
-}
-
-/*
- * The context's error as safe text.  hiredis reports a read that hit
- * SO_RCVTIMEO as EAGAIN and a connect that hit its timeout as ETIMEDOUT:
- * both become "timed out after N s".  Its protocol errors quote a byte
- * of the reply, hence io_safe.
- */
-static void
-io_errstr(const redisContext *c, bool connecting, char *dst, size_t dstlen)
-{
-	if (c == NULL || c->errstr[0] == '\0') {
-		snprintf(dst, dstlen, "connection lost");
-		return;
-	}
-	if (c->err == REDIS_ERR_IO && (strcmp(c->errstr,
-	    strerror(EAGAIN)) == 0 || strcmp(c->errstr,
-	    strerror(EWOULDBLOCK)) == 0 || strcmp(c->errstr,
-	    strerror(ETIMEDOUT)) == 0)) {
-		if (connecting && strcmp(c->errstr, strerror(ETIMEDOUT)) == 0)
-			snprintf(dst, dstlen, "timed out after %d s",
-			    REDIS_CONNECT_S);
-		else if (connecting)
-			snprintf(dst, dstlen, "not accepting connections "
-			    "(%s)", c->errstr);
-		else
-			snprintf(dst, dstlen, "timed out after %d s (no "
-			    "reply)", REDIS_READ_S);
-		return;
-	}
-	io_safe(dst, dstlen, c->errstr, strlen(c->errstr));
 }
 
 /* Wall-clock time in ns (record timestamps are wall-clock too). */
@@ -324,23 +291,23 @@ io_disconnect(struct redis_io *io)
 	sigaddset(&pipe, SIGPIPE);
 	while (sigtimedwait(&pipe, NULL, &zero) > 0)
 		;
-	if (io->c == NULL)
+	if (io->conn == NULL)
 		return;
 	pthread_mutex_lock(&io->lock);
 	io->fd = -1;
 	pthread_mutex_unlock(&io->lock);
-	redisFree(io->c);
-	io->c = NULL;
+	source_redis_conn_free(io->conn);
+	io->conn = NULL;
 }
 
 /* Run one command and return its reply (NULL on an I/O error). */
 static redisReply *
 io_command(struct redis_io *io, int argc, const char **argv)
 {
-	void	*r = NULL;
+	redisReply	*r;
 
-	if (redisAppendCommandArgv(io->c, argc, argv, NULL) != REDIS_OK ||
-	    redisGetReply(io->c, &r) != REDIS_OK)
+	if (source_redis_conn_append(io->conn, argc, argv) != 0 ||
+	    source_redis_conn_reply(io->conn, &r) != 0)
 		return (NULL);
 	return (r);
 }
@@ -354,36 +321,19 @@ static int
 io_connect(struct redis_io *io, char *err, size_t errlen)
 {
 	struct redis_conf	*cf = &io->conf;
-	struct timeval		 tv = { REDIS_CONNECT_S, 0 };
-	struct timeval		 cmd_tv = { REDIS_READ_S, 0 };
 	redisReply		*r;
 	const char		*argv[3];
 	char			 where[300], db[16], msg[256];
 	int			 argc;
 
-	if (cf->path != NULL) {
+	if (cf->path != NULL)
 		snprintf(where, sizeof where, "%s", cf->path);
-		io->c = redisConnectUnixWithTimeout(cf->path, tv);
-	} else {
+	else
 		snprintf(where, sizeof where, "%s:%d", cf->host, cf->port);
-		io->c = redisConnectWithTimeout(cf->host, cf->port, tv);
-	}
-	if (io->c == NULL) {
-		snprintf(err, errlen, "cannot connect to %.120s: out of memory",
-		    where);
+	if ((io->conn = source_redis_conn_open(cf, err, errlen)) == NULL)
 		return (-1);
-	}
-	if (io->c->err != 0) {
-		io_errstr(io->c, true, msg, sizeof msg);
-		snprintf(err, errlen, "cannot connect to %.120s: %s", where,
-		    msg);
-		redisFree(io->c);
-		io->c = NULL;
-		return (-1);
-	}
-	redisSetTimeout(io->c, cmd_tv);
 	pthread_mutex_lock(&io->lock);
-	io->fd = io->c->fd;
+	io->fd = source_redis_conn_fd(io->conn);
 	pthread_mutex_unlock(&io->lock);
 
 	if (cf->pass != NULL || cf->user != NULL) {
@@ -433,7 +383,7 @@ io_connect(struct redis_io *io, char *err, size_t errlen)
 	return (0);
 
 ioerr:
-	io_errstr(io->c, false, msg, sizeof msg);
+	source_redis_conn_error(io->conn, msg, sizeof msg);
 	snprintf(err, errlen, "%.120s: %s", where, msg);
 	io_disconnect(io);
 	return (-1);
@@ -828,11 +778,11 @@ io_append_key(struct redis_io *io, int i, int64_t now)
 	int64_t			 idx = -1;
 
 	argv[0] = "MULTI";
-	if (redisAppendCommandArgv(io->c, 1, argv, NULL) != REDIS_OK)
+	if (source_redis_conn_append(io->conn, 1, argv) != 0)
 		return (-1);
 	argv[0] = "LLEN";
 	argv[1] = k->name;
-	if (redisAppendCommandArgv(io->c, 2, argv, NULL) != REDIS_OK)
+	if (source_redis_conn_append(io->conn, 2, argv) != 0)
 		return (-1);
 	if (k->seen_len > 0) {
 		if (k->anchor >= 0)
@@ -849,9 +799,9 @@ io_append_key(struct redis_io *io, int i, int64_t now)
 		snprintf(a, sizeof a, "%lld", (long long)idx);
 		argv[0] = "LINDEX";
 		argv[2] = a;
-		if (redisAppendCommandArgv(io->c, 3, argv, NULL) != REDIS_OK)
+		if (source_redis_conn_append(io->conn, 3, argv) != 0)
 			return (-1);
-	} else if (redisAppendCommandArgv(io->c, 2, argv, NULL) != REDIS_OK)
+	} else if (source_redis_conn_append(io->conn, 2, argv) != 0)
 		return (-1);
 	snprintf(b, sizeof b, "%lld", (long long)k->seen_len);
 	snprintf(c, sizeof c, "%lld", (long long)(k->seen_len + REDIS_CHUNK -
@@ -859,10 +809,10 @@ io_append_key(struct redis_io *io, int i, int64_t now)
 	argv[0] = "LRANGE";
 	argv[2] = b;
 	argv[3] = c;
-	if (redisAppendCommandArgv(io->c, 4, argv, NULL) != REDIS_OK)
+	if (source_redis_conn_append(io->conn, 4, argv) != 0)
 		return (-1);
 	argv[0] = "EXEC";
-	if (redisAppendCommandArgv(io->c, 1, argv, NULL) != REDIS_OK)
+	if (source_redis_conn_append(io->conn, 1, argv) != 0)
 		return (-1);
 	return (0);
 }
@@ -878,7 +828,7 @@ io_round(struct redis_io *io, bool *more)
 	struct redis_key_io	*k;
 	redisReply		*rs[5];
 	const redisReply	*e;
-	void			*r;
+	redisReply		*r;
 	size_t			 i, j, n, fresh = 0;
 	int64_t			 now = source_redis_io_now();
 	int			 rc = 0;
@@ -899,7 +849,7 @@ io_round(struct redis_io *io, bool *more)
 	for (i = 0; i < io->npolled; i++) {
 		memset(rs, 0, sizeof rs);
 		for (j = 0; j < 5; j++) {
-			if (redisGetReply(io->c, &r) != REDIS_OK) {
+			if (source_redis_conn_reply(io->conn, &r) != 0) {
 				rc = -1;
 				break;
 			}
@@ -945,7 +895,7 @@ io_health(struct redis_io *io)
 	struct redis_ev		*ev;
 	redisReply		*rs[5];
 	const char		*argv[3];
-	void			*r;
+	redisReply		*r;
 	size_t			 i, j;
 	int			 rc = 0, *ends;
 	bool			 changed;
@@ -970,8 +920,8 @@ io_health(struct redis_io *io)
 			if ((j == 3 && !(ends[i] & REDIS_ENDS_OLDEST)) ||
 			    (j == 4 && !(ends[i] & REDIS_ENDS_NEWEST)))
 				argv[0] = "LLEN";
-			if (redisAppendCommandArgv(io->c, argv[0][0] == 'L' &&
-			    argv[0][1] == 'I' ? 3 : 2, argv, NULL) != REDIS_OK) {
+			if (source_redis_conn_append(io->conn, argv[0][0] == 'L' &&
+			    argv[0][1] == 'I' ? 3 : 2, argv) != 0) {
 				free(ends);
 				return (-1);
 			}
@@ -981,7 +931,7 @@ io_health(struct redis_io *io)
 		k = &io->keys[i];
 		memset(rs, 0, sizeof rs);
 		for (j = 0; j < 5; j++) {
-			if (redisGetReply(io->c, &r) != REDIS_OK) {
+			if (source_redis_conn_reply(io->conn, &r) != 0) {
 				rc = -1;
 				break;
 			}
@@ -1073,7 +1023,7 @@ io_main(void *arg)
 
 	io->backoff_ms = REDIS_BACKOFF_MIN;
 	for (;;) {
-		if (io->c == NULL) {
+		if (io->conn == NULL) {
 			io_state(io, "connecting");
 			rc = io_connect(io, err, sizeof err);
 			if (rc != 0) {
@@ -1102,7 +1052,7 @@ io_main(void *arg)
 		if (io->conf.health_only) {
 			/* --health without --follow: the lists, not values. */
 			if (io_health(io) != 0) {
-				io_errstr(io->c, false, err, sizeof err);
+				source_redis_conn_error(io->conn, err, sizeof err);
 				io_fatal(io, err);
 			} else
 				io_post(io, io_ev(REDIS_EV_EOF, -1));
@@ -1119,7 +1069,7 @@ io_main(void *arg)
 			    1000000;
 		}
 		if (n < 0) {
-			io_errstr(io->c, false, err, sizeof err);
+			source_redis_conn_error(io->conn, err, sizeof err);
 			io_disconnect(io);
 			if (!io->conf.follow) {
 				io_fatal(io, err);

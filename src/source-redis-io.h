@@ -19,6 +19,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include "source-redis-conn.h"
+
 enum redis_ev_kind {
 	REDIS_EV_VALUES,	/* list values read from a key */
 	REDIS_EV_DRAIN,		/* the key was drained/trimmed/expired */
@@ -60,19 +62,6 @@ struct redis_ev {
 	char			*text;		/* owned */
 	size_t			 bytes;		/* value bytes held */
 	struct redis_ev		*next_ev;
-};
-
-/* Connection settings, parsed from the URI and options. */
-struct redis_conf {
-	char		*host;		/* NULL for a unix socket */
-	int		 port;
-	char		*path;		/* unix socket path */
-	int		 db;
-	char		*user;		/* ACL user or NULL */
-	char		*pass;		/* password or NULL; never printed */
-	bool		 follow;	/* else one snapshot, then EOF */
-	bool		 health_only;	/* snapshot of health, no values */
-	uint64_t	 max_value;	/* bytes; bigger values are bad */
 };
 
 struct redis_key_io {
@@ -133,7 +122,7 @@ struct redis_io {
 	bool			 connected_once;
 
 	/* I/O thread only. */
-	redisContext		*c;
+	struct redis_conn	*conn;		/* NULL: not connected */
 	uint64_t		*ring[2];	/* de-duplication hash sets */
 	size_t			 ring_n;	/* entries in ring[0] */
 	int64_t			 backoff_ms;

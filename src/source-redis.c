@@ -38,6 +38,7 @@
 #include "decode-msgpack.h"
 #include "decode-protobuf.h"
 #include "json.h"
+#include "log-warn.h"
 #include "options.h"
 #include "record.h"
 #include "source-redis-io.h"
@@ -132,8 +133,8 @@ redis_unescape(char *s)
 }
 
 /*
- * Parse redis://[user[:pass]@]host[:port][/db] or unix:///path[?db=N]
- * into cf; *safe gets the URI without the password.  Returns 0 or -1 with
+ * Parse redis://[user[:pass]@]host[:port][/db], the same with rediss://
+ * (TLS), or unix:///path[?db=N] into cf; *safe gets the URI without the password.  Returns 0 or -1 with
  * a message in *cause.  (Not static: tests/fuzz/fuzz-uri.c.)
  */
 int
@@ -175,7 +176,8 @@ source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 		return (0);
 	}
 
-	copy = xstrdup(uri + 8);		/* after "redis://" */
+	cf->tls = strncmp(uri, "rediss://", 9) == 0;
+	copy = xstrdup(uri + (cf->tls ? 9 : 8));	/* after "redis://" */
 	p = copy;
 	/*
 	 * The userinfo ends at the last '@' (the /db after the host holds
@@ -238,7 +240,7 @@ source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 		}
 	}
 	cf->host = xstrdup(host);
-	buf_adds(&b, "redis://");
+	buf_adds(&b, cf->tls ? "rediss://" : "redis://");
 	if (cf->user != NULL)
 		buf_printf(&b, "%s@", cf->user);
 	buf_printf(&b, strchr(cf->host, ':') != NULL ? "[%s]:%d" : "%s:%d",
@@ -270,6 +272,10 @@ source_redis_conf_clear(struct redis_conf *cf)
 		explicit_bzero(cf->pass, strlen(cf->pass));
 		free(cf->pass);
 	}
+	free(cf->tls_ca);
+	free(cf->tls_cert);
+	free(cf->tls_key);
+	free(cf->tls_name);
 	memset(cf, 0, sizeof *cf);
 }
 
@@ -352,6 +358,26 @@ source_redis_open(const char *arg, const struct options *o,
 	if (cf.pass == NULL && (env = getenv("REDISCLI_AUTH")) != NULL &&
 	    *env != '\0')
 		cf.pass = xstrdup(env);
+	if (cf.tls) {
+		if (o->tls_ca_file != NULL)
+			cf.tls_ca = xstrdup(o->tls_ca_file);
+		if (o->tls_cert_file != NULL)
+			cf.tls_cert = xstrdup(o->tls_cert_file);
+		if (o->tls_key_file != NULL)
+			cf.tls_key = xstrdup(o->tls_key_file);
+		if (o->tls_server_name != NULL)
+			cf.tls_name = xstrdup(o->tls_server_name);
+		cf.tls_insecure = o->tls_insecure;
+		if (cf.tls_key != NULL && cf.tls_cert == NULL) {
+			*cause = xstrdup("--tls-key-file needs --tls-cert-file");
+			source_redis_conf_clear(&cf);
+			free(safe);
+			return (NULL);
+		}
+		if (cf.tls_insecure)
+			warnx_("%s: --tls-insecure: the server's certificate "
+			    "is not verified", safe);
+	}
 	/* The TUI always follows; batch mode only with --follow. */
 	cf.follow = o->follow || !o->batch;
 	cf.health_only = o->health && !cf.follow;
@@ -674,7 +700,8 @@ redis_describe(struct source *s, struct buf *b)
 		else
 			mp = true;
 	}
-	buf_printf(b, "%s %s, %zu/%zu keys active", s->arg,
+	buf_printf(b, "%s%s %s, %zu/%zu keys active", s->arg,
+	    rs->io.conf.tls_insecure ? " (TLS NOT VERIFIED)" : "",
 	    source_redis_state(s), active, rs->nkeys);
 	if (mp || pb)
 		buf_printf(b, " (%s%s%s)", mp ? "msgpack" : "",
@@ -820,13 +847,7 @@ redis_free(struct source *s)
 	}
 	free(rs->keys);
 	free(rs->io.keys);
-	free(rs->io.conf.host);
-	free(rs->io.conf.path);
-	free(rs->io.conf.user);
-	if (rs->io.conf.pass != NULL) {
-		explicit_bzero(rs->io.conf.pass, strlen(rs->io.conf.pass));
-		free(rs->io.conf.pass);
-	}
+	source_redis_conf_clear(&rs->io.conf);
 	free(rs->health);
 	free(rs->fatal);
 	record_build_clear(&rs->b);

@@ -101,13 +101,9 @@ source_open(const char *arg, const struct options *o, struct store *st,
     char **cause)
 {
 	*cause = NULL;
-	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "unix://", 7) == 0)
+	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "rediss://",
+	    9) == 0 || strncmp(arg, "unix://", 7) == 0)
 		return (source_redis_open(arg, o, st, cause));
-	if (strncmp(arg, "rediss://", 9) == 0) {
-		*cause = xstrdup("rediss:// (TLS) is not supported: hiredis "
-		    "0.14 has no TLS; use an stunnel or SSH tunnel");
-		return (NULL);
-	}
 	if (strncmp(arg, "mongodb://", 10) == 0 ||
 	    strncmp(arg, "mongodb+srv://", 14) == 0)
 		return (source_mongo_open(arg, o, st, cause));

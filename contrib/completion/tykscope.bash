@@ -17,11 +17,12 @@ _tykscope()
 	--tz)
 		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
 		return ;;
-	--password-file|--config|-v|--verbose-log)
+	--password-file|--tls-ca-file|--tls-cert-file|--tls-key-file|\
+	--config|-v|--verbose-log)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\
-	--user|--mask-header|--max-records|--max-value-size|--demo-rate|\
+	--user|--tls-server-name|--mask-header|--max-records|--max-value-size|--demo-rate|\
 	--demo-seed|\
 	--demo-count|--ignore-tag-prefix)
 		return ;;
@@ -31,6 +32,6 @@ _tykscope()
 		COMPREPLY=($(compgen -W "$opts -n -f -h -V -v" -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// unix:// --demo" -- "$cur"))
+	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// --demo" -- "$cur"))
 }
 complete -o filenames -F _tykscope tykscope

@@ -25,9 +25,11 @@ redis_cleanup() {
 }
 trap redis_cleanup EXIT
 
-# Start (or restart) the server and create the read-only user.
+# Start (or restart) the server and create the read-only user; words of
+# $REDIS_EXTRA are more server arguments (run-redis-tls.sh: a TLS port).
 redis_start() {
-	redis-server --port 0 --unixsocket "$SOCK" --unixsocketperm 700 \
+	# shellcheck disable=SC2086
+	redis-server $REDIS_EXTRA --port 0 --unixsocket "$SOCK" --unixsocketperm 700 \
 	    --save '' --appendonly no --daemonize yes \
 	    --pidfile "$T/redis.pid" --logfile "$T/redis.log" --dir "$T" \
 	    >/dev/null || { echo "redis-server failed"; cat "$T/redis.log"; exit 99; }

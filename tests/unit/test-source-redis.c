@@ -141,7 +141,7 @@ test_uris(void **state)
 	open_bad("redis://a:b%zz@127.0.0.1:1", "escape");
 	open_bad("unix://relative.sock", "unix:///");
 	open_bad("unix:///x.sock?timeout=1", "db=N");
-	open_bad("rediss://127.0.0.1", "TLS");
+	open_ok("rediss://u:pw@127.0.0.1:6380/2", "rediss://u@127.0.0.1:6380/2");
 }
 
 int

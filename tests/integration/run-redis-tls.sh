@@ -1,0 +1,165 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# rediss:// against a real redis-server with a TLS port on 127.0.0.1: a
+# private CA, server and client certificates made here with openssl(1).
+# Trust, name checking, --tls-insecure, client certificates, and records
+# equal to the plaintext (unix socket) read.  Exit 77 without
+# redis-server, openssl, or a redis-server built without TLS.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$top_srcdir/tests/integration/lib-redis.sh"
+command -v openssl >/dev/null 2>&1 || { echo "openssl not found: skip"; exit 77; }
+
+# The certificates: a CA, the server's for redis.test and localhost (not
+# for 127.0.0.1), and a client's.
+C=$T/pki
+mkdir -p "$C"
+ssl() { openssl "$@" >>"$C/log" 2>&1 || { echo "openssl $1 failed"; cat "$C/log"; exit 99; }; }
+ssl req -x509 -newkey rsa:2048 -nodes -keyout "$C/ca.key" -out "$C/ca.crt" \
+    -days 2 -subj /CN=tykscope-test-ca
+ssl req -newkey rsa:2048 -nodes -keyout "$C/srv.key" -out "$C/srv.csr" \
+    -subj /CN=redis.test
+printf 'subjectAltName=DNS:redis.test,DNS:localhost\n' >"$C/srv.ext"
+ssl x509 -req -in "$C/srv.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" \
+    -CAcreateserial -days 2 -extfile "$C/srv.ext" -out "$C/srv.crt"
+ssl req -newkey rsa:2048 -nodes -keyout "$C/cli.key" -out "$C/cli.csr" \
+    -subj /CN=viewer
+printf 'extendedKeyUsage=clientAuth\n' >"$C/cli.ext"
+ssl x509 -req -in "$C/cli.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" \
+    -CAcreateserial -days 2 -extfile "$C/cli.ext" -out "$C/cli.crt"
+
+# A free TCP port on 127.0.0.1 (TLS needs TCP): try a few.
+started=
+for try in 1 2 3 4 5 6 7 8; do
+	PORT=$((20000 + ($$ * 7 + try * 997) % 40000))
+	REDIS_EXTRA="--tls-port $PORT --bind 127.0.0.1 -::1 \
+	    --tls-cert-file $C/srv.crt --tls-key-file $C/srv.key \
+	    --tls-ca-cert-file $C/ca.crt --tls-auth-clients no"
+	if (redis_start) >"$T/start.out" 2>&1; then
+		started=yes
+		break
+	fi
+	grep -qi "tls\|ssl" "$T/redis.log" 2>/dev/null &&
+	    ! grep -qi "address already in use" "$T/redis.log" &&
+	    { echo "redis-server without TLS: skip"; cat "$T/redis.log"; exit 77; }
+	redis_stop
+done
+[ -n "$started" ] || { echo "no free port"; cat "$T/start.out"; exit 99; }
+echo "note: TLS port $PORT"
+U=rediss://127.0.0.1:$PORT
+L=rediss://localhost:$PORT
+P=analytics-tyk-system-analytics
+
+"$WRITER" push "$SOCK" -n 1300 -p 300 -b 1704164645 -e "$T/expect.jsonl" \
+    "$P" "${P}_3" "${P}_protobuf" "${P}_7_protobuf" >/dev/null ||
+    fail "writer push"
+tyk -n "unix://$SOCK" >"$T/plain.jsonl" 2>"$T/plain.err"
+[ -s "$T/plain.jsonl" ] && cmp -s "$T/expect.jsonl" "$T/plain.jsonl" && ok "plaintext snapshot ($(wc -l <"$T/plain.jsonl") lines)" ||
+    fail "plaintext snapshot differs"
+
+# Not trusted: the system store does not hold the private CA.
+tyk -n "$L" >/dev/null 2>"$T/e1"
+rc=$?
+check "no CA: exit 2" $rc -eq 2
+grep -q "TLS with localhost:$PORT: certificate not trusted" "$T/e1" &&
+    ok "no CA: says not trusted ($(cat "$T/e1"))" || fail "no CA: $(cat "$T/e1")"
+
+# Trusted with --tls-ca-file: the same records as over the unix socket.
+tyk -n --tls-ca-file "$C/ca.crt" "$L" >"$T/tls.jsonl" 2>"$T/tls.err"
+rc=$?
+check "--tls-ca-file: exit 0" $rc -eq 0
+cmp -s "$T/plain.jsonl" "$T/tls.jsonl" &&
+    ok "--tls-ca-file: snapshot equals plaintext ($(wc -l <"$T/tls.jsonl") lines)" ||
+    fail "--tls-ca-file: snapshot differs ($(wc -l <"$T/tls.jsonl") lines): $(head -3 "$T/tls.err")"
+
+# The name: the certificate is not for 127.0.0.1; --tls-server-name.
+tyk -n --tls-ca-file "$C/ca.crt" "$U" >/dev/null 2>"$T/e2"
+rc=$?
+check "name mismatch: exit 2" $rc -eq 2
+grep -q "name mismatch: the server's certificate is not for 127.0.0.1" \
+    "$T/e2" && ok "name mismatch: message ($(cat "$T/e2"))" ||
+    fail "name mismatch: $(cat "$T/e2")"
+tyk -n --tls-ca-file "$C/ca.crt" --tls-server-name other.test "$L" \
+    >/dev/null 2>"$T/e3"
+grep -q "not for other.test" "$T/e3" &&
+    ok "--tls-server-name other.test refused" || fail "other.test: $(cat "$T/e3")"
+n=$(tyk -n --count --tls-ca-file "$C/ca.crt" --tls-server-name redis.test "$U" \
+    2>"$T/sn.err")
+check "--tls-server-name redis.test accepted ($n)" "$n" = 1300
+
+# --tls-insecure: accepted, with a warning.
+n=$(tyk -n --count --tls-insecure "$U" 2>"$T/ins.err")
+check "--tls-insecure accepted ($n)" "$n" = 1300
+grep -q "rediss://127.0.0.1:$PORT/0: --tls-insecure: the server's certificate is not verified" \
+    "$T/ins.err" && ok "--tls-insecure: warning" || fail "--tls-insecure: $(cat "$T/ins.err")"
+
+# A closed port; a plaintext server (fault-server, silent) is no TLS one.
+n=$(tyk -n --count --tls-insecure "rediss://127.0.0.1:1" 2>&1)
+case $n in *"cannot connect to 127.0.0.1:1"*) ok "closed port: cannot connect" ;;
+*) fail "closed port: $n" ;; esac
+FAULT=$top_builddir/tests/tools/fault-server
+fport=$((PORT + 1))
+"$FAULT" silent "$fport" >"$T/fault.out" &
+fpid=$!
+i=0
+until grep -q ready "$T/fault.out" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+done
+if grep -q ready "$T/fault.out" 2>/dev/null; then
+	n=$(tyk -n --count --tls-insecure "rediss://127.0.0.1:$fport" 2>&1)
+	case $n in *"timed out after 2 s (TLS handshake; is this a TLS port?)"*)
+		ok "not a TLS port: handshake timed out" ;;
+	*) fail "not a TLS port: $n" ;; esac
+else
+	echo "note: port $fport busy: not-a-TLS-port case not run"
+fi
+kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+
+# Client certificates required.
+rcli CONFIG SET tls-auth-clients yes >/dev/null
+tyk -n --tls-ca-file "$C/ca.crt" "$L" >/dev/null 2>"$T/e4"
+rc=$?
+check "client certificate required: exit 2" $rc -eq 2
+grep -q "client certificate\|certificate required" "$T/e4" &&
+    ok "no client certificate: message ($(cat "$T/e4"))" ||
+    fail "no client certificate: $(cat "$T/e4")"
+tyk -n --tls-ca-file "$C/ca.crt" --tls-cert-file "$C/cli.crt" \
+    --tls-key-file "$C/cli.key" "$L" >"$T/mtls.jsonl" 2>"$T/mtls.err"
+rc=$?
+check "mutual TLS: exit 0" $rc -eq 0
+cmp -s "$T/plain.jsonl" "$T/mtls.jsonl" &&
+    ok "mutual TLS: snapshot equals plaintext" ||
+    fail "mutual TLS: differs: $(head -3 "$T/mtls.err")"
+n=$(tyk -n --count --tls-ca-file "$C/ca.crt" --tls-key-file "$C/cli.key" "$L" 2>&1)
+case $n in *"--tls-key-file needs --tls-cert-file"*) ok "key without certificate refused" ;;
+*) fail "key without certificate: $n" ;; esac
+
+# --follow over TLS sees what a writer pushes, as over the socket.
+K1=tlsf-tyk-system-analytics
+tyk -n --follow --duration 4 --key "$K1" --tls-ca-file "$C/ca.crt" \
+    --tls-cert-file "$C/cli.crt" --tls-key-file "$C/cli.key" "$L" \
+    >"$T/f.jsonl" 2>"$T/f.err" &
+tpid=$!
+tyk -n --follow --duration 4 --key "$K1" "unix://$SOCK" >"$T/fp.jsonl" \
+    2>"$T/fp.err" &
+ppid=$!
+sleep 0.5
+"$WRITER" push "$SOCK" -n 600 -r 300 "$K1" >/dev/null
+wait $tpid
+rc=$?
+wait $ppid
+check "--follow over TLS: exit 0" $rc -eq 0
+check "--follow over TLS: all 600 records seen" "$(seen_seqs "$T/f.jsonl")" -eq 600
+[ -s "$T/f.jsonl" ] && cmp -s "$T/f.jsonl" "$T/fp.jsonl" && ok "--follow over TLS: records equal plaintext" ||
+    fail "--follow over TLS: differs from plaintext"
+grep -q ": connected$" "$T/f.err" && ! grep -q "gap:\|reconnect" "$T/f.err" &&
+    ok "--follow over TLS: connected, no gap" || fail "--follow: $(cat "$T/f.err")"
+
+if cat "$T"/e? "$T"/*.err | grep -q "$VIEWER_PASS"; then
+	fail "a password appeared in a message"
+else
+	ok "passwords never printed"
+fi
+
+[ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all redis TLS tests passed"
+exit 0
