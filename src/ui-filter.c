@@ -21,6 +21,25 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
+/*
+ * The end of the filter token that starts at p: the first space outside
+ * double quotes (a backslash escapes the next byte), or the NUL.
+ */
+const char *
+ui_filter_token_end(const char *p)
+{
+	bool	 q = false;
+
+	while (*p != '\0' && (q || *p != ' ')) {
+		if (*p == '"')
+			q = !q;
+		else if (*p == '\\' && p[1] != '\0')
+			p++;
+		p++;
+	}
+	return (p);
+}
+
 /* The expression of saved filter name (len bytes), or NULL. */
 const char *
 ui_filter_saved(struct ui *ui, const char *name, size_t len)
@@ -45,19 +64,11 @@ ui_filter_expand(struct ui *ui, const char *text, char **err, int *col)
 {
 	struct buf	 b;
 	const char	*p = text, *tok, *e;
-	bool		 q;
 
 	buf_init(&b);
 	while (*p != '\0') {
 		tok = p;
-		q = false;
-		while (*p != '\0' && (q || *p != ' ')) {
-			if (*p == '"')
-				q = !q;
-			else if (*p == '\\' && p[1] != '\0')
-				p++;
-			p++;
-		}
+		p = ui_filter_token_end(p);
 		if (*tok == '@') {
 			e = ui_filter_saved(ui, tok + 1, (size_t)(p - tok - 1));
 			if (e == NULL) {
@@ -175,19 +186,11 @@ ui_filter_hide_keys(const char *text, struct buf *b)
 {
 	const char	*p = text, *tok, *v;
 	struct buf	 k;
-	bool		 q;
 
 	buf_init(&k);
 	while (*p != '\0') {
 		tok = p;
-		q = false;
-		while (*p != '\0' && (q || *p != ' ')) {
-			if (*p == '"')
-				q = !q;
-			else if (*p == '\\' && p[1] != '\0')
-				p++;
-			p++;
-		}
+		p = ui_filter_token_end(p);
 		v = tok + (*tok == '!');
 		buf_reset(&k);
 		if (strncmp(v, "key:=", 5) == 0 && ui_filter_unquote(&k,

@@ -21,5 +21,6 @@ const char	*ui_filter_saved(struct ui *, const char *, size_t);
 int		 ui_filter_token(struct ui *, const struct record *,
 		    enum view_col, bool, struct buf *);
 void		 ui_filter_hide_keys(const char *, struct buf *);
+const char	*ui_filter_token_end(const char *);
 
 #endif

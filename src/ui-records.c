@@ -69,19 +69,11 @@ static void
 ui_records_filter_text(struct ui *ui, const char *f, struct buf *b)
 {
 	const char	*p = f, *tok, *v, *end;
-	bool		 q;
 	size_t		 vl;
 
 	while (*p != '\0') {
 		tok = p;
-		q = false;
-		while (*p != '\0' && (q || *p != ' ')) {
-			if (*p == '"')
-				q = !q;
-			else if (*p == '\\' && p[1] != '\0')
-				p++;
-			p++;
-		}
+		p = ui_filter_token_end(p);
 		end = p;
 		v = tok + (*tok == '!');
 		if (!ui->reveal && strncmp(v, "key:", 4) == 0) {
