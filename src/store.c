@@ -101,8 +101,12 @@ store_source_add(struct store *st, const char *name,
 		st->nover = 0;
 		name = "(sources over the limit)";
 	}
-	st->sources = xreallocarray(st->sources, (size_t)st->nsources + 1,
-	    sizeof *st->sources);
+	if (st->nsources == st->sources_cap) {
+		st->sources_cap = st->sources_cap == 0 ? 8 :
+		    st->sources_cap * 2;
+		st->sources = xreallocarray(st->sources, st->sources_cap,
+		    sizeof *st->sources);
+	}
 	s = &st->sources[st->nsources];
 	memset(s, 0, sizeof *s);
 	s->name = xstrdup(name);

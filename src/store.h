@@ -91,6 +91,7 @@ struct store {
 
 	struct store_source	 *sources;
 	uint16_t		  nsources;
+	size_t			  sources_cap;
 	uint64_t		  nover;	/* sources past the limit */
 
 	struct store_aggdoc	 *aggdocs;
