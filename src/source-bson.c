@@ -106,6 +106,7 @@ struct source_bson {
 
 	struct sbson_coll	**colls;	/* owned, each one too */
 	size_t			 ncolls;
+	size_t			 colls_cap;
 	struct sbson_coll	**htab;		/* colls by ns (open addr.) */
 	size_t			 hcap;		/* 0 or a power of two */
 	struct sbson_coll	*cur;		/* collection being read */
@@ -627,8 +628,11 @@ sbson_coll(struct source_bson *rd, const char *db, size_t dblen,
 	name = xstrndup(coll, colllen);
 	c->kind = decode_bson_collection_kind(name);
 	free(name);
-	rd->colls = xreallocarray(rd->colls, rd->ncolls + 1,
-	    sizeof *rd->colls);
+	if (rd->ncolls == rd->colls_cap) {
+		rd->colls_cap = rd->colls_cap == 0 ? 8 : rd->colls_cap * 2;
+		rd->colls = xreallocarray(rd->colls, rd->colls_cap,
+		    sizeof *rd->colls);
+	}
 	rd->colls[rd->ncolls++] = c;
 	sbson_hash_insert(rd, c);
 	return (c);
