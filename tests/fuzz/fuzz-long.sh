@@ -5,7 +5,10 @@
 # seconds (default 600), J at a time, on its corpus in fuzz-corpus/NAME
 # (kept between runs) plus the seeds of tests/fuzz/corpus/NAME.  Crash
 # inputs land in fuzz-crashes/NAME/.  Prints one line per target:
-# executions, coverage and features at the end, crashes.
+# executions, coverage and features at the end, crashes.  Exits 1 when a
+# target failed (a crash, leak, timeout or out-of-memory: libFuzzer's exit
+# status, with the end of its log) or left a crash input.  make fuzz-smoke
+# runs it too, for a few seconds per target.
 set -u
 : "${top_srcdir:?}" "${FUZZ_SECONDS:=600}" "${FUZZ_ONLY:=}" "${FUZZ_JOBS:=1}"
 status=0
@@ -17,19 +20,24 @@ run() {
 	mkdir -p "$corpus" "$crashes"
 	seeds=$top_srcdir/tests/fuzz/corpus/$n
 	[ -d "$seeds" ] || seeds=
+	rc=0
 	"$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix="$crashes/" \
-	    "$corpus" $seeds >"fuzz-long-$n.log" 2>&1
+	    "$corpus" $seeds >"fuzz-long-$n.log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' \
 	    "fuzz-long-$n.log")
 	last=$(grep -E '^#[0-9]+' "fuzz-long-$n.log" | tail -1)
 	cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
 	nc=$(find "$crashes" -type f | wc -l)
-	echo "fuzz-long $n: ${FUZZ_SECONDS} s, ${execs:-?} executions," \
-	    "cov ${cov:-?}, ft ${ft:-?}, $nc crashes"
-	[ "$nc" = 0 ]
+	echo "fuzz $n: ${FUZZ_SECONDS} s, ${execs:-?} executions," \
+	    "cov ${cov:-?}, ft ${ft:-?}, $nc crashes, exit $rc"
+	if [ "$rc" != 0 ] || [ "$nc" != 0 ]; then
+		tail -40 "fuzz-long-$n.log"
+		: >"fuzz-failed-$n"
+	fi
 }
+rm -f fuzz-failed-*
 set -- $FUZZ_TARGETS
 running=0
 for f; do
@@ -45,7 +53,7 @@ for f; do
 	fi
 done
 wait
-for d in fuzz-crashes/*; do
-	[ -d "$d" ] && [ -n "$(ls -A "$d")" ] && status=1
+for f in fuzz-failed-*; do
+	[ -e "$f" ] && status=1
 done
 exit $status
