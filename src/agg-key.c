@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "tz.h"
+#include "utf8.h"
 
 /* Append base64 (standard alphabet) of s without '=' padding (doHash). */
 void
@@ -53,38 +54,9 @@ agg_key_hex(struct buf *b, const char *s, size_t len)
 	}
 }
 
-/* Decode one UTF-8 sequence of s (len > 0): code point, or -1 if invalid. */
-static int32_t
-agg_key_utf8(const unsigned char *s, size_t len, size_t *n)
-{
-	int32_t	 c;
-	size_t	 i;
-
-	if (s[0] < 0x80) {
-		*n = 1;
-		return (s[0]);
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		*n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		*n = 3;
-		c = s[0] & 0x0f;
-	} else
-		return (-1);		/* 4-byte sequences are never spaces */
-	if (len < *n)
-		return (-1);
-	for (i = 1; i < *n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (-1);
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	return (c);
-}
-
 /* Is c white space for Go's unicode.IsSpace? */
 static bool
-agg_key_is_space(int32_t c)
+agg_key_is_space(uint32_t c)
 {
 	switch (c) {
 	case '\t': case '\n': case '\v': case '\f': case '\r': case ' ':
@@ -99,26 +71,25 @@ agg_key_is_space(int32_t c)
 size_t
 agg_key_space_at(const char *s, size_t len)
 {
-	size_t	 n;
-	int32_t	 c;
+	size_t		 n;
+	uint32_t	 c;
 
-	c = agg_key_utf8((const unsigned char *)s, len, &n);
-	return (c >= 0 && agg_key_is_space(c) ? n : 0);
+	n = utf8_decode(s, len, &c);
+	return (n != 0 && agg_key_is_space(c) ? n : 0);
 }
 
 /* Length of the white-space character ending s[0..len), or 0. */
 size_t
 agg_key_space_before(const char *s, size_t len)
 {
-	size_t	 k, n;
-	int32_t	 c;
+	size_t		 k, n;
+	uint32_t	 c;
 
 	for (k = 1; k <= 3 && k <= len; k++) {
-		if (k < len && k < 3 &&
-		    ((unsigned char)s[len - k] & 0xc0) == 0x80)
+		if (k < len && k < 3 && utf8_is_cont((unsigned char)s[len - k]))
 			continue;
-		c = agg_key_utf8((const unsigned char *)s + len - k, k, &n);
-		if (c >= 0 && n == k && agg_key_is_space(c))
+		n = utf8_decode(s + len - k, k, &c);
+		if (n != 0 && n == k && agg_key_is_space(c))
 			return (k);
 		return (0);
 	}

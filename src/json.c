@@ -15,6 +15,7 @@
 
 #include "bytes.h"
 #include "render.h"
+#include "utf8.h"
 
 /*
  * Generate a JSON string from len bytes that may not be valid UTF-8.
@@ -41,7 +42,7 @@ json_gen_slice(yajl_gen g, const char *s, size_t len)
 			i++;
 			continue;
 		}
-		n = render_utf8_decode(s + i, len - i, &cp);
+		n = utf8_decode(s + i, len - i, &cp);
 		if (n != 0) {
 			buf_add(&tmp, s + i, n);
 			i += n;

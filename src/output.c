@@ -565,7 +565,7 @@ output_table_cell(struct buf *b, const char *s, size_t len, size_t width,
     bool right)
 {
 	struct buf	 tmp;
-	size_t		 w, i;
+	size_t		 w, i, n;
 	const char	*p;
 
 	buf_init(&tmp);
@@ -573,18 +573,12 @@ output_table_cell(struct buf *b, const char *s, size_t len, size_t width,
 	w = render_width(tmp.data ? tmp.data : "", tmp.len);
 	p = tmp.data ? tmp.data : "";
 	if (w > width) {
-		/* Cut to width-1 code points and mark with "~". */
-		size_t	 cps = 0, bytes = 0;
-
-		while (bytes < tmp.len && cps < width - 1) {
-			bytes++;
-			while (bytes < tmp.len &&
-			    ((unsigned char)p[bytes] & 0xc0) == 0x80)
-				bytes++;
-			cps++;
-		}
-		buf_add(b, p, bytes);
+		/* Cut to width-1 columns and mark with "~". */
+		n = render_fit(p, tmp.len, width - 1, &w);
+		buf_add(b, p, n);
 		buf_addc(b, '~');
+		for (i = w + 1; i < width; i++)
+			buf_addc(b, ' ');
 	} else {
 		if (right)
 			for (i = w; i < width; i++)

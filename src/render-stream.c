@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "render.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct render_stream {
@@ -133,7 +134,7 @@ render_filter_run(struct render_filter *f, struct buf *out,
 			i++;
 			continue;
 		}
-		n = render_utf8_decode((const char *)s + i, len - i, &cp);
+		n = utf8_decode((const char *)s + i, len - i, &cp);
 		if (n == 0) {
 			if (!final && render_filter_partial(s + i, len - i))
 				return (i);
@@ -208,7 +209,7 @@ render_term_safe(const char *str, size_t len)
 			i++;
 			continue;
 		}
-		n = render_utf8_decode(str + i, len - i, &cp);
+		n = utf8_decode(str + i, len - i, &cp);
 		if (n == 0 || !render_cp_safe(cp))
 			return (false);
 		i += n;

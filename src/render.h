@@ -19,12 +19,10 @@
 
 void	 render_safe(struct buf *, const char *, size_t, int);
 size_t	 render_width(const char *, size_t);
-int	 render_cp_width(uint32_t);
 size_t	 render_fit(const char *, size_t, size_t, size_t *);
 void	 render_truncate(struct buf *, const char *, size_t, size_t,
 	    const char *);
 bool	 render_valid_utf8(const char *, size_t);
 bool	 render_cp_safe(uint32_t);
-size_t	 render_utf8_decode(const char *, size_t, uint32_t *);
 
 #endif

@@ -5,7 +5,7 @@
  * every class maps to plain attributes (bold, reverse, underline, dim), so
  * a monochrome terminal still shows status classes, errors and the cursor.
  *
- * Widths: text is decoded from UTF-8 and measured with wcwidth, so wide
+ * Widths: text is decoded from UTF-8 and measured with utf8_width, so wide
  * (CJK) and combining characters take the right number of columns; a
  * string that does not fit ends in an ellipsis.  Without a UTF-8 locale
  * every non-ASCII character is drawn as '?' and glyphs have ASCII forms.
@@ -20,6 +20,7 @@
 #include <wchar.h>
 
 #include "ui-curses.h"
+#include "utf8.h"
 
 #define UI_DRAW_MAX	1024	/* characters drawn per call */
 
@@ -93,42 +94,21 @@ ui_attr(const struct ui *ui, enum ui_class c)
 	return ((int)COLOR_PAIR(c) | ui_classes[c].color_attr);
 }
 
-/* Decode one UTF-8 character (input is valid, from render_safe). */
+/*
+ * Decode one character of safe text (valid UTF-8, from render_safe); a
+ * byte that does not start a valid sequence is one '?'.
+ */
 static size_t
 ui_utf8(const unsigned char *s, size_t len, wchar_t *wc)
 {
-	size_t		 n, i;
-	uint32_t	 c;
+	uint32_t	 cp;
+	size_t		 n;
 
-	if (s[0] < 0x80) {
-		*wc = s[0];
-		return (1);
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else {
+	if ((n = utf8_decode((const char *)s, len, &cp)) == 0) {
 		*wc = '?';
 		return (1);
 	}
-	if (n > len) {
-		*wc = '?';
-		return (len);
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*wc = '?';
-			return (i);
-		}
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	*wc = (wchar_t)c;
+	*wc = (wchar_t)cp;
 	return (n);
 }
 
@@ -142,11 +122,7 @@ ui_wcwidth(const struct ui *ui, wchar_t *wc)
 		*wc = '?';
 	if (*wc < 0x20 || *wc == 0x7f)
 		*wc = '?';
-	w = wcwidth(*wc);
-	if (w < 0) {
-		*wc = '?';
-		w = 1;
-	}
+	w = utf8_width((uint32_t)*wc);
 	return (w);
 }
 

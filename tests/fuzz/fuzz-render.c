@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "render.h"
+#include "utf8.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -30,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&out);
 	render_safe(&out, (const char *)data + 1, size - 1, flags);
 	for (i = 0; i < out.len; i += n) {
-		n = render_utf8_decode(out.data + i, out.len - i, &cp);
+		n = utf8_decode(out.data + i, out.len - i, &cp);
 		if (n == 0)
 			abort();
 		if (cp < 0x20 && !(cp == '\n' && (flags & RENDER_NEWLINES)))

@@ -6,6 +6,7 @@
 #include "render.h"
 #include "render-stream.h"
 #include "unit.h"
+#include "utf8.h"
 
 static char *
 rs(const char *s, size_t len, int flags)
@@ -107,7 +108,7 @@ assert_safe_utf8(const char *out, size_t len, int allow_nl)
 			i++;
 			continue;
 		}
-		n = render_utf8_decode(out + i, len - i, &cp);
+		n = utf8_decode(out + i, len - i, &cp);
 		assert_true(n != 0);
 		assert_false(cp >= 0x80 && cp <= 0x9f);
 		i += n;
@@ -143,7 +144,7 @@ test_width(void **state)
 	/* East Asian wide: 2 columns each; combining accent: 0. */
 	assert_int_equal(render_width("\xe6\x97\xa5\xe6\x9c\xac", 6), 4);
 	assert_int_equal(render_width("e\xcc\x81", 3), 1);
-	assert_int_equal(render_cp_width(0x1f600), 2);
+	assert_int_equal(utf8_width(0x1f600), 2);
 	buf_init(&b);
 	render_truncate(&b, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 9, 5,
 	    "~");
