@@ -90,6 +90,11 @@ run_case not-bson-gz 2 "$T" -n "$WORK/not-bson.txt.gz"
 run_case missing-file 2 "$T" -n "$F/no-such-file.bson"
 : >"$WORK/empty.bson"
 run_case empty-file 1 "$T" -n "$WORK/empty.bson"
+# Table cells are cut by display columns: a path of wide characters ends
+# in "~" at the column's width (not after as many code points), a
+# combining mark stays with its letter.
+head -1 "$F/tyk.jsonl" | sed 's|"/status/{code}"|"/日本語日本語日本語日本語日本語日本語日本語日本語日本語日本語日本語"|; s|"httpbin"|"Café API"|' >"$WORK/wide.jsonl"
+run_case table-wide 0 "$T" -n --format table "$WORK/wide.jsonl"
 mkdir "$WORK/empty"
 run_case empty-dir 2 "$T" -n "$WORK/empty"
 finish
