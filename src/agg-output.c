@@ -37,31 +37,6 @@
 
 #define AGG_OUTPUT_NS	1000000000LL
 
-/* Generate a double as the shortest text that reads back the same. */
-static void
-agg_output_double(yajl_gen g, double v)
-{
-	char	 tmp[64];
-	int	 n, prec;
-
-	if (!isfinite(v)) {
-		yajl_gen_null(g);
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		n = snprintf(tmp, sizeof tmp, "%.0f", v);
-		yajl_gen_number(g, tmp, (size_t)n);
-		return;
-	}
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	n = snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-	yajl_gen_number(g, tmp, (size_t)n);
-}
-
 /* Format BSON ms as RFC 3339 UTC with milliseconds. */
 static size_t
 agg_output_ms(char *buf, size_t size, int64_t ms)
@@ -117,9 +92,9 @@ agg_output_counter(yajl_gen g, const struct agg *a,
 	agg_output_int(g, "success", c->success);
 	agg_output_int(g, "errortotal", c->errortotal);
 	json_gen_key(g, "requesttime");
-	agg_output_double(g, agg_avg(c->totalrequesttime, c->hits));
+	json_gen_double(g, agg_avg(c->totalrequesttime, c->hits));
 	json_gen_key(g, "totalrequesttime");
-	agg_output_double(g, c->totalrequesttime);
+	json_gen_double(g, c->totalrequesttime);
 	agg_output_str(g, a, "identifier", c->identifier);
 	agg_output_str(g, a, "humanidentifier", c->humanidentifier);
 	agg_output_time(g, "lasttime", c->lasttime);
@@ -132,14 +107,14 @@ agg_output_counter(yajl_gen g, const struct agg *a,
 		agg_output_int(g, "minupstreamlatency", c->minupstreamlatency);
 	agg_output_int(g, "totalupstreamlatency", c->totalupstreamlatency);
 	json_gen_key(g, "upstreamlatency");
-	agg_output_double(g, agg_avg((double)c->totalupstreamlatency,
+	json_gen_double(g, agg_avg((double)c->totalupstreamlatency,
 	    c->hits));
 	agg_output_int(g, "maxlatency", c->maxlatency);
 	if (c->has_min)
 		agg_output_int(g, "minlatency", c->minlatency);
 	agg_output_int(g, "totallatency", c->totallatency);
 	json_gen_key(g, "latency");
-	agg_output_double(g, agg_avg((double)c->totallatency, c->hits));
+	json_gen_double(g, agg_avg((double)c->totallatency, c->hits));
 	agg_sorted_errs(a, c, &errs, &n);
 	json_gen_key(g, "errormap");
 	yajl_gen_map_open(g);

@@ -41,24 +41,12 @@ encode_json_bool(yajl_gen g, const char *k, bool v)
 	yajl_gen_bool(g, v);
 }
 
-/* Shortest decimal that round-trips, as Go's strconv 'g'-like output. */
+/* A double as Go's encoding/json writes it. */
 static void
 encode_json_double(yajl_gen g, const char *k, double v)
 {
-	char	 tmp[40];
-	int	 prec;
-
 	json_gen_key(g, k);
-	if (!isfinite(v)) {
-		yajl_gen_null(g);
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	yajl_gen_number(g, tmp, strlen(tmp));
+	json_gen_double(g, v);
 }
 
 /* RFC3339Nano: fraction with trailing zeros trimmed. */

@@ -108,25 +108,6 @@ output_gen_int(yajl_gen g, const char *k, int64_t v)
 	yajl_gen_integer(g, v);
 }
 
-/* A double in the shortest form that reads back the same (as Go). */
-static void
-output_gen_double(yajl_gen g, double v)
-{
-	char	 tmp[40];
-	int	 prec;
-
-	if (!isfinite(v)) {
-		yajl_gen_null(g);
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	yajl_gen_number(g, tmp, strlen(tmp));
-}
-
 static void
 output_gen_time(yajl_gen g, const char *k, int64_t sec, uint32_t nsec,
     int prec)
@@ -359,9 +340,9 @@ output_record_json_gen(yajl_gen g, const struct store *st,
 	json_gen_key(g, "location");
 	yajl_gen_map_open(g);
 	json_gen_key(g, "latitude");
-	output_gen_double(g, geo.latitude);
+	json_gen_double(g, geo.latitude);
 	json_gen_key(g, "longitude");
-	output_gen_double(g, geo.longitude);
+	json_gen_double(g, geo.longitude);
 	output_gen_str(g, st, "time_zone", geo.time_zone);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
