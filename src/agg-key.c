@@ -41,19 +41,6 @@ agg_key_b64nopad(struct buf *b, const char *s, size_t len)
 	}
 }
 
-/* Append lowercase hex of s (hex.EncodeToString). */
-void
-agg_key_hex(struct buf *b, const char *s, size_t len)
-{
-	static const char	 tab[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < len; i++) {
-		buf_addc(b, tab[(unsigned char)s[i] >> 4]);
-		buf_addc(b, tab[(unsigned char)s[i] & 15]);
-	}
-}
-
 /* Is c white space for Go's unicode.IsSpace? */
 static bool
 agg_key_is_space(uint32_t c)

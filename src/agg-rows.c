@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "xmalloc.h"
 
 #define AGG_ROWS_NS	1000000000LL
@@ -281,19 +282,6 @@ agg_rows_unb64(struct buf *out, struct slice in)
 	return (0);
 }
 
-/* The value of hex digit ch, or -1. */
-static int
-agg_rows_hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return (ch - '0');
-	if (ch >= 'a' && ch <= 'f')
-		return (ch - 'a' + 10);
-	if (ch >= 'A' && ch <= 'F')
-		return (ch - 'A' + 10);
-	return (-1);
-}
-
 /* Decode hex; -1 if invalid. */
 static int
 agg_rows_unhex(struct buf *out, struct slice in)
@@ -304,8 +292,8 @@ agg_rows_unhex(struct buf *out, struct slice in)
 	if (in.len % 2 != 0)
 		return (-1);
 	for (i = 0; i < in.len; i += 2) {
-		hi = agg_rows_hexval(in.ptr[i]);
-		lo = agg_rows_hexval(in.ptr[i + 1]);
+		hi = hex_value(in.ptr[i]);
+		lo = hex_value(in.ptr[i + 1]);
 		if (hi < 0 || lo < 0)
 			return (-1);
 		buf_addc(out, (char)(hi << 4 | lo));

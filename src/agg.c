@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "agg-key.h"
+#include "bytes.h"
 #include "log.h"
 #include "record.h"
 #include "store.h"
@@ -800,7 +801,7 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, y);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, z);
-		agg_key_hex(e, s->data, s->len);
+		buf_add_hex(e, s->data, s->len);
 		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	default:

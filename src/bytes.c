@@ -145,3 +145,63 @@ slice_caseeq(struct slice s, const char *t)
 
 	return (s.len == n && strncasecmp(s.ptr, t, n) == 0);
 }
+
+/* The value of hex digit c (either case), or -1. */
+int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* Append the lowercase hex of len bytes at p (Go's hex.EncodeToString). */
+void
+buf_add_hex(struct buf *b, const void *p, size_t len)
+{
+	static const char	 tab[] = "0123456789abcdef";
+	const unsigned char	*s = p;
+	size_t			 i;
+
+	buf_reserve(b, 2 * len);
+	for (i = 0; i < len; i++) {
+		b->data[b->len++] = tab[s[i] >> 4];
+		b->data[b->len++] = tab[s[i] & 15];
+	}
+	b->data[b->len] = '\0';
+}
+
+/*
+ * Format the n (at most 16) bytes at p, which start at offset off, as one
+ * hexdump line: the callers lay the three parts out and colour them.
+ */
+void
+hexdump_line(struct hexdump_line *h, size_t off, const void *p, size_t n)
+{
+	static const char	 tab[] = "0123456789abcdef";
+	const unsigned char	*s = p;
+	size_t			 i, k = 0, t = 0;
+
+	if (n > HEXDUMP_WIDTH)
+		n = HEXDUMP_WIDTH;
+	snprintf(h->off, sizeof h->off, "%08zx", off);
+	for (i = 0; i < HEXDUMP_WIDTH; i++) {
+		if (i == HEXDUMP_WIDTH / 2)
+			h->hex[k++] = ' ';
+		h->hex[k++] = ' ';
+		h->hex[k++] = i < n ? tab[s[i] >> 4] : ' ';
+		h->hex[k++] = i < n ? tab[s[i] & 15] : ' ';
+	}
+	h->hex[k++] = ' ';
+	h->hex[k++] = ' ';
+	h->hex[k] = '\0';
+	h->text[t++] = '|';
+	for (i = 0; i < n; i++)
+		h->text[t++] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '.';
+	h->text[t++] = '|';
+	h->text[t] = '\0';
+}

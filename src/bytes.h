@@ -42,4 +42,18 @@ char	*buf_take(struct buf *);
 bool	 slice_eq(struct slice, const char *);
 bool	 slice_caseeq(struct slice, const char *);
 
+/* Hex: digits, lowercase encoding, and the one hexdump line format. */
+#define HEXDUMP_WIDTH	16
+
+/* One line of a canonical hexdump (as hexdump -C) of up to 16 bytes. */
+struct hexdump_line {
+	char	 off[20];	/* "00000010" */
+	char	 hex[56];	/* " 41 42 ...  ... 4f 50  " (fixed width) */
+	char	 text[20];	/* "|AB..OP|": printable ASCII, else '.' */
+};
+
+int	 hex_value(int);
+void	 buf_add_hex(struct buf *, const void *, size_t);
+void	 hexdump_line(struct hexdump_line *, size_t, const void *, size_t);
+
 #endif

@@ -117,12 +117,8 @@ redis_unescape(char *s)
 			*d++ = *s;
 			continue;
 		}
-		hi = s[1] >= '0' && s[1] <= '9' ? s[1] - '0' :
-		    (s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'f' ?
-		    (s[1] | 0x20) - 'a' + 10 : -1;
-		lo = hi < 0 ? -1 : s[2] >= '0' && s[2] <= '9' ? s[2] - '0' :
-		    (s[2] | 0x20) >= 'a' && (s[2] | 0x20) <= 'f' ?
-		    (s[2] | 0x20) - 'a' + 10 : -1;
+		hi = hex_value((unsigned char)s[1]);
+		lo = hi < 0 ? -1 : hex_value((unsigned char)s[2]);
 		if (lo < 0)
 			return (-1);
 		*d++ = (char)(hi << 4 | lo);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "mask.h"
 #include "output.h"
 #include "record.h"
@@ -88,23 +89,14 @@ ui_tabs_time(char *out, size_t size, int64_t sec, uint32_t nsec)
 static void
 ui_tabs_hex(struct ui_lines *l, const unsigned char *p, size_t len)
 {
-	char	 t[128];
-	size_t	 i, j;
-	int	 n;
+	struct hexdump_line	 h;
+	char			 t[128];
+	size_t			 i;
+	int			 n;
 
-	for (i = 0; i < len; i += 16) {
-		n = snprintf(t, sizeof t, "  %08zx ", i);
-		for (j = 0; j < 16; j++) {
-			if (i + j < len)
-				n += snprintf(t + n, sizeof t - n, " %02x",
-				    p[i + j]);
-			else
-				n += snprintf(t + n, sizeof t - n, "   ");
-		}
-		n += snprintf(t + n, sizeof t - n, "  ");
-		for (j = 0; j < 16 && i + j < len; j++)
-			t[n++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ?
-			    (char)p[i + j] : '.';
+	for (i = 0; i < len; i += HEXDUMP_WIDTH) {
+		hexdump_line(&h, i, p + i, len - i);
+		n = snprintf(t, sizeof t, "  %s %s%s", h.off, h.hex, h.text);
 		ui_lines_add(l, UI_C_NORMAL, t, (size_t)n);
 	}
 }

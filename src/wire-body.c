@@ -47,13 +47,7 @@ wire_body_dechunk(struct buf *out, const char *in, size_t len,
 		for (i = pos; i < len; i++) {
 			int	 c = (unsigned char)in[i], v;
 
-			if (c >= '0' && c <= '9')
-				v = c - '0';
-			else if (c >= 'a' && c <= 'f')
-				v = c - 'a' + 10;
-			else if (c >= 'A' && c <= 'F')
-				v = c - 'A' + 10;
-			else
+			if ((v = hex_value(c)) < 0)
 				break;
 			if (++digits > 15) {
 				snprintf(st->error, sizeof st->error,

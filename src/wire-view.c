@@ -19,6 +19,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "bytes.h"
 #include "mask.h"
 #include "render.h"
 #include "wire.h"
@@ -196,38 +197,18 @@ wire_view_lines(struct wire_view *v, const char *s, size_t len,
 void
 wire_view_hexdump(struct wire_view *v, const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 off, i, n = len;
+	struct hexdump_line	 h;
+	size_t			 off, n = len;
 	char			 tmp[80];
-	int			 k;
 
 	if (n > WIRE_VIEW_HEX_MAX)
 		n = WIRE_VIEW_HEX_MAX;
-	for (off = 0; off < n; off += 16) {
-		snprintf(tmp, sizeof tmp, "%08zx ", off);
+	for (off = 0; off < n; off += HEXDUMP_WIDTH) {
+		hexdump_line(&h, off, s + off, n - off);
+		snprintf(tmp, sizeof tmp, "%s ", h.off);
 		wire_view_adds(v, tmp, WS_OFFSET);
-		k = 0;
-		for (i = 0; i < 16; i++) {
-			if (i == 8)
-				tmp[k++] = ' ';
-			if (off + i < n)
-				k += snprintf(tmp + k, sizeof tmp - (size_t)k,
-				    " %02x", p[off + i]);
-			else
-				k += snprintf(tmp + k, sizeof tmp - (size_t)k,
-				    "   ");
-		}
-		tmp[k++] = ' ';
-		tmp[k++] = ' ';
-		tmp[k] = '\0';
-		wire_view_adds(v, tmp, WS_PLAIN);
-		k = 0;
-		tmp[k++] = '|';
-		for (i = 0; i < 16 && off + i < n; i++)
-			tmp[k++] = p[off + i] >= 0x20 && p[off + i] < 0x7f ?
-			    (char)p[off + i] : '.';
-		tmp[k++] = '|';
-		wire_view_addf(v, tmp, (size_t)k, WS_DIM, 0);
+		wire_view_adds(v, h.hex, WS_PLAIN);
+		wire_view_addf(v, h.text, strlen(h.text), WS_DIM, 0);
 		wire_view_newline(v);
 	}
 	if (n < len) {
@@ -485,19 +466,6 @@ wire_view_json(struct wire_view *v, const char *s, size_t len, char *err,
 	return (rc);
 }
 
-/* Value of hex digit c, or -1. */
-static int
-wire_view_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* Append the %-decoded form of s (with '+' as space) to b. */
 static void
 wire_view_unescape(struct buf *b, const char *s, size_t len)
@@ -509,8 +477,8 @@ wire_view_unescape(struct buf *b, const char *s, size_t len)
 		if (s[i] == '+')
 			buf_addc(b, ' ');
 		else if (s[i] == '%' && i + 2 < len &&
-		    (hi = wire_view_hexval(s[i + 1])) >= 0 &&
-		    (lo = wire_view_hexval(s[i + 2])) >= 0) {
+		    (hi = hex_value(s[i + 1])) >= 0 &&
+		    (lo = hex_value(s[i + 2])) >= 0) {
 			buf_addc(b, (char)(hi << 4 | lo));
 			i += 2;
 		} else

@@ -568,7 +568,7 @@ test_escaping(void **state)
 	agg_key_b64nopad(&b, "\xfb\xff", 2);
 	assert_string_equal(b.data, "+/8");
 	buf_reset(&b);
-	agg_key_hex(&b, "A:\xff", 3);
+	buf_add_hex(&b, "A:\xff", 3);
 	assert_string_equal(b.data, "413aff");
 	buf_clear(&b);
 }
