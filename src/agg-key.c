@@ -12,35 +12,6 @@
 #include "tz.h"
 #include "utf8.h"
 
-/* Append base64 (standard alphabet) of s without '=' padding (doHash). */
-void
-agg_key_b64nopad(struct buf *b, const char *s, size_t len)
-{
-	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
-	uint32_t		 v;
-
-	for (i = 0; i + 3 <= len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		buf_addc(b, tab[v >> 18]);
-		buf_addc(b, tab[(v >> 12) & 63]);
-		buf_addc(b, tab[(v >> 6) & 63]);
-		buf_addc(b, tab[v & 63]);
-	}
-	if (len - i == 1) {
-		v = (uint32_t)p[i] << 16;
-		buf_addc(b, tab[v >> 18]);
-		buf_addc(b, tab[(v >> 12) & 63]);
-	} else if (len - i == 2) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-		buf_addc(b, tab[v >> 18]);
-		buf_addc(b, tab[(v >> 12) & 63]);
-		buf_addc(b, tab[(v >> 6) & 63]);
-	}
-}
-
 /* Is c white space for Go's unicode.IsSpace? */
 static bool
 agg_key_is_space(uint32_t c)

@@ -12,7 +12,6 @@
 
 #include "bytes.h"
 
-void	 agg_key_b64nopad(struct buf *, const char *, size_t);
 size_t	 agg_key_space_at(const char *, size_t);
 size_t	 agg_key_space_before(const char *, size_t);
 int	 agg_key_tz_check(const char *, char **);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "bytes.h"
 #include "xmalloc.h"
 
@@ -247,39 +248,13 @@ agg_rows(const struct agg *a, long bucket, enum agg_dim dim,
 	*n = k;
 }
 
-/* Decode standard base64 with or without padding; -1 if invalid. */
+/* Decode the pump's base64 (padded or not, as doHash writes it). */
 static int
 agg_rows_unb64(struct buf *out, struct slice in)
 {
-	uint32_t	 acc = 0;
-	int		 bits = 0, v;
-	size_t		 i;
-	char		 ch;
+	struct base64_result	 r;
 
-	for (i = 0; i < in.len; i++) {
-		ch = in.ptr[i];
-		if (ch >= 'A' && ch <= 'Z')
-			v = ch - 'A';
-		else if (ch >= 'a' && ch <= 'z')
-			v = ch - 'a' + 26;
-		else if (ch >= '0' && ch <= '9')
-			v = ch - '0' + 52;
-		else if (ch == '+')
-			v = 62;
-		else if (ch == '/')
-			v = 63;
-		else if (ch == '=')
-			break;
-		else
-			return (-1);
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_addc(out, (char)((acc >> bits) & 0xff));
-		}
-	}
-	return (0);
+	return (base64_decode_buf(out, in.ptr, in.len, &r));
 }
 
 /* Decode hex; -1 if invalid. */

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "agg-key.h"
+#include "base64.h"
 #include "bytes.h"
 #include "log.h"
 #include "record.h"
@@ -774,7 +775,7 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, x);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, y);
-		agg_key_b64nopad(e, s->data, s->len);
+		base64_encode_nopad(e, s->data, s->len);
 		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	case AGG_KEYENDPOINTS:
@@ -782,7 +783,7 @@ agg_slot(struct agg *a, const struct store *st, uint32_t bucket,
 		agg_add_sid(s, st, y);
 		buf_addc(s, ':');
 		agg_add_sid(s, st, z);
-		agg_key_b64nopad(e, s->data, s->len);
+		base64_encode_nopad(e, s->data, s->len);
 		key = strtab_intern(&a->strs, e->data, e->len);
 		break;
 	case AGG_ENDPOINTS:

@@ -132,9 +132,9 @@ base64_decode_buf(struct buf *b, const char *in, size_t inlen,
 	return (rc);
 }
 
-/* Append the standard base64 encoding of len bytes at p (one line). */
-void
-base64_encode_buf(struct buf *b, const void *p, size_t len)
+/* Append the standard base64 of len bytes at p, '='-padded if pad. */
+static void
+base64_encode(struct buf *b, const void *p, size_t len, bool pad)
 {
 	const unsigned char	*s = p;
 	size_t			 i;
@@ -152,12 +152,29 @@ base64_encode_buf(struct buf *b, const void *p, size_t len)
 		q[0] = base64_alphabet[s[i] >> 2];
 		q[1] = base64_alphabet[(s[i] & 3) << 4];
 		q[2] = q[3] = '=';
-		buf_add(b, q, 4);
+		buf_add(b, q, pad ? 4 : 2);
 	} else if (len - i == 2) {
 		q[0] = base64_alphabet[s[i] >> 2];
 		q[1] = base64_alphabet[(s[i] & 3) << 4 | s[i + 1] >> 4];
 		q[2] = base64_alphabet[(s[i + 1] & 15) << 2];
 		q[3] = '=';
-		buf_add(b, q, 4);
+		buf_add(b, q, pad ? 4 : 3);
 	}
+}
+
+/* Append the standard base64 encoding of len bytes at p (one line). */
+void
+base64_encode_buf(struct buf *b, const void *p, size_t len)
+{
+	base64_encode(b, p, len, true);
+}
+
+/*
+ * The same without '=' padding (Go's base64.RawStdEncoding, which the
+ * pump's doHash uses for endpoint keys).
+ */
+void
+base64_encode_nopad(struct buf *b, const void *p, size_t len)
+{
+	base64_encode(b, p, len, false);
 }

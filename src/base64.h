@@ -34,5 +34,6 @@ int	 base64_decode(const char *, size_t, char *, size_t,
 int	 base64_decode_buf(struct buf *, const char *, size_t,
 	    struct base64_result *);
 void	 base64_encode_buf(struct buf *, const void *, size_t);
+void	 base64_encode_nopad(struct buf *, const void *, size_t);
 
 #endif

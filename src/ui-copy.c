@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "options.h"
 #include "output.h"
 #include "record.h"
@@ -84,37 +85,6 @@ ui_copy_menu_draw(struct ui *ui, int y)
 	    ui_attr(ui, UI_C_DIM));
 }
 
-/* Base64 (standard alphabet, padded). */
-static void
-ui_copy_base64(struct buf *out, const char *s, size_t len)
-{
-	static const char	 tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "abcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
-	uint32_t		 v;
-	char			 q[4];
-
-	for (i = 0; i + 2 < len; i += 3) {
-		v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-		q[0] = tab[v >> 18];
-		q[1] = tab[(v >> 12) & 63];
-		q[2] = tab[(v >> 6) & 63];
-		q[3] = tab[v & 63];
-		buf_add(out, q, 4);
-	}
-	if (i < len) {
-		v = (uint32_t)p[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)p[i + 1] << 8;
-		q[0] = tab[v >> 18];
-		q[1] = tab[(v >> 12) & 63];
-		q[2] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
-		q[3] = '=';
-		buf_add(out, q, 4);
-	}
-}
-
 /* The directory for copies: $TMPDIR or /tmp. */
 static const char *
 ui_copy_tmpdir(void)
@@ -137,7 +107,7 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 	buf_init(&b);
 	if (!ui->headless) {
 		buf_adds(&b, "\033]52;c;");
-		ui_copy_base64(&b, s, len);
+		base64_encode_buf(&b, s, len);
 		buf_adds(&b, "\007");
 		if (b.len - 8 <= UI_OSC52_MAX) {
 			/* Past curses: the sequence holds only base64. */

@@ -13,6 +13,7 @@
 #include <bson/bson.h>
 
 #include "agg.h"
+#include "base64.h"
 #include "agg-key.h"
 #include "agg-output.h"
 #include "agg-rows.h"
@@ -556,16 +557,16 @@ test_escaping(void **state)
 	struct buf	 b;
 
 	buf_init(&b);
-	agg_key_b64nopad(&b, "a:1", 3);
+	base64_encode_nopad(&b, "a:1", 3);
 	assert_string_equal(b.data, "YTox");
 	buf_reset(&b);
-	agg_key_b64nopad(&b, "a:12", 4);
+	base64_encode_nopad(&b, "a:12", 4);
 	assert_string_equal(b.data, "YToxMg");
 	buf_reset(&b);
-	agg_key_b64nopad(&b, "a:123", 5);
+	base64_encode_nopad(&b, "a:123", 5);
 	assert_string_equal(b.data, "YToxMjM");
 	buf_reset(&b);
-	agg_key_b64nopad(&b, "\xfb\xff", 2);
+	base64_encode_nopad(&b, "\xfb\xff", 2);
 	assert_string_equal(b.data, "+/8");
 	buf_reset(&b);
 	buf_add_hex(&b, "A:\xff", 3);
