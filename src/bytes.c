@@ -137,6 +137,28 @@ slice_eq(struct slice s, const char *t)
 	return (s.len == n && memcmp(s.ptr, t, n) == 0);
 }
 
+/* A slice of b's bytes; an empty buffer gives "" (never a NULL ptr). */
+struct slice
+slice_buf(const struct buf *b)
+{
+	struct slice	 s;
+
+	s.ptr = b->data != NULL ? b->data : "";
+	s.len = b->len;
+	return (s);
+}
+
+/* A slice of the C string s; NULL gives an empty slice. */
+struct slice
+slice_str(const char *s)
+{
+	struct slice	 r;
+
+	r.ptr = s != NULL ? s : "";
+	r.len = s != NULL ? strlen(s) : 0;
+	return (r);
+}
+
 /* True if the slice equals s, ignoring ASCII case. */
 bool
 slice_caseeq(struct slice s, const char *t)

@@ -41,6 +41,8 @@ char	*buf_take(struct buf *);
 
 bool	 slice_eq(struct slice, const char *);
 bool	 slice_caseeq(struct slice, const char *);
+struct slice	 slice_buf(const struct buf *);
+struct slice	 slice_str(const char *);
 
 /* Hex: digits, lowercase encoding, and the one hexdump line format. */
 #define HEXDUMP_WIDTH	16

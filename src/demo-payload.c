@@ -23,26 +23,6 @@
 #include "demo-http.h"
 #include "demo-record.h"
 
-static struct slice
-demo_payload_sl(const struct buf *b)
-{
-	struct slice	 s;
-
-	s.ptr = b->data != NULL ? b->data : "";
-	s.len = b->len;
-	return (s);
-}
-
-static struct slice
-demo_payload_cs(const char *s)
-{
-	struct slice	 r;
-
-	r.ptr = s != NULL ? s : "";
-	r.len = s != NULL ? strlen(s) : 0;
-	return (r);
-}
-
 static void
 demo_payload_png_chunk(struct buf *b, const char *type,
     const unsigned char *data, size_t len)
@@ -349,11 +329,11 @@ demo_payload_build(struct demo_payload *p, struct demo_rng *rng,
 	demo_http_request(&p->req, e->method, q->uri, a->gateway, ua, &hs,
 	    framing, p->body.data, p->body.len);
 	base64_encode_buf(&p->req64, p->req.data, p->req.len);
-	out->raw_request = demo_payload_sl(&p->req64);
+	out->raw_request = slice_buf(&p->req64);
 
 	/* A cached response has no response copy. */
 	if (q->cached) {
-		out->raw_response = demo_payload_cs("");
+		out->raw_response = slice_str("");
 		return;
 	}
 
@@ -472,5 +452,5 @@ demo_payload_build(struct demo_payload *p, struct demo_rng *rng,
 	    e->method, p->rbody.data, p->rbody.len);
 done:
 	base64_encode_buf(&p->resp64, p->resp.data, p->resp.len);
-	out->raw_response = demo_payload_sl(&p->resp64);
+	out->raw_response = slice_buf(&p->resp64);
 }

@@ -136,26 +136,6 @@ demo_count(const struct demo *d)
 	return (d->count);
 }
 
-static struct slice
-demo_sl(const struct buf *b)
-{
-	struct slice	 s;
-
-	s.ptr = b->data != NULL ? b->data : "";
-	s.len = b->len;
-	return (s);
-}
-
-static struct slice
-demo_cs(const char *s)
-{
-	struct slice	 r;
-
-	r.ptr = s != NULL ? s : "";
-	r.len = s != NULL ? strlen(s) : 0;
-	return (r);
-}
-
 static void
 demo_tag(struct demo *d, const char *prefix, const char *s, size_t len)
 {
@@ -182,7 +162,7 @@ demo_blank(struct demo_record *out)
 
 	memset(out, 0, sizeof *out);
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
-		*f[i] = demo_cs("");
+		*f[i] = slice_str("");
 }
 
 /* Set dates, ExpireAt and the org of a record. */
@@ -200,7 +180,7 @@ demo_times(struct demo_record *out, const struct demo_org *org, int64_t ts)
 	out->exp_sec = out->ts_sec + (org->expire != 0 ? org->expire :
 	    DEMO_EXPIRE_100Y);
 	out->exp_nsec = out->ts_nsec;
-	out->org_id = demo_cs(org->id);
+	out->org_id = slice_str(org->id);
 }
 
 /* A network-statistics record of the TCP API (response code -1). */
@@ -213,17 +193,17 @@ demo_network(struct demo *d, int64_t ts, struct demo_record *out)
 	buf_reset(&d->tags);
 	demo_times(out, &demo_orgs[a->org], ts);
 	out->response_code = -1;
-	out->api_name = demo_cs(a->name);
-	out->api_id = demo_cs(a->id);
-	out->path = demo_cs("/");
-	out->raw_path = demo_cs("/");
+	out->api_name = slice_str(a->name);
+	out->api_id = slice_str(a->id);
+	out->path = slice_str("/");
+	out->raw_path = slice_str("/");
 	out->open_connections = demo_below(d, 6);
 	out->closed_connection = demo_below(d, 5);
 	out->bytes_in = 200 + demo_below(d, 48000);
 	out->bytes_out = 500 + demo_below(d, 250000);
 	demo_tag(d, "org-", out->org_id.ptr, out->org_id.len);
 	demo_tag(d, "api-", out->api_id.ptr, out->api_id.len);
-	out->tags = demo_sl(&d->tags);
+	out->tags = slice_buf(&d->tags);
 }
 
 static const struct demo_api *
@@ -467,7 +447,7 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 	out->response_code = q.code;
 
 	/* The request. */
-	out->method = demo_cs(e->method);
+	out->method = slice_str(e->method);
 	demo_expand(d, e->pattern, &d->raw_path);
 	buf_reset(&d->uri);
 	buf_add(&d->uri, d->raw_path.data, d->raw_path.len);
@@ -480,30 +460,30 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 		llen--;
 	buf_add(&d->orig, listen, llen);
 	buf_add(&d->orig, d->raw_path.data, d->raw_path.len);
-	out->raw_path = demo_sl(&d->raw_path);
-	out->path = e->tracked ? demo_cs(e->pattern) : out->raw_path;
+	out->raw_path = slice_buf(&d->raw_path);
+	out->path = e->tracked ? slice_str(e->pattern) : out->raw_path;
 	out->track_path = e->tracked;
-	out->original_path = demo_sl(&d->orig);
-	out->listen_path = demo_cs(a->listen);
-	out->host = demo_cs(a->upstream);
-	out->user_agent = demo_cs(demo_uas[q.client->ua]);
-	out->ip_address = demo_cs(q.client->ip);
-	out->api_name = demo_cs(a->name);
-	out->api_id = demo_cs(a->id);
+	out->original_path = slice_buf(&d->orig);
+	out->listen_path = slice_str(a->listen);
+	out->host = slice_str(a->upstream);
+	out->user_agent = slice_str(demo_uas[q.client->ua]);
+	out->ip_address = slice_str(q.client->ip);
+	out->api_name = slice_str(a->name);
+	out->api_id = slice_str(a->id);
 	if (a->versions == NULL)
-		out->api_version = demo_cs("Non Versioned");
+		out->api_version = slice_str("Non Versioned");
 	else {
 		for (i = 0; a->versions[i] != NULL; i++)
 			;
-		out->api_version = demo_cs(a->versions[i > 1 &&
+		out->api_version = slice_str(a->versions[i > 1 &&
 		    demo_below(d, 10) < 3 ? 1 + demo_below(d,
 		    (uint32_t)i - 1) : 0]);
 	}
-	out->alias = demo_cs(alias);
+	out->alias = slice_str(alias);
 	if (q.oauth_id != NULL && (session || q.code == 429))
-		out->oauth_id = demo_cs(q.oauth_id);
+		out->oauth_id = slice_str(q.oauth_id);
 	else
-		out->oauth_id = demo_cs("");
+		out->oauth_id = slice_str("");
 
 	/* APIKey: the presented token, hashed on hash_keys gateways. */
 	buf_reset(&d->token);
@@ -518,7 +498,7 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 		    strlen(q.token), 0));
 	else
 		buf_adds(&d->key, q.token);
-	out->api_key = demo_sl(&d->key);
+	out->api_key = slice_buf(&d->key);
 
 	/* Tags in the gateway's order. */
 	if (session) {
@@ -542,12 +522,12 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 		demo_tag(d, "key-", out->api_key.ptr, out->api_key.len);
 	demo_tag(d, "org-", out->org_id.ptr, out->org_id.len);
 	demo_tag(d, "api-", out->api_id.ptr, out->api_id.len);
-	out->tags = demo_sl(&d->tags);
+	out->tags = slice_buf(&d->tags);
 
 	/* Geo, when the gateway has a GeoIP database and knows the IP. */
 	if (org->geo && q.client->geo >= 0) {
 		g = &demo_geos[q.client->geo];
-		out->iso_code = demo_cs(g->iso);
+		out->iso_code = slice_str(g->iso);
 		out->geoname_id = g->geoname_id;
 		for (i = 0; i < 3 && g->names[i][0] != NULL; i++) {
 			record_list_add(&d->names, g->names[i][0],
@@ -555,23 +535,23 @@ demo_http(struct demo *d, int64_t ts, struct demo_record *out)
 			record_list_add(&d->names, g->names[i][1],
 			    strlen(g->names[i][1]));
 		}
-		out->names = demo_sl(&d->names);
+		out->names = slice_buf(&d->names);
 		out->latitude = g->lat;
 		out->longitude = g->lon;
-		out->time_zone = demo_cs(g->tz);
+		out->time_zone = slice_str(g->tz);
 	} else {
-		out->iso_code = out->time_zone = out->names = demo_cs("");
+		out->iso_code = out->time_zone = out->names = slice_str("");
 	}
 
 	out->content_length = e->rq == DEMO_RQ_CHUNKED ? -1 : 0;
-	out->raw_request = out->raw_response = demo_cs("");
+	out->raw_request = out->raw_response = slice_str("");
 	if (demo_unit(d) < d->cfg.payload_fraction) {
 		q.uri = d->uri.data;
 		demo_payload_build(&d->pay, &d->rng, &q, out);
 	} else if (e->rq == DEMO_RQ_JSON || e->rq == DEMO_RQ_FORM ||
 	    e->rq == DEMO_RQ_XML)
 		out->content_length = 60 + demo_below(d, 400);
-	out->api_schema = demo_cs("");
+	out->api_schema = slice_str("");
 }
 
 /*
