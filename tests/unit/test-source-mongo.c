@@ -12,6 +12,7 @@
 
 #include "filter.h"
 #include "options.h"
+#include "source-mongo-push.h"
 #include "source-mongo.h"
 #include "source.h"
 #include "unit.h"
