@@ -26,7 +26,8 @@ enum {
 	OPT_TLS_CERT_FILE, OPT_TLS_KEY_FILE, OPT_TLS_SERVER_NAME,
 	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
-	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE
+	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
+	OPT_SQL_SCHEMA
 };
 
 static const struct option options_long[] = {
@@ -52,6 +53,7 @@ static const struct option options_long[] = {
 	{ "key",		required_argument,	NULL, OPT_KEY },
 	{ "user",		required_argument,	NULL, OPT_USER },
 	{ "password-file",	required_argument,	NULL, OPT_PASSWORD_FILE },
+	{ "sql-schema",		required_argument,	NULL, OPT_SQL_SCHEMA },
 	{ "tls-ca-file",	required_argument,	NULL, OPT_TLS_CA_FILE },
 	{ "tls-cert-file",	required_argument,	NULL, OPT_TLS_CERT_FILE },
 	{ "tls-key-file",	required_argument,	NULL, OPT_TLS_KEY_FILE },
@@ -84,6 +86,8 @@ static const char options_help_text[] =
 "  redis://[user[:pass]@]host[:port][/db]   live tail of the analytics lists\n"
 "  rediss://...                             same, over TLS\n"
 "  unix:///path/redis.sock                  same, over a unix socket\n"
+"  postgresql://[user@]host[:port]/db       the sql pumps' tables (read-only;\n"
+"  postgres://..., host=H dbname=D ...      also libpq key=value strings)\n"
 "  DIR                                      a mongodump directory\n"
 "  FILE.bson, FILE.bson.gz, ARCHIVE         dumped collections\n"
 "  FILE.jsonl, -                            JSON lines (Tyk or mongoexport keys)\n"
@@ -112,7 +116,8 @@ static const char options_help_text[] =
 "      --key-prefix P       Redis key prefix (default analytics-)\n"
 "      --key NAME           watch exactly this Redis key (repeatable)\n"
 "      --user NAME          Redis ACL user\n"
-"      --password-file F    read the Redis password from F\n"
+"      --password-file F    read the Redis or PostgreSQL password from F\n"
+"      --sql-schema S       PostgreSQL schema of the Tyk tables (default public)\n"
 "      --tls-ca-file F      rediss://: trust the CAs in F (default: system)\n"
 "      --tls-cert-file F    rediss://: client certificate (mutual TLS)\n"
 "      --tls-key-file F     its private key (default: in the certificate file)\n"
@@ -529,6 +534,9 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_PASSWORD_FILE:
 			options_set(&o->password_file, optarg);
 			break;
+		case OPT_SQL_SCHEMA:
+			options_set(&o->sql_schema, optarg);
+			break;
 		case OPT_TLS_CA_FILE:
 			options_set(&o->tls_ca_file, optarg);
 			break;
@@ -667,6 +675,7 @@ options_clear(struct options *o)
 	free(o->key_prefix);
 	free(o->user);
 	free(o->password_file);
+	free(o->sql_schema);
 	free(o->tls_ca_file);
 	free(o->tls_cert_file);
 	free(o->tls_key_file);

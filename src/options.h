@@ -53,6 +53,7 @@ struct options {
 	struct options_list	 keys;		/* --key NAME */
 	char			*user;
 	char			*password_file;
+	char			*sql_schema;	/* PostgreSQL, default public */
 	char			*tls_ca_file;	/* rediss://: CA, else system */
 	char			*tls_cert_file;	/* client certificate */
 	char			*tls_key_file;	/* its key */

@@ -107,6 +107,9 @@ source_open(const char *arg, const struct options *o, struct store *st,
 	if (strncmp(arg, "mongodb://", 10) == 0 ||
 	    strncmp(arg, "mongodb+srv://", 14) == 0)
 		return (source_mongo_open(arg, o, st, cause));
+	if (strncmp(arg, "postgresql://", 13) == 0 ||
+	    strncmp(arg, "postgres://", 11) == 0 || source_pg_is_conninfo(arg))
+		return (source_pg_open(arg, o, st, cause));
 	return (source_file_open(arg, o, st, cause));
 }
 

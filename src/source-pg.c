@@ -1,0 +1,1559 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The live PostgreSQL source: the tables of Tyk Pump's sql and
+ * sql_aggregate pumps in one database and schema (--sql-schema, default
+ * public), through libpq.
+ *
+ *  - The argument is a postgresql:// or postgres:// URI or a key=value
+ *    string (host=... dbname=...), as libpq reads them: sslmode, unix
+ *    socket hosts (?host=/run/postgresql), service files.  The password
+ *    comes from the URI, --password-file, PGPASSWORD or ~/.pgpass
+ *    (libpq's own order after the first two); source->arg and every
+ *    message use the argument without it.
+ *  - Read-only by construction: the session runs SET SESSION
+ *    CHARACTERISTICS AS TRANSACTION READ ONLY (and TimeZone UTC, DateStyle
+ *    ISO, for the text values), then sends nothing but SELECTs on
+ *    information_schema and the Tyk tables, BEGIN READ ONLY, DECLARE ...
+ *    CURSOR, FETCH, CLOSE and COMMIT.  A role with SELECT alone is enough.
+ *  - information_schema.columns names the tables (tyk_analytics,
+ *    tyk_analytics_YYYYMMDD, tyk_aggregated, tyk_aggregated_YYYYMMDD)
+ *    and their columns; only the columns a table has are selected (an
+ *    older shard lacks later ones: empty fields).  Day shards outside
+ *    the time range (--since, --until, time tokens) are not queried.
+ *  - Raw tables are read through a server-side cursor, PG_FETCH rows per
+ *    FETCH, in the table's order (no ORDER BY: the plain table has no
+ *    index, and a sort would read it all before the first row); the
+ *    WHERE is the push-down (source-pg-query.c), with a LIMIT when it is
+ *    exact and --limit says how many; rawrequest and rawresponse are not
+ *    selected when nothing reads them (as for Mongo).
+ *  - Aggregate tables (--stored, --reconcile, the TUI's Aggregates screen)
+ *    are read ordered by (timestamp, org_id) and rebuilt into one
+ *    document per (org, bucket) (source-pg-row.c) for store_add_aggdoc.
+ *  - --follow: every PG_FOLLOW_MS the tables are listed again; the plain
+ *    table and the newest shard are asked for "timestamp" >= the newest
+ *    timestamp read, ordered by it, skipping rows already read at that
+ *    very microsecond (by ctid); a new shard is read whole.
+ *  - --health: per table, rows, oldest and newest timestamp and size on
+ *    disk (count(*), min, max, pg_total_relation_size), without reading
+ *    the records.
+ *
+ * Threads: as source-mongo.c.  The worker owns the connection and hands
+ * whole FETCH results (PGresult, which libpq lets another thread read
+ * and free) or aggregate documents to the main thread through a bounded
+ * queue; poll decodes rows into the store.  Positions are
+ * postgresql:DB.TABLE:N (DB.SCHEMA.TABLE outside public), N the row's
+ * index in the order read.
+ */
+#include "config.h"
+
+#include "source-pg.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+#include <yajl/yajl_gen.h>
+
+#include "bytes.h"
+#include "field.h"
+#include "filter.h"
+#include "json.h"
+#include "log.h"
+#include "options.h"
+#include "record.h"
+#include "render.h"
+#include "source.h"
+#include "store.h"
+#include "timefmt.h"
+#include "xmalloc.h"
+
+#define PG_DEFAULT_SCHEMA	"public"
+#define PG_CONNECT_TIMEOUT	"5"	/* seconds, unless the argument says */
+#define PG_FETCH_S		"500"	/* rows per FETCH */
+#define PG_QUEUE		16	/* results (or documents) queued */
+#define PG_WAIT_MS		10	/* poll's longest wait */
+#define PG_FOLLOW_MS		1000
+#define PG_RETRY_MS_MAX		30000
+#define PG_FOLLOW_SLACK		(60 * 1000000000LL)
+#define PG_STATE_MAX		1024
+#define PG_MSG_MAX		900
+#define PG_PASS_MAX		1024
+#define PG_RAW			"tyk_analytics"
+#define PG_NCOLS		((int)PGC_COUNT > (int)PGA_COUNT ? (int)PGC_COUNT : \
+				    (int)PGA_COUNT)
+#define PG_AGG			"tyk_aggregated"
+
+/* A table as the worker knows it. */
+struct pg_wtable {
+	char		*name;
+	bool		 agg;
+	bool		 shard;
+	int64_t		 day;		/* shard: Unix seconds */
+	bool		 have[PG_NCOLS];
+	bool		 listed;	/* in the latest listing */
+	size_t		 id;		/* announcement index */
+	bool		 announced;
+	bool		 read;		/* first pass done */
+	uint64_t	 next;		/* index of the next row */
+	/* --follow: the newest timestamp read, and the rows read at it. */
+	bool		 have_last;
+	int64_t		 last_ns;
+	char		*last_txt;
+	char		**ctids;
+	size_t		 nctids;
+};
+
+/* One queue item: FETCH results of a raw table, or an aggregate doc. */
+struct pg_item {
+	PGresult	*res;
+	bool		*skip;		/* rows not to add, or NULL */
+	int		 idx[PG_NCOLS];
+	bson_t		*doc;
+	size_t		 table;		/* announcement index */
+	uint64_t	 index;		/* of the first row */
+};
+
+/* A table as the main thread knows it. */
+struct pg_mtable {
+	char		*name;		/* "db.table" */
+	bool		 agg;
+	uint16_t	 src;
+	int64_t		 last_ts;
+	int64_t		 newest;
+	uint64_t	 rows, bad;
+	/* --health, from the worker. */
+	bool		 stats;
+	int64_t		 count, bytes;
+	int64_t		 oldest_ns, newest_ns;	/* INT64_MIN: none */
+};
+
+/* Table statistics for --health, under mu. */
+struct pg_stat {
+	int64_t		 count, bytes;
+	int64_t		 oldest_ns, newest_ns;
+};
+
+struct pg_src {
+	/* Set at open, read-only afterwards. */
+	char			**kw, **val;	/* connection parameters */
+	char			*secret;	/* password, for scrubbing */
+	char			*safe;
+	char			*schema;
+	bool			 follow;
+	bool			 want_raw, want_agg, health;
+	bool			 no_payload;
+	int64_t			 limit;		/* pushed LIMIT, -1: none */
+	struct pg_push		*push;
+	pthread_t		 thread;
+	bool			 started;
+
+	/* Worker only. */
+	PGconn			*conn;
+	char			*db;
+	struct pg_wtable	*wt;
+	size_t			 nwt;
+	bool			 first_done;
+
+	/* Shared, under mu. */
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 wake_worker;
+	pthread_cond_t		 wake_main;
+	PGcancel		*cancel;
+	struct pg_item		 q[PG_QUEUE];
+	size_t			 qhead, qlen;
+	char			**names;	/* announced tables */
+	bool			*aggs;
+	struct pg_stat		*stats;		/* per announced table */
+	bool			*has_stats;
+	size_t			 nnames;
+	char			 state[PG_STATE_MAX];
+	char			*fatal;
+	bool			 done, stop;
+	uint64_t		 rows;
+
+	/* Main thread only. */
+	struct pg_mtable	*mt;
+	size_t			 nmt;
+	struct record_build	 b;
+	PGresult		*cur;		/* item being added */
+	struct pg_item		 curit;
+	int			 currow;
+	char			 mstate[PG_STATE_MAX];
+};
+
+/* libpq's notices (from the server) go to the -v log only. */
+static void
+pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("postgresql: %s", message);
+}
+
+/* Replace every occurrence of secret in s (allocated) by "***". */
+static char *
+pg_scrub(char *s, const char *secret)
+{
+	struct buf	 b;
+	const char	*p, *q;
+	size_t		 n;
+
+	if (secret == NULL || *secret == '\0' || strstr(s, secret) == NULL)
+		return (s);
+	n = strlen(secret);
+	buf_init(&b);
+	for (p = s; (q = strstr(p, secret)) != NULL; p = q + n) {
+		buf_add(&b, p, (size_t)(q - p));
+		buf_adds(&b, "***");
+	}
+	buf_adds(&b, p);
+	buf_addc(&b, '\0');
+	free(s);
+	return (buf_take(&b));
+}
+
+/*
+ * A libpq message as one line: lines joined with "; ", escaped (it may
+ * quote the server), the password never in it.
+ */
+static void
+pg_message(const struct pg_src *ps, char *msg, size_t len, const char *where,
+    const char *text)
+{
+	struct buf	 b, one;
+	const char	*p;
+	char		*t;
+
+	if (text == NULL || *text == '\0')
+		text = "unknown error";
+	/* "line\n\tmore\n": "line; more". */
+	buf_init(&one);
+	for (p = text; *p != '\0'; p++) {
+		if (*p != '\n') {
+			buf_addc(&one, *p);
+			continue;
+		}
+		while (p[1] == ' ' || p[1] == '\t' || p[1] == '\n')
+			p++;
+		if (p[1] != '\0')
+			buf_adds(&one, "; ");
+	}
+	buf_addc(&one, '\0');
+	t = pg_scrub(buf_take(&one), ps->secret);
+	buf_init(&b);
+	render_safe(&b, t, strlen(t), 0);
+	snprintf(msg, len, "%s%.*s", where, (int)b.len, b.data != NULL ?
+	    b.data : "");
+	buf_clear(&b);
+	free(t);
+}
+
+/* Set the state line (under mu). */
+static void
+pg_state(struct pg_src *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+pg_state(struct pg_src *ps, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	pthread_mutex_lock(&ps->mu);
+	va_start(ap, fmt);
+	vsnprintf(ps->state, sizeof ps->state, fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&ps->mu);
+}
+
+/* Sleep for up to msec, or until asked to stop.  Returns true to stop. */
+static bool
+pg_sleep(struct pg_src *ps, int msec)
+{
+	struct timespec	 ts;
+	bool		 stop;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += msec / 1000;
+	ts.tv_nsec += (long)(msec % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&ps->mu);
+	while (!ps->stop) {
+		if (pthread_cond_timedwait(&ps->wake_worker, &ps->mu, &ts) ==
+		    ETIMEDOUT)
+			break;
+	}
+	stop = ps->stop;
+	pthread_mutex_unlock(&ps->mu);
+	return (stop);
+}
+
+static bool
+pg_stopping(struct pg_src *ps)
+{
+	bool	 stop;
+
+	pthread_mutex_lock(&ps->mu);
+	stop = ps->stop;
+	pthread_mutex_unlock(&ps->mu);
+	return (stop);
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker thread.                                                      */
+
+/* The table's name for positions: "db.table" or "db.schema.table". */
+static char *
+pg_display(const struct pg_src *ps, const char *table)
+{
+	char	*s;
+
+	if (strcmp(ps->schema, PG_DEFAULT_SCHEMA) == 0)
+		xasprintf(&s, "%s.%s", ps->db, table);
+	else
+		xasprintf(&s, "%s.%s.%s", ps->db, ps->schema, table);
+	return (s);
+}
+
+/* Announce table t to the main thread (once). */
+static void
+pg_announce(struct pg_src *ps, struct pg_wtable *t)
+{
+	if (t->announced)
+		return;
+	pthread_mutex_lock(&ps->mu);
+	ps->names = xreallocarray(ps->names, ps->nnames + 1,
+	    sizeof *ps->names);
+	ps->aggs = xreallocarray(ps->aggs, ps->nnames + 1, sizeof *ps->aggs);
+	ps->stats = xreallocarray(ps->stats, ps->nnames + 1,
+	    sizeof *ps->stats);
+	ps->has_stats = xreallocarray(ps->has_stats, ps->nnames + 1,
+	    sizeof *ps->has_stats);
+	ps->aggs[ps->nnames] = t->agg;
+	ps->has_stats[ps->nnames] = false;
+	memset(&ps->stats[ps->nnames], 0, sizeof ps->stats[ps->nnames]);
+	t->id = ps->nnames;
+	ps->names[ps->nnames++] = pg_display(ps, t->name);
+	pthread_mutex_unlock(&ps->mu);
+	t->announced = true;
+}
+
+/*
+ * Queue an item for the main thread, waiting while the queue is full.
+ * Returns false (the item freed) if the worker must stop.
+ */
+static bool
+pg_queue(struct pg_src *ps, struct pg_item *it, uint64_t nrows)
+{
+	bool	 ok;
+
+	pthread_mutex_lock(&ps->mu);
+	while (!ps->stop && ps->qlen == PG_QUEUE)
+		pthread_cond_wait(&ps->wake_worker, &ps->mu);
+	ok = !ps->stop;
+	if (ok) {
+		ps->q[(ps->qhead + ps->qlen) % PG_QUEUE] = *it;
+		ps->qlen++;
+		ps->rows += nrows;
+		pthread_cond_signal(&ps->wake_main);
+	}
+	pthread_mutex_unlock(&ps->mu);
+	if (!ok) {
+		PQclear(it->res);
+		free(it->skip);
+		if (it->doc != NULL)
+			bson_destroy(it->doc);
+	}
+	return (ok);
+}
+
+/* Run a command that returns no rows; false with the message in msg. */
+static bool
+pg_command(struct pg_src *ps, const char *sql, char *msg, size_t len)
+{
+	PGresult	*res;
+	bool		 ok;
+
+	log_debug("postgresql: %s", sql);
+	res = PQexec(ps->conn, sql);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		pg_message(ps, msg, len, "", PQerrorMessage(ps->conn));
+	PQclear(res);
+	return (ok);
+}
+
+/* Give up the connection (after an error: it is made again). */
+static void
+pg_disconnect(struct pg_src *ps)
+{
+	pthread_mutex_lock(&ps->mu);
+	if (ps->cancel != NULL)
+		PQfreeCancel(ps->cancel);
+	ps->cancel = NULL;
+	pthread_mutex_unlock(&ps->mu);
+	if (ps->conn != NULL)
+		PQfinish(ps->conn);
+	ps->conn = NULL;
+}
+
+/* Connect and set the session up.  Returns 0 or -1 (msg says why). */
+static int
+pg_connect(struct pg_src *ps, char *msg, size_t len)
+{
+	PGconn		*conn;
+	const char	*db;
+
+	conn = PQconnectdbParams((const char *const *)ps->kw,
+	    (const char *const *)ps->val, 1);
+	if (conn == NULL) {
+		snprintf(msg, len, "cannot connect: out of memory");
+		return (-1);
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		pg_message(ps, msg, len, "cannot connect: ",
+		    PQerrorMessage(conn));
+		PQfinish(conn);
+		return (-1);
+	}
+	PQsetNoticeProcessor(conn, pg_notice, NULL);
+	ps->conn = conn;
+	db = PQdb(conn);
+	free(ps->db);
+	ps->db = xstrdup(db != NULL ? db : "");
+	pthread_mutex_lock(&ps->mu);
+	ps->cancel = PQgetCancel(conn);
+	pthread_mutex_unlock(&ps->mu);
+	if (!pg_command(ps, "SET SESSION CHARACTERISTICS AS TRANSACTION "
+	    "READ ONLY", msg, len) ||
+	    !pg_command(ps, "SET TimeZone = 'UTC'", msg, len) ||
+	    !pg_command(ps, "SET DateStyle = 'ISO, YMD'", msg, len)) {
+		pg_disconnect(ps);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Find a table the worker knows, or add it. */
+static struct pg_wtable *
+pg_wtable(struct pg_src *ps, const char *name)
+{
+	struct pg_wtable	*t;
+	size_t			 i;
+
+	for (i = 0; i < ps->nwt; i++)
+		if (strcmp(ps->wt[i].name, name) == 0)
+			return (&ps->wt[i]);
+	ps->wt = xreallocarray(ps->wt, ps->nwt + 1, sizeof *ps->wt);
+	t = &ps->wt[ps->nwt++];
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(name);
+	t->agg = strncmp(name, PG_AGG, strlen(PG_AGG)) == 0;
+	t->shard = source_pg_shard_day(name, t->agg ? PG_AGG : PG_RAW,
+	    &t->day);
+	return (t);
+}
+
+/* Mark column col of table t as present. */
+static void
+pg_have(struct pg_wtable *t, const char *col)
+{
+	int	 i;
+
+	if (t->agg) {
+		for (i = 0; i < PGA_COUNT; i++)
+			if (strcmp(pga_col_names[i], col) == 0)
+				t->have[i] = true;
+	} else {
+		for (i = 0; i < PGC_COUNT; i++)
+			if (strcmp(pg_col_names[i], col) == 0)
+				t->have[i] = true;
+	}
+}
+
+/* qsort: tables by name (plain first, shards by day). */
+static int
+pg_wtable_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct pg_wtable *)a)->name,
+	    ((const struct pg_wtable *)b)->name));
+}
+
+/*
+ * List the schema's Tyk tables and their columns.  Returns the number
+ * of Tyk tables, or -1 on an error (msg).  With none, msg says what the
+ * schema holds.
+ */
+static int
+pg_list(struct pg_src *ps, char *msg, size_t len)
+{
+	static const char *sql = "SELECT table_name::text, "
+	    "column_name::text FROM information_schema.columns WHERE "
+	    "table_schema = $1 AND (table_name IN ('tyk_analytics', "
+	    "'tyk_aggregated') OR table_name ~ "
+	    "'^tyk_(analytics|aggregated)_[0-9]{8}$') "
+	    "ORDER BY table_name, ordinal_position";
+	static const char *other = "SELECT table_name::text FROM "
+	    "information_schema.tables WHERE table_schema = $1 "
+	    "ORDER BY 1 LIMIT 9";
+	const char		*params[1] = { ps->schema };
+	PGresult		*res;
+	struct pg_wtable	*t;
+	struct buf		 b;
+	size_t			 i, ntyk = 0;
+	int			 row, n;
+
+	log_debug("postgresql: %s [%s]", sql, ps->schema);
+	res = PQexecParams(ps->conn, sql, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_message(ps, msg, len, "listing tables: ",
+		    PQerrorMessage(ps->conn));
+		PQclear(res);
+		return (-1);
+	}
+	for (i = 0; i < ps->nwt; i++) {
+		ps->wt[i].listed = false;
+		memset(ps->wt[i].have, 0, sizeof ps->wt[i].have);
+	}
+	for (row = 0; row < PQntuples(res); row++) {
+		t = pg_wtable(ps, PQgetvalue(res, row, 0));
+		t->listed = true;
+		pg_have(t, PQgetvalue(res, row, 1));
+	}
+	PQclear(res);
+	/* Sorted once, before any is announced (announced ids stay). */
+	if (!ps->first_done && ps->nwt > 1)
+		qsort(ps->wt, ps->nwt, sizeof *ps->wt, pg_wtable_cmp);
+	for (i = 0; i < ps->nwt; i++)
+		if (ps->wt[i].listed)
+			ntyk++;
+	if (ntyk != 0)
+		return ((int)ntyk);
+
+	res = PQexecParams(ps->conn, other, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		pg_message(ps, msg, len, "listing tables: ",
+		    PQerrorMessage(ps->conn));
+		PQclear(res);
+		return (-1);
+	}
+	n = PQntuples(res);
+	buf_init(&b);
+	for (row = 0; row < n && row < 8; row++)
+		buf_printf(&b, "%s%s", row > 0 ? ", " : "",
+		    PQgetvalue(res, row, 0));
+	if (n > 8)
+		buf_adds(&b, ", ...");
+	buf_addc(&b, '\0');
+	if (n == 0)
+		snprintf(msg, len, "no Tyk analytics tables in database "
+		    "'%s', schema '%s' (it has no tables visible to this "
+		    "role; is the database or --sql-schema right?)", ps->db,
+		    ps->schema);
+	else
+		snprintf(msg, len, "no Tyk analytics tables (tyk_analytics, "
+		    "tyk_aggregated) in database '%s', schema '%s' (it has "
+		    "%s)", ps->db, ps->schema, b.data);
+	buf_clear(&b);
+	PQclear(res);
+	return (0);
+}
+
+/* Append the table's qualified name. */
+static void
+pg_qualified(const struct pg_src *ps, struct buf *b, const char *table)
+{
+	source_pg_quote_ident(b, ps->schema);
+	buf_addc(b, '.');
+	source_pg_quote_ident(b, table);
+}
+
+/*
+ * The newest timestamp (ns) of the raw tables, for relative bounds in
+ * batch mode (PG_BASE_UNKNOWN if none).  Returns 0 or -1 (msg).
+ */
+static int
+pg_newest(struct pg_src *ps, int64_t *newest, char *msg, size_t len)
+{
+	struct pg_wtable	*t;
+	struct buf		 b;
+	PGresult		*res;
+	size_t			 i;
+	int64_t			 sec, ns;
+	uint32_t		 nsec;
+	const char		*v;
+
+	*newest = PG_BASE_UNKNOWN;
+	for (i = 0; i < ps->nwt; i++) {
+		t = &ps->wt[i];
+		if (t->agg || !t->listed || !t->have[PGC_TIMESTAMP])
+			continue;
+		buf_init(&b);
+		buf_adds(&b, "SELECT max(\"timestamp\") FROM ");
+		pg_qualified(ps, &b, t->name);
+		log_debug("postgresql: %s", b.data);
+		res = PQexec(ps->conn, b.data);
+		buf_clear(&b);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			pg_message(ps, msg, len, "", PQerrorMessage(ps->conn));
+			PQclear(res);
+			return (-1);
+		}
+		if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+			v = PQgetvalue(res, 0, 0);
+			if (source_pg_time(v, strlen(v), &sec, &nsec) >= 0 &&
+			    sec > -9223372035LL && sec < 9223372035LL) {
+				ns = sec * 1000000000 + nsec;
+				if (*newest == PG_BASE_UNKNOWN || ns > *newest)
+					*newest = ns;
+			}
+		}
+		PQclear(res);
+	}
+	return (0);
+}
+
+/* Is t the newest raw shard? */
+static bool
+pg_newest_shard(const struct pg_src *ps, const struct pg_wtable *t)
+{
+	size_t	 i;
+
+	if (!t->shard || t->agg)
+		return (false);
+	for (i = 0; i < ps->nwt; i++)
+		if (ps->wt[i].listed && ps->wt[i].shard && !ps->wt[i].agg &&
+		    ps->wt[i].day > t->day)
+			return (false);
+	return (true);
+}
+
+/* Note a row's timestamp (and ctid) as the follow position of t. */
+static void
+pg_note(struct pg_wtable *t, int64_t ns, const char *txt, const char *ctid)
+{
+	size_t	 i;
+
+	if (!t->have_last || ns > t->last_ns) {
+		for (i = 0; i < t->nctids; i++)
+			free(t->ctids[i]);
+		t->nctids = 0;
+		t->have_last = true;
+		t->last_ns = ns;
+		free(t->last_txt);
+		t->last_txt = xstrdup(txt);
+	} else if (ns < t->last_ns)
+		return;
+	t->ctids = xreallocarray(t->ctids, t->nctids + 1, sizeof *t->ctids);
+	t->ctids[t->nctids++] = xstrdup(ctid);
+}
+
+/* Was the row at ns with ctid read before (at the follow position)? */
+static bool
+pg_seen(const struct pg_wtable *t, int64_t ns, const char *ctid)
+{
+	size_t	 i;
+
+	if (!t->have_last || ns != t->last_ns)
+		return (false);
+	for (i = 0; i < t->nctids; i++)
+		if (strcmp(t->ctids[i], ctid) == 0)
+			return (true);
+	return (false);
+}
+
+/*
+ * The SELECT for table t: the columns it has, the push-down, and for a
+ * tail (following) the rows from the newest timestamp read.  idx gets
+ * the result column of each raw column (-1: absent); ctid is column 0.
+ */
+static void
+pg_select(struct pg_src *ps, struct pg_wtable *t, int64_t base, bool tail,
+    struct buf *b, struct pg_params *p, int *idx)
+{
+	int	 c, n = 1, ncols = t->agg ? PGA_COUNT : PGC_COUNT;
+
+	buf_adds(b, "SELECT ctid::text");
+	for (c = 0; c < PG_NCOLS; c++)
+		idx[c] = -1;
+	for (c = 0; c < ncols; c++) {
+		if (!t->have[c])
+			continue;
+		if (!t->agg && ps->no_payload && (c == PGC_RAWREQUEST ||
+		    c == PGC_RAWRESPONSE))
+			continue;
+		buf_adds(b, ", ");
+		source_pg_quote_ident(b, t->agg ? pga_col_names[c] :
+		    pg_col_names[c]);
+		idx[c] = n++;
+	}
+	buf_adds(b, " FROM ");
+	pg_qualified(ps, b, t->name);
+	if (t->agg) {
+		source_pg_push_where(ps->push, NULL, base, true, b, p);
+		buf_adds(b, " ORDER BY \"timestamp\", \"org_id\"");
+		return;
+	}
+	source_pg_push_where(ps->push, t->have, base, false, b, p);
+	if (tail && t->have_last) {
+		buf_adds(b, strstr(b->data, " WHERE ") != NULL ? " AND " :
+		    " WHERE ");
+		buf_printf(b, "\"timestamp\" >= $%d::timestamptz",
+		    source_pg_param(p, t->last_txt, strlen(t->last_txt)));
+	}
+	if (tail)
+		buf_adds(b, " ORDER BY \"timestamp\"");
+	if (ps->limit >= 0)
+		buf_printf(b, " LIMIT %lld", (long long)ps->limit);
+}
+
+/* Hand one FETCH result of raw table t to the main thread. */
+static bool
+pg_hand_raw(struct pg_src *ps, struct pg_wtable *t, PGresult *res,
+    const int *idx)
+{
+	struct pg_item	 it;
+	int		 row, nrows = PQntuples(res);
+	int64_t		 sec, ns;
+	uint32_t	 nsec;
+	const char	*v, *ctid;
+	uint64_t	 added = 0;
+
+	memset(&it, 0, sizeof it);
+	it.res = res;
+	memcpy(it.idx, idx, sizeof it.idx);
+	it.table = t->id;
+	it.index = t->next;
+	if (ps->follow && idx[PGC_TIMESTAMP] >= 0) {
+		it.skip = xcalloc((size_t)nrows, sizeof *it.skip);
+		for (row = 0; row < nrows; row++) {
+			if (PQgetisnull(res, row, idx[PGC_TIMESTAMP]))
+				continue;
+			v = PQgetvalue(res, row, idx[PGC_TIMESTAMP]);
+			ctid = PQgetvalue(res, row, 0);
+			if (source_pg_time(v, strlen(v), &sec, &nsec) < 0 ||
+			    sec <= -9223372035LL || sec >= 9223372035LL)
+				continue;
+			ns = sec * 1000000000 + nsec;
+			if (pg_seen(t, ns, ctid)) {
+				it.skip[row] = true;
+				continue;
+			}
+			pg_note(t, ns, v, ctid);
+		}
+	}
+	for (row = 0; row < nrows; row++)
+		if (it.skip == NULL || !it.skip[row])
+			added++;
+	t->next += added;
+	return (pg_queue(ps, &it, added));
+}
+
+/* Hand the aggregate document built so far to the main thread. */
+static bool
+pg_hand_doc(struct pg_src *ps, struct pg_wtable *t, struct pg_aggdoc *ad)
+{
+	struct pg_item	 it;
+
+	memset(&it, 0, sizeof it);
+	if ((it.doc = source_pg_aggdoc_take(ad)) == NULL)
+		return (true);
+	it.table = t->id;
+	it.index = t->next++;
+	return (pg_queue(ps, &it, 1));
+}
+
+/*
+ * Read table t through a cursor: everything the push-down selects, or
+ * (tail) what is newer than the last read.  Returns 0, 1 to stop, or -1
+ * with the message in msg.
+ */
+static int
+pg_read(struct pg_src *ps, struct pg_wtable *t, int64_t base, bool tail,
+    char *msg, size_t len)
+{
+	struct pg_params	 p;
+	struct pg_aggdoc	*ad = NULL;
+	struct buf		 b;
+	PGresult		*res;
+	char			 where[256];
+	int			 idx[PG_NCOLS];
+	int			 rc = 0, row, i;
+
+	memset(&p, 0, sizeof p);
+	buf_init(&b);
+	buf_adds(&b, "DECLARE tykscope_c NO SCROLL CURSOR FOR ");
+	pg_select(ps, t, base, tail, &b, &p, idx);
+	snprintf(where, sizeof where, "%s: ", t->name);
+	if (p.full) {
+		snprintf(msg, len, "%sthe filter has too many values to push "
+		    "down (at most %d)", where, PG_PARAMS_MAX);
+		buf_clear(&b);
+		source_pg_params_clear(&p);
+		return (-1);
+	}
+	if (!pg_command(ps, "BEGIN READ ONLY", msg, len)) {
+		buf_clear(&b);
+		source_pg_params_clear(&p);
+		return (-1);
+	}
+	if (log_debug_file() != NULL) {
+		log_debug("postgresql: %s", b.data);
+		for (i = 0; i < p.n; i++)
+			log_debug("postgresql:   $%d = '%s'", i + 1, p.v[i]);
+	}
+	res = PQexecParams(ps->conn, b.data, p.n, NULL,
+	    (const char *const *)p.v, NULL, NULL, 0);
+	buf_clear(&b);
+	source_pg_params_clear(&p);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pg_message(ps, msg, len, where, PQerrorMessage(ps->conn));
+		PQclear(res);
+		return (-1);
+	}
+	PQclear(res);
+	pg_announce(ps, t);
+	if (t->agg)
+		ad = source_pg_aggdoc_create();
+	for (;;) {
+		if (pg_stopping(ps)) {
+			rc = 1;
+			break;
+		}
+		res = PQexec(ps->conn, "FETCH " PG_FETCH_S " FROM tykscope_c");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			pg_message(ps, msg, len, where,
+			    PQerrorMessage(ps->conn));
+			PQclear(res);
+			rc = -1;
+			break;
+		}
+		if (PQntuples(res) == 0) {
+			PQclear(res);
+			break;
+		}
+		if (!t->agg) {
+			if (!pg_hand_raw(ps, t, res, idx)) {
+				rc = 1;
+				break;
+			}
+			continue;
+		}
+		for (row = 0; row < PQntuples(res) && rc == 0; row++) {
+			if (source_pg_aggdoc_add(ad, res, row, idx))
+				continue;
+			if (!pg_hand_doc(ps, t, ad))
+				rc = 1;
+			else
+				source_pg_aggdoc_add(ad, res, row, idx);
+		}
+		PQclear(res);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0 && ad != NULL && !pg_hand_doc(ps, t, ad))
+		rc = 1;
+	source_pg_aggdoc_free(ad);
+	if (rc == 0 && (!pg_command(ps, "CLOSE tykscope_c", msg, len) ||
+	    !pg_command(ps, "COMMIT", msg, len)))
+		rc = -1;
+	return (rc);
+}
+
+/* --health: the table's rows, time range and size. */
+static int
+pg_table_stats(struct pg_src *ps, struct pg_wtable *t, char *msg,
+    size_t len)
+{
+	struct buf	 b, name;
+	struct pg_stat	 s;
+	PGresult	*res;
+	const char	*params[1], *v;
+	int64_t		 sec;
+	uint32_t	 nsec;
+	int		 i;
+
+	buf_init(&b);
+	buf_init(&name);
+	pg_qualified(ps, &name, t->name);
+	if (t->agg)
+		buf_adds(&b, "SELECT count(*), min(to_timestamp(\"timestamp\")),"
+		    " max(to_timestamp(\"timestamp\")), "
+		    "pg_total_relation_size($1::regclass) FROM ");
+	else if (t->have[PGC_TIMESTAMP])
+		buf_adds(&b, "SELECT count(*), min(\"timestamp\"), "
+		    "max(\"timestamp\"), pg_total_relation_size($1::regclass) "
+		    "FROM ");
+	else
+		buf_adds(&b, "SELECT count(*), NULL, NULL, "
+		    "pg_total_relation_size($1::regclass) FROM ");
+	buf_add(&b, name.data, name.len);
+	params[0] = name.data;
+	log_debug("postgresql: %s", b.data);
+	res = PQexecParams(ps->conn, b.data, 1, NULL, params, NULL, NULL, 0);
+	buf_clear(&b);
+	buf_clear(&name);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		pg_message(ps, msg, len, "", PQerrorMessage(ps->conn));
+		PQclear(res);
+		return (-1);
+	}
+	s.count = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	s.bytes = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	for (i = 1; i <= 2; i++) {
+		int64_t	*out = i == 1 ? &s.oldest_ns : &s.newest_ns;
+
+		*out = INT64_MIN;
+		if (PQgetisnull(res, 0, i))
+			continue;
+		v = PQgetvalue(res, 0, i);
+		if (source_pg_time(v, strlen(v), &sec, &nsec) >= 0 &&
+		    sec > -9223372035LL && sec < 9223372035LL)
+			*out = sec * 1000000000 + nsec;
+	}
+	PQclear(res);
+	pg_announce(ps, t);
+	pthread_mutex_lock(&ps->mu);
+	ps->stats[t->id] = s;
+	ps->has_stats[t->id] = true;
+	pthread_cond_signal(&ps->wake_main);
+	pthread_mutex_unlock(&ps->mu);
+	return (0);
+}
+
+/*
+ * One pass over the schema.  Returns 0 when done, 1 to stop, -1 on an
+ * error, -2 when there are no Tyk tables (msg says why).
+ */
+static int
+pg_pass(struct pg_src *ps, char *msg, size_t len)
+{
+	struct pg_wtable	*t;
+	size_t			 i;
+	int64_t			 base = PG_BASE_UNKNOWN, lo, hi;
+	int			 rc, n;
+	bool			 tail;
+
+	if (ps->conn == NULL || PQstatus(ps->conn) != CONNECTION_OK) {
+		pg_disconnect(ps);
+		if (pg_connect(ps, msg, len) != 0)
+			return (-1);
+	}
+	if ((n = pg_list(ps, msg, len)) < 0)
+		return (-1);
+	if (n == 0)
+		return (-2);
+	if (ps->health) {
+		for (i = 0; i < ps->nwt; i++) {
+			t = &ps->wt[i];
+			if (t->listed && pg_table_stats(ps, t, msg, len) != 0)
+				return (-1);
+		}
+		ps->first_done = true;
+		return (0);
+	}
+	if (source_pg_push_relative(ps->push)) {
+		if (ps->follow)
+			base = timefmt_now() - PG_FOLLOW_SLACK;
+		else if (pg_newest(ps, &base, msg, len) != 0)
+			return (-1);
+	}
+	source_pg_push_range(ps->push, base, &lo, &hi);
+	for (i = 0; i < ps->nwt; i++) {
+		t = &ps->wt[i];
+		if (!t->listed || (t->agg ? !ps->want_agg : !ps->want_raw))
+			continue;
+		if (t->agg && t->read)
+			continue;
+		tail = false;
+		if (t->read) {
+			/* Following: the plain table and the newest shard. */
+			if (t->shard && !pg_newest_shard(ps, t))
+				continue;
+			tail = true;
+		}
+		if (t->shard && !tail && !source_pg_shard_wanted(t->day,
+		    t->agg && lo != INT64_MIN ? lo - 3600 * 1000000000LL :
+		    lo, hi)) {
+			t->read = true;
+			continue;
+		}
+		if (!ps->follow || !ps->first_done)
+			pg_state(ps, "connected; reading %s.%s", ps->db,
+			    t->name);
+		rc = pg_read(ps, t, base, tail, msg, len);
+		if (rc != 0)
+			return (rc);
+		t->read = true;
+	}
+	ps->first_done = true;
+	return (0);
+}
+
+/* The worker: passes until done (batch) or stopped (follow). */
+static void *
+pg_worker(void *arg)
+{
+	struct pg_src	*ps = arg;
+	char		 msg[PG_MSG_MAX];
+	int		 rc, backoff = 1000;
+
+	pg_state(ps, "connecting");
+	for (;;) {
+		rc = pg_pass(ps, msg, sizeof msg);
+		if (rc == 1)
+			break;
+		if (rc == 0) {
+			backoff = 1000;
+			if (!ps->follow)
+				break;
+			pg_state(ps, "connected; following %s every %d ms",
+			    ps->db, PG_FOLLOW_MS);
+			if (pg_sleep(ps, PG_FOLLOW_MS))
+				break;
+			continue;
+		}
+		if (!ps->follow) {
+			pthread_mutex_lock(&ps->mu);
+			ps->fatal = xstrdup(msg);
+			pthread_mutex_unlock(&ps->mu);
+			break;
+		}
+		if (rc == -2) {
+			pg_state(ps, "connected; waiting: %s", msg);
+			if (pg_sleep(ps, PG_FOLLOW_MS))
+				break;
+			continue;
+		}
+		pg_disconnect(ps);
+		pg_state(ps, "%s; retrying in %d s", msg, backoff / 1000);
+		if (pg_sleep(ps, backoff))
+			break;
+		backoff = backoff * 2 > PG_RETRY_MS_MAX ? PG_RETRY_MS_MAX :
+		    backoff * 2;
+	}
+	pg_disconnect(ps);
+	pthread_mutex_lock(&ps->mu);
+	ps->done = true;
+	pthread_cond_broadcast(&ps->wake_main);
+	pthread_mutex_unlock(&ps->mu);
+	return (NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Main thread.                                                        */
+
+/* Add row of the current item to the store. */
+static void
+pg_add_row(struct pg_src *ps, struct store *st, struct pg_mtable *m,
+    const PGresult *res, int row, uint64_t index)
+{
+	struct record_build	*b = &ps->b;
+	const char		*why;
+
+	m->rows++;
+	record_build_reset(b);
+	if (source_pg_row(res, row, ps->curit.idx, st, b, &why) != 0) {
+		store_add_bad(st, m->src, index, m->last_ts, why, "", 0);
+		m->bad++;
+		return;
+	}
+	store_add(st, b, m->src, index);
+	if (b->ts_set && b->ts_sec > -9223372035LL &&
+	    b->ts_sec < 9223372035LL) {
+		m->last_ts = b->ts_sec * 1000000000LL + b->ts_nsec;
+		if (m->last_ts > m->newest)
+			m->newest = m->last_ts;
+	}
+}
+
+/* Learn the tables announced since the last poll. */
+static void
+pg_learn(struct pg_src *ps, struct store *st)
+{
+	struct pg_mtable	*m;
+	size_t			 i, n;
+	char			*name;
+
+	pthread_mutex_lock(&ps->mu);
+	n = ps->nnames;
+	if (n > ps->nmt) {
+		ps->mt = xreallocarray(ps->mt, n, sizeof *ps->mt);
+		for (i = ps->nmt; i < n; i++) {
+			m = &ps->mt[i];
+			memset(m, 0, sizeof *m);
+			m->name = xstrdup(ps->names[i]);
+			m->agg = ps->aggs[i];
+			m->last_ts = -1;
+			m->newest = INT64_MIN;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!ps->has_stats[i])
+			continue;
+		m = &ps->mt[i];
+		m->stats = true;
+		m->count = ps->stats[i].count;
+		m->bytes = ps->stats[i].bytes;
+		m->oldest_ns = ps->stats[i].oldest_ns;
+		m->newest_ns = ps->stats[i].newest_ns;
+	}
+	pthread_mutex_unlock(&ps->mu);
+	for (i = ps->nmt; i < n; i++) {
+		m = &ps->mt[i];
+		xasprintf(&name, "postgresql:%s", m->name);
+		m->src = store_source_add(st, name, STORE_SRC_MONGO);
+		free(name);
+	}
+	if (n > ps->nmt)
+		ps->nmt = n;
+}
+
+/* Take items from the worker and add up to about max records. */
+static enum source_status
+pg_poll(struct source *s, struct store *st, size_t max)
+{
+	struct pg_src	*ps = s->data;
+	struct pg_mtable *m;
+	struct timespec	 ts;
+	size_t		 added = 0;
+	bool		 done, got = false;
+	char		*fatal = NULL;
+	uint64_t	 index;
+
+	if (max == 0)
+		max = 1;
+	for (;;) {
+		/* Rows left of the current result first. */
+		if (ps->cur != NULL) {
+			m = &ps->mt[ps->curit.table];
+			index = ps->curit.index;
+			while (ps->currow < PQntuples(ps->cur) &&
+			    added < max) {
+				if (ps->curit.skip == NULL ||
+				    !ps->curit.skip[ps->currow]) {
+					pg_add_row(ps, st, m, ps->cur,
+					    ps->currow, index++);
+					added++;
+				}
+				ps->currow++;
+			}
+			ps->curit.index = index;
+			if (ps->currow < PQntuples(ps->cur))
+				return (SOURCE_MORE);
+			PQclear(ps->cur);
+			free(ps->curit.skip);
+			ps->cur = NULL;
+		}
+		pthread_mutex_lock(&ps->mu);
+		if (ps->qlen == 0 && !ps->done && !got) {
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += PG_WAIT_MS * 1000000L;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&ps->wake_main, &ps->mu, &ts);
+		}
+		got = true;
+		if (ps->qlen == 0 || added >= max) {
+			done = ps->done && ps->qlen == 0;
+			if (done && ps->fatal != NULL)
+				fatal = xstrdup(ps->fatal);
+			pthread_mutex_unlock(&ps->mu);
+			pg_learn(ps, st);
+			break;
+		}
+		ps->curit = ps->q[ps->qhead];
+		ps->qhead = (ps->qhead + 1) % PG_QUEUE;
+		ps->qlen--;
+		pthread_cond_signal(&ps->wake_worker);
+		pthread_mutex_unlock(&ps->mu);
+		pg_learn(ps, st);
+		if (ps->curit.doc != NULL) {
+			m = &ps->mt[ps->curit.table];
+			m->rows++;
+			store_add_aggdoc(st, m->src, ps->curit.index,
+			    ps->curit.doc);
+			bson_destroy(ps->curit.doc);
+			ps->curit.doc = NULL;
+			added++;
+			continue;
+		}
+		ps->cur = ps->curit.res;
+		ps->currow = 0;
+	}
+	if (fatal != NULL) {
+		free(s->error);
+		s->error = fatal;
+		return (SOURCE_ERROR);
+	}
+	if (done)
+		return (SOURCE_EOF);
+	return (added != 0 ? SOURCE_MORE : SOURCE_IDLE);
+}
+
+/* Rows read so far (total unknown). */
+static void
+pg_progress(struct source *s, uint64_t *done, uint64_t *total)
+{
+	struct pg_src	*ps = s->data;
+
+	pthread_mutex_lock(&ps->mu);
+	*done = ps->rows;
+	pthread_mutex_unlock(&ps->mu);
+	*total = 0;
+}
+
+/* The connection state, as source_mongo_state. */
+static const char *
+pg_state_get(struct source *s)
+{
+	struct pg_src	*ps = s->data;
+
+	pthread_mutex_lock(&ps->mu);
+	if (ps->fatal != NULL)
+		snprintf(ps->mstate, sizeof ps->mstate, "%s", ps->fatal);
+	else if (ps->done && !ps->stop)
+		snprintf(ps->mstate, sizeof ps->mstate, "read");
+	else
+		memcpy(ps->mstate, ps->state, sizeof ps->mstate);
+	pthread_mutex_unlock(&ps->mu);
+	return (ps->mstate);
+}
+
+/* One line: argument, state, rows read. */
+static void
+pg_describe(struct source *s, struct buf *b)
+{
+	struct pg_src	*ps = s->data;
+	uint64_t	 rows;
+
+	pthread_mutex_lock(&ps->mu);
+	rows = ps->rows;
+	pthread_mutex_unlock(&ps->mu);
+	buf_printf(b, "%s %s, %llu rows", s->arg, pg_state_get(s),
+	    (unsigned long long)rows);
+}
+
+/* A time (ns) as JSON, or null; and its age in seconds. */
+static void
+pg_gen_time(yajl_gen g, const char *key, int64_t ns, bool age)
+{
+	char	 t[TIMEFMT_MAX], k[64];
+	int64_t	 sec, rem;
+	size_t	 len;
+
+	json_gen_key(g, key);
+	if (ns == INT64_MIN) {
+		yajl_gen_null(g);
+	} else {
+		sec = ns / 1000000000;
+		rem = ns % 1000000000;
+		if (rem < 0) {
+			rem += 1000000000;
+			sec--;
+		}
+		len = timefmt_rfc3339(t, sizeof t, sec, (uint32_t)rem, 6);
+		json_gen_slice(g, t, len);
+	}
+	if (!age)
+		return;
+	snprintf(k, sizeof k, "%s_age_s", key);
+	json_gen_key(g, k);
+	if (ns == INT64_MIN)
+		yajl_gen_null(g);
+	else
+		yajl_gen_integer(g, (long long)((timefmt_now() - ns) /
+		    1000000000));
+}
+
+/*
+ * Health as JSON lines, one per table: name, kind, rows in the table,
+ * oldest and newest record (and their age), size, rows read and bad
+ * records, the connection state.
+ */
+static void
+pg_health(struct source *s, struct store *st, struct buf *b)
+{
+	struct pg_src		*ps = s->data;
+	struct pg_mtable	*m;
+	yajl_gen		 g;
+	const unsigned char	*p;
+	const char		*state;
+	char			*src;
+	size_t			 i, len;
+
+	pg_learn(ps, st);
+	state = pg_state_get(s);
+	for (i = 0; i < ps->nmt; i++) {
+		m = &ps->mt[i];
+		g = yajl_gen_alloc(NULL);
+		yajl_gen_map_open(g);
+		json_gen_key(g, "table");
+		json_gen_slice(g, m->name, strlen(m->name));
+		json_gen_key(g, "source");
+		xasprintf(&src, "postgresql:%s", m->name);
+		json_gen_slice(g, src, strlen(src));
+		free(src);
+		json_gen_key(g, "kind");
+		json_gen_slice(g, m->agg ? "aggregate" : "raw",
+		    m->agg ? 9 : 3);
+		if (m->stats) {
+			json_gen_key(g, "rows");
+			yajl_gen_integer(g, (long long)m->count);
+			pg_gen_time(g, "oldest", m->oldest_ns, true);
+			pg_gen_time(g, "newest", m->newest_ns, true);
+			json_gen_key(g, "bytes");
+			yajl_gen_integer(g, (long long)m->bytes);
+		} else {
+			json_gen_key(g, "read");
+			yajl_gen_integer(g, (long long)m->rows);
+			json_gen_key(g, "bad");
+			yajl_gen_integer(g, (long long)m->bad);
+			pg_gen_time(g, "newest", m->newest, false);
+		}
+		json_gen_key(g, "state");
+		json_gen_slice(g, state, strlen(state));
+		yajl_gen_map_close(g);
+		yajl_gen_get_buf(g, &p, &len);
+		buf_add(b, p, len);
+		buf_addc(b, '\n');
+		yajl_gen_free(g);
+	}
+}
+
+/* Stop the worker (cancelling a query in flight) and free everything. */
+static void
+pg_free(struct source *s)
+{
+	struct pg_src	*ps = s->data;
+	struct pg_item	*it;
+	size_t		 i;
+	char		 err[256];
+
+	if (ps == NULL)
+		return;
+	if (ps->started) {
+		pthread_mutex_lock(&ps->mu);
+		ps->stop = true;
+		if (ps->cancel != NULL)
+			PQcancel(ps->cancel, err, sizeof err);
+		pthread_cond_broadcast(&ps->wake_worker);
+		pthread_mutex_unlock(&ps->mu);
+		pthread_join(ps->thread, NULL);
+	}
+	for (i = 0; i < ps->qlen; i++) {
+		it = &ps->q[(ps->qhead + i) % PG_QUEUE];
+		PQclear(it->res);
+		free(it->skip);
+		if (it->doc != NULL)
+			bson_destroy(it->doc);
+	}
+	if (ps->cur != NULL) {
+		PQclear(ps->cur);
+		free(ps->curit.skip);
+	}
+	for (i = 0; i < ps->nnames; i++)
+		free(ps->names[i]);
+	free(ps->names);
+	free(ps->aggs);
+	free(ps->stats);
+	free(ps->has_stats);
+	for (i = 0; i < ps->nmt; i++)
+		free(ps->mt[i].name);
+	free(ps->mt);
+	for (i = 0; i < ps->nwt; i++) {
+		free(ps->wt[i].name);
+		free(ps->wt[i].last_txt);
+		while (ps->wt[i].nctids > 0)
+			free(ps->wt[i].ctids[--ps->wt[i].nctids]);
+		free(ps->wt[i].ctids);
+	}
+	free(ps->wt);
+	record_build_clear(&ps->b);
+	source_pg_push_free(ps->push);
+	for (i = 0; ps->kw != NULL && ps->kw[i] != NULL; i++) {
+		free(ps->kw[i]);
+		if (ps->val[i] != NULL) {
+			explicit_bzero(ps->val[i], strlen(ps->val[i]));
+			free(ps->val[i]);
+		}
+	}
+	free(ps->kw);
+	free(ps->val);
+	if (ps->secret != NULL) {
+		explicit_bzero(ps->secret, strlen(ps->secret));
+		free(ps->secret);
+	}
+	pthread_mutex_destroy(&ps->mu);
+	pthread_cond_destroy(&ps->wake_worker);
+	pthread_cond_destroy(&ps->wake_main);
+	free(ps->fatal);
+	free(ps->db);
+	free(ps->schema);
+	free(ps->safe);
+	free(ps);
+	s->data = NULL;
+}
+
+static const struct source_ops pg_ops = {
+	.name = "postgresql",
+	.poll = pg_poll,
+	.progress = pg_progress,
+	.describe = pg_describe,
+	.state = pg_state_get,
+	.health = pg_health,
+	.free = pg_free
+};
+
+/* Read the first line of a password file; NULL with *cause on error. */
+static char *
+pg_read_password(const char *path, char **cause)
+{
+	FILE	*f;
+	char	 line[PG_PASS_MAX];
+	size_t	 len;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "--password-file %s: %s", path,
+		    strerror(errno));
+		return (NULL);
+	}
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	return (xstrdup(line));
+}
+
+/* Add a connection parameter. */
+static void
+pg_param_add(struct pg_src *ps, size_t *n, const char *k, const char *v)
+{
+	ps->kw = xreallocarray(ps->kw, *n + 2, sizeof *ps->kw);
+	ps->val = xreallocarray(ps->val, *n + 2, sizeof *ps->val);
+	ps->kw[*n] = xstrdup(k);
+	ps->val[*n] = xstrdup(v);
+	(*n)++;
+	ps->kw[*n] = NULL;
+	ps->val[*n] = NULL;
+}
+
+/*
+ * Can raw_request and raw_response be left on the server?  As for Mongo:
+ * in batch mode when nothing printed or matched reads them.
+ */
+static bool
+pg_no_payload(const struct options *o, const struct filter *flt)
+{
+	if (!o->batch || filter_uses_field(flt, FIELD_BODY) ||
+	    filter_uses_field(flt, FIELD_REQBODY) ||
+	    filter_uses_field(flt, FIELD_RESPBODY) ||
+	    filter_uses_field(flt, FIELD_HDR) ||
+	    filter_uses_field(flt, FIELD_DETAILED))
+		return (false);
+	return (o->count || o->aggregate || o->health ||
+	    o->format == OPT_FMT_TSV || o->format == OPT_FMT_TABLE);
+}
+
+/*
+ * Open a PostgreSQL source.  The argument is checked by libpq's parser;
+ * nothing is sent yet: the worker connects, and in batch mode an
+ * unreachable server, a refused login or a database without Tyk tables
+ * ends the source with an error from poll.
+ */
+struct source *
+source_pg_open(const char *arg, const struct options *o, struct store *st,
+    char **cause)
+{
+	struct pg_src		*ps;
+	struct source		*s;
+	PQconninfoOption	*opts, *opt;
+	struct filter		*flt = NULL;
+	char			*err = NULL, *pass = NULL, *fcause = NULL;
+	sigset_t		 all, old;
+	size_t			 n = 0;
+	int			 rc;
+
+	(void)st;
+	if ((opts = PQconninfoParse(arg, &err)) == NULL) {
+		xasprintf(cause, "bad PostgreSQL connection string: %s",
+		    err != NULL ? err : "out of memory");
+		if (err != NULL)
+			PQfreemem(err);
+		*cause = pg_scrub(*cause, NULL);
+		return (NULL);
+	}
+	ps = xcalloc(1, sizeof *ps);
+	for (opt = opts; opt->keyword != NULL; opt++)
+		if (strcmp(opt->keyword, "password") == 0 && opt->val != NULL &&
+		    *opt->val != '\0')
+			ps->secret = xstrdup(opt->val);
+	PQconninfoFree(opts);
+	if (ps->secret == NULL && o->password_file != NULL) {
+		if ((pass = pg_read_password(o->password_file, cause)) ==
+		    NULL) {
+			free(ps);
+			return (NULL);
+		}
+		ps->secret = pass;
+	}
+
+	/* Defaults first: the argument (expanded last) overrides them. */
+	pg_param_add(ps, &n, "connect_timeout", PG_CONNECT_TIMEOUT);
+	pg_param_add(ps, &n, "application_name", "tykscope");
+	if (pass != NULL)
+		pg_param_add(ps, &n, "password", pass);
+	pg_param_add(ps, &n, "dbname", arg);
+
+	ps->safe = source_pg_safe_arg(arg);
+	ps->schema = xstrdup(o->sql_schema != NULL ? o->sql_schema :
+	    PG_DEFAULT_SCHEMA);
+	ps->follow = o->follow || o->duration > 0;
+	ps->health = o->health && !ps->follow;
+	ps->want_agg = o->stored || o->reconcile || !o->batch;
+	ps->want_raw = !(o->aggregate && o->stored && !o->reconcile);
+
+	if (o->filter != NULL && filter_compile(o->filter, 0, &flt, &fcause,
+	    NULL) != 0) {
+		free(fcause);
+		flt = NULL;
+	}
+	ps->push = source_pg_push_create(o, flt);
+	ps->no_payload = pg_no_payload(o, flt);
+	filter_free(flt);
+	ps->limit = -1;
+	if (o->batch && !ps->follow && o->limit >= 0 && !o->aggregate &&
+	    !o->stored && !o->reconcile && source_pg_push_exact(ps->push))
+		ps->limit = o->limit;
+
+	record_build_init(&ps->b);
+	snprintf(ps->state, sizeof ps->state, "connecting");
+	pthread_mutex_init(&ps->mu, NULL);
+	pthread_cond_init(&ps->wake_worker, NULL);
+	pthread_cond_init(&ps->wake_main, NULL);
+
+	s = source_create(&pg_ops, ps->safe, ps);
+	s->live = ps->follow;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&ps->thread, NULL, pg_worker, ps);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		xasprintf(cause, "cannot start a thread: %s", strerror(rc));
+		source_free(s);
+		return (NULL);
+	}
+	ps->started = true;
+	return (s);
+}
