@@ -613,7 +613,7 @@ pg_counter(const PGresult *res, int row, const int *idx, int64_t *last_ms,
 	bson_t		*c, em;
 	const char	*s;
 	size_t		 i, len;
-	int64_t		 v, sec;
+	int64_t		 v, sec, hits = 0, errors = 0;
 	uint32_t	 nsec;
 	double		 d;
 	bool		 any = false;
@@ -644,6 +644,17 @@ pg_counter(const PGresult *res, int row, const int *idx, int64_t *last_ms,
 		} else {
 			if (!pg_int(res, row, idx, f[i].col, &v))
 				v = 0;
+			/*
+			 * Mongo has no minimum until a non-error hit
+			 * (tyk-formats.md 5.1): the column is then 0.
+			 */
+			if (v == 0 && (f[i].col == PGA_MIN_UPSTREAM ||
+			    f[i].col == PGA_MIN_LATENCY) && hits <= errors)
+				continue;
+			if (f[i].col == PGA_HITS)
+				hits = v;
+			else if (f[i].col == PGA_ERROR)
+				errors = v;
 			bson_append_int64(c, f[i].key, -1, v);
 		}
 	}
