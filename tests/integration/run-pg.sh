@@ -21,7 +21,7 @@ top_builddir=$(cd "$top_builddir" && pwd)
 : "${TYKSCOPE:=$top_builddir/src/tykscope}"
 : "${TYKSCOPE_GEN:=$top_builddir/contrib/tykscope-gen}"
 T=$TYKSCOPE
-export TZ=UTC LC_ALL=C.UTF-8 NO_COLOR=1 TYKSCOPE_CONFIG=/dev/null
+export TZ=UTC LC_ALL=C.UTF-8 NO_COLOR=1 TYKSCOPE_CONFIG=/dev/null MONGOC_DISABLE_SHM=1
 unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGPASSFILE PGSERVICE \
     PGSSLMODE PGOPTIONS
 pass=0
@@ -549,6 +549,65 @@ if [ $st = 2 ] && grep -q 'bad PostgreSQL connection string' "$WORK/e"; then
 else
 	bad "bad URI: status $st"
 	cat "$WORK/e"
+fi
+
+# --follow: rows inserted while following (into the plain table, and a
+# new day shard) are printed, once each; it stops at --limit, the
+# records expected.  A microsecond timestamp keeps its digits.
+"$TYKSCOPE_GEN" --seed 1 --count 100 --format bson --out "$WORK/f1.bson"
+"$TYKSCOPE_GEN" --seed 2 --count 100 --start 2024-02-29T11:00:00Z \
+    --format bson --out "$WORK/f2.bson"
+"$TYKSCOPE_GEN" --seed 3 --count 50 --start 2024-03-01T11:00:00Z \
+    --format bson --out "$WORK/f3.bson"
+for f in f1 f2 f3; do
+	"$T" -n "$WORK/$f.bson" >"$WORK/$f.jsonl" || exit 1
+done
+DB=postgres sql -c "CREATE DATABASE follow" || exit 1
+{
+	create tyk_analytics
+	stage "$WORK/f1.jsonl"
+	insert tyk_analytics true
+	echo "UPDATE tyk_analytics SET \"timestamp\" = \"timestamp\" +"
+	echo " interval '0.000456 s' WHERE ctid = '(0,1)';"
+	echo "GRANT SELECT ON ALL TABLES IN SCHEMA public TO tyk_ro;"
+	echo "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO tyk_ro;"
+} >"$WORK/f.sql"
+DB=follow sql -f "$WORK/f.sql" >"$WORK/load.log" 2>&1 || {
+	echo "FAIL: loading"
+	cat "$WORK/load.log"
+	exit 1
+}
+F="postgresql://tyk_ro@127.0.0.1:$port/follow"
+"$T" -n -f 'time:2024-02-29T10:00:00' "$F" >"$WORK/o" 2>&1
+if [ "$(grep -cE '"timestamp":"[^"]*\.[0-9]{3}456Z"' "$WORK/o")" = 1 ] &&
+    [ "$(grep -cE '"timestamp":"[^"]*\.[0-9]{3}Z"' "$WORK/o")" -gt 1 ]; then
+	ok "microseconds kept (6 digits), milliseconds shown as 3"
+else
+	bad "timestamp precision"
+	grep -o '"timestamp":"[^"]*"' "$WORK/o" | head -3
+fi
+want=$(( $(wc -l <"$WORK/f1.jsonl") + $(wc -l <"$WORK/f2.jsonl") +
+    $(wc -l <"$WORK/f3.jsonl") ))
+"$T" -n --follow --duration 20 --limit $want "$F" >"$WORK/fo" 2>"$WORK/fe" &
+fpid=$!
+sleep 1.5
+{
+	stage "$WORK/f2.jsonl"
+	insert tyk_analytics true
+	create tyk_analytics_20240301
+	stage "$WORK/f3.jsonl"
+	insert tyk_analytics_20240301 true
+} >"$WORK/f.sql"
+DB=follow sql -f "$WORK/f.sql" >"$WORK/load.log" 2>&1 || cat "$WORK/load.log"
+wait $fpid
+got=$(wc -l <"$WORK/fo")
+dups=$(nopos <"$WORK/fo" | sort | uniq -d | wc -l)
+if [ "$got" = "$want" ] && [ "$dups" = 0 ] &&
+    grep -q 'following follow every' "$WORK/fe"; then
+	ok "--follow sees new rows and shards ($got)"
+else
+	bad "--follow: $got records ($dups twice), want $want"
+	cat "$WORK/fe"
 fi
 
 echo "$pass passed, $fail failed"
