@@ -27,7 +27,7 @@ enum {
 	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
-	OPT_SQL_SCHEMA
+	OPT_SQL_SCHEMA, OPT_SUMMARY
 };
 
 static const struct option options_long[] = {
@@ -44,6 +44,7 @@ static const struct option options_long[] = {
 	{ "aggregate",		no_argument,		NULL, OPT_AGGREGATE },
 	{ "stored",		no_argument,		NULL, OPT_STORED },
 	{ "reconcile",		no_argument,		NULL, OPT_RECONCILE },
+	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "track-all-paths",	no_argument,		NULL, OPT_TRACK_ALL },
 	{ "ignore-tag-prefix",	required_argument,	NULL, OPT_IGNORE_TAG },
 	{ "follow",		no_argument,		NULL, OPT_FOLLOW },
@@ -108,6 +109,7 @@ static const char options_help_text[] =
 "      --aggregate          hourly aggregates as Tyk Pump computes them\n"
 "      --stored             print the stored aggregates of a dump\n"
 "      --reconcile          compare stored and computed aggregates\n"
+"      --summary            aggregates summarised by PostgreSQL (GROUP BY)\n"
 "      --track-all-paths    count every path as an endpoint\n"
 "      --ignore-tag-prefix P  skip tags starting with P (repeatable)\n"
 "      --follow             keep reading a live source\n"
@@ -502,6 +504,9 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_RECONCILE:
 			o->reconcile = true;
 			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
 		case OPT_TRACK_ALL:
 			o->track_all_paths = true;
 			break;
@@ -658,6 +663,14 @@ options_check(struct options *o, char **cause)
 	}
 	if ((o->stored || o->reconcile) && !o->aggregate)
 		o->aggregate = true;
+	/* Server-side summaries are printed as stored documents. */
+	if (o->summary && (o->stored || o->reconcile)) {
+		*cause = xstrdup("--summary and --stored or --reconcile are "
+		    "exclusive");
+		return (-1);
+	}
+	if (o->summary)
+		o->aggregate = o->stored = true;
 	if (o->sources.n == 0 && !o->demo) {
 		*cause = xstrdup("no source given (try --demo, or see --help)");
 		return (-1);

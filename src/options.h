@@ -43,6 +43,7 @@ struct options {
 	bool			 aggregate;
 	bool			 stored;
 	bool			 reconcile;
+	bool			 summary;	/* server-side (PostgreSQL) */
 	bool			 track_all_paths;
 	struct options_list	 ignore_tag_prefix;
 

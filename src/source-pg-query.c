@@ -370,6 +370,13 @@ source_pg_push_exact(const struct pg_push *pp)
 	return (pp->exact && !pp->rel);
 }
 
+/* Was every predicate translated exactly (relative bounds or not)? */
+bool
+source_pg_push_whole(const struct pg_push *pp)
+{
+	return (pp->exact);
+}
+
 /* The time range (ns, inclusive), relative bounds counted from base. */
 void
 source_pg_push_range(const struct pg_push *pp, int64_t base, int64_t *lo,

@@ -637,6 +637,10 @@ pg_counter(const PGresult *res, int row, const int *idx, int64_t *last_ms,
 			}
 			continue;
 		}
+		/* A summary has no minimum (it needs the records). */
+		if (idx[f[i].col] < 0 && (f[i].col == PGA_MIN_UPSTREAM ||
+		    f[i].col == PGA_MIN_LATENCY))
+			continue;
 		if (f[i].dbl) {
 			if (!pg_double(res, row, idx, f[i].col, &d))
 				d = 0;

@@ -65,6 +65,7 @@
 #include "filter.h"
 #include "json.h"
 #include "log.h"
+#include "log-warn.h"
 #include "options.h"
 #include "record.h"
 #include "render.h"
@@ -148,6 +149,7 @@ struct pg_src {
 	bool			 follow;
 	bool			 want_raw, want_agg, health;
 	bool			 no_payload;
+	bool			 summary;	/* --aggregate --summary */
 	int64_t			 limit;		/* pushed LIMIT, -1: none */
 	struct pg_push		*push;
 	pthread_t		 thread;
@@ -713,6 +715,124 @@ pg_select(struct pg_src *ps, struct pg_wtable *t, int64_t base, bool tail,
 		buf_printf(b, " LIMIT %lld", (long long)ps->limit);
 }
 
+/* Column c of t, or the SQL fallback when t lacks it. */
+static void
+pg_col_or(struct buf *b, const struct pg_wtable *t, enum pg_col c,
+    const char *fallback)
+{
+	if (t->have[c])
+		source_pg_quote_ident(b, pg_col_names[c]);
+	else
+		buf_adds(b, fallback);
+}
+
+/*
+ * --summary: the raw table grouped on the server into rows shaped like
+ * tyk_aggregated's, one per (hour, org, dimension, value), for the
+ * dimensions a GROUP BY can key without the pump's rules: the total,
+ * apiid, errors, versions, apikeys, oauthids and geo.  Records the pump
+ * leaves out (empty org, network statistics, GraphQL, MCP) are left out.
+ * No minimum latencies: those need the records.
+ */
+static void
+pg_select_summary(struct pg_src *ps, struct pg_wtable *t, int64_t base,
+    struct buf *b, struct pg_params *p)
+{
+	static const struct {
+		const char	*col, *as;
+	} code[] = {
+		{ "400", "code_400" }, { "401", "code_401" },
+		{ "403", "code_403" }, { "404", "code_404" },
+		{ "429", "code_429" }, { "500", "code_500" },
+		{ "501", "code_501" }, { "502", "code_502" },
+		{ "503", "code_503" }, { "504", "code_504" }
+	};
+	struct buf	 lat, up, rt;
+	size_t		 i;
+
+	buf_init(&lat);
+	buf_init(&up);
+	buf_init(&rt);
+	pg_col_or(&lat, t, PGC_LAT_TOTAL, "0");
+	pg_col_or(&up, t, PGC_LAT_UPSTREAM, "0");
+	pg_col_or(&rt, t, PGC_REQUESTTIME, "0");
+	buf_adds(b, "SELECT \"orgid\" AS org_id, extract(epoch FROM "
+	    "date_trunc('hour', \"timestamp\"))::bigint AS \"timestamp\", "
+	    "d.dim AS dimension, d.val AS dimension_value, "
+	    "max(d.ident) AS counter_identifier, "
+	    "max(d.human) AS counter_human_identifier, "
+	    "count(*) AS counter_hits, "
+	    "count(*) FILTER (WHERE \"responsecode\" BETWEEN 200 AND 299) "
+	    "AS counter_success, "
+	    "count(*) FILTER (WHERE \"responsecode\" >= 400) AS "
+	    "counter_error, ");
+	buf_printf(b, "coalesce(sum(%s), 0) AS counter_total_request_time, "
+	    "coalesce(sum(%s), 0)::float8 / count(*) AS "
+	    "counter_request_time, ", rt.data, rt.data);
+	buf_printf(b, "coalesce(max(%s), 0) AS counter_max_latency, "
+	    "coalesce(sum(%s), 0) AS counter_total_latency, "
+	    "coalesce(sum(%s), 0)::float8 / count(*) AS counter_latency, ",
+	    lat.data, lat.data, lat.data);
+	buf_printf(b, "coalesce(max(%s), 0) AS counter_max_upstream_latency, "
+	    "coalesce(sum(%s), 0) AS counter_total_upstream_latency, "
+	    "coalesce(sum(%s), 0)::float8 / count(*) AS "
+	    "counter_upstream_latency, ", up.data, up.data, up.data);
+	buf_adds(b, "max(\"timestamp\") AS counter_last_time");
+	for (i = 0; i < sizeof code / sizeof code[0]; i++)
+		buf_printf(b, ", count(*) FILTER (WHERE \"responsecode\" = %s) "
+		    "AS %s", code[i].col, code[i].as);
+	buf_adds(b, ", count(*) FILTER (WHERE \"responsecode\" BETWEEN 400 "
+	    "AND 499 AND \"responsecode\" NOT IN (400, 401, 403, 404, 429)) "
+	    "AS code_4x, count(*) FILTER (WHERE \"responsecode\" >= 500 AND "
+	    "\"responsecode\" NOT IN (500, 501, 502, 503, 504)) AS code_5x");
+	buf_adds(b, " FROM ");
+	pg_qualified(ps, b, t->name);
+	buf_adds(b, " CROSS JOIN LATERAL (VALUES "
+	    "('', 'total', '', ''), ");
+	buf_adds(b, "('apiid', \"apiid\", \"apiid\", ");
+	pg_col_or(b, t, PGC_API_NAME, "''");
+	buf_adds(b, "), ('errors', CASE WHEN \"responsecode\" >= 400 THEN "
+	    "\"responsecode\"::text END, \"responsecode\"::text, ''), ");
+	buf_adds(b, "('versions', CASE WHEN ");
+	pg_col_or(b, t, PGC_APIVERSION, "''");
+	buf_adds(b, " <> '' THEN rtrim(replace(encode(convert_to("
+	    "coalesce(\"apiid\", '') || ':' || ");
+	pg_col_or(b, t, PGC_APIVERSION, "''");
+	buf_adds(b, ", 'UTF8'), 'base64'), E'\\n', ''), '=') END, ");
+	pg_col_or(b, t, PGC_APIVERSION, "''");
+	buf_adds(b, ", ");
+	pg_col_or(b, t, PGC_APIVERSION, "''");
+	buf_adds(b, "), ('apikeys', ");
+	pg_col_or(b, t, PGC_APIKEY, "''");
+	buf_adds(b, ", ");
+	pg_col_or(b, t, PGC_APIKEY, "''");
+	buf_adds(b, ", ");
+	pg_col_or(b, t, PGC_ALIAS, "''");
+	buf_adds(b, "), ('oauthids', ");
+	pg_col_or(b, t, PGC_OAUTHID, "''");
+	buf_adds(b, ", ");
+	pg_col_or(b, t, PGC_OAUTHID, "''");
+	buf_adds(b, ", ''), ('geo', ");
+	pg_col_or(b, t, PGC_GEO_ISO, "''");
+	buf_adds(b, ", ");
+	pg_col_or(b, t, PGC_GEO_ISO, "''");
+	buf_adds(b, ", ");
+	pg_col_or(b, t, PGC_GEO_ISO, "''");
+	buf_adds(b, ")) AS d(dim, val, ident, human)");
+	source_pg_push_where(ps->push, t->have, base, false, b, p);
+	buf_adds(b, strstr(b->data, " WHERE ") != NULL ? " AND " : " WHERE ");
+	buf_adds(b, "\"orgid\" <> '' AND d.val <> '' AND \"responsecode\" "
+	    "IS DISTINCT FROM -1");
+	if (t->have[PGC_GQL_IS_GRAPHQL])
+		buf_adds(b, " AND \"graphql_stats_is_graph_ql\" IS NOT TRUE");
+	if (t->have[PGC_MCP_IS_MCP])
+		buf_adds(b, " AND \"mcp_stats_is_mcp\" IS NOT TRUE");
+	buf_adds(b, " GROUP BY 1, 2, 3, 4 ORDER BY 2, 1");
+	buf_clear(&lat);
+	buf_clear(&up);
+	buf_clear(&rt);
+}
+
 /* Hand one FETCH result of raw table t to the main thread. */
 static bool
 pg_hand_raw(struct pg_src *ps, struct pg_wtable *t, PGresult *res,
@@ -785,11 +905,15 @@ pg_read(struct pg_src *ps, struct pg_wtable *t, int64_t base, bool tail,
 	char			 where[256];
 	int			 idx[PG_NCOLS];
 	int			 rc = 0, row, i;
+	bool			 agg, first = true;
 
 	memset(&p, 0, sizeof p);
 	buf_init(&b);
 	buf_adds(&b, "DECLARE tykscope_c NO SCROLL CURSOR FOR ");
-	pg_select(ps, t, base, tail, &b, &p, idx);
+	if (ps->summary)
+		pg_select_summary(ps, t, base, &b, &p);
+	else
+		pg_select(ps, t, base, tail, &b, &p, idx);
 	snprintf(where, sizeof where, "%s: ", t->name);
 	if (p.full) {
 		snprintf(msg, len, "%sthe filter has too many values to push "
@@ -819,7 +943,8 @@ pg_read(struct pg_src *ps, struct pg_wtable *t, int64_t base, bool tail,
 	}
 	PQclear(res);
 	pg_announce(ps, t);
-	if (t->agg)
+	agg = t->agg || ps->summary;
+	if (agg)
 		ad = source_pg_aggdoc_create();
 	for (;;) {
 		if (pg_stopping(ps)) {
@@ -838,7 +963,13 @@ pg_read(struct pg_src *ps, struct pg_wtable *t, int64_t base, bool tail,
 			PQclear(res);
 			break;
 		}
-		if (!t->agg) {
+		/* A summary's columns are known from its first result. */
+		if (ps->summary && first)
+			for (i = 0; i < PG_NCOLS; i++)
+				idx[i] = i < PGA_COUNT ? PQfnumber(res,
+				    pga_col_names[i]) : -1;
+		first = false;
+		if (!agg) {
 			if (!pg_hand_raw(ps, t, res, idx)) {
 				rc = 1;
 				break;
@@ -968,6 +1099,10 @@ pg_pass(struct pg_src *ps, char *msg, size_t len)
 	for (i = 0; i < ps->nwt; i++) {
 		t = &ps->wt[i];
 		if (!t->listed || (t->agg ? !ps->want_agg : !ps->want_raw))
+			continue;
+		if (ps->summary && (t->read || !t->have[PGC_ORGID] ||
+		    !t->have[PGC_TIMESTAMP] || !t->have[PGC_RESPONSECODE] ||
+		    !t->have[PGC_APIID]))
 			continue;
 		if (t->agg && t->read)
 			continue;
@@ -1329,6 +1464,24 @@ pg_health(struct source *s, struct store *st, struct buf *b)
 	}
 }
 
+/* Free the connection parameters (a password among them). */
+static void
+pg_free_params(struct pg_src *ps)
+{
+	size_t	 i;
+
+	for (i = 0; ps->kw != NULL && ps->kw[i] != NULL; i++) {
+		free(ps->kw[i]);
+		if (ps->val[i] != NULL) {
+			explicit_bzero(ps->val[i], strlen(ps->val[i]));
+			free(ps->val[i]);
+		}
+	}
+	free(ps->kw);
+	free(ps->val);
+	ps->kw = ps->val = NULL;
+}
+
 /* Stop the worker (cancelling a query in flight) and free everything. */
 static void
 pg_free(struct source *s)
@@ -1379,15 +1532,7 @@ pg_free(struct source *s)
 	free(ps->wt);
 	record_build_clear(&ps->b);
 	source_pg_push_free(ps->push);
-	for (i = 0; ps->kw != NULL && ps->kw[i] != NULL; i++) {
-		free(ps->kw[i]);
-		if (ps->val[i] != NULL) {
-			explicit_bzero(ps->val[i], strlen(ps->val[i]));
-			free(ps->val[i]);
-		}
-	}
-	free(ps->kw);
-	free(ps->val);
+	pg_free_params(ps);
 	if (ps->secret != NULL) {
 		explicit_bzero(ps->secret, strlen(ps->secret));
 		free(ps->secret);
@@ -1532,6 +1677,35 @@ source_pg_open(const char *arg, const struct options *o, struct store *st,
 	ps->no_payload = pg_no_payload(o, flt);
 	filter_free(flt);
 	ps->limit = -1;
+	if (o->summary) {
+		/* Only what the server can compute: no local filtering. */
+		if (!source_pg_push_whole(ps->push)) {
+			xasprintf(cause, "--summary: the filter cannot be "
+			    "computed on the server (only the time range, "
+			    "status, api, org, key, method, oauth and path, "
+			    "not negated); drop --summary to aggregate the "
+			    "records");
+			source_pg_push_free(ps->push);
+			pg_free_params(ps);
+			free(ps->safe);
+			free(ps->schema);
+			free(ps->secret);
+			free(ps);
+			return (NULL);
+		}
+		ps->summary = true;
+		ps->follow = false;
+		ps->health = false;
+		ps->want_raw = true;
+		ps->want_agg = false;
+		if (o->batch)
+			warnx_("%s: server-side summaries (GROUP BY on the "
+			    "server): hits, success, errors, error codes, "
+			    "total, average and maximum latencies per hour for "
+			    "the total, apiid, errors, versions, apikeys, "
+			    "oauthids and geo; not the pump-exact counters (no "
+			    "minimum latencies, tags or endpoints)", ps->safe);
+	}
 	if (o->batch && !ps->follow && o->limit >= 0 && !o->aggregate &&
 	    !o->stored && !o->reconcile && source_pg_push_exact(ps->push))
 		ps->limit = o->limit;

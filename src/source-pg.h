@@ -86,6 +86,7 @@ struct pg_push	*source_pg_push_create(const struct options *,
 void		 source_pg_push_free(struct pg_push *);
 bool		 source_pg_push_relative(const struct pg_push *);
 bool		 source_pg_push_exact(const struct pg_push *);
+bool		 source_pg_push_whole(const struct pg_push *);
 void		 source_pg_push_range(const struct pg_push *, int64_t,
 		    int64_t *, int64_t *);
 void		 source_pg_push_where(const struct pg_push *, const bool *,

@@ -101,6 +101,13 @@ source_open(const char *arg, const struct options *o, struct store *st,
     char **cause)
 {
 	*cause = NULL;
+	if (o->summary && strncmp(arg, "postgresql://", 13) != 0 &&
+	    strncmp(arg, "postgres://", 11) != 0 &&
+	    !source_pg_is_conninfo(arg)) {
+		xasprintf(cause, "--summary needs a PostgreSQL source "
+		    "(postgresql://...)");
+		return (NULL);
+	}
 	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "rediss://",
 	    9) == 0 || strncmp(arg, "unix://", 7) == 0)
 		return (source_redis_open(arg, o, st, cause));

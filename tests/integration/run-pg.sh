@@ -417,6 +417,49 @@ else
 	head -3 "$WORK/r1" "$WORK/r2" | cut -c1-300
 fi
 
+# Server-side summaries: GROUP BY on the server, no record fetched; the
+# totals, their latencies and the per-API hits are those computed from
+# the records.
+mark summary
+"$T" -n --aggregate --summary -f 'org:=5e9d9544a1dcd60001d0ed20|=62a0f0c1b3e4d5000190a7c3' "$U" >"$WORK/su1" 2>"$WORK/su.err"
+st=$?
+"$T" -n --aggregate -f 'org:=5e9d9544a1dcd60001d0ed20|=62a0f0c1b3e4d5000190a7c3' "$A" >"$WORK/su2" 2>&1
+totals() {
+	strip | sed -E 's/^\{"orgid":"([^"]*)","timestamp":"([^"]*)",[^{]*"total":\{"hits":([0-9]*),"success":([0-9]*),"errortotal":([0-9]*),"requesttime":[^,]*,"totalrequesttime":([^,]*),[^{}]*"maxlatency":([0-9]*),[^{}]*"totallatency":([0-9]*),"latency":([^,]*),.*/\1 \2 \3 \4 \5 \6 \7 \8 \9/'
+}
+apis() {
+	grep -o '"[0-9a-f]\{32\}":{"hits":[0-9]*,"success":[0-9]*,"errortotal":[0-9]*' | sort
+}
+totals <"$WORK/su1" >"$WORK/su1.t"
+totals <"$WORK/su2" >"$WORK/su2.t"
+apis <"$WORK/su1" >"$WORK/su1.a"
+apis <"$WORK/su2" >"$WORK/su2.a"
+if [ $st = 0 ] && [ "$(wc -l <"$WORK/su1.t")" = 2 ] &&
+    cmp -s "$WORK/su1.t" "$WORK/su2.t" && [ -s "$WORK/su1.a" ] &&
+    cmp -s "$WORK/su1.a" "$WORK/su2.a" &&
+    grep -q 'server-side summaries' "$WORK/su.err" &&
+    since_mark | grep DECLARE | grep -q 'GROUP BY' &&
+    ! since_mark | grep DECLARE | grep -v 'GROUP BY' | grep -q tyk_analytics; then
+	ok "--aggregate --summary: computed by the server, as from the records"
+else
+	bad "--aggregate --summary (status $st)"
+	diff "$WORK/su1.t" "$WORK/su2.t" | head -4
+	diff "$WORK/su1.a" "$WORK/su2.a" | head -4
+	cat "$WORK/su.err"
+fi
+"$T" -n --aggregate --summary -f 'ua:curl' "$U" >"$WORK/o" 2>"$WORK/e"
+st=$?
+"$T" -n --aggregate --summary "$A" >"$WORK/o" 2>"$WORK/e2"
+st2=$?
+if [ $st = 2 ] && grep -q 'the filter cannot be computed on the server' \
+    "$WORK/e" && [ $st2 = 2 ] && grep -q 'needs a PostgreSQL source' \
+    "$WORK/e2"; then
+	ok "--summary: only a pushed-down filter, only PostgreSQL"
+else
+	bad "--summary refusals: $st $st2"
+	cat "$WORK/e" "$WORK/e2"
+fi
+
 # Day shards: the shards the time range needs, older ones read.
 B="$WORK/b.bson $WORK/c.bson"
 SH="$U"
