@@ -20,6 +20,7 @@
 
 #include "source-pg.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -819,6 +820,88 @@ source_pg_is_conninfo(const char *arg)
 }
 
 /*
+ * A key=value string without its password= option, token by token as
+ * libpq's conninfo parser reads it (spaces around '=', quoted values,
+ * backslash escapes in and out of quotes).  Returns an allocated string.
+ */
+static char *
+pg_safe_conninfo(const char *arg)
+{
+	struct buf	 b;
+	const char	*p = arg, *start, *kw, *kwend;
+	bool		 drop;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		start = p;
+		while (isspace((unsigned char)*p))
+			p++;
+		kw = p;
+		while (*p != '\0' && *p != '=' && !isspace((unsigned char)*p))
+			p++;
+		kwend = p;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '=') {
+			p++;
+			while (isspace((unsigned char)*p))
+				p++;
+			if (*p == '\'') {
+				for (p++; *p != '\0' && *p != '\''; p++)
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+				if (*p == '\'')
+					p++;
+			} else {
+				for (; *p != '\0' && !isspace((unsigned char)*p);
+				    p++)
+					if (*p == '\\' && p[1] != '\0')
+						p++;
+			}
+		}
+		drop = (size_t)(kwend - kw) == 8 && strncmp(kw, "password",
+		    8) == 0;
+		if (!drop)
+			buf_add(&b, start, (size_t)(p - start));
+		if (p == start)
+			p++;	/* cannot happen: every pass moves */
+	}
+	buf_addc(&b, '\0');
+	/* The separator of a dropped first option. */
+	p = b.data;
+	while (isspace((unsigned char)*p))
+		p++;
+	start = xstrdup(p);
+	buf_clear(&b);
+	return ((char *)start);
+}
+
+/* Is the n-byte query option at p password=... (its key %-decoded)? */
+static bool
+pg_query_password(const char *p, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const char		*want = "password", *h, *l;
+	size_t			 i = 0, k = 0;
+
+	while (i < n && p[i] != '=') {
+		if (want[k] == '\0')
+			return (false);
+		if (p[i] == '%' && i + 2 < n &&
+		    (h = strchr(hex, tolower((unsigned char)p[i + 1]))) !=
+		    NULL && *h != '\0' && (l = strchr(hex,
+		    tolower((unsigned char)p[i + 2]))) != NULL && *l != '\0') {
+			if ((char)((h - hex) << 4 | (l - hex)) != want[k])
+				return (false);
+			i += 3;
+		} else if (p[i++] != want[k])
+			return (false);
+		k++;
+	}
+	return (i < n && want[k] == '\0');
+}
+
+/*
  * A connection argument fit for messages: the URI's password is removed
  * (source_safe_arg), and so is a password= option, in a URI's query or in
  * a key=value string.  Returns an allocated string.
@@ -828,55 +911,39 @@ source_pg_safe_arg(const char *arg)
 {
 	struct buf	 b;
 	char		*s;
-	const char	*p, *q, *start;
-	bool		 uri;
+	const char	*p, *q, *host;
+	size_t		 n;
 
-	s = source_safe_arg(arg);
-	uri = strstr(s, "://") != NULL;
+	if (strncmp(arg, "postgresql://", 13) != 0 &&
+	    strncmp(arg, "postgres://", 11) != 0)
+		return (pg_safe_conninfo(arg));
+	/*
+	 * Query options ("?a=1&password=x&b=2") start at the first '?'
+	 * after the userinfo, which libpq ends at the first '@' before any
+	 * '/' (a '?' may be in it).
+	 */
+	host = strstr(arg, "://") + 3;
+	for (p = host; *p != '\0' && *p != '@' && *p != '/'; p++)
+		/* nothing */;
+	if (*p == '@')
+		host = p + 1;
 	buf_init(&b);
-	for (p = s; *p != '\0'; ) {
-		start = p;
-		if (strncmp(p, "password", 8) == 0 && (p == s || (uri ?
-		    (p[-1] == '?' || p[-1] == '&') : p[-1] == ' '))) {
-			q = p + 8;
-			while (!uri && *q == ' ')
-				q++;
-			if (*q == '=') {
-				q++;
-				if (uri)
-					q += strcspn(q, "&");
-				else {
-					while (*q == ' ')
-						q++;
-					if (*q == '\'') {
-						for (q++; *q != '\0' &&
-						    *q != '\''; q++)
-							if (*q == '\\' &&
-							    q[1] != '\0')
-								q++;
-						if (*q == '\'')
-							q++;
-					} else
-						q += strcspn(q, " ");
-				}
-				/* Drop the option and one separator. */
-				if (*q == '&' || *q == ' ')
-					q++;
-				else if (b.len > 0 && (b.data[b.len - 1] ==
-				    '&' || b.data[b.len - 1] == ' '))
-					b.len--;
-				p = q;
-				continue;
-			}
+	if ((q = strchr(host, '?')) == NULL)
+		buf_adds(&b, arg);
+	else {
+		buf_add(&b, arg, (size_t)(q - arg));
+		for (p = q + 1; *p != '\0'; ) {
+			n = strcspn(p, "&");
+			if (!pg_query_password(p, n))
+				buf_printf(&b, "%c%.*s", b.len > (size_t)(q -
+				    arg) ? '&' : '?', (int)n, p);
+			p += n;
+			if (*p == '&')
+				p++;
 		}
-		buf_addc(&b, *start);
-		p = start + 1;
 	}
 	buf_addc(&b, '\0');
-	free(s);
-	s = buf_take(&b);
-	/* "db?": a query left empty. */
-	if (uri && (p = strchr(s, '?')) != NULL && p[1] == '\0')
-		*(char *)p = '\0';
+	s = source_safe_arg(b.data);
+	buf_clear(&b);
 	return (s);
 }

@@ -40,6 +40,12 @@ test_safe_arg(void **state)
 		{ "host=h password = 'p w\\'x' user=u", "host=h user=u" },
 		{ "host=h user=u password=pw", "host=h user=u" },
 		{ "host=h mypassword=x", "host=h mypassword=x" },
+		{ "password=pw host=h", "host=h" },
+		{ "host=h password=\fpw\\ x user=u", "host=h user=u" },
+		{ "postgresql://h/db?pass%77ord=pw&a=1", "postgresql://h/db?a=1" },
+		{ "postgresql://u?x@h/db?password=pw", "postgresql://u?x@h/db" },
+		{ "host=h dbname=postgresql://u:pw@x", "host=h "
+		    "dbname=postgresql://u:pw@x" },
 	};
 	size_t	 i;
 	char	*s;
