@@ -109,6 +109,5 @@ bool		 source_pg_aggdoc_add(struct pg_aggdoc *, const PGresult *,
 bson_t		*source_pg_aggdoc_take(struct pg_aggdoc *);
 void		 source_pg_aggdoc_free(struct pg_aggdoc *);
 
-char		*source_pg_safe_arg(const char *);
 
 #endif

@@ -564,6 +564,24 @@ else
 fi
 export PGPASSWORD="$ROPW"
 
+# The password leaves the command line once the options are read.
+"$T" -n --follow --duration 5 \
+    "postgresql://tyk_ro:r0%3ASecret%40pw@127.0.0.1:$port/tyk?sslmode=disable&password=r0%3ASecret%40pw" \
+    >/dev/null 2>"$WORK/e" &
+hpid=$!
+sleep 1
+tr '\0' ' ' <"/proc/$hpid/cmdline" >"$WORK/cmdline" 2>/dev/null
+kill $hpid 2>/dev/null
+wait $hpid 2>/dev/null
+if grep -q "postgresql://tyk_ro@127.0.0.1:$port/tyk?sslmode=disable" \
+    "$WORK/cmdline" && ! grep -q Secret "$WORK/cmdline" &&
+    grep -q 'following' "$WORK/e" && ! grep -q Secret "$WORK/e"; then
+	ok "the password is not on the command line (ps) nor in messages"
+else
+	bad "password in the command line: $(cat "$WORK/cmdline")"
+	cat "$WORK/e"
+fi
+
 # Errors: exit 2 with a clear message.
 "$T" -n "postgresql://tyk_ro@127.0.0.1:1/tyk" >"$WORK/o" 2>"$WORK/e"
 st=$?
