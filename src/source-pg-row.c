@@ -617,7 +617,6 @@ pg_counter(const PGresult *res, int row, const int *idx, int64_t *last_ms,
 	int64_t		 v, sec, hits = 0, errors = 0;
 	uint32_t	 nsec;
 	double		 d;
-	bool		 any = false;
 
 	c = bson_new();
 	for (i = 0; i < sizeof f / sizeof f[0]; i++) {
@@ -666,12 +665,9 @@ pg_counter(const PGresult *res, int row, const int *idx, int64_t *last_ms,
 	/* The error map, from the columns that name one code. */
 	bson_append_document_begin(c, "errormap", -1, &em);
 	for (i = 0; i < sizeof pg_codes / sizeof pg_codes[0]; i++) {
-		if (pg_int(res, row, idx, pg_codes[i].col, &v) && v != 0) {
+		if (pg_int(res, row, idx, pg_codes[i].col, &v) && v != 0)
 			bson_append_int64(&em, pg_codes[i].code, -1, v);
-			any = true;
-		}
 	}
-	(void)any;
 	bson_append_document_end(c, &em);
 	return (c);
 }

@@ -13,6 +13,7 @@
 # and for the absence of any write.
 #
 # Skips (77) only when the PostgreSQL server binaries are missing.
+# KEEP=1 keeps the temporary directory (the server's log) for a look.
 set -u
 : "${top_srcdir:=.}"
 : "${top_builddir:=.}"
