@@ -24,7 +24,7 @@
  */
 #include "config.h"
 
-#include "source-pg.h"
+#include "source-pg-query.h"
 
 #include <stdio.h>
 #include <stdlib.h>

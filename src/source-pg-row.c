@@ -18,7 +18,7 @@
  */
 #include "config.h"
 
-#include "source-pg.h"
+#include "source-pg-row.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 
 #include <libpq-fe.h>
 
-#include "source-pg.h"
+#include "source-pg-row.h"
 #include "source.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -13,7 +13,8 @@
 #include "bytes.h"
 #include "filter.h"
 #include "options.h"
-#include "source-pg.h"
+#include "source-pg-query.h"
+#include "source-pg-row.h"
 #include "source.h"
 #include "unit.h"
 

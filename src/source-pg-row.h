@@ -1,20 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The live PostgreSQL source (postgresql:// and postgres:// URIs, and
- * libpq key=value strings): the tables of Tyk Pump's sql and
- * sql_aggregate pumps (stores.md 2-3), read-only, through libpq.
- * source_pg_open is declared in source.h; this header joins the three
- * modules of the source:
- *
- *	source-pg.c		connection, discovery, worker thread, poll
- *	source-pg-query.c	the push-down: a parametrised WHERE, the
- *				day shards a time range needs
- *	source-pg-row.c		a tyk_analytics row -> record; tyk_aggregated
- *				rows -> the stored aggregate documents Mongo
- *				holds (tyk-formats.md 5.2)
+ * The PostgreSQL source's rows (source-pg-row.c): the columns of the sql
+ * and sql_aggregate pumps' tables (stores.md 2-3), a tyk_analytics row ->
+ * a record, tyk_aggregated rows -> the aggregate documents Mongo holds
+ * (tyk-formats.md 5.2), and PostgreSQL's timestamps.
  */
-#ifndef SOURCE_PG_H
-#define SOURCE_PG_H
+#ifndef SOURCE_PG_ROW_H
+#define SOURCE_PG_ROW_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,10 +15,6 @@
 #include <bson/bson.h>
 #include <libpq-fe.h>
 
-#include "bytes.h"
-
-struct filter;
-struct options;
 struct record_build;
 struct store;
 
@@ -68,35 +56,6 @@ enum pga_col {
 extern const char *const pg_col_names[PGC_COUNT];
 extern const char *const pga_col_names[PGA_COUNT];
 
-/* A relative-time base that is not known (nothing relative is pushed). */
-#define PG_BASE_UNKNOWN	INT64_MIN
-
-/* Bound parameters of a query, as text (libpq's text format). */
-#define PG_PARAMS_MAX	256
-struct pg_params {
-	char		*v[PG_PARAMS_MAX];
-	int		 n;
-	bool		 full;		/* a condition did not fit */
-};
-
-struct pg_push;
-
-struct pg_push	*source_pg_push_create(const struct options *,
-		    struct filter *);
-void		 source_pg_push_free(struct pg_push *);
-bool		 source_pg_push_relative(const struct pg_push *);
-bool		 source_pg_push_exact(const struct pg_push *);
-bool		 source_pg_push_whole(const struct pg_push *);
-void		 source_pg_push_range(const struct pg_push *, int64_t,
-		    int64_t *, int64_t *);
-void		 source_pg_push_where(const struct pg_push *, const bool *,
-		    int64_t, bool, struct buf *, struct pg_params *);
-bool		 source_pg_shard_day(const char *, const char *, int64_t *);
-bool		 source_pg_shard_wanted(int64_t, int64_t, int64_t);
-int		 source_pg_param(struct pg_params *, const char *, size_t);
-void		 source_pg_params_clear(struct pg_params *);
-void		 source_pg_quote_ident(struct buf *, const char *);
-
 int		 source_pg_row(const PGresult *, int, const int *,
 		    struct store *, struct record_build *, const char **);
 int		 source_pg_time(const char *, size_t, int64_t *, uint32_t *);
@@ -108,6 +67,5 @@ bool		 source_pg_aggdoc_add(struct pg_aggdoc *, const PGresult *,
 		    int, const int *);
 bson_t		*source_pg_aggdoc_take(struct pg_aggdoc *);
 void		 source_pg_aggdoc_free(struct pg_aggdoc *);
-
 
 #endif
