@@ -7,7 +7,7 @@ PKGS="build-essential autoconf automake autoconf-archive pkg-config
 libncurses-dev libhiredis-dev libmongoc-dev libbson-dev libb64-dev
 libpcre2-dev libssl-dev openssl libmsgpack-dev zlib1g-dev libyajl-dev libprotobuf-c-dev libutf8proc-dev
 protobuf-c-compiler libisal-dev libcmocka-dev redis-server redis-tools tmux
-mandoc clang tzdata"
+mandoc clang tzdata libpq-dev postgresql"
 SUDO=
 if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo

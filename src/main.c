@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -15,6 +16,7 @@
 #include "log-warn.h"
 #include "options.h"
 #include "render-stream.h"
+#include "source.h"
 #include "ui.h"
 #include "ui-keys.h"
 
@@ -24,7 +26,8 @@ main_run(int argc, char **argv)
 {
 	struct options	 o;
 	char		*cause;
-	int		 rc;
+	size_t		 j;
+	int		 rc, i;
 
 	/* Hidden: print the manual's KEY BINDINGS list from the key table. */
 	if (getenv("TYKSCOPE_KEYS_MDOC") != NULL)
@@ -39,6 +42,13 @@ main_run(int argc, char **argv)
 		options_clear(&o);
 		return (rc == 1 ? 0 : 2);
 	}
+	/* The sources are copied: their passwords leave the command line. */
+	for (i = 1; i < argc; i++)
+		for (j = 0; j < o.sources.n; j++)
+			if (strcmp(argv[i], o.sources.v[j]) == 0) {
+				source_hide_password(argv[i]);
+				break;
+			}
 	if (o.log_file != NULL)
 		log_open(o.log_file);
 	if (getenv("TYKSCOPE_UI_BENCH") != NULL)

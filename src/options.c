@@ -26,7 +26,8 @@ enum {
 	OPT_TLS_CERT_FILE, OPT_TLS_KEY_FILE, OPT_TLS_SERVER_NAME,
 	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
-	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE
+	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
+	OPT_SQL_SCHEMA, OPT_SUMMARY
 };
 
 static const struct option options_long[] = {
@@ -43,6 +44,7 @@ static const struct option options_long[] = {
 	{ "aggregate",		no_argument,		NULL, OPT_AGGREGATE },
 	{ "stored",		no_argument,		NULL, OPT_STORED },
 	{ "reconcile",		no_argument,		NULL, OPT_RECONCILE },
+	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "track-all-paths",	no_argument,		NULL, OPT_TRACK_ALL },
 	{ "ignore-tag-prefix",	required_argument,	NULL, OPT_IGNORE_TAG },
 	{ "follow",		no_argument,		NULL, OPT_FOLLOW },
@@ -52,6 +54,7 @@ static const struct option options_long[] = {
 	{ "key",		required_argument,	NULL, OPT_KEY },
 	{ "user",		required_argument,	NULL, OPT_USER },
 	{ "password-file",	required_argument,	NULL, OPT_PASSWORD_FILE },
+	{ "sql-schema",		required_argument,	NULL, OPT_SQL_SCHEMA },
 	{ "tls-ca-file",	required_argument,	NULL, OPT_TLS_CA_FILE },
 	{ "tls-cert-file",	required_argument,	NULL, OPT_TLS_CERT_FILE },
 	{ "tls-key-file",	required_argument,	NULL, OPT_TLS_KEY_FILE },
@@ -84,6 +87,8 @@ static const char options_help_text[] =
 "  redis://[user[:pass]@]host[:port][/db]   live tail of the analytics lists\n"
 "  rediss://...                             same, over TLS\n"
 "  unix:///path/redis.sock                  same, over a unix socket\n"
+"  postgresql://[user@]host[:port]/db       the sql pumps' tables (read-only;\n"
+"  postgres://..., host=H dbname=D ...      also libpq key=value strings)\n"
 "  DIR                                      a mongodump directory\n"
 "  FILE.bson, FILE.bson.gz, ARCHIVE         dumped collections\n"
 "  FILE.jsonl, -                            JSON lines (Tyk or mongoexport keys)\n"
@@ -104,15 +109,18 @@ static const char options_help_text[] =
 "      --aggregate          hourly aggregates as Tyk Pump computes them\n"
 "      --stored             print the stored aggregates of a dump\n"
 "      --reconcile          compare stored and computed aggregates\n"
+"      --summary            aggregates summarised by PostgreSQL (GROUP BY)\n"
 "      --track-all-paths    count every path as an endpoint\n"
 "      --ignore-tag-prefix P  skip tags starting with P (repeatable)\n"
 "      --follow             keep reading a live source\n"
 "      --duration S         stop following after S seconds\n"
-"      --health             print the health of Redis keys, Mongo collections\n"
+"      --health             print the health of Redis keys, Mongo collections,\n"
+"                           PostgreSQL tables\n"
 "      --key-prefix P       Redis key prefix (default analytics-)\n"
 "      --key NAME           watch exactly this Redis key (repeatable)\n"
 "      --user NAME          Redis ACL user\n"
-"      --password-file F    read the Redis password from F\n"
+"      --password-file F    read the Redis or PostgreSQL password from F\n"
+"      --sql-schema S       PostgreSQL schema of the Tyk tables (default public)\n"
 "      --tls-ca-file F      rediss://: trust the CAs in F (default: system)\n"
 "      --tls-cert-file F    rediss://: client certificate (mutual TLS)\n"
 "      --tls-key-file F     its private key (default: in the certificate file)\n"
@@ -496,6 +504,9 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_RECONCILE:
 			o->reconcile = true;
 			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			break;
 		case OPT_TRACK_ALL:
 			o->track_all_paths = true;
 			break;
@@ -528,6 +539,9 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 			break;
 		case OPT_PASSWORD_FILE:
 			options_set(&o->password_file, optarg);
+			break;
+		case OPT_SQL_SCHEMA:
+			options_set(&o->sql_schema, optarg);
 			break;
 		case OPT_TLS_CA_FILE:
 			options_set(&o->tls_ca_file, optarg);
@@ -649,6 +663,14 @@ options_check(struct options *o, char **cause)
 	}
 	if ((o->stored || o->reconcile) && !o->aggregate)
 		o->aggregate = true;
+	/* Server-side summaries are printed as stored documents. */
+	if (o->summary && (o->stored || o->reconcile)) {
+		*cause = xstrdup("--summary and --stored or --reconcile are "
+		    "exclusive");
+		return (-1);
+	}
+	if (o->summary)
+		o->aggregate = o->stored = true;
 	if (o->sources.n == 0 && !o->demo) {
 		*cause = xstrdup("no source given (try --demo, or see --help)");
 		return (-1);
@@ -667,6 +689,7 @@ options_clear(struct options *o)
 	free(o->key_prefix);
 	free(o->user);
 	free(o->password_file);
+	free(o->sql_schema);
 	free(o->tls_ca_file);
 	free(o->tls_cert_file);
 	free(o->tls_key_file);

@@ -43,6 +43,7 @@ struct options {
 	bool			 aggregate;
 	bool			 stored;
 	bool			 reconcile;
+	bool			 summary;	/* server-side (PostgreSQL) */
 	bool			 track_all_paths;
 	struct options_list	 ignore_tag_prefix;
 
@@ -53,6 +54,7 @@ struct options {
 	struct options_list	 keys;		/* --key NAME */
 	char			*user;
 	char			*password_file;
+	char			*sql_schema;	/* PostgreSQL, default public */
 	char			*tls_ca_file;	/* rediss://: CA, else system */
 	char			*tls_cert_file;	/* client certificate */
 	char			*tls_key_file;	/* its key */

@@ -93,6 +93,33 @@ source_safe_arg(const char *arg)
 }
 
 /*
+ * Rewrite a source argument in place without its password, so that the
+ * process's command line (ps, /proc/PID/cmdline) does not show it once
+ * the options are parsed (as mysql(1) does): the argument is replaced by
+ * the name messages use, the bytes left over become NULs.
+ */
+void
+source_hide_password(char *arg)
+{
+	char	*safe;
+	size_t	 len = strlen(arg), n;
+
+	if (strncmp(arg, "postgresql://", 13) == 0 ||
+	    strncmp(arg, "postgres://", 11) == 0 || source_pg_is_conninfo(arg))
+		safe = source_pg_safe_arg(arg);
+	else if (strstr(arg, "://") != NULL)
+		safe = source_safe_arg(arg);
+	else
+		return;
+	n = strlen(safe);
+	if (n < len) {
+		memcpy(arg, safe, n);
+		memset(arg + n, '\0', len - n);
+	}
+	free(safe);
+}
+
+/*
  * Open the source named by arg.  Returns NULL with a message in *cause
  * (owned by the caller) if it cannot be used.
  */
@@ -101,12 +128,22 @@ source_open(const char *arg, const struct options *o, struct store *st,
     char **cause)
 {
 	*cause = NULL;
+	if (o->summary && strncmp(arg, "postgresql://", 13) != 0 &&
+	    strncmp(arg, "postgres://", 11) != 0 &&
+	    !source_pg_is_conninfo(arg)) {
+		xasprintf(cause, "--summary needs a PostgreSQL source "
+		    "(postgresql://...)");
+		return (NULL);
+	}
 	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "rediss://",
 	    9) == 0 || strncmp(arg, "unix://", 7) == 0)
 		return (source_redis_open(arg, o, st, cause));
 	if (strncmp(arg, "mongodb://", 10) == 0 ||
 	    strncmp(arg, "mongodb+srv://", 14) == 0)
 		return (source_mongo_open(arg, o, st, cause));
+	if (strncmp(arg, "postgresql://", 13) == 0 ||
+	    strncmp(arg, "postgres://", 11) == 0 || source_pg_is_conninfo(arg))
+		return (source_pg_open(arg, o, st, cause));
 	return (source_file_open(arg, o, st, cause));
 }
 

@@ -66,5 +66,10 @@ struct source	*source_redis_open(const char *, const struct options *,
 		    struct store *, char **);
 struct source	*source_mongo_open(const char *, const struct options *,
 		    struct store *, char **);
+struct source	*source_pg_open(const char *, const struct options *,
+		    struct store *, char **);
+bool		 source_pg_is_conninfo(const char *);
+char		*source_pg_safe_arg(const char *);
+void		 source_hide_password(char *);
 
 #endif

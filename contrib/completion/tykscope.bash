@@ -22,7 +22,7 @@ _tykscope()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\
-	--user|--tls-server-name|--mask-header|--max-records|--max-value-size|--demo-rate|\
+	--user|--sql-schema|--tls-server-name|--mask-header|--max-records|--max-value-size|--demo-rate|\
 	--demo-seed|\
 	--demo-count|--ignore-tag-prefix)
 		return ;;
@@ -32,6 +32,6 @@ _tykscope()
 		COMPREPLY=($(compgen -W "$opts -n -f -h -V -v" -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// --demo" -- "$cur"))
+	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// mongodb:// postgresql:// postgres:// --demo" -- "$cur"))
 }
 complete -o filenames -F _tykscope tykscope
