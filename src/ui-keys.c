@@ -38,6 +38,7 @@ struct ui_key {
 #define STA	UI_ON_STATS
 #define HEA	UI_ON_HEALTH
 #define HLP	UI_ON_HELP
+#define CHA	UI_ON_CHART
 #define LISTS	(REC | DET | STA | HEA | HLP)
 /* A key on all of these is listed without screen names. */
 #define UI_ON_ALL_SCREENS	(REC | DET | STA | HEA)
@@ -80,6 +81,8 @@ static const struct ui_key ui_keys[] = {
 	  "detail of the record under the cursor" },
 	{ { '3' }, "3", UI_ON_ALL, UI_A_SCREEN3, "aggregates screen" },
 	{ { '4' }, "4", UI_ON_ALL, UI_A_SCREEN4, "health screen (live Redis)" },
+	{ { '5' }, "5", UI_ON_ALL, UI_A_SCREEN5,
+	  "chart: traffic over time (from an aggregate row: that row's)" },
 	{ { 'q' }, "q", UI_ON_ALL, UI_A_BACK,
 	  "back; on the records screen, quit" },
 	{ { 'Q' }, "Q", UI_ON_ALL, UI_A_QUIT, "quit" },
@@ -92,13 +95,14 @@ static const struct ui_key ui_keys[] = {
 	  "matches the path)" },
 	{ { 'n' }, "n", REC | DET, UI_A_NEXT, "next search match" },
 	{ { 'N' }, "N", REC | DET, UI_A_PREV, "previous search match" },
-	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET, UI_A_FILTER,
+	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET | CHA,
+	  UI_A_FILTER,
 	  "edit the filter (Up/Down: history)" },
 	{ { '+' }, "+", REC | DET, UI_A_FILTER_IN,
 	  "filter in: only records with the value under the column cursor" },
 	{ { '-' }, "-", REC | DET, UI_A_FILTER_OUT,
 	  "filter out: hide records with the value under the column cursor" },
-	{ { CTRL('t') }, "C-t", REC | STA, UI_A_FILTER_CLEAR,
+	{ { CTRL('t') }, "C-t", REC | STA | CHA, UI_A_FILTER_CLEAR,
 	  "clear the filter and the time range" },
 	{ { 's' }, "s", REC | STA, UI_A_SORT,
 	  "sort by the column under the cursor; again to reverse" },
@@ -127,6 +131,24 @@ static const struct ui_key ui_keys[] = {
 	{ { '>' }, ">", STA, UI_A_HOUR_NEXT, "next hour" },
 	{ { 'S' }, "S", STA, UI_A_STORED,
 	  "computed, stored, or stored vs computed aggregates" },
+
+	/* Chart. */
+	{ { 'h', KEY_LEFT }, "h, Left", CHA, UI_A_LEFT, "previous bucket" },
+	{ { 'l', KEY_RIGHT }, "l, Right", CHA, UI_A_RIGHT, "next bucket" },
+	{ { 'g', KEY_HOME }, "g, Home", CHA, UI_A_TOP, "first bucket" },
+	{ { 'G', KEY_END }, "G, End", CHA, UI_A_BOTTOM,
+	  "last bucket (stays on the newest as records arrive)" },
+	{ { '<' }, "<", CHA, UI_A_HOUR_PREV, "a screen of buckets earlier" },
+	{ { '>' }, ">", CHA, UI_A_HOUR_NEXT, "a screen of buckets later" },
+	{ { '+' }, "+", CHA, UI_A_FINER,
+	  "finer buckets (a day, an hour, ten minutes, a minute)" },
+	{ { '-' }, "-", CHA, UI_A_COARSER, "coarser buckets" },
+	{ { 'v' }, "v", CHA, UI_A_CHART_VIEW,
+	  "traffic bars or latency heatmap" },
+	{ { 'a' }, "a", CHA, UI_A_CHART_SCOPE,
+	  "chart the filter, all records, or the aggregate row" },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", CHA, UI_A_ENTER,
+	  "narrow the time range to the bucket and show its records" },
 
 	/* Everywhere. */
 	{ { '?', KEY_F(1) }, "?, F1", UI_ON_ALL, UI_A_HELP, "this help" },
@@ -246,6 +268,13 @@ ui_keys_dispatch(struct ui *ui, int ch)
 		return (ui_keys_screen(ui, UI_STATS));
 	case UI_A_SCREEN4:
 		return (ui_keys_screen(ui, UI_HEALTH));
+	case UI_A_SCREEN5:
+		/* From an aggregate row: let that screen name the row. */
+		if (ui->screen == UI_STATS) {
+			ui_screen_ops(UI_STATS)->action(ui, UI_A_CHART_ROW);
+			ui_screen_ops(UI_CHART)->action(ui, UI_A_CHART_ROW);
+		}
+		return (ui_keys_screen(ui, UI_CHART));
 	default:
 		break;
 	}
@@ -315,6 +344,10 @@ ui_keys_hints(const struct ui *ui, char *out, size_t size)
 		break;
 	case UI_HEALTH:
 		h = "q back  1 records  3 aggregates  ? help";
+		break;
+	case UI_CHART:
+		h = "q back  h/l bucket  Enter records  +/- size  v heatmap  "
+		    "a scope  ? help";
 		break;
 	case UI_HELP:
 		h = "q back  j/k scroll";

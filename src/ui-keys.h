@@ -60,6 +60,12 @@ enum ui_action {
 	UI_A_REDRAW,
 	UI_A_HINTS,
 	UI_A_ESCAPE,
+	UI_A_SCREEN5,
+	UI_A_FINER,
+	UI_A_COARSER,
+	UI_A_CHART_VIEW,
+	UI_A_CHART_SCOPE,
+	UI_A_CHART_ROW,		/* internal: Aggregates sets chart_row */
 	UI_NACTIONS
 };
 

@@ -33,6 +33,7 @@
 #include "record.h"
 #include "source.h"
 #include "timefmt.h"
+#include "ui-chart.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-detail.h"
@@ -128,6 +129,7 @@ static const struct ui_screen_ops *ui_screens[UI_NSCREENS] = {
 	[UI_DETAIL] = &ui_detail_screen,
 	[UI_STATS] = &ui_stats_screen,
 	[UI_HEALTH] = &ui_health_screen,
+	[UI_CHART] = &ui_chart_screen,
 	[UI_HELP] = &ui_help_screen
 };
 
@@ -335,6 +337,8 @@ ui_free(struct ui *ui)
 	ui_prompt_free(ui);
 	ui_prompt_history_clear();
 	ui_stats_free(ui);
+	ui_chart_free(ui);
+	free(ui->chart_row);
 	for (i = 0; i < ui->nsrcs; i++)
 		source_free(ui->srcs[i]);
 	free(ui->srcs);

@@ -28,12 +28,14 @@ struct source;
 struct ui_prompt;
 struct ui_screen_ops;
 struct ui_stats;
+struct ui_chart;
 
 enum ui_screen {
 	UI_RECORDS,
 	UI_DETAIL,
 	UI_STATS,
 	UI_HEALTH,
+	UI_CHART,
 	UI_HELP,
 	UI_NSCREENS
 };
@@ -43,6 +45,7 @@ enum ui_screen {
 #define UI_ON_DETAIL	(1U << UI_DETAIL)
 #define UI_ON_STATS	(1U << UI_STATS)
 #define UI_ON_HEALTH	(1U << UI_HEALTH)
+#define UI_ON_CHART	(1U << UI_CHART)
 #define UI_ON_HELP	(1U << UI_HELP)
 #define UI_ON_ALL	0xffU
 
@@ -148,6 +151,12 @@ struct ui {
 
 	/* Aggregates screen (ui-stats.c). */
 	struct ui_stats		 *stats;
+
+	/* Chart screen (ui-chart.c); the aggregate row to chart, set by
+	   the Aggregates screen (a filter, keys hidden), bumped gen. */
+	struct ui_chart		 *chart;
+	char			 *chart_row;
+	uint64_t		  chart_row_gen;
 
 	/* Help screen. */
 	size_t			  hscroll;
