@@ -76,6 +76,8 @@ struct options {
 	struct options_list	 saved_filters;	/* "NAME=EXPR" from config */
 	char			*log_file;	/* -v FILE */
 	bool			 mouse;
+	char			*theme;		/* NULL: default */
+	struct options_list	 binds;		/* "KEY ACTION" (--bind, bind) */
 
 	struct options_list	 sources;
 };

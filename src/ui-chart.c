@@ -14,8 +14,8 @@
  * cursor (h/l) picks a bucket, whose numbers the info line shows; Enter
  * narrows the time range to it and goes to the Records screen.
  *
- * Buckets follow the wall clock of --tz (UTC by default), the zone the
- * title names; the buckets are recounted when the rows change, with live
+ * Buckets follow the wall clock of --tz or :tz (UTC by default), the zone
+ * the title names; the buckets are recounted when the rows change, with live
  * data at most every UI_CHART_NS.
  */
 #include "config.h"
@@ -52,6 +52,7 @@ struct ui_chart {
 	struct timeline		 tl;
 	struct tz		*tz;
 	bool			 tz_tried;
+	uint64_t		 zone_gen;	/* ui->zone_gen loaded */
 	const char		*zone;		/* as the title shows it */
 
 	int			 step;		/* -1: chosen from the range */
@@ -85,6 +86,7 @@ ui_chart_get(struct ui *ui)
 {
 	struct ui_chart	*c = ui->chart;
 	char		*cause = NULL;
+	const char	*name;
 
 	if (c == NULL) {
 		c = xcalloc(1, sizeof *c);
@@ -92,17 +94,25 @@ ui_chart_get(struct ui *ui)
 		c->at_end = true;
 		ui->chart = c;
 	}
-	if (!c->tz_tried) {
+	if (!c->tz_tried || c->zone_gen != ui->zone_gen) {
+		/* --tz, or the zone :tz set since. */
 		c->tz_tried = true;
+		c->zone_gen = ui->zone_gen;
+		name = ui->zone != NULL ? ui->zone : ui->o->tz;
+		timeline_clear(&c->tl);
+		if (c->tz != NULL)
+			tz_free(c->tz);
+		c->tz = NULL;
 		c->zone = "UTC";
-		if (ui->o->tz != NULL) {
-			c->tz = tz_load(ui->o->tz, &cause);
+		c->valid = false;
+		if (name != NULL) {
+			c->tz = tz_load(name, &cause);
 			if (c->tz == NULL) {
-				ui_message(ui, "--tz %s: %s; the chart is in UTC",
-				    ui->o->tz, cause);
+				ui_message(ui, "tz %s: %s; the chart is in UTC",
+				    name, cause);
 				free(cause);
 			} else if (!tz_is_utc(c->tz))
-				c->zone = ui->o->tz;
+				c->zone = name;
 		}
 		timeline_init(&c->tl, c->tz);
 	}

@@ -185,47 +185,23 @@ ui_copy_menu_key(struct ui *ui, int ch)
 }
 
 /*
- * Export the marked records (or, with none marked, every shown record) as
- * JSON lines to tykscope-export-N.jsonl in the current directory (or
- * $TMPDIR when that is not writable).  The file is created 0600: JSON
- * lines carry keys and payloads as stored.  A failed write (ENOSPC)
- * removes the partial file.
+ * Write records as format to f, which is closed: the marked ones (when
+ * marked and some are), else every shown one.  Returns the records
+ * written, or -1 with errno set when writing failed.
  */
-unsigned
-ui_copy_export(struct ui *ui)
+static long
+ui_copy_records(struct ui *ui, FILE *f, bool marked, enum options_format fmt)
 {
 	struct options		 eo;
 	struct output		*out;
 	const struct record	*r;
-	char			 path[1024];
-	FILE			*f = NULL;
-	size_t			 i, n = 0;
-	int			 k, fd = -1, err;
-	bool			 marked = ui->v.nmarks > 0;
+	size_t			 i;
+	long			 n = 0;
+	int			 err = 0;
 
-	for (k = 1; k < 10000 && fd == -1; k++) {
-		snprintf(path, sizeof path, "tykscope-export-%d.jsonl", k);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd == -1 && errno != EEXIST)
-			break;
-	}
-	if (fd == -1) {
-		snprintf(path, sizeof path, "%s/tykscope-export.XXXXXX",
-		    ui_copy_tmpdir());
-		fd = mkstemp(path);
-	}
-	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
-		err = errno;
-		if (fd != -1) {
-			close(fd);
-			unlink(path);
-		}
-		ui_message(ui, "export failed: %s", strerror(err));
-		return (UI_REDRAW);
-	}
 	ui_busy(ui, marked ? ui->v.nmarks : ui->v.n, "exporting");
 	eo = *ui->o;
-	eo.format = OPT_FMT_JSONL;
+	eo.format = fmt;
 	eo.decode = false;
 	eo.limit = -1;
 	out = output_create(f, &eo, &ui->st);
@@ -247,18 +223,98 @@ ui_copy_export(struct ui *ui)
 		}
 	}
 	output_free(out);
-	err = 0;
 	if (fflush(f) != 0 || ferror(f))
 		err = errno != 0 ? errno : EIO;
 	if (fclose(f) != 0 && err == 0)
 		err = errno;
 	if (err != 0) {
+		errno = err;
+		return (-1);
+	}
+	return (n);
+}
+
+/*
+ * Write the marked records (when marked is set and some are) or every
+ * shown record as format to path (the : palette's export and write-*).
+ * An existing file is not replaced.  Created 0600: machine output
+ * carries keys and payloads as stored; a failed write removes it.
+ */
+unsigned
+ui_copy_write(struct ui *ui, const char *path, bool marked,
+    enum options_format fmt)
+{
+	FILE	*f = NULL;
+	long	 n;
+	int	 fd, err;
+
+	marked = marked && ui->v.nmarks > 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		err = errno;
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		ui_message(ui, "%s: %s%s", path, strerror(err), err == EEXIST ?
+		    " (not replaced: remove it or choose another name)" : "");
+		return (UI_REDRAW);
+	}
+	if ((n = ui_copy_records(ui, f, marked, fmt)) < 0) {
+		err = errno;
+		unlink(path);
+		ui_message(ui, "writing %s failed: %s; partial file removed",
+		    path, strerror(err));
+	} else
+		ui_message(ui, "wrote %ld %s record%s to %s", n, marked ?
+		    "marked" : "shown", n == 1 ? "" : "s", path);
+	return (UI_REDRAW);
+}
+
+/*
+ * Export the marked records (or, with none marked, every shown record) as
+ * JSON lines to tykscope-export-N.jsonl in the current directory (or
+ * $TMPDIR when that is not writable).  The file is created 0600: JSON
+ * lines carry keys and payloads as stored.  A failed write (ENOSPC)
+ * removes the partial file.
+ */
+unsigned
+ui_copy_export(struct ui *ui)
+{
+	char	 path[1024];
+	FILE	*f = NULL;
+	long	 n;
+	int	 k, fd = -1, err;
+	bool	 marked = ui->v.nmarks > 0;
+
+	for (k = 1; k < 10000 && fd == -1; k++) {
+		snprintf(path, sizeof path, "tykscope-export-%d.jsonl", k);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		snprintf(path, sizeof path, "%s/tykscope-export.XXXXXX",
+		    ui_copy_tmpdir());
+		fd = mkstemp(path);
+	}
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		err = errno;
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		ui_message(ui, "export failed: %s", strerror(err));
+		return (UI_REDRAW);
+	}
+	if ((n = ui_copy_records(ui, f, marked, OPT_FMT_JSONL)) < 0) {
 		/* A partial export looks complete: remove it. */
+		err = errno;
 		unlink(path);
 		ui_message(ui, "export to %s failed: %s; partial file removed",
 		    path, strerror(err));
 	} else
-		ui_message(ui, "exported %zu %s record%s to %s", n,
+		ui_message(ui, "exported %ld %s record%s to %s", n,
 		    marked ? "marked" : "shown", n == 1 ? "" : "s", path);
 	return (UI_REDRAW);
 }

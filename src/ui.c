@@ -43,6 +43,7 @@
 #include "ui-health.h"
 #include "ui-keys.h"
 #include "ui-lines.h"
+#include "ui-palette.h"
 #include "ui-prompt.h"
 #include "ui-records.h"
 #include "ui-stats.h"
@@ -295,6 +296,8 @@ ui_key(struct ui *ui, int ch)
 		r = ui_copy_menu_key(ui, ch);
 	else
 		r = ui_keys_dispatch(ui, ch);
+	if (r & UI_PALETTE)
+		ui_prompt_open(ui, UI_PROMPT_COMMAND, NULL);
 	if (r & UI_REFILTER) {
 		view_rebuild(&ui->v, &ui->st);
 		ui->spark_n = SIZE_MAX;
@@ -339,6 +342,8 @@ ui_free(struct ui *ui)
 	ui_stats_free(ui);
 	ui_chart_free(ui);
 	free(ui->chart_row);
+	free(ui->zone);
+	ui_keys_unbind_all();
 	for (i = 0; i < ui->nsrcs; i++)
 		source_free(ui->srcs[i]);
 	free(ui->srcs);
@@ -367,6 +372,11 @@ ui_setup(struct ui *ui, const struct options *o)
 	memset(ui, 0, sizeof *ui);
 	ui->o = o;
 	ui->mouse = o->mouse;
+	if (o->theme != NULL)
+		ui->theme = strcmp(o->theme, "monochrome") == 0 ?
+		    UI_THEME_MONOCHROME : strcmp(o->theme, "light") == 0 ?
+		    UI_THEME_LIGHT : strcmp(o->theme, "high-contrast") == 0 ?
+		    UI_THEME_HIGH_CONTRAST : UI_THEME_DEFAULT;
 	ui->hints = true;
 	ui->cols = 80;
 	ui->lines = 24;
@@ -401,9 +411,19 @@ ui_run(const struct options *o)
 	bool			 more;
 	unsigned		 r;
 	int			 ch, timeout;
+	size_t			 i;
+	char			*cause = NULL;
 
 	if (ui_setup(&ui, o) != 0)
 		return (2);
+	for (i = 0; i < o->binds.n; i++) {
+		if (ui_palette_bind_line(o->binds.v[i], &cause) != 0) {
+			warnx_("%s", cause);
+			free(cause);
+			ui_free(&ui);
+			return (2);
+		}
+	}
 	if (o->filter != NULL && ui_apply_filter(&ui, o->filter) != 0) {
 		warnx_("--filter: %s (at column %d)", ui.filter_err,
 		    ui.filter_errcol + 1);
