@@ -99,7 +99,8 @@ static const char options_help_text[] =
 "Options:\n"
 "  -n, --batch              no TUI: print records and exit\n"
 "  -f, --filter EXPR        only records matching EXPR (see tykscope(1))\n"
-"      --format FMT         jsonl, tsv, table, curl, raw-request, raw-response\n"
+"      --format FMT         jsonl, tsv, table, curl, raw-request, raw-response,\n"
+"                           har\n"
 "      --decode             add decoded request/response objects (jsonl)\n"
 "      --reveal             do not mask secrets\n"
 "      --mask-header NAME   also mask header NAME (repeatable)\n"
@@ -467,10 +468,12 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 				o->format = OPT_FMT_RAW_REQUEST;
 			else if (strcmp(optarg, "raw-response") == 0)
 				o->format = OPT_FMT_RAW_RESPONSE;
+			else if (strcmp(optarg, "har") == 0)
+				o->format = OPT_FMT_HAR;
 			else {
 				xasprintf(cause, "unknown format '%s' (jsonl, "
 				    "tsv, table, curl, raw-request, "
-				    "raw-response)", optarg);
+				    "raw-response, har)", optarg);
 				return (-1);
 			}
 			break;

@@ -42,6 +42,7 @@ static unsigned	 ui_palette_until(struct ui *, const char *);
 static unsigned	 ui_palette_tz(struct ui *, const char *);
 static unsigned	 ui_palette_export(struct ui *, const char *);
 static unsigned	 ui_palette_jsonl(struct ui *, const char *);
+static unsigned	 ui_palette_har(struct ui *, const char *);
 static unsigned	 ui_palette_bind(struct ui *, const char *);
 
 static const struct ui_palette_cmd ui_palette_cmds[] = {
@@ -57,6 +58,8 @@ static const struct ui_palette_cmd ui_palette_cmds[] = {
 	  "JSON lines to FILE (no FILE: as x does)", ui_palette_export },
 	{ "write-jsonl", "FILE", "write every shown record as JSON lines to "
 	  "FILE", ui_palette_jsonl },
+	{ "write-har", "FILE", "write every shown record to FILE as a HAR "
+	  "(HTTP Archive) document", ui_palette_har },
 	{ "bind", "KEY ACTION", "bind KEY to ACTION for this session",
 	  ui_palette_bind },
 };
@@ -275,6 +278,17 @@ ui_palette_jsonl(struct ui *ui, const char *arg)
 		return (UI_REDRAW);
 	}
 	return (ui_copy_write(ui, arg, false, OPT_FMT_JSONL));
+}
+
+/* :write-har FILE */
+static unsigned
+ui_palette_har(struct ui *ui, const char *arg)
+{
+	if (*arg == '\0') {
+		ui_message(ui, "write-har FILE: which file?");
+		return (UI_REDRAW);
+	}
+	return (ui_copy_write(ui, arg, false, OPT_FMT_HAR));
 }
 
 /*

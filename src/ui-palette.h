@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The : command palette: actions by name, and commands with arguments
- * (filter, since, until, tz, export, write-jsonl, bind).
+ * (filter, since, until, tz, export, write-jsonl, write-har, bind).
  */
 #ifndef UI_PALETTE_H
 #define UI_PALETTE_H

@@ -9,7 +9,7 @@ _tykscope()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "jsonl tsv table curl raw-request raw-response" -- "$cur"))
+		COMPREPLY=($(compgen -W "jsonl tsv table curl raw-request raw-response har" -- "$cur"))
 		return ;;
 	--curl-target)
 		COMPREPLY=($(compgen -W "gateway upstream" -- "$cur"))

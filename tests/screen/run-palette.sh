@@ -55,6 +55,14 @@ keys :
 type_text 'write-jsonl shown.jsonl'
 keys Enter
 wait_for 'shown.jsonl: File exists \(not replaced'
+keys :
+type_text 'write-har shown.har'
+keys Enter
+wait_for 'wrote 2687 shown records to shown.har'
+head -c 9 "$WORK/shown.har" | grep -q '^{"log":{' &&
+    [ "$(grep -c '^,\{0,1\}{"startedDateTime":' "$WORK/shown.har")" -eq 2687 ] &&
+    tail -1 "$WORK/shown.har" | grep -q '^]}}$'
+check $? write-har
 keys m :
 type_text 'export marked.jsonl'
 keys Enter
