@@ -2,8 +2,11 @@
 /*
  * Copy and export.  Copied text goes two ways: an OSC 52 sequence (the
  * text base64-encoded, so nothing in it can act on the terminal; skipped
- * above UI_OSC52_MAX) and a private file in $TMPDIR whose path is shown,
- * for terminals without OSC 52.  Secrets stay masked in curl commands and
+ * above UI_OSC52_MAX) and a private file whose path is shown, for
+ * terminals without OSC 52: named for what it holds (record.json,
+ * response-body.png; -2, -3... rather than replacing one) in
+ * $XDG_STATE_HOME/tykscope or ~/.local/state/tykscope, else the working
+ * directory, so copies neither pile up in /tmp nor hide their content.  Secrets stay masked in curl commands and
  * messages unless revealed (r); the record JSON is machine output and
  * carries the data as stored, as batch mode does.
  */
@@ -85,21 +88,82 @@ ui_copy_menu_draw(struct ui *ui, int y)
 	    ui_attr(ui, UI_C_DIM));
 }
 
-/* The directory for copies: $TMPDIR or /tmp. */
-static const char *
-ui_copy_tmpdir(void)
+/* Make directory d and its parents (mode 0700); 0 when it exists. */
+static int
+ui_copy_mkdirs(char *d)
 {
-	const char	*d = getenv("TMPDIR");
+	char	*p;
 
-	return (d != NULL && *d != '\0' ? d : "/tmp");
+	for (p = d + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return (-1);
+		}
+		*p = '/';
+	}
+	if (mkdir(d, 0700) != 0 && errno != EEXIST)
+		return (-1);
+	return (0);
 }
 
-/* Send text to the clipboard and a file; say where it went. */
+/*
+ * The directory saved copies go to: $XDG_STATE_HOME/tykscope, or
+ * ~/.local/state/tykscope, made when missing; else the working
+ * directory (absolute, for the message).
+ */
 static void
-ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
+ui_copy_dir(char *out, size_t size)
+{
+	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	int		 n = -1;
+
+	if (x != NULL && *x == '/')
+		n = snprintf(out, size, "%s/tykscope", x);
+	else if (h != NULL && *h == '/')
+		n = snprintf(out, size, "%s/.local/state/tykscope", h);
+	if (n > 0 && (size_t)n < size && ui_copy_mkdirs(out) == 0)
+		return;
+	if (getcwd(out, size) == NULL)
+		snprintf(out, size, ".");
+}
+
+/*
+ * Create dir/name (0600: a copy may hold secrets, r), or name-2.ext,
+ * name-3.ext... when it exists.  Returns the fd (path set) or -1.
+ */
+static int
+ui_copy_create(const char *dir, const char *name, char *path, size_t size)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 fd, k, nl = dot != NULL ? (int)(dot - name) :
+			    (int)strlen(name);
+
+	for (k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(path, size, "%s/%s", dir, name);
+		else
+			snprintf(path, size, "%s/%.*s-%d%s", dir, nl, name, k,
+			    dot != NULL ? dot : "");
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return (fd);
+	}
+	return (-1);
+}
+
+/*
+ * Send text to the clipboard and to a file named for what it holds
+ * (name: "response-body.json") in the state directory; say where it went.
+ */
+static void
+ui_copy_text(struct ui *ui, const char *what, const char *name,
+    const char *s, size_t len)
 {
 	struct buf	 b;
-	char		 path[1024];
+	char		 path[1024], dir[768];
 	int		 fd, err = 0;
 	bool		 osc = false, file = false;
 	FILE		*f;
@@ -117,9 +181,8 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 				osc = true;
 		}
 	}
-	snprintf(path, sizeof path, "%s/tykscope-copy.XXXXXX",
-	    ui_copy_tmpdir());
-	fd = mkstemp(path);	/* mode 0600: it may hold secrets (r) */
+	ui_copy_dir(dir, sizeof dir);
+	fd = ui_copy_create(dir, name, path, sizeof path);
 	if (fd != -1) {
 		f = fdopen(fd, "w");
 		if (f != NULL) {
@@ -143,11 +206,11 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 		    len, osc ? " to the clipboard (OSC 52)" : "", path);
 	else if (osc)
 		ui_message(ui, "copied %s (%zu bytes) to the clipboard "
-		    "(OSC 52); no file in %s: %s", what, len,
-		    ui_copy_tmpdir(), strerror(errno));
+		    "(OSC 52); no file in %s: %s", what, len, dir,
+		    strerror(errno));
 	else
-		ui_message(ui, "copy failed: no file in %s: %s",
-		    ui_copy_tmpdir(), strerror(errno));
+		ui_message(ui, "copy failed: no file in %s: %s", dir,
+		    strerror(errno));
 	buf_clear(&b);
 }
 
@@ -157,7 +220,7 @@ ui_copy_menu_key(struct ui *ui, int ch)
 {
 	const struct record	*r;
 	struct buf		 b;
-	char			*err = NULL;
+	char			*err = NULL, name[64];
 	size_t			 i;
 	uint64_t		 seq;
 
@@ -177,9 +240,12 @@ ui_copy_menu_key(struct ui *ui, int ch)
 		ui_message(ui, "cannot copy %s: %s", ui_copy_items[i].name,
 		    err != NULL ? err : "not available");
 		free(err);
-	} else
-		ui_copy_text(ui, ui_copy_items[i].name,
+	} else {
+		ui_wire_copy_name(ui, r, ui_copy_items[i].what, name,
+		    sizeof name);
+		ui_copy_text(ui, ui_copy_items[i].name, name,
 		    b.data == NULL ? "" : b.data, b.len);
+	}
 	buf_clear(&b);
 	return (UI_REDRAW);
 }
@@ -273,15 +339,15 @@ ui_copy_write(struct ui *ui, const char *path, bool marked,
 
 /*
  * Export the marked records (or, with none marked, every shown record) as
- * JSON lines to tykscope-export-N.jsonl in the current directory (or
- * $TMPDIR when that is not writable).  The file is created 0600: JSON
+ * JSON lines to tykscope-export-N.jsonl in the current directory (or the
+ * state directory when that is not writable).  The file is created 0600: JSON
  * lines carry keys and payloads as stored.  A failed write (ENOSPC)
  * removes the partial file.
  */
 unsigned
 ui_copy_export(struct ui *ui)
 {
-	char	 path[1024];
+	char	 path[1024], dir[768];
 	FILE	*f = NULL;
 	long	 n;
 	int	 k, fd = -1, err;
@@ -294,9 +360,9 @@ ui_copy_export(struct ui *ui)
 			break;
 	}
 	if (fd == -1) {
-		snprintf(path, sizeof path, "%s/tykscope-export.XXXXXX",
-		    ui_copy_tmpdir());
-		fd = mkstemp(path);
+		/* Not writable here: the state directory. */
+		ui_copy_dir(dir, sizeof dir);
+		fd = ui_copy_create(dir, "export.jsonl", path, sizeof path);
 	}
 	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
 		err = errno;

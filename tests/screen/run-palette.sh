@@ -69,6 +69,31 @@ keys Enter
 wait_for 'wrote 1 marked record to marked.jsonl'
 [ "$(wc -l <"$WORK/marked.jsonl")" -eq 1 ]
 check $? export-marked
+# Copies are named for what they hold, in $XDG_STATE_HOME/tykscope
+# (lib.sh points it into the work directory), never replaced.  Wide,
+# so that the message shows the whole path.
+resize 200 50
+keys c j
+wait_for "also in $WORK/state/tykscope/record.json" && keys c j
+wait_for "also in $WORK/state/tykscope/record-2.json"
+[ "$(stat -c %a "$WORK/state/tykscope/record.json")" = 600 ] &&
+    [ "$(stat -c %a "$WORK/state")" = 700 ]
+check $? copy-names
+keys :
+type_text 'filter detailed:yes path:.png'
+keys Enter
+wait_for 'filter: detailed:yes path:.png' && keys c b
+wait_for "also in $WORK/state/tykscope/response-body.png"
+head -c 8 "$WORK/state/tykscope/response-body.png" | od -An -c | grep -q 'P   N   G'
+check $? copy-png
+keys :
+type_text 'filter detailed:yes method:POST'
+keys Enter
+wait_for 'filter: detailed:yes method:POST' && keys g
+wait_for 'PAUSED|OFFLINE' && keys c b
+wait_for "also in $WORK/state/tykscope/request-body.json"
+keys C-t
+wait_for 'filter: none'
 # An action with nothing to do here, then tz for the chart.
 keys :
 type_text 'heatmap'
@@ -83,6 +108,13 @@ keys :
 type_text 'tz Mars/Olympus'
 keys Enter
 wait_for 'tz Mars/Olympus: '
+quit
+
+# No XDG_STATE_HOME: ~/.local/state/tykscope.
+ENV="-u XDG_STATE_HOME HOME=$WORK/home"
+start 200 50 $DEMO
+wait_for 'OFFLINE' && keys c u
+wait_for "also in $WORK/home/.local/state/tykscope/url.txt"
 quit
 
 # The configuration file: bind and theme; the help lists the binds.
