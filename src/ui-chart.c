@@ -248,11 +248,21 @@ ui_chart_update(struct ui *ui, struct ui_chart *c)
 	step = c->step >= 0 ? c->step : (int)timeline_pick(c->tl.tz, wlo, whi,
 	    (size_t)width);
 	while (timeline_start(&c->tl, step, wlo, whi) != 0) {
-		/* Too many buckets: the next size up (a day always fits). */
-		step++;
-		c->step = c->key_step = step;
-		ui_message(ui, "too many buckets: %s buckets",
-		    timeline_step_name(step));
+		if (step + 1 < TIMELINE_NSTEPS) {
+			/* Too many buckets: the next size up. */
+			step++;
+			c->step = c->key_step = step;
+			ui_message(ui, "too many buckets: %s buckets",
+			    timeline_step_name(step));
+			continue;
+		}
+		/*
+		 * Even days are too many (a record centuries away): chart
+		 * the newest days; the others are counted as outside.
+		 */
+		wlo = whi - (int64_t)(TIMELINE_MAX_BUCKETS - 1) * 86400;
+		ui_message(ui, "range too wide: the newest %d days are "
+		    "charted", TIMELINE_MAX_BUCKETS);
 	}
 	i = 0;
 	while ((r = ui_chart_next(ui, c, &i)) != NULL)
@@ -649,6 +659,10 @@ ui_chart_title(struct ui *ui, struct ui_chart *c, int y)
 	buf_printf(&t, " %s  ", c->heat ? "Heatmap" : "Traffic");
 	ui_frame_num(n, sizeof n, c->records);
 	buf_printf(&t, "%s records, ", n);
+	if (c->tl.outside > 0) {
+		ui_frame_num(n, sizeof n, c->tl.outside);
+		buf_printf(&t, "%s not charted, ", n);
+	}
 	if (c->scope == UI_CHART_ROW && ui->chart_row != NULL) {
 		buf_adds(&t, "row ");
 		render_safe(&t, ui->chart_row, strlen(ui->chart_row), 0);

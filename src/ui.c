@@ -716,6 +716,13 @@ ui_bench(const struct options *o)
 	ui_bench_keys(&ui, "3 (aggregates)", "3", 1, base);
 	ui_bench_keys(&ui, "Tab (next pane)", "\t", 3, base);
 	ui_bench_keys(&ui, "1 (records)", "1", 3, base);
+	printf("chart (buckets counted over every shown record):\n");
+	ui_bench_keys(&ui, "5 (chart, first count)", "5", 1, base);
+	ui_bench_keys(&ui, "h (bucket cursor)", "h", 9, base);
+	ui_bench_keys(&ui, "- (coarser buckets)", "-", 1, base);
+	ui_bench_keys(&ui, "v (heatmap)", "v", 3, base);
+	ui_bench_keys(&ui, "a (scope: all records)", "a", 1, base);
+	ui_bench_keys(&ui, "q (back)", "q", 3, base);
 
 	endwin();
 	ui_curses_on = false;

@@ -45,6 +45,19 @@ wait_for 'OFFLINE' && keys 5
 wait_for 'America/New_York' && screen chart-tz
 quit
 
+# A record centuries away: even day buckets are too many; the newest
+# 100,000 days are charted and the rest counted, no crash.
+"$TYKSCOPE" -n --demo --demo-count 3 --demo-seed 7 --format jsonl |
+    sed '1s/"timestamp":"[^"]*"/"timestamp":"1200-01-01T00:00:00Z"/' \
+    >"$WORK/far.jsonl"
+start 80 24 far.jsonl
+wait_for 'OFFLINE' && keys 5
+wait_for '3 records, 1 not charted, no filter  100,000 buckets of 1 day'
+wait_for 'range too wide: the newest 100000 days are charted'
+keys h l
+wait_for '2024-02-29 UTC  hits 2'
+quit
+
 # No UTF-8 locale: ASCII bars, shades and rules.
 ENV="LC_ALL=C"
 start 80 24 $DEMO
