@@ -87,4 +87,14 @@ capture -e | sed -n 15,21p >"$WORK/lat.ans"
 grep -Pq '\x1b\[([0-9;]*;)?36[;m]' "$WORK/lat.ans"
 check $? chart-p95-colour
 quit
+
+# --theme light: no yellow on a light background (4xx magenta instead).
+start 80 24 --theme light $DEMO
+wait_for 'OFFLINE' && keys 5
+wait_for 'Traffic'
+capture -e | sed -n 4,13p >"$WORK/light.ans"
+grep -Pq '\x1b\[([0-9;]*;)?35[;m]' "$WORK/light.ans" &&
+    ! grep -Pq '\x1b\[([0-9;]*;)?33[;m]' "$WORK/light.ans"
+check $? theme-light
+quit
 finish
