@@ -626,6 +626,9 @@ ui_keys_mdoc(FILE *f)
 			fputc(')', f);
 		}
 		fputs(".\n", f);
+		if (ui_action_names[ui_keys[i].action] != NULL)
+			fprintf(f, "Command\n.Ic :%s .\n",
+			    ui_action_names[ui_keys[i].action]);
 	}
 	fputs(".El\n", f);
 	return (0);

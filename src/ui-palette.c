@@ -349,8 +349,10 @@ ui_palette_bind(struct ui *ui, const char *arg)
 void
 ui_palette_help(struct ui_lines *l)
 {
-	char	 line[512], n[64];
-	size_t	 i;
+	char		 line[512], n[64];
+	const char	*name;
+	size_t		 i;
+	int		 k;
 
 	ui_lines_add(l, UI_C_NORMAL, "", 0);
 	snprintf(line, sizeof line, "commands (:), besides every action by "
@@ -363,4 +365,18 @@ ui_palette_help(struct ui_lines *l)
 		    ui_palette_cmds[i].help);
 		ui_lines_add(l, UI_C_NORMAL, line, strlen(line));
 	}
+	ui_lines_add(l, UI_C_NORMAL, "", 0);
+	snprintf(line, sizeof line, "actions by name (: then the name; bind "
+	    "KEY NAME in the configuration)");
+	ui_lines_add(l, UI_C_TITLE, line, strlen(line));
+	k = snprintf(line, sizeof line, " ");
+	for (i = UI_PALETTE_NCMDS; (name = ui_palette_name(i)) != NULL; i++) {
+		if (k + strlen(name) + 2 > 78) {
+			ui_lines_add(l, UI_C_NORMAL, line, (size_t)k);
+			k = snprintf(line, sizeof line, " ");
+		}
+		k += snprintf(line + k, sizeof line - (size_t)k, " %s", name);
+	}
+	if (k > 1)
+		ui_lines_add(l, UI_C_NORMAL, line, (size_t)k);
 }

@@ -134,6 +134,8 @@ sgr='\x1b\[([0-9;]*;)?(3[0-7]|4[0-7]|38|48|9[0-7])(;[0-9;]*)?m'
 check $? theme-monochrome
 keys '?'
 wait_for 'tykscope keys' && keys G
+wait_for 'actions by name' && screen palette-help-actions
+keys b
 wait_for 'bound in the configuration file' && screen palette-help-binds
 quit
 
