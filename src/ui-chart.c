@@ -679,9 +679,9 @@ ui_chart_title(struct ui *ui, struct ui_chart *c, int y)
 	}
 	if (c->tl.n > 0) {
 		ui_frame_num(n, sizeof n, c->tl.n);
-		buf_printf(&t, "  %s buckets of %s%s  %s", n,
-		    timeline_step_name(c->tl.step), c->step < 0 ? " (auto)" :
-		    "", c->zone);
+		buf_printf(&t, "  %s bucket%s of %s%s  %s", n,
+		    c->tl.n == 1 ? "" : "s", timeline_step_name(c->tl.step),
+		    c->step < 0 ? " (auto)" : "", c->zone);
 	}
 	ui_draw_text(ui, y, 0, ui->cols, t.data, t.len, ui_attr(ui,
 	    UI_C_TITLE));

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "options.h"
 #include "tz.h"
@@ -55,7 +56,8 @@ static const struct ui_palette_cmd ui_palette_cmds[] = {
 	{ "tz", "[ZONE]", "the zone of the chart's buckets (UTC, "
 	  "Europe/Berlin); no ZONE: show it", ui_palette_tz },
 	{ "export", "[FILE]", "write the marked records, or all shown, as "
-	  "JSON lines to FILE (no FILE: as x does)", ui_palette_export },
+	  "JSON lines (HAR if FILE ends in .har) to FILE (no FILE: as x "
+	  "does)", ui_palette_export },
 	{ "write-jsonl", "FILE", "write every shown record as JSON lines to "
 	  "FILE", ui_palette_jsonl },
 	{ "write-har", "FILE", "write every shown record to FILE as a HAR "
@@ -262,11 +264,15 @@ ui_palette_tz(struct ui *ui, const char *arg)
 	return (UI_REDRAW);
 }
 
-/* :export [FILE] */
+/* :export [FILE]: a name ending in .har writes HAR. */
 static unsigned
 ui_palette_export(struct ui *ui, const char *arg)
 {
-	return (ui_copy_write(ui, arg, true, OPT_FMT_JSONL));
+	size_t	 len = strlen(arg);
+
+	return (ui_copy_write(ui, arg, true, len > 4 &&
+	    strcasecmp(arg + len - 4, ".har") == 0 ? OPT_FMT_HAR :
+	    OPT_FMT_JSONL));
 }
 
 /* :write-jsonl FILE */

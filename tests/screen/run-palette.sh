@@ -69,6 +69,12 @@ keys Enter
 wait_for 'wrote 1 marked record to marked.jsonl'
 [ "$(wc -l <"$WORK/marked.jsonl")" -eq 1 ]
 check $? export-marked
+keys :
+type_text 'export marked.har'
+keys Enter
+wait_for 'wrote 1 marked record to marked.har'
+[ "$(grep -c '^{"startedDateTime":' "$WORK/marked.har")" -eq 1 ]
+check $? export-marked-har
 # Copies are named for what they hold, in $XDG_STATE_HOME/tykscope
 # (lib.sh points it into the work directory), never replaced.  Wide,
 # so that the message shows the whole path.
