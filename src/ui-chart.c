@@ -229,16 +229,34 @@ ui_chart_update(struct ui *ui, struct ui_chart *c)
 	c->key_next = ui->st.next;
 	c->at = now;
 
-	/* The range in wall time, then the buckets. */
+	/*
+	 * The range in wall time, then the buckets.  Rows in time order in
+	 * UTC: the first and the last record are the range (as the Records
+	 * sparkline takes it), one pass fewer.
+	 */
 	c->records = 0;
-	i = 0;
-	while ((r = ui_chart_next(ui, c, &i)) != NULL) {
-		w = timeline_wall(c->tl.tz, record_ts_sec(&ui->st, r));
-		if (w < wlo)
-			wlo = w;
-		if (w > whi)
-			whi = w;
-		c->records++;
+	if (c->scope == UI_CHART_FILTER && c->tl.tz == NULL &&
+	    ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
+		i = 0;
+		if ((r = ui_chart_next(ui, c, &i)) != NULL)
+			wlo = record_ts_sec(&ui->st, r);
+		for (i = ui->v.n; i > 0 && whi == INT64_MIN; i--) {
+			r = store_get(&ui->st, ui->v.rows[i - 1]);
+			if (r != NULL && !(r->flags & (REC_BAD | REC_GAP |
+			    REC_TS_ZERO)))
+				whi = record_ts_sec(&ui->st, r);
+		}
+		c->records = whi >= wlo ? 1 : 0;	/* counted below */
+	} else {
+		i = 0;
+		while ((r = ui_chart_next(ui, c, &i)) != NULL) {
+			w = timeline_wall(c->tl.tz, record_ts_sec(&ui->st, r));
+			if (w < wlo)
+				wlo = w;
+			if (w > whi)
+				whi = w;
+			c->records++;
+		}
 	}
 	if (c->records == 0) {
 		timeline_clear(&c->tl);
@@ -270,6 +288,7 @@ ui_chart_update(struct ui *ui, struct ui_chart *c)
 		    record_response_code(&ui->st, r), record_lat_total(&ui->st,
 		    r));
 	timeline_finish(&c->tl);
+	c->records = c->tl.total + c->tl.outside;
 	if (c->at_end || c->cursor >= c->tl.n)
 		c->cursor = c->tl.n - 1;
 }
