@@ -151,11 +151,12 @@ output_har_query(yajl_gen g, const char *url, size_t len)
 				amp = end;
 			if (amp > p) {
 				eq = memchr(p, '=', (size_t)(amp - p));
+				if (eq == NULL)
+					eq = amp;
 				yajl_gen_map_open(g);
-				output_har_str(g, "name", p, (size_t)((eq != NULL ?
-				    eq : amp) - p));
-				output_har_str(g, "value", eq != NULL ? eq + 1 :
-				    "", eq != NULL ? (size_t)(amp - eq - 1) : 0);
+				output_har_str(g, "name", p, (size_t)(eq - p));
+				output_har_str(g, "value", eq < amp ? eq + 1 :
+				    "", eq < amp ? (size_t)(amp - eq - 1) : 0);
 				yajl_gen_map_close(g);
 			}
 			if (amp == end)

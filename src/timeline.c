@@ -156,8 +156,8 @@ timeline_start(struct timeline *tl, enum timeline_step s, int64_t wlo,
 	k = timeline_floor(wlo, size) * size;
 	for (i = 0; i < n; i++) {
 		tl->b[i].wall = k + (int64_t)i * size;
-		tl->b[i].since = i == 0 ? timeline_instant(tl->tz, tl->b[i].wall) :
-		    tl->b[i - 1].until;
+		tl->b[i].since = i == 0 ? timeline_instant(tl->tz,
+		    tl->b[i].wall) : tl->b[i - 1].until;
 		tl->b[i].until = timeline_instant(tl->tz, tl->b[i].wall + size);
 		tl->b[i].lat_max = tl->b[i].p95 = -1;
 	}

@@ -8,9 +8,10 @@
  * 95th percentile as bars, the average as a dot).  v turns both into a
  * latency heatmap (time by latency band, like lnav's spectrogram).
  *
- * Scope (a; the bucket size is chosen again): the current filter (the records the Records screen shows),
- * every record held, or the aggregate row that was under the cursor when
- * 5 was pressed on the Aggregates screen (ui->chart_row, set there).  A
+ * Scope (a; the bucket size is chosen again): the current filter (the
+ * records the Records screen shows), every record held, or the aggregate
+ * row that was under the cursor when 5 was pressed on the Aggregates
+ * screen (ui->chart_row, set there).  A
  * cursor (h/l) picks a bucket, whose numbers the info line shows; Enter
  * narrows the time range to it and goes to the Records screen.
  *
@@ -533,8 +534,9 @@ static void
 ui_chart_heat(struct ui *ui, struct ui_chart *c, int y, int h, int cw,
     size_t nv)
 {
-	static const char	*utf8[5] = { " ", "\xe2\x96\x91", "\xe2\x96\x92",
-				    "\xe2\x96\x93", "\xe2\x96\x88" };
+	static const char	*utf8[5] = { " ", "\xe2\x96\x91",
+				    "\xe2\x96\x92", "\xe2\x96\x93",
+				    "\xe2\x96\x88" };
 	static const char	*ascii[5] = { " ", ".", ":", "+", "#" };
 	const struct timeline_bucket	*b;
 	uint32_t		 max = 0, n;
@@ -721,9 +723,10 @@ ui_chart_draw(struct ui *ui)
 	ui_frame_header(ui);
 	ui_chart_title(ui, c, 1);
 	if (c->tl.n == 0) {
-		ui_draw_str(ui, 3, 2, ui->cols - 2, c->scope == UI_CHART_FILTER ?
-		    "no record matches the filter (a: all records)" :
-		    "no records", ui_attr(ui, UI_C_DIM));
+		ui_draw_str(ui, 3, 2, ui->cols - 2,
+		    c->scope == UI_CHART_FILTER ? "no record matches the "
+		    "filter (a: all records)" : "no records",
+		    ui_attr(ui, UI_C_DIM));
 		ui_frame_bottom(ui);
 		return;
 	}

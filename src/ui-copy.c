@@ -6,9 +6,10 @@
  * terminals without OSC 52: named for what it holds (record.json,
  * response-body.png; -2, -3... rather than replacing one) in
  * $XDG_STATE_HOME/tykscope or ~/.local/state/tykscope, else the working
- * directory, so copies neither pile up in /tmp nor hide their content.  Secrets stay masked in curl commands and
- * messages unless revealed (r); the record JSON is machine output and
- * carries the data as stored, as batch mode does.
+ * directory, so copies neither pile up in /tmp nor hide their content.
+ * Secrets stay masked in curl commands and messages unless revealed (r);
+ * the record JSON is machine output and carries the data as stored, as
+ * batch mode does.
  */
 #include "config.h"
 

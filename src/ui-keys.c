@@ -542,7 +542,8 @@ ui_keys_help(struct ui *ui, struct ui_lines *l)
 	}
 	if (ui_nbinds > 0) {
 		ui_lines_add(l, UI_C_NORMAL, "", 0);
-		ui_lines_add(l, UI_C_TITLE, "bound in the configuration file", 31);
+		ui_lines_add(l, UI_C_TITLE, "bound in the configuration file",
+		    31);
 	}
 	for (i = 0; i < ui_nbinds; i++) {
 		ui_keys_key_name(ui_binds[i].key, name, sizeof name);

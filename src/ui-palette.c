@@ -65,7 +65,8 @@ static const struct ui_palette_cmd ui_palette_cmds[] = {
 	{ "bind", "KEY ACTION", "bind KEY to ACTION for this session",
 	  ui_palette_bind },
 };
-#define UI_PALETTE_NCMDS	(sizeof ui_palette_cmds / sizeof ui_palette_cmds[0])
+#define UI_PALETTE_NCMDS \
+	(sizeof ui_palette_cmds / sizeof ui_palette_cmds[0])
 
 /* The command named name (len bytes), or NULL. */
 static const struct ui_palette_cmd *

@@ -218,7 +218,8 @@ ui_wire_ext(const struct wire_msg *m)
 		const char	*ext;
 	} types[] = {
 		{ "json", "json" }, { "html", "html" }, { "svg", "svg" },
-		{ "xml", "xml" }, { "image/png", "png" }, { "image/jpeg", "jpg" },
+		{ "xml", "xml" }, { "image/png", "png" },
+		{ "image/jpeg", "jpg" },
 		{ "image/gif", "gif" }, { "image/webp", "webp" },
 		{ "application/pdf", "pdf" }, { "application/zip", "zip" },
 		{ "text/csv", "csv" }, { "text/", "txt" },

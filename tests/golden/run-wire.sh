@@ -54,6 +54,9 @@ run_case "har-post" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes method:POST' \
 run_case "har-binary" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes path:.png' \
     --limit 2 --format har
 # shellcheck disable=SC2086
+run_case "har-query" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes path:/forecast' \
+    --limit 1 --format har
+# shellcheck disable=SC2086
 run_case "har-empty" 1 "$TYKSCOPE" -n $DEMO -f status:999 --format har
 # shellcheck disable=SC2086
 run_case "table-key-masked" 0 "$TYKSCOPE" -n $DEMO --limit 5 --format table

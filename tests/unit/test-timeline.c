@@ -161,7 +161,8 @@ test_p95(void **state)
 			v[i] = w[i] = x % 50;
 		}
 		qsort(w, n, sizeof *w, cmp_u32);
-		assert_int_equal(timeline_p95(v, n), w[(n * 95 + 99) / 100 - 1]);
+		assert_int_equal(timeline_p95(v, n),
+		    w[(n * 95 + 99) / 100 - 1]);
 	}
 }
 
