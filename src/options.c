@@ -27,7 +27,7 @@ enum {
 	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
-	OPT_SQL_SCHEMA, OPT_SUMMARY
+	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_THEME, OPT_BIND
 };
 
 static const struct option options_long[] = {
@@ -70,6 +70,8 @@ static const struct option options_long[] = {
 	{ "demo-count",		required_argument,	NULL, OPT_DEMO_COUNT },
 	{ "config",		required_argument,	NULL, OPT_CONFIG },
 	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
+	{ "theme",		required_argument,	NULL, OPT_THEME },
+	{ "bind",		required_argument,	NULL, OPT_BIND },
 	{ "verbose-log",	required_argument,	NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -97,7 +99,8 @@ static const char options_help_text[] =
 "Options:\n"
 "  -n, --batch              no TUI: print records and exit\n"
 "  -f, --filter EXPR        only records matching EXPR (see tykscope(1))\n"
-"      --format FMT         jsonl, tsv, table, curl, raw-request, raw-response\n"
+"      --format FMT         jsonl, tsv, table, curl, raw-request, raw-response,\n"
+"                           har\n"
 "      --decode             add decoded request/response objects (jsonl)\n"
 "      --reveal             do not mask secrets\n"
 "      --mask-header NAME   also mask header NAME (repeatable)\n"
@@ -134,6 +137,10 @@ static const char options_help_text[] =
 "      --demo-count N       demo records in batch mode (default 1000);\n"
 "                           in the TUI, N fixed records instead of live\n"
 "      --mouse              enable the mouse in the TUI\n"
+"      --theme NAME         TUI colours: default, monochrome, light,\n"
+"                           high-contrast\n"
+"      --bind 'KEY ACTION'  TUI: KEY runs ACTION (repeatable; see\n"
+"                           tykscope(1), KEY BINDINGS)\n"
 "      --config FILE        configuration file\n"
 "  -v, --verbose-log FILE   write a debug log to FILE\n"
 "  -h, --help               show this help\n"
@@ -461,10 +468,12 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 				o->format = OPT_FMT_RAW_REQUEST;
 			else if (strcmp(optarg, "raw-response") == 0)
 				o->format = OPT_FMT_RAW_RESPONSE;
+			else if (strcmp(optarg, "har") == 0)
+				o->format = OPT_FMT_HAR;
 			else {
 				xasprintf(cause, "unknown format '%s' (jsonl, "
 				    "tsv, table, curl, raw-request, "
-				    "raw-response)", optarg);
+				    "raw-response, har)", optarg);
 				return (-1);
 			}
 			break;
@@ -560,6 +569,21 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 			break;
 		case OPT_MASK_HEADER:
 			options_list_add(&o->mask_headers, optarg);
+			break;
+		case OPT_THEME:
+			if (strcmp(optarg, "default") != 0 &&
+			    strcmp(optarg, "monochrome") != 0 &&
+			    strcmp(optarg, "light") != 0 &&
+			    strcmp(optarg, "high-contrast") != 0) {
+				xasprintf(cause, "--theme %s: expected default, "
+				    "monochrome, light or high-contrast",
+				    optarg);
+				return (-1);
+			}
+			options_set(&o->theme, optarg);
+			break;
+		case OPT_BIND:
+			options_list_add(&o->binds, optarg);
 			break;
 		case OPT_CURL_TARGET:
 			if (strcmp(optarg, "gateway") != 0 &&
@@ -702,5 +726,7 @@ options_clear(struct options *o)
 	options_list_clear(&o->mask_headers);
 	options_list_clear(&o->sources);
 	options_list_clear(&o->saved_filters);
+	options_list_clear(&o->binds);
+	free(o->theme);
 	memset(o, 0, sizeof *o);
 }

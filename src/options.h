@@ -17,7 +17,8 @@ enum options_format {
 	OPT_FMT_TABLE,
 	OPT_FMT_CURL,
 	OPT_FMT_RAW_REQUEST,
-	OPT_FMT_RAW_RESPONSE
+	OPT_FMT_RAW_RESPONSE,
+	OPT_FMT_HAR		/* HTTP Archive 1.2, one document */
 };
 
 #define OPTIONS_MAX_VALUE_SIZE	((uint64_t)64 << 20)
@@ -76,6 +77,8 @@ struct options {
 	struct options_list	 saved_filters;	/* "NAME=EXPR" from config */
 	char			*log_file;	/* -v FILE */
 	bool			 mouse;
+	char			*theme;		/* NULL: default */
+	struct options_list	 binds;		/* "KEY ACTION" (--bind, bind) */
 
 	struct options_list	 sources;
 };

@@ -22,6 +22,7 @@
 #include "log-warn.h"
 #include "mask.h"
 #include "options.h"
+#include "output-har.h"
 #include "record.h"
 #include "render.h"
 #include "store.h"
@@ -40,6 +41,8 @@ struct output {
 	yajl_gen		 g;
 	struct buf		 line;
 	uint64_t		 n;
+	bool			 har;		/* HAR document begun */
+	uint64_t		 nhar;		/* its entries */
 };
 
 static void	output_record_json_gen(yajl_gen, const struct store *,
@@ -66,6 +69,10 @@ output_create(FILE *f, const struct options *o, const struct store *st)
 	buf_init(&out->line);
 	if (out->fmt == OPT_FMT_TSV && !o->count)
 		fprintf(f, "%s\n", output_tsv_header);
+	if (out->fmt == OPT_FMT_HAR && !o->count) {
+		output_har_begin(f);
+		out->har = true;
+	}
 	return (out);
 }
 
@@ -80,12 +87,14 @@ output_set_tty(struct output *out, bool tty)
 	out->tty = tty;
 }
 
-/* Free the writer (the FILE is the caller's). */
+/* Free the writer (the FILE is the caller's); a HAR document is closed. */
 void
 output_free(struct output *out)
 {
 	if (out == NULL)
 		return;
+	if (out->har)
+		output_har_end(out->f, out->nhar);
 	yajl_gen_free(out->g);
 	buf_clear(&out->line);
 	free(out);
@@ -686,6 +695,30 @@ output_raw(struct output *out, const struct record *r, enum wire_which w)
 	wire_clear(&m);
 }
 
+/* Write one HAR entry (bad records and gap markers are no exchange). */
+static void
+output_har(struct output *out, const struct record *r)
+{
+	const unsigned char	*p;
+	size_t			 len;
+	struct buf		 pos;
+
+	if (r->flags & (REC_BAD | REC_GAP))
+		return;
+	buf_init(&pos);
+	output_position(&pos, out->st, r);
+	yajl_gen_clear(out->g);
+	yajl_gen_reset(out->g, NULL);
+	output_har_entry(out->g, out->st, r, &out->mask,
+	    out->o->curl_target != NULL && strcmp(out->o->curl_target,
+	    "upstream") == 0 ? CURL_UPSTREAM : CURL_GATEWAY, pos.data);
+	yajl_gen_get_buf(out->g, &p, &len);
+	fputs(out->nhar == 0 ? "\n" : ",\n", out->f);
+	fwrite(p, 1, len, out->f);
+	out->nhar++;
+	buf_clear(&pos);
+}
+
 /* Write one record. */
 void
 output_record(struct output *out, const struct record *r)
@@ -707,6 +740,9 @@ output_record(struct output *out, const struct record *r)
 	case OPT_FMT_RAW_RESPONSE:
 		output_raw(out, r, out->fmt == OPT_FMT_RAW_REQUEST ?
 		    WIRE_REQUEST : WIRE_RESPONSE);
+		break;
+	case OPT_FMT_HAR:
+		output_har(out, r);
 		break;
 	default:
 		yajl_gen_clear(out->g);

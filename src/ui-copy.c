@@ -2,10 +2,14 @@
 /*
  * Copy and export.  Copied text goes two ways: an OSC 52 sequence (the
  * text base64-encoded, so nothing in it can act on the terminal; skipped
- * above UI_OSC52_MAX) and a private file in $TMPDIR whose path is shown,
- * for terminals without OSC 52.  Secrets stay masked in curl commands and
- * messages unless revealed (r); the record JSON is machine output and
- * carries the data as stored, as batch mode does.
+ * above UI_OSC52_MAX) and a private file whose path is shown, for
+ * terminals without OSC 52: named for what it holds (record.json,
+ * response-body.png; -2, -3... rather than replacing one) in
+ * $XDG_STATE_HOME/tykscope or ~/.local/state/tykscope, else the working
+ * directory, so copies neither pile up in /tmp nor hide their content.
+ * Secrets stay masked in curl commands and messages unless revealed (r);
+ * the record JSON is machine output and carries the data as stored, as
+ * batch mode does.
  */
 #include "config.h"
 
@@ -85,21 +89,82 @@ ui_copy_menu_draw(struct ui *ui, int y)
 	    ui_attr(ui, UI_C_DIM));
 }
 
-/* The directory for copies: $TMPDIR or /tmp. */
-static const char *
-ui_copy_tmpdir(void)
+/* Make directory d and its parents (mode 0700); 0 when it exists. */
+static int
+ui_copy_mkdirs(char *d)
 {
-	const char	*d = getenv("TMPDIR");
+	char	*p;
 
-	return (d != NULL && *d != '\0' ? d : "/tmp");
+	for (p = d + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return (-1);
+		}
+		*p = '/';
+	}
+	if (mkdir(d, 0700) != 0 && errno != EEXIST)
+		return (-1);
+	return (0);
 }
 
-/* Send text to the clipboard and a file; say where it went. */
+/*
+ * The directory saved copies go to: $XDG_STATE_HOME/tykscope, or
+ * ~/.local/state/tykscope, made when missing; else the working
+ * directory (absolute, for the message).
+ */
 static void
-ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
+ui_copy_dir(char *out, size_t size)
+{
+	const char	*x = getenv("XDG_STATE_HOME"), *h = getenv("HOME");
+	int		 n = -1;
+
+	if (x != NULL && *x == '/')
+		n = snprintf(out, size, "%s/tykscope", x);
+	else if (h != NULL && *h == '/')
+		n = snprintf(out, size, "%s/.local/state/tykscope", h);
+	if (n > 0 && (size_t)n < size && ui_copy_mkdirs(out) == 0)
+		return;
+	if (getcwd(out, size) == NULL)
+		snprintf(out, size, ".");
+}
+
+/*
+ * Create dir/name (0600: a copy may hold secrets, r), or name-2.ext,
+ * name-3.ext... when it exists.  Returns the fd (path set) or -1.
+ */
+static int
+ui_copy_create(const char *dir, const char *name, char *path, size_t size)
+{
+	const char	*dot = strrchr(name, '.');
+	int		 fd, k, nl = dot != NULL ? (int)(dot - name) :
+			    (int)strlen(name);
+
+	for (k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(path, size, "%s/%s", dir, name);
+		else
+			snprintf(path, size, "%s/%.*s-%d%s", dir, nl, name, k,
+			    dot != NULL ? dot : "");
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return (fd);
+	}
+	return (-1);
+}
+
+/*
+ * Send text to the clipboard and to a file named for what it holds
+ * (name: "response-body.json") in the state directory; say where it went.
+ */
+static void
+ui_copy_text(struct ui *ui, const char *what, const char *name,
+    const char *s, size_t len)
 {
 	struct buf	 b;
-	char		 path[1024];
+	char		 path[1024], dir[768];
 	int		 fd, err = 0;
 	bool		 osc = false, file = false;
 	FILE		*f;
@@ -117,9 +182,8 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 				osc = true;
 		}
 	}
-	snprintf(path, sizeof path, "%s/tykscope-copy.XXXXXX",
-	    ui_copy_tmpdir());
-	fd = mkstemp(path);	/* mode 0600: it may hold secrets (r) */
+	ui_copy_dir(dir, sizeof dir);
+	fd = ui_copy_create(dir, name, path, sizeof path);
 	if (fd != -1) {
 		f = fdopen(fd, "w");
 		if (f != NULL) {
@@ -143,11 +207,11 @@ ui_copy_text(struct ui *ui, const char *what, const char *s, size_t len)
 		    len, osc ? " to the clipboard (OSC 52)" : "", path);
 	else if (osc)
 		ui_message(ui, "copied %s (%zu bytes) to the clipboard "
-		    "(OSC 52); no file in %s: %s", what, len,
-		    ui_copy_tmpdir(), strerror(errno));
+		    "(OSC 52); no file in %s: %s", what, len, dir,
+		    strerror(errno));
 	else
-		ui_message(ui, "copy failed: no file in %s: %s",
-		    ui_copy_tmpdir(), strerror(errno));
+		ui_message(ui, "copy failed: no file in %s: %s", dir,
+		    strerror(errno));
 	buf_clear(&b);
 }
 
@@ -157,7 +221,7 @@ ui_copy_menu_key(struct ui *ui, int ch)
 {
 	const struct record	*r;
 	struct buf		 b;
-	char			*err = NULL;
+	char			*err = NULL, name[64];
 	size_t			 i;
 	uint64_t		 seq;
 
@@ -177,55 +241,34 @@ ui_copy_menu_key(struct ui *ui, int ch)
 		ui_message(ui, "cannot copy %s: %s", ui_copy_items[i].name,
 		    err != NULL ? err : "not available");
 		free(err);
-	} else
-		ui_copy_text(ui, ui_copy_items[i].name,
+	} else {
+		ui_wire_copy_name(ui, r, ui_copy_items[i].what, name,
+		    sizeof name);
+		ui_copy_text(ui, ui_copy_items[i].name, name,
 		    b.data == NULL ? "" : b.data, b.len);
+	}
 	buf_clear(&b);
 	return (UI_REDRAW);
 }
 
 /*
- * Export the marked records (or, with none marked, every shown record) as
- * JSON lines to tykscope-export-N.jsonl in the current directory (or
- * $TMPDIR when that is not writable).  The file is created 0600: JSON
- * lines carry keys and payloads as stored.  A failed write (ENOSPC)
- * removes the partial file.
+ * Write records as format to f, which is closed: the marked ones (when
+ * marked and some are), else every shown one.  Returns the records
+ * written, or -1 with errno set when writing failed.
  */
-unsigned
-ui_copy_export(struct ui *ui)
+static long
+ui_copy_records(struct ui *ui, FILE *f, bool marked, enum options_format fmt)
 {
 	struct options		 eo;
 	struct output		*out;
 	const struct record	*r;
-	char			 path[1024];
-	FILE			*f = NULL;
-	size_t			 i, n = 0;
-	int			 k, fd = -1, err;
-	bool			 marked = ui->v.nmarks > 0;
+	size_t			 i;
+	long			 n = 0;
+	int			 err = 0;
 
-	for (k = 1; k < 10000 && fd == -1; k++) {
-		snprintf(path, sizeof path, "tykscope-export-%d.jsonl", k);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-		if (fd == -1 && errno != EEXIST)
-			break;
-	}
-	if (fd == -1) {
-		snprintf(path, sizeof path, "%s/tykscope-export.XXXXXX",
-		    ui_copy_tmpdir());
-		fd = mkstemp(path);
-	}
-	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
-		err = errno;
-		if (fd != -1) {
-			close(fd);
-			unlink(path);
-		}
-		ui_message(ui, "export failed: %s", strerror(err));
-		return (UI_REDRAW);
-	}
 	ui_busy(ui, marked ? ui->v.nmarks : ui->v.n, "exporting");
 	eo = *ui->o;
-	eo.format = OPT_FMT_JSONL;
+	eo.format = fmt;
 	eo.decode = false;
 	eo.limit = -1;
 	out = output_create(f, &eo, &ui->st);
@@ -247,18 +290,98 @@ ui_copy_export(struct ui *ui)
 		}
 	}
 	output_free(out);
-	err = 0;
 	if (fflush(f) != 0 || ferror(f))
 		err = errno != 0 ? errno : EIO;
 	if (fclose(f) != 0 && err == 0)
 		err = errno;
 	if (err != 0) {
+		errno = err;
+		return (-1);
+	}
+	return (n);
+}
+
+/*
+ * Write the marked records (when marked is set and some are) or every
+ * shown record as format to path (the : palette's export and write-*).
+ * An existing file is not replaced.  Created 0600: machine output
+ * carries keys and payloads as stored; a failed write removes it.
+ */
+unsigned
+ui_copy_write(struct ui *ui, const char *path, bool marked,
+    enum options_format fmt)
+{
+	FILE	*f = NULL;
+	long	 n;
+	int	 fd, err;
+
+	marked = marked && ui->v.nmarks > 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		err = errno;
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		ui_message(ui, "%s: %s%s", path, strerror(err), err == EEXIST ?
+		    " (not replaced: remove it or choose another name)" : "");
+		return (UI_REDRAW);
+	}
+	if ((n = ui_copy_records(ui, f, marked, fmt)) < 0) {
+		err = errno;
+		unlink(path);
+		ui_message(ui, "writing %s failed: %s; partial file removed",
+		    path, strerror(err));
+	} else
+		ui_message(ui, "wrote %ld %s record%s to %s", n, marked ?
+		    "marked" : "shown", n == 1 ? "" : "s", path);
+	return (UI_REDRAW);
+}
+
+/*
+ * Export the marked records (or, with none marked, every shown record) as
+ * JSON lines to tykscope-export-N.jsonl in the current directory (or the
+ * state directory when that is not writable).  The file is created 0600: JSON
+ * lines carry keys and payloads as stored.  A failed write (ENOSPC)
+ * removes the partial file.
+ */
+unsigned
+ui_copy_export(struct ui *ui)
+{
+	char	 path[1024], dir[768];
+	FILE	*f = NULL;
+	long	 n;
+	int	 k, fd = -1, err;
+	bool	 marked = ui->v.nmarks > 0;
+
+	for (k = 1; k < 10000 && fd == -1; k++) {
+		snprintf(path, sizeof path, "tykscope-export-%d.jsonl", k);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		/* Not writable here: the state directory. */
+		ui_copy_dir(dir, sizeof dir);
+		fd = ui_copy_create(dir, "export.jsonl", path, sizeof path);
+	}
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		err = errno;
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		ui_message(ui, "export failed: %s", strerror(err));
+		return (UI_REDRAW);
+	}
+	if ((n = ui_copy_records(ui, f, marked, OPT_FMT_JSONL)) < 0) {
 		/* A partial export looks complete: remove it. */
+		err = errno;
 		unlink(path);
 		ui_message(ui, "export to %s failed: %s; partial file removed",
 		    path, strerror(err));
 	} else
-		ui_message(ui, "exported %zu %s record%s to %s", n,
+		ui_message(ui, "exported %ld %s record%s to %s", n,
 		    marked ? "marked" : "shown", n == 1 ? "" : "s", path);
 	return (UI_REDRAW);
 }

@@ -10,11 +10,14 @@
 #ifndef UI_COPY_H
 #define UI_COPY_H
 
+#include "options.h"
 #include "ui.h"
 
 unsigned	 ui_copy_open(struct ui *);
 unsigned	 ui_copy_menu_key(struct ui *, int);
 void		 ui_copy_menu_draw(struct ui *, int);
 unsigned	 ui_copy_export(struct ui *);
+unsigned	 ui_copy_write(struct ui *, const char *, bool,
+		    enum options_format);
 
 #endif

@@ -18,6 +18,7 @@
 #include "ui-draw.h"
 #include "ui-frame.h"
 #include "ui-lines.h"
+#include "ui-palette.h"
 #include "ui-tabs.h"
 
 /* Rows of content on the detail screen. */
@@ -70,9 +71,10 @@ ui_detail_draw(struct ui *ui)
 	ui_frame_header(ui);
 	if (!ui->dlines_ok) {
 		ui_lines_reset(&ui->dlines);
-		if (ui->screen == UI_HELP)
+		if (ui->screen == UI_HELP) {
 			ui_keys_help(ui, &ui->dlines);
-		else {
+			ui_palette_help(&ui->dlines);
+		} else {
 			r = store_get(&ui->st, ui->detail_seq);
 			if (r == NULL)
 				ui_lines_add(&ui->dlines, UI_C_DIM,

@@ -69,18 +69,47 @@ static const char *ui_spark_ascii[9] = {
 	" ", "_", ".", ",", "-", "=", "+", "*", "#"
 };
 
-/* Set up colour pairs (when colour is on). */
+/* A colour of the default theme as the light theme draws it. */
+static short
+ui_draw_light(short c)
+{
+	switch (c) {
+	case COLOR_YELLOW:
+		return (COLOR_MAGENTA);	/* yellow on white is unreadable */
+	case COLOR_CYAN:
+		return (COLOR_BLUE);
+	case COLOR_WHITE:
+		return (COLOR_BLACK);
+	default:
+		return (c);
+	}
+}
+
+/* Set up colour pairs (when colour is on, and the theme has colour). */
 void
 ui_draw_init(struct ui *ui)
 {
+	short	 fg, bg;
 	int	 i;
 
+	if (ui->theme == UI_THEME_MONOCHROME)
+		ui->color = false;
 	if (!ui->color)
 		return;
 	start_color();
 	use_default_colors();
-	for (i = 1; i < UI_NCLASSES; i++)
-		init_pair((short)i, ui_classes[i].fg, ui_classes[i].bg);
+	for (i = 1; i < UI_NCLASSES; i++) {
+		fg = ui_classes[i].fg;
+		bg = ui_classes[i].bg;
+		if (ui->theme == UI_THEME_LIGHT) {
+			fg = ui_draw_light(fg);
+			if (i == UI_C_CURSOR) {
+				fg = COLOR_WHITE;
+				bg = COLOR_BLUE;
+			}
+		}
+		init_pair((short)i, fg, bg);
+	}
 }
 
 /* The curses attribute for a class. */
@@ -91,6 +120,9 @@ ui_attr(const struct ui *ui, enum ui_class c)
 		return (A_NORMAL);
 	if (!ui->color)
 		return (ui_classes[c].mono_attr);
+	if (ui->theme == UI_THEME_HIGH_CONTRAST)
+		return ((int)COLOR_PAIR(c) | ui_classes[c].color_attr |
+		    (int)A_BOLD);
 	return ((int)COLOR_PAIR(c) | ui_classes[c].color_attr);
 }
 

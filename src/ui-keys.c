@@ -14,8 +14,10 @@
 
 #include "ui-keys.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "store.h"
 #include "ui-curses.h"
@@ -38,6 +40,7 @@ struct ui_key {
 #define STA	UI_ON_STATS
 #define HEA	UI_ON_HEALTH
 #define HLP	UI_ON_HELP
+#define CHA	UI_ON_CHART
 #define LISTS	(REC | DET | STA | HEA | HLP)
 /* A key on all of these is listed without screen names. */
 #define UI_ON_ALL_SCREENS	(REC | DET | STA | HEA)
@@ -80,6 +83,8 @@ static const struct ui_key ui_keys[] = {
 	  "detail of the record under the cursor" },
 	{ { '3' }, "3", UI_ON_ALL, UI_A_SCREEN3, "aggregates screen" },
 	{ { '4' }, "4", UI_ON_ALL, UI_A_SCREEN4, "health screen (live Redis)" },
+	{ { '5' }, "5", UI_ON_ALL, UI_A_SCREEN5,
+	  "traffic over time (from an aggregate row: that row's)" },
 	{ { 'q' }, "q", UI_ON_ALL, UI_A_BACK,
 	  "back; on the records screen, quit" },
 	{ { 'Q' }, "Q", UI_ON_ALL, UI_A_QUIT, "quit" },
@@ -92,13 +97,14 @@ static const struct ui_key ui_keys[] = {
 	  "matches the path)" },
 	{ { 'n' }, "n", REC | DET, UI_A_NEXT, "next search match" },
 	{ { 'N' }, "N", REC | DET, UI_A_PREV, "previous search match" },
-	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET, UI_A_FILTER,
+	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET | CHA,
+	  UI_A_FILTER,
 	  "edit the filter (Up/Down: history)" },
 	{ { '+' }, "+", REC | DET, UI_A_FILTER_IN,
 	  "filter in: only records with the value under the column cursor" },
 	{ { '-' }, "-", REC | DET, UI_A_FILTER_OUT,
 	  "filter out: hide records with the value under the column cursor" },
-	{ { CTRL('t') }, "C-t", REC | STA, UI_A_FILTER_CLEAR,
+	{ { CTRL('t') }, "C-t", REC | STA | CHA, UI_A_FILTER_CLEAR,
 	  "clear the filter and the time range" },
 	{ { 's' }, "s", REC | STA, UI_A_SORT,
 	  "sort by the column under the cursor; again to reverse" },
@@ -128,8 +134,29 @@ static const struct ui_key ui_keys[] = {
 	{ { 'S' }, "S", STA, UI_A_STORED,
 	  "computed, stored, or stored vs computed aggregates" },
 
+	/* Chart. */
+	{ { 'h', KEY_LEFT }, "h, Left", CHA, UI_A_LEFT, "previous bucket" },
+	{ { 'l', KEY_RIGHT }, "l, Right", CHA, UI_A_RIGHT, "next bucket" },
+	{ { 'g', KEY_HOME }, "g, Home", CHA, UI_A_TOP, "first bucket" },
+	{ { 'G', KEY_END }, "G, End", CHA, UI_A_BOTTOM,
+	  "last bucket (stays on the newest as records arrive)" },
+	{ { '<' }, "<", CHA, UI_A_HOUR_PREV, "a screen of buckets earlier" },
+	{ { '>' }, ">", CHA, UI_A_HOUR_NEXT, "a screen of buckets later" },
+	{ { '+' }, "+", CHA, UI_A_FINER,
+	  "finer buckets (a day, an hour, ten minutes, a minute)" },
+	{ { '-' }, "-", CHA, UI_A_COARSER, "coarser buckets" },
+	{ { 'v' }, "v", CHA, UI_A_CHART_VIEW,
+	  "traffic bars or latency heatmap" },
+	{ { 'a' }, "a", CHA, UI_A_CHART_SCOPE,
+	  "chart the filter, all records, or the aggregate row" },
+	{ { '\r', '\n', KEY_ENTER }, "Enter", CHA, UI_A_ENTER,
+	  "narrow the time range to the bucket and show its records" },
+
 	/* Everywhere. */
 	{ { '?', KEY_F(1) }, "?, F1", UI_ON_ALL, UI_A_HELP, "this help" },
+	{ { ':' }, ":", UI_ON_ALL, UI_A_PALETTE,
+	  "command palette: any action by name, filter, since, until, tz, "
+	  "export, write-jsonl (Tab completes)" },
 	{ { KEY_F(2) }, "F2", UI_ON_ALL, UI_A_MOUSE,
 	  "mouse on or off (off by default, so the terminal can select)" },
 	{ { CTRL('l') }, "C-l", UI_ON_ALL, UI_A_REDRAW, "redraw the screen" },
@@ -138,6 +165,206 @@ static const struct ui_key ui_keys[] = {
 
 #define UI_NKEYS	(sizeof ui_keys / sizeof ui_keys[0])
 
+/*
+ * Action names, for the : palette and bind in the configuration file
+ * (NULL: internal, not named).
+ */
+static const char *ui_action_names[UI_NACTIONS] = {
+	[UI_A_DOWN] = "down",
+	[UI_A_UP] = "up",
+	[UI_A_PGDN] = "page-down",
+	[UI_A_PGUP] = "page-up",
+	[UI_A_HALFDN] = "half-page-down",
+	[UI_A_HALFUP] = "half-page-up",
+	[UI_A_TOP] = "top",
+	[UI_A_BOTTOM] = "bottom",
+	[UI_A_LEFT] = "left",
+	[UI_A_RIGHT] = "right",
+	[UI_A_ENTER] = "enter",
+	[UI_A_BACK] = "back",
+	[UI_A_QUIT] = "quit",
+	[UI_A_SEARCH] = "search",
+	[UI_A_NEXT] = "next-match",
+	[UI_A_PREV] = "previous-match",
+	[UI_A_FILTER] = "filter",
+	[UI_A_FILTER_IN] = "filter-in",
+	[UI_A_FILTER_OUT] = "filter-out",
+	[UI_A_FILTER_CLEAR] = "filter-clear",
+	[UI_A_SORT] = "sort",
+	[UI_A_FOLLOW] = "follow",
+	[UI_A_PAUSE] = "pause",
+	[UI_A_TAB] = "next-tab",
+	[UI_A_BTAB] = "previous-tab",
+	[UI_A_SCREEN1] = "records",
+	[UI_A_SCREEN2] = "detail",
+	[UI_A_SCREEN3] = "aggregates",
+	[UI_A_SCREEN4] = "health",
+	[UI_A_SCREEN5] = "chart",
+	[UI_A_MARK] = "mark",
+	[UI_A_COPY] = "copy",
+	[UI_A_EXPORT] = "export",
+	[UI_A_REVEAL] = "reveal",
+	[UI_A_TIME] = "time-display",
+	[UI_A_BODYVIEW] = "body-view",
+	[UI_A_NEXTREC] = "next-record",
+	[UI_A_PREVREC] = "previous-record",
+	[UI_A_HOUR_PREV] = "previous-hour",
+	[UI_A_HOUR_NEXT] = "next-hour",
+	[UI_A_ERR_NEXT] = "next-error",
+	[UI_A_ERR_PREV] = "previous-error",
+	[UI_A_STORED] = "stored",
+	[UI_A_HELP] = "help",
+	[UI_A_MOUSE] = "mouse",
+	[UI_A_REDRAW] = "redraw",
+	[UI_A_HINTS] = "hints",
+	[UI_A_ESCAPE] = "close",
+	[UI_A_FINER] = "finer",
+	[UI_A_COARSER] = "coarser",
+	[UI_A_CHART_VIEW] = "heatmap",
+	[UI_A_CHART_SCOPE] = "chart-scope",
+	[UI_A_PALETTE] = "palette",
+};
+
+/* Keys bound by the configuration file (bind KEY ACTION): before the table. */
+#define UI_BINDS_MAX	256
+static struct {
+	int		 key;
+	enum ui_action	 action;
+} ui_binds[UI_BINDS_MAX];
+static size_t	 ui_nbinds;
+
+/* Key names for bind and the help of bound keys. */
+static const struct {
+	const char	*name;
+	int		 key;
+} ui_key_names[] = {
+	{ "Enter", '\r' }, { "Tab", '\t' }, { "S-Tab", KEY_BTAB },
+	{ "Space", ' ' }, { "Esc", UI_K_ESC }, { "Up", KEY_UP },
+	{ "Down", KEY_DOWN }, { "Left", KEY_LEFT }, { "Right", KEY_RIGHT },
+	{ "Home", KEY_HOME }, { "End", KEY_END }, { "PgUp", KEY_PPAGE },
+	{ "PgDn", KEY_NPAGE }, { "BSpace", KEY_BACKSPACE }, { "DC", KEY_DC },
+	{ "IC", KEY_IC },
+};
+
+/* The name of action a (NULL if it has none). */
+const char *
+ui_keys_action_name(enum ui_action a)
+{
+	return ((unsigned)a < UI_NACTIONS ? ui_action_names[a] : NULL);
+}
+
+/* The action named name (len bytes); UI_A_NONE if none. */
+enum ui_action
+ui_keys_action_find(const char *name, size_t len)
+{
+	int	 a;
+
+	for (a = 1; a < UI_NACTIONS; a++)
+		if (ui_action_names[a] != NULL &&
+		    strlen(ui_action_names[a]) == len &&
+		    memcmp(ui_action_names[a], name, len) == 0)
+			return (a);
+	return (UI_A_NONE);
+}
+
+/* What action a does: the help of its first key (NULL if unbound). */
+const char *
+ui_keys_action_help(enum ui_action a)
+{
+	size_t	 i;
+
+	for (i = 0; i < UI_NKEYS; i++)
+		if (ui_keys[i].action == a)
+			return (ui_keys[i].help);
+	return (NULL);
+}
+
+/*
+ * Parse a key name: one character (a, G, ?), C-x, F1 to F12, or a name
+ * from ui_key_names.  Returns 0 and the key, or -1.
+ */
+int
+ui_keys_parse(const char *s, int *key)
+{
+	size_t	 i;
+	long	 n;
+	char	*end;
+
+	if (s[0] != '\0' && s[1] == '\0' && (unsigned char)s[0] > ' ' &&
+	    (unsigned char)s[0] < 0x7f) {
+		*key = (unsigned char)s[0];
+		return (0);
+	}
+	if ((s[0] == 'C' || s[0] == 'c') && s[1] == '-' && s[2] != '\0' &&
+	    s[3] == '\0' && ((s[2] >= 'a' && s[2] <= 'z') || (s[2] >= '@' &&
+	    s[2] <= '_'))) {
+		*key = CTRL(s[2]);
+		return (0);
+	}
+	if (s[0] == 'F' && s[1] >= '1' && s[1] <= '9') {
+		n = strtol(s + 1, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 12) {
+			*key = KEY_F(n);
+			return (0);
+		}
+	}
+	for (i = 0; i < sizeof ui_key_names / sizeof ui_key_names[0]; i++)
+		if (strcasecmp(s, ui_key_names[i].name) == 0) {
+			*key = ui_key_names[i].key;
+			return (0);
+		}
+	return (-1);
+}
+
+/*
+ * Bind key to action on every screen, before the table (a later bind of
+ * the same key replaces it).  Returns 0, or -1 when too many are bound.
+ */
+int
+ui_keys_bind(int key, enum ui_action a)
+{
+	size_t	 i;
+
+	for (i = 0; i < ui_nbinds; i++)
+		if (ui_binds[i].key == key) {
+			ui_binds[i].action = a;
+			return (0);
+		}
+	if (ui_nbinds == UI_BINDS_MAX)
+		return (-1);
+	ui_binds[ui_nbinds].key = key;
+	ui_binds[ui_nbinds++].action = a;
+	return (0);
+}
+
+/* The name of key (as bind takes it). */
+static void
+ui_keys_key_name(int key, char *out, size_t size)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof ui_key_names / sizeof ui_key_names[0]; i++)
+		if (ui_key_names[i].key == key) {
+			snprintf(out, size, "%s", ui_key_names[i].name);
+			return;
+		}
+	if (key > ' ' && key < 0x7f)
+		snprintf(out, size, "%c", key);
+	else if (key >= 0 && key < ' ')
+		snprintf(out, size, "C-%c", key + 'a' - 1);
+	else if (key >= KEY_F(1) && key <= KEY_F(12))
+		snprintf(out, size, "F%d", key - KEY_F(0));
+	else
+		snprintf(out, size, "key %d", key);
+}
+
+/* Forget every bind (tests, and the end of the session). */
+void
+ui_keys_unbind_all(void)
+{
+	ui_nbinds = 0;
+}
+
 /* Screen names for help and the manual. */
 /* Find the action for key ch on the current screen. */
 static enum ui_action
@@ -145,6 +372,9 @@ ui_keys_find(const struct ui *ui, int ch)
 {
 	size_t	 i, k;
 
+	for (i = 0; i < ui_nbinds; i++)
+		if (ui_binds[i].key == ch)
+			return (ui_binds[i].action);
 	for (i = 0; i < UI_NKEYS; i++) {
 		if (!(ui_keys[i].on & (1U << ui->screen)))
 			continue;
@@ -207,16 +437,26 @@ ui_keys_mouse(struct ui *ui)
 unsigned
 ui_keys_dispatch(struct ui *ui, int ch)
 {
-	enum ui_action	 a;
-
 	if (ch == KEY_MOUSE)
 		return (ui_keys_mouse(ui));
-	a = ui_keys_find(ui, ch);
+	return (ui_keys_run(ui, ui_keys_find(ui, ch)));
+}
+
+/*
+ * Run action a on the current screen, as its key would (the key table,
+ * the : palette and bind in the configuration); returns reaction flags,
+ * 0 when the action does nothing here.
+ */
+unsigned
+ui_keys_run(struct ui *ui, enum ui_action a)
+{
 	switch (a) {
 	case UI_A_NONE:
 		return (0);
 	case UI_A_QUIT:
 		return (UI_QUIT);
+	case UI_A_PALETTE:
+		return (UI_PALETTE | UI_REDRAW);
 	case UI_A_HELP:
 		if (ui->screen != UI_HELP)
 			ui->back = ui->screen;
@@ -246,6 +486,13 @@ ui_keys_dispatch(struct ui *ui, int ch)
 		return (ui_keys_screen(ui, UI_STATS));
 	case UI_A_SCREEN4:
 		return (ui_keys_screen(ui, UI_HEALTH));
+	case UI_A_SCREEN5:
+		/* From an aggregate row: let that screen name the row. */
+		if (ui->screen == UI_STATS) {
+			ui_screen_ops(UI_STATS)->action(ui, UI_A_CHART_ROW);
+			ui_screen_ops(UI_CHART)->action(ui, UI_A_CHART_ROW);
+		}
+		return (ui_keys_screen(ui, UI_CHART));
 	default:
 		break;
 	}
@@ -263,7 +510,7 @@ ui_keys_dispatch(struct ui *ui, int ch)
 void
 ui_keys_help(struct ui *ui, struct ui_lines *l)
 {
-	char		 line[512];
+	char		 line[512], name[32];
 	size_t		 i;
 	unsigned	 s, k;
 	int		 n;
@@ -293,6 +540,19 @@ ui_keys_help(struct ui *ui, struct ui_lines *l)
 		}
 		ui_lines_add(l, UI_C_NORMAL, line, strlen(line));
 	}
+	if (ui_nbinds > 0) {
+		ui_lines_add(l, UI_C_NORMAL, "", 0);
+		ui_lines_add(l, UI_C_TITLE, "bound in the configuration file",
+		    31);
+	}
+	for (i = 0; i < ui_nbinds; i++) {
+		ui_keys_key_name(ui_binds[i].key, name, sizeof name);
+		snprintf(line, sizeof line, "  %-18s %s: %s", name,
+		    ui_action_names[ui_binds[i].action],
+		    ui_keys_action_help(ui_binds[i].action) != NULL ?
+		    ui_keys_action_help(ui_binds[i].action) : "");
+		ui_lines_add(l, UI_C_NORMAL, line, strlen(line));
+	}
 	ui_lines_add(l, UI_C_NORMAL, "", 0);
 	ui_lines_add(l, UI_C_DIM, "  / searches (highlights, n/N); f filters "
 	    "(hides).  q or Esc closes this help.", 78);
@@ -315,6 +575,10 @@ ui_keys_hints(const struct ui *ui, char *out, size_t size)
 		break;
 	case UI_HEALTH:
 		h = "q back  1 records  3 aggregates  ? help";
+		break;
+	case UI_CHART:
+		h = "q back  h/l bucket  Enter records  +/- size  v heatmap  "
+		    "a scope  ? help";
 		break;
 	case UI_HELP:
 		h = "q back  j/k scroll";
@@ -363,6 +627,9 @@ ui_keys_mdoc(FILE *f)
 			fputc(')', f);
 		}
 		fputs(".\n", f);
+		if (ui_action_names[ui_keys[i].action] != NULL)
+			fprintf(f, "Command\n.Ic :%s .\n",
+			    ui_action_names[ui_keys[i].action]);
 	}
 	fputs(".El\n", f);
 	return (0);

@@ -2,7 +2,9 @@
 /*
  * The key table: one table maps keys to actions on given screens.  The
  * dispatcher, the help screen and the man page's KEY BINDINGS section are
- * all generated from it, so they cannot disagree.
+ * all generated from it, so they cannot disagree.  Actions have names
+ * (ui_keys_action_name): the : palette runs them by name and bind in the
+ * configuration file maps more keys to them.
  */
 #ifndef UI_KEYS_H
 #define UI_KEYS_H
@@ -60,10 +62,24 @@ enum ui_action {
 	UI_A_REDRAW,
 	UI_A_HINTS,
 	UI_A_ESCAPE,
+	UI_A_SCREEN5,
+	UI_A_FINER,
+	UI_A_COARSER,
+	UI_A_CHART_VIEW,
+	UI_A_CHART_SCOPE,
+	UI_A_CHART_ROW,		/* internal: Aggregates sets chart_row */
+	UI_A_PALETTE,
 	UI_NACTIONS
 };
 
 unsigned	 ui_keys_dispatch(struct ui *, int);
+unsigned	 ui_keys_run(struct ui *, enum ui_action);
+const char	*ui_keys_action_name(enum ui_action);
+enum ui_action	 ui_keys_action_find(const char *, size_t);
+const char	*ui_keys_action_help(enum ui_action);
+int		 ui_keys_parse(const char *, int *);
+int		 ui_keys_bind(int, enum ui_action);
+void		 ui_keys_unbind_all(void);
 void		 ui_keys_help(struct ui *, struct ui_lines *);
 void		 ui_keys_hints(const struct ui *, char *, size_t);
 int		 ui_keys_mdoc(FILE *);

@@ -23,6 +23,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
+#include "ui-palette.h"
 #include "xmalloc.h"
 
 #define UI_PROMPT_MAX	4096
@@ -91,6 +92,11 @@ ui_prompt_check(struct ui *ui, struct ui_prompt *p)
 	p->errcol = 0;
 	if (p->len == 0)
 		return;
+	if (p->kind == UI_PROMPT_COMMAND) {
+		if (ui_palette_check(p->text) != NULL)
+			p->err = xstrdup(ui_palette_check(p->text));
+		return;
+	}
 	if (ui_filter_compile(ui, p->text, &c, &p->err, &p->errcol) == 0)
 		ui_filter_free(c);
 }
@@ -248,14 +254,80 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 	}
 }
 
-/* Enter: apply the filter or start the search. */
+/*
+ * Tab in the palette: complete the command name (the first word) to the
+ * longest common prefix of the names that match, a space after a single
+ * one; the candidates are listed on the message line.
+ */
+static void
+ui_prompt_complete_command(struct ui *ui, struct ui_prompt *p)
+{
+	const char	*match = NULL, *name;
+	size_t		 start = 0, wl, common = 0, i, k, add;
+	int		 n = 0;
+
+	while (start < p->len && p->text[start] == ' ')
+		start++;
+	if (memchr(p->text + start, ' ', p->pos - start) != NULL ||
+	    p->pos < start)
+		return;
+	wl = p->pos - start;
+	for (i = 0; (name = ui_palette_name(i)) != NULL; i++) {
+		if (strncmp(name, p->text + start, wl) != 0)
+			continue;
+		if (n++ == 0) {
+			match = name;
+			common = strlen(name);
+		} else {
+			for (k = 0; k < common && name[k] == match[k]; k++)
+				/* nothing */;
+			common = k;
+		}
+	}
+	if (n == 0) {
+		ui_message(ui, "no command starts with that");
+		return;
+	}
+	add = common - wl + (n == 1 ? 1 : 0);
+	if (p->len + add + 1 >= UI_PROMPT_MAX)
+		return;
+	memmove(p->text + p->pos + add, p->text + p->pos, p->len - p->pos + 1);
+	memcpy(p->text + p->pos, match + wl, common - wl);
+	if (n == 1)
+		p->text[p->pos + common - wl] = ' ';
+	p->pos += add;
+	p->len += add;
+	if (n > 1) {
+		ui->msg[0] = '\0';
+		for (i = 0; (name = ui_palette_name(i)) != NULL; i++)
+			if (strncmp(name, p->text + start, p->pos - start) ==
+			    0 && strlen(ui->msg) + strlen(name) + 2 <
+			    sizeof ui->msg) {
+				strcat(ui->msg, name);
+				strcat(ui->msg, " ");
+			}
+	}
+}
+
+/* Enter: apply the filter, start the search, or run the command. */
 static unsigned
 ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
 {
-	void	*c = NULL;
-	char	*err = NULL;
-	int	 col;
+	void		*c = NULL;
+	char		*err = NULL, *text;
+	int		 col;
+	unsigned	 r;
 
+	if (p->kind == UI_PROMPT_COMMAND) {
+		/* The command may open a prompt of its own. */
+		if (p->len > 0)
+			ui_prompt_history_add(p->kind, p->text);
+		text = xstrdup(p->text);
+		ui_prompt_free(ui);
+		r = ui_palette_run(ui, text);
+		free(text);
+		return (r | UI_REDRAW);
+	}
 	if (p->kind == UI_PROMPT_FILTER) {
 		if (ui_apply_filter(ui, p->len == 0 ? NULL : p->text) != 0) {
 			/* Keep the prompt open on the error. */
@@ -314,7 +386,10 @@ ui_prompt_key(struct ui *ui, int ch)
 		ui_prompt_free(ui);
 		return (UI_REDRAW);
 	case '\t':
-		ui_prompt_complete(ui, p);
+		if (p->kind == UI_PROMPT_COMMAND)
+			ui_prompt_complete_command(ui, p);
+		else
+			ui_prompt_complete(ui, p);
 		break;
 	case KEY_UP:
 		ui_prompt_history(ui, p, -1);
@@ -409,7 +484,13 @@ ui_prompt_draw(struct ui *ui, int y)
 	int			 x, w, cx, errx, room, ew;
 	size_t			 split, cut;
 
-	label = p->kind == UI_PROMPT_FILTER ? "filter> " : "search/ ";
+	label = p->kind == UI_PROMPT_FILTER ? "filter> " :
+	    p->kind == UI_PROMPT_COMMAND ? ":" : "search/ ";
+	/* The palette's completions, above it. */
+	if (p->kind == UI_PROMPT_COMMAND && ui->msg[0] != '\0' && y > 0) {
+		ui_draw_fill(ui, y - 1, 0, ui->cols, UI_AT_REVERSE);
+		ui_draw_str(ui, y - 1, 0, ui->cols, ui->msg, UI_AT_REVERSE);
+	}
 	ui_draw_fill(ui, y, 0, ui->cols, UI_AT_NORMAL);
 	x = ui_draw_str(ui, y, 0, ui->cols, label, ui_attr(ui, UI_C_TITLE));
 	buf_init(&a);

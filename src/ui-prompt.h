@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The one-line prompt for the filter (f) and search (/): editing, history
- * (up/down) and live validation (red, with the error column, while the
- * text does not compile).
+ * The one-line prompt for the filter (f), search (/) and the : palette:
+ * editing, history (up/down) and live validation (red, with the error
+ * column, while the text does not compile or names no command).
  */
 #ifndef UI_PROMPT_H
 #define UI_PROMPT_H
@@ -12,6 +12,7 @@
 enum ui_prompt_kind {
 	UI_PROMPT_FILTER,
 	UI_PROMPT_SEARCH,
+	UI_PROMPT_COMMAND,	/* the : palette */
 	UI_NPROMPTS
 };
 

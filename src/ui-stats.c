@@ -697,6 +697,27 @@ ui_stats_drill(struct ui *ui, struct ui_stats *s)
 	return (UI_REDRAW);
 }
 
+/* 5 here: name the row under the cursor for the Chart screen. */
+static unsigned
+ui_stats_chart_row(struct ui *ui, struct ui_stats *s)
+{
+	struct buf	 b;
+	char		*f;
+
+	free(ui->chart_row);
+	ui->chart_row = NULL;
+	ui->chart_row_gen++;
+	if (s->cursor >= s->nrows)
+		return (0);
+	f = agg_row_filter(s->rows[s->cursor].a, &s->rows[s->cursor].r);
+	buf_init(&b);
+	ui_filter_hide_keys(f[0] == ' ' ? f + 1 : f, &b);
+	free(f);
+	ui->chart_row = xstrdup(b.data);
+	buf_clear(&b);
+	return (0);
+}
+
 /* Handle an action on the Aggregates screen. */
 static unsigned
 ui_stats_action(struct ui *ui, enum ui_action a)
@@ -781,6 +802,8 @@ ui_stats_action(struct ui *ui, enum ui_action a)
 		break;
 	case UI_A_ENTER:
 		return (ui_stats_drill(ui, s));
+	case UI_A_CHART_ROW:
+		return (ui_stats_chart_row(ui, s));
 	case UI_A_FILTER:
 		ui->screen = UI_RECORDS;
 		return (ui_screen_ops(UI_RECORDS)->action(ui, a));

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "curl.h"
 #include "mask.h"
@@ -206,4 +207,95 @@ ui_wire_copy(struct ui *ui, const struct record *r, enum ui_wire_copy what,
 	wire_view_clear(&v);
 	wire_clear(&m);
 	return (rc);
+}
+
+/* A file extension for a body: by its magic bytes, else Content-Type. */
+static const char *
+ui_wire_ext(const struct wire_msg *m)
+{
+	static const struct {
+		const char	*type;
+		const char	*ext;
+	} types[] = {
+		{ "json", "json" }, { "html", "html" }, { "svg", "svg" },
+		{ "xml", "xml" }, { "image/png", "png" },
+		{ "image/jpeg", "jpg" },
+		{ "image/gif", "gif" }, { "image/webp", "webp" },
+		{ "application/pdf", "pdf" }, { "application/zip", "zip" },
+		{ "text/csv", "csv" }, { "text/", "txt" },
+		{ "x-www-form-urlencoded", "txt" }, { "multipart/", "txt" },
+	};
+	const struct http_wire_header	*ct;
+	const unsigned char		*b = (const unsigned char *)m->body.ptr;
+	size_t				 i, k, n = m->body.len, tl;
+
+	if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return ("png");
+	if (n >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff)
+		return ("jpg");
+	if (n >= 4 && memcmp(b, "GIF8", 4) == 0)
+		return ("gif");
+	if (n >= 5 && memcmp(b, "%PDF-", 5) == 0)
+		return ("pdf");
+	if ((ct = wire_header(m, "Content-Type")) != NULL)
+		for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+			tl = strlen(types[i].type);
+			for (k = 0; k + tl <= ct->value.len; k++)
+				if (strncasecmp(ct->value.ptr + k,
+				    types[i].type, tl) == 0)
+					return (types[i].ext);
+		}
+	switch (m->type) {
+	case WIRE_TYPE_JSON:
+		return ("json");
+	case WIRE_TYPE_BINARY:
+		return ("bin");
+	default:
+		return (m->binary ? "bin" : "txt");
+	}
+}
+
+/*
+ * A file name that says what a copy holds: url.txt, curl.sh,
+ * request.http, response.http, record.json, and for a body which one and
+ * its type (request-body.json, response-body.png), the body being the one
+ * ui_wire_copy takes.
+ */
+void
+ui_wire_copy_name(struct ui *ui, const struct record *r,
+    enum ui_wire_copy what, char *out, size_t size)
+{
+	struct wire_msg	 m;
+	bool		 resp = false;
+
+	switch (what) {
+	case UI_WIRE_URL:
+		snprintf(out, size, "url.txt");
+		return;
+	case UI_WIRE_CURL:
+		snprintf(out, size, "curl.sh");
+		return;
+	case UI_WIRE_REQUEST:
+		snprintf(out, size, "request.http");
+		return;
+	case UI_WIRE_RESPONSE:
+		snprintf(out, size, "response.http");
+		return;
+	case UI_WIRE_JSON:
+		snprintf(out, size, "record.json");
+		return;
+	case UI_WIRE_BODY:
+		break;
+	}
+	wire_init(&m);
+	wire_decode_record(&ui->st, r, WIRE_REQUEST, &m);
+	if (m.body.len == 0) {
+		wire_clear(&m);
+		wire_init(&m);
+		wire_decode_record(&ui->st, r, WIRE_RESPONSE, &m);
+		resp = true;
+	}
+	snprintf(out, size, "%s-body.%s", resp ? "response" : "request",
+	    ui_wire_ext(&m));
+	wire_clear(&m);
 }

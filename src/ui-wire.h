@@ -25,5 +25,7 @@ void		 ui_wire_lines(struct ui *, const struct record *, bool,
 int		 ui_wire_copy(struct ui *, const struct record *,
 		    enum ui_wire_copy, struct buf *, char **);
 void		 ui_wire_mask(struct ui *, struct mask *);
+void		 ui_wire_copy_name(struct ui *, const struct record *,
+		    enum ui_wire_copy, char *, size_t);
 
 #endif

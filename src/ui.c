@@ -33,6 +33,7 @@
 #include "record.h"
 #include "source.h"
 #include "timefmt.h"
+#include "ui-chart.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-detail.h"
@@ -42,6 +43,7 @@
 #include "ui-health.h"
 #include "ui-keys.h"
 #include "ui-lines.h"
+#include "ui-palette.h"
 #include "ui-prompt.h"
 #include "ui-records.h"
 #include "ui-stats.h"
@@ -128,6 +130,7 @@ static const struct ui_screen_ops *ui_screens[UI_NSCREENS] = {
 	[UI_DETAIL] = &ui_detail_screen,
 	[UI_STATS] = &ui_stats_screen,
 	[UI_HEALTH] = &ui_health_screen,
+	[UI_CHART] = &ui_chart_screen,
 	[UI_HELP] = &ui_help_screen
 };
 
@@ -293,6 +296,8 @@ ui_key(struct ui *ui, int ch)
 		r = ui_copy_menu_key(ui, ch);
 	else
 		r = ui_keys_dispatch(ui, ch);
+	if (r & UI_PALETTE)
+		ui_prompt_open(ui, UI_PROMPT_COMMAND, NULL);
 	if (r & UI_REFILTER) {
 		view_rebuild(&ui->v, &ui->st);
 		ui->spark_n = SIZE_MAX;
@@ -335,6 +340,10 @@ ui_free(struct ui *ui)
 	ui_prompt_free(ui);
 	ui_prompt_history_clear();
 	ui_stats_free(ui);
+	ui_chart_free(ui);
+	free(ui->chart_row);
+	free(ui->zone);
+	ui_keys_unbind_all();
 	for (i = 0; i < ui->nsrcs; i++)
 		source_free(ui->srcs[i]);
 	free(ui->srcs);
@@ -363,6 +372,11 @@ ui_setup(struct ui *ui, const struct options *o)
 	memset(ui, 0, sizeof *ui);
 	ui->o = o;
 	ui->mouse = o->mouse;
+	if (o->theme != NULL)
+		ui->theme = strcmp(o->theme, "monochrome") == 0 ?
+		    UI_THEME_MONOCHROME : strcmp(o->theme, "light") == 0 ?
+		    UI_THEME_LIGHT : strcmp(o->theme, "high-contrast") == 0 ?
+		    UI_THEME_HIGH_CONTRAST : UI_THEME_DEFAULT;
 	ui->hints = true;
 	ui->cols = 80;
 	ui->lines = 24;
@@ -397,9 +411,19 @@ ui_run(const struct options *o)
 	bool			 more;
 	unsigned		 r;
 	int			 ch, timeout;
+	size_t			 i;
+	char			*cause = NULL;
 
 	if (ui_setup(&ui, o) != 0)
 		return (2);
+	for (i = 0; i < o->binds.n; i++) {
+		if (ui_palette_bind_line(o->binds.v[i], &cause) != 0) {
+			warnx_("%s", cause);
+			free(cause);
+			ui_free(&ui);
+			return (2);
+		}
+	}
 	if (o->filter != NULL && ui_apply_filter(&ui, o->filter) != 0) {
 		warnx_("--filter: %s (at column %d)", ui.filter_err,
 		    ui.filter_errcol + 1);
@@ -692,6 +716,13 @@ ui_bench(const struct options *o)
 	ui_bench_keys(&ui, "3 (aggregates)", "3", 1, base);
 	ui_bench_keys(&ui, "Tab (next pane)", "\t", 3, base);
 	ui_bench_keys(&ui, "1 (records)", "1", 3, base);
+	printf("chart (buckets counted over every shown record):\n");
+	ui_bench_keys(&ui, "5 (chart, first count)", "5", 1, base);
+	ui_bench_keys(&ui, "h (bucket cursor)", "h", 9, base);
+	ui_bench_keys(&ui, "- (coarser buckets)", "-", 1, base);
+	ui_bench_keys(&ui, "v (heatmap)", "v", 3, base);
+	ui_bench_keys(&ui, "a (scope: all records)", "a", 1, base);
+	ui_bench_keys(&ui, "q (back)", "q", 3, base);
 
 	endwin();
 	ui_curses_on = false;

@@ -28,12 +28,14 @@ struct source;
 struct ui_prompt;
 struct ui_screen_ops;
 struct ui_stats;
+struct ui_chart;
 
 enum ui_screen {
 	UI_RECORDS,
 	UI_DETAIL,
 	UI_STATS,
 	UI_HEALTH,
+	UI_CHART,
 	UI_HELP,
 	UI_NSCREENS
 };
@@ -43,6 +45,7 @@ enum ui_screen {
 #define UI_ON_DETAIL	(1U << UI_DETAIL)
 #define UI_ON_STATS	(1U << UI_STATS)
 #define UI_ON_HEALTH	(1U << UI_HEALTH)
+#define UI_ON_CHART	(1U << UI_CHART)
 #define UI_ON_HELP	(1U << UI_HELP)
 #define UI_ON_ALL	0xffU
 
@@ -50,6 +53,7 @@ enum ui_screen {
 #define UI_REDRAW	0x1	/* draw again */
 #define UI_REFILTER	0x2	/* the filter or range changed: rebuild */
 #define UI_QUIT		0x4
+#define UI_PALETTE	0x8	/* open the : prompt */
 
 /* Detail tabs. */
 enum ui_tab {
@@ -66,6 +70,15 @@ enum ui_body {
 	UI_BODY_RAW,
 	UI_BODY_HEX,
 	UI_NBODY
+};
+
+/* Colour themes (--theme, theme in the configuration). */
+enum ui_theme {
+	UI_THEME_DEFAULT,
+	UI_THEME_MONOCHROME,	/* attributes only, as NO_COLOR */
+	UI_THEME_LIGHT,		/* for a light background */
+	UI_THEME_HIGH_CONTRAST,	/* every colour bold */
+	UI_NTHEMES
 };
 
 /* Colour classes (pairs); monochrome maps them to attributes. */
@@ -109,6 +122,7 @@ struct ui {
 	int			  cols, lines;
 	bool			  utf8;
 	bool			  color;
+	enum ui_theme		  theme;
 	bool			  mouse;
 	bool			  hints;	/* hint line shown */
 	bool			  reveal;	/* r: secrets shown */
@@ -148,6 +162,16 @@ struct ui {
 
 	/* Aggregates screen (ui-stats.c). */
 	struct ui_stats		 *stats;
+
+	/* Chart screen (ui-chart.c); the aggregate row to chart, set by
+	   the Aggregates screen (a filter, keys hidden), bumped gen. */
+	struct ui_chart		 *chart;
+	char			 *chart_row;
+	uint64_t		  chart_row_gen;
+
+	/* The zone :tz set (NULL: --tz), bumped gen when it changes. */
+	char			 *zone;
+	uint64_t		  zone_gen;
 
 	/* Help screen. */
 	size_t			  hscroll;

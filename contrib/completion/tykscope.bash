@@ -9,10 +9,13 @@ _tykscope()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "jsonl tsv table curl raw-request raw-response" -- "$cur"))
+		COMPREPLY=($(compgen -W "jsonl tsv table curl raw-request raw-response har" -- "$cur"))
 		return ;;
 	--curl-target)
 		COMPREPLY=($(compgen -W "gateway upstream" -- "$cur"))
+		return ;;
+	--theme)
+		COMPREPLY=($(compgen -W "default monochrome light high-contrast" -- "$cur"))
 		return ;;
 	--tz)
 		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
@@ -24,7 +27,7 @@ _tykscope()
 	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\
 	--user|--sql-schema|--tls-server-name|--mask-header|--max-records|--max-value-size|--demo-rate|\
 	--demo-seed|\
-	--demo-count|--ignore-tag-prefix)
+	--demo-count|--ignore-tag-prefix|--bind)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then

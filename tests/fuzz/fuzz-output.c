@@ -83,7 +83,7 @@ one(struct options *o, struct store *st, const struct record *r,
 	if (self_safe && !render_term_safe(data, len))
 		abort();
 	if (tty) {
-		json = fmt == OPT_FMT_JSONL;
+		json = fmt == OPT_FMT_JSONL || fmt == OPT_FMT_HAR;
 		buf_init(&b);
 		render_filter_init(&f, json ? RENDER_STREAM_JSON :
 		    RENDER_STREAM_TEXT);
@@ -106,7 +106,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum options_format fmts[] = { OPT_FMT_JSONL,
 	    OPT_FMT_TSV, OPT_FMT_TABLE, OPT_FMT_CURL, OPT_FMT_RAW_REQUEST,
-	    OPT_FMT_RAW_RESPONSE };
+	    OPT_FMT_RAW_RESPONSE, OPT_FMT_HAR };
 	static char		 upstream[] = "upstream", gateway[] = "gateway";
 	struct options		 o;
 	struct store		 st;

@@ -24,7 +24,8 @@ fail=0
 normalise() {
 	sed -e "s|$WORK|@WORK@|g" -e "s|$top_srcdir|@SRC@|g" \
 	    -e "s|$top_builddir|@BUILD@|g" \
-	    -e "s|tykscope [0-9][0-9.]*[^ ]*$|tykscope @VERSION@|"
+	    -e "s|tykscope [0-9][0-9.]*[^ ]*$|tykscope @VERSION@|" \
+	    -e 's|"creator":{"name":"tykscope","version":"[^"]*"}|"creator":{"name":"tykscope","version":"@VERSION@"}|'
 }
 
 run_case() {

@@ -36,6 +36,28 @@ run_case "raw-response" 0 "$TYKSCOPE" -n $DEMO -f detailed:yes --limit 6 \
 # shellcheck disable=SC2086
 run_case "raw-response-none" 0 "$TYKSCOPE" -n $DEMO -f detailed:no --limit 1 \
     --format raw-response
+# HAR: one document, decoded request and response per entry, masked;
+# revealed; records without detailed recording; and an empty document.
+# shellcheck disable=SC2086
+run_case "har" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes hdr:Authorization' \
+    --limit 3 --format har
+# shellcheck disable=SC2086
+run_case "har-reveal" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes hdr:Authorization' \
+    --limit 1 --format har --reveal
+# shellcheck disable=SC2086
+run_case "har-no-payload" 0 "$TYKSCOPE" -n $DEMO -f detailed:no --limit 1 \
+    --format har
+# shellcheck disable=SC2086
+run_case "har-post" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes method:POST' \
+    --limit 2 --format har
+# shellcheck disable=SC2086
+run_case "har-binary" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes path:.png' \
+    --limit 2 --format har
+# shellcheck disable=SC2086
+run_case "har-query" 0 "$TYKSCOPE" -n $DEMO -f 'detailed:yes path:/forecast' \
+    --limit 1 --format har
+# shellcheck disable=SC2086
+run_case "har-empty" 1 "$TYKSCOPE" -n $DEMO -f status:999 --format har
 # shellcheck disable=SC2086
 run_case "table-key-masked" 0 "$TYKSCOPE" -n $DEMO --limit 5 --format table
 

@@ -32,6 +32,9 @@ SOCK=tykscopetest$$
 TMUX_CMD="tmux -L $SOCK -f /dev/null"
 unset TMUX
 export TZ=UTC LC_ALL=C.UTF-8 TYKSCOPE_CONFIG=/dev/null
+# Copies are saved under $XDG_STATE_HOME/tykscope: keep them in the work
+# directory, never in the user's home.
+export XDG_STATE_HOME="$WORK/state"
 pass=0
 fail=0
 WAIT=${SCREEN_WAIT:-15}

@@ -56,8 +56,9 @@ b=$($TMUX_CMD list-buffers 2>/dev/null | wc -l)
 check $? copy-osc52
 $TMUX_CMD show-buffer | grep -iq '"path": "/v1/\\u001b\]0;PWNED'
 check $? copy-content
-f=$(capture | sed -n 's/.*also in \(\/[^ ]*\).*/\1/p')
-[ -n "$f" ] && grep -q 'PWNED' "$f"
+# Saved as record.json in $XDG_STATE_HOME/tykscope (lib.sh: the work dir).
+f="$WORK/state/tykscope/record.json"
+[ -f "$f" ] && grep -q 'PWNED' "$f"
 check $? copy-file
 rm -f "$f"
 quit

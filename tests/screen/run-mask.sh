@@ -183,7 +183,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16k tmpfs "$FULL" \
 	CLEANUP="umount '$FULL' 2>/dev/null"
 	dd if=/dev/zero of="$FULL/filler" bs=1k count=64 2>/dev/null
 	CWD=$FULL
-	ENV="TMPDIR=$FULL"
+	ENV="XDG_STATE_HOME=$FULL"
 	start 200 50 "$FIX"
 	CWD=
 	ENV=
@@ -192,8 +192,8 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16k tmpfs "$FULL" \
 	[ ! -e "$FULL/tykscope-export-1.jsonl" ]
 	check $? enospc-export-removed
 	keys c j
-	wait_for "no file in $FULL: No space left on device"
-	! ls "$FULL"/tykscope-copy.* >/dev/null 2>&1
+	wait_for "no file in $FULL(/tykscope)?: No space left on device"
+	! ls "$FULL"/tykscope/record*.json "$FULL"/record*.json >/dev/null 2>&1
 	check $? enospc-copy-removed
 	quit
 	umount "$FULL"
