@@ -45,6 +45,7 @@ struct options {
 	bool			 reconcile;
 	bool			 summary;	/* server-side (PostgreSQL) */
 	bool			 track_all_paths;
+	bool			 keep_duplicates; /* X.bson and X.bson.gz both */
 	struct options_list	 ignore_tag_prefix;
 
 	bool			 follow;

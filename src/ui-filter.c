@@ -21,23 +21,11 @@
 #include "timefmt.h"
 #include "xmalloc.h"
 
-/*
- * The end of the filter token that starts at p: the first space outside
- * double quotes (a backslash escapes the next byte), or the NUL.
- */
+/* The end of the filter token that starts at p (filter_token_end). */
 const char *
 ui_filter_token_end(const char *p)
 {
-	bool	 q = false;
-
-	while (*p != '\0' && (q || *p != ' ')) {
-		if (*p == '"')
-			q = !q;
-		else if (*p == '\\' && p[1] != '\0')
-			p++;
-		p++;
-	}
-	return (p);
+	return (filter_token_end(p));
 }
 
 /* The expression of saved filter name (len bytes), or NULL. */
@@ -53,40 +41,12 @@ ui_filter_saved(struct ui *ui, const char *name, size_t len)
 	return (NULL);
 }
 
-/*
- * Replace each "@NAME" token with the saved filter NAME (saved-filter in
- * the configuration file): tokens are ANDed, so the text can simply go in
- * its place.  Returns an allocated string, or NULL with *err and *col for
- * an unknown name.
- */
+/* Expand the @NAME tokens of text (filter_expand_saved). */
 static char *
 ui_filter_expand(struct ui *ui, const char *text, char **err, int *col)
 {
-	struct buf	 b;
-	const char	*p = text, *tok, *e;
-
-	buf_init(&b);
-	while (*p != '\0') {
-		tok = p;
-		p = ui_filter_token_end(p);
-		if (*tok == '@') {
-			e = ui_filter_saved(ui, tok + 1, (size_t)(p - tok - 1));
-			if (e == NULL) {
-				xasprintf(err, "no saved filter '%.*s' (add "
-				    "\"saved-filter NAME EXPR\" to the "
-				    "configuration file)", (int)(p - tok - 1),
-				    tok + 1);
-				*col = (int)(tok - text);
-				buf_clear(&b);
-				return (NULL);
-			}
-			buf_adds(&b, e);
-		} else
-			buf_add(&b, tok, (size_t)(p - tok));
-		while (*p == ' ')
-			buf_addc(&b, *p++);
-	}
-	return (buf_take(&b));
+	return (filter_expand_saved(text, ui->o->saved_filters.v,
+	    ui->o->saved_filters.n, err, col));
 }
 
 /*
@@ -140,6 +100,19 @@ ui_filter_slide(void *c)
 	if (c == NULL || !filter_is_relative(c))
 		return (false);
 	filter_set_now(c, timefmt_now());
+	return (true);
+}
+
+/*
+ * Anchor the relative times of a filter at now (the newest record of an
+ * offline source); returns true if the filter is relative.
+ */
+bool
+ui_filter_anchor(void *c, int64_t now)
+{
+	if (c == NULL || !filter_is_relative(c))
+		return (false);
+	filter_set_now(c, now);
 	return (true);
 }
 

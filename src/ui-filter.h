@@ -17,6 +17,7 @@ bool		 ui_filter_match(void *, const struct store *,
 		    const struct record *);
 void		 ui_filter_free(void *);
 bool		 ui_filter_slide(void *);
+bool		 ui_filter_anchor(void *, int64_t);
 const char	*ui_filter_saved(struct ui *, const char *, size_t);
 int		 ui_filter_token(struct ui *, const struct record *,
 		    enum view_col, bool, struct buf *);
