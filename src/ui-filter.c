@@ -17,6 +17,8 @@
 #include "mask.h"
 #include "options.h"
 #include "record.h"
+#include "render.h"
+#include "ui-draw.h"
 #include "store.h"
 #include "timefmt.h"
 #include "xmalloc.h"
@@ -181,6 +183,51 @@ ui_filter_hide_keys(const char *text, struct buf *b)
 	buf_clear(&k);
 }
 
+/*
+ * A key as the screens show it unrevealed: its alias, or a short stable
+ * digest of the key ("#" and the first digits of mask_key_digest, which
+ * key:#DIGEST matches), never a byte of the key itself: Tyk's base64-JSON
+ * keys all end alike, so their last characters tell nothing apart.  With
+ * an alias, four digits of the digest follow it ("ops-bot#1a2b"); the
+ * alias is cut to fit width columns.  Appends safe text to b.
+ */
+void
+ui_filter_key_label(const struct ui *ui, const char *key, size_t klen,
+    const char *alias, size_t alen, size_t width, struct buf *b)
+{
+	struct buf	 d, t;
+	size_t		 n, used, digits;
+
+	if (klen == 0 && alen == 0)
+		return;
+	buf_init(&d);
+	buf_init(&t);
+	if (klen > 0)
+		mask_key_digest(&d, key, klen);
+	if (alen == 0) {
+		buf_addc(b, '#');
+		buf_add(b, d.data, 8);
+	} else {
+		digits = klen > 0 ? 4 : 0;
+		render_safe(&t, alias, alen, 0);
+		n = t.len;
+		if (width > 0 && width > digits + 1 &&
+		    render_width(t.data, t.len) + digits + 1 > width) {
+			n = render_fit(t.data, t.len, width - digits - 2,
+			    &used);
+			buf_add(b, t.data, n);
+			buf_adds(b, ui_glyph(ui, UI_G_ELLIPSIS));
+		} else
+			buf_add(b, t.data, n);
+		if (digits > 0) {
+			buf_addc(b, '#');
+			buf_add(b, d.data, digits);
+		}
+	}
+	buf_clear(&d);
+	buf_clear(&t);
+}
+
 /* The field the +/- keys use for a column (NULL: none). */
 static const struct field *
 ui_filter_field(enum view_col col)
@@ -232,7 +279,7 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		return (0);
 	case VIEW_COL_TIME:
 		/* Since (or until) this second. */
-		timefmt_rfc3339(t, sizeof t, record_ts_sec(&ui->st, r), 0, 0);
+		timefmt_local(t, sizeof t, record_ts_sec(&ui->st, r), 0, 0);
 		t[19] = '\0';
 		if (b->len > 0 && b->data[b->len - 1] != ' ')
 			buf_addc(b, ' ');
@@ -245,9 +292,10 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		    (long long)record_response_code(&ui->st, r));
 		return (0);
 	case VIEW_COL_API:
-		s = record_strs(&ui->st, r, RS_API_ID);
+		/* The name, as the cell shows it; api: matches id or name. */
+		s = record_strs(&ui->st, r, RS_API_NAME);
 		if (s.len == 0)
-			s = record_strs(&ui->st, r, RS_API_NAME);
+			s = record_strs(&ui->st, r, RS_API_ID);
 		break;
 	case VIEW_COL_KEY:
 		s = record_strs(&ui->st, r, RS_API_KEY);

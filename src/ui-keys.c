@@ -57,7 +57,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 'g', KEY_HOME }, "g, Home", LISTS, UI_A_TOP,
 	  "first record (pauses follow)" },
 	{ { 'G', KEY_END }, "G, End", LISTS, UI_A_BOTTOM,
-	  "last record; resumes follow" },
+	  "last row of the current sort; on a live source, back to time order "
+	  "and follow" },
 	{ { 'h', KEY_LEFT }, "h, Left", REC | DET | STA, UI_A_LEFT,
 	  "column cursor left (detail: scroll left)" },
 	{ { 'l', KEY_RIGHT }, "l, Right", REC | DET | STA, UI_A_RIGHT,
@@ -81,7 +82,8 @@ static const struct ui_key ui_keys[] = {
 	{ { '3' }, "3", UI_ON_ALL, UI_A_SCREEN3, "aggregates screen" },
 	{ { '4' }, "4", UI_ON_ALL, UI_A_SCREEN4, "health screen (live Redis)" },
 	{ { 'q' }, "q", UI_ON_ALL, UI_A_BACK,
-	  "back; on the records screen, quit" },
+	  "back; on the records screen, quit (asking first when records are "
+	  "marked)" },
 	{ { 'Q' }, "Q", UI_ON_ALL, UI_A_QUIT, "quit" },
 	{ { UI_K_ESC }, "Esc", UI_ON_ALL, UI_A_ESCAPE,
 	  "close the menu or screen" },
@@ -101,7 +103,8 @@ static const struct ui_key ui_keys[] = {
 	{ { CTRL('t') }, "C-t", REC | STA, UI_A_FILTER_CLEAR,
 	  "clear the filter and the time range" },
 	{ { 's' }, "s", REC | STA, UI_A_SORT,
-	  "sort by the column under the cursor; again to reverse" },
+	  "sort by the column under the cursor (numbers largest first, a down "
+	  "arrow); again to reverse" },
 
 	/* Live. */
 	{ { 'F' }, "F", REC | DET, UI_A_FOLLOW,
@@ -212,9 +215,18 @@ ui_keys_dispatch(struct ui *ui, int ch)
 	if (ch == KEY_MOUSE)
 		return (ui_keys_mouse(ui));
 	a = ui_keys_find(ui, ch);
+	/* q asked to confirm (marks would be lost): y or q again quits. */
+	if (ui->quit_asked) {
+		ui->quit_asked = false;
+		if (ch == 'y' || a == UI_A_BACK)
+			return (UI_QUIT);
+		ui_message(ui, "not quitting");
+		return (UI_REDRAW);
+	}
 	switch (a) {
 	case UI_A_NONE:
-		return (0);
+		ui_message(ui, "unknown key, ? for help");
+		return (UI_REDRAW);
 	case UI_A_QUIT:
 		return (UI_QUIT);
 	case UI_A_HELP:
@@ -298,34 +310,60 @@ ui_keys_help(struct ui *ui, struct ui_lines *l)
 	    "(hides).  q or Esc closes this help.", 78);
 }
 
-/* The hint line for the current screen. */
+/*
+ * The hint line for the current screen: the most useful keys first, as
+ * many as fit the width (so 80 columns show whole hints, never a cut one).
+ */
 void
 ui_keys_hints(const struct ui *ui, char *out, size_t size)
 {
-	const char	*h;
+	static const char *records[] = { "? help", "f filter", "/ search",
+	    "Enter open", "+/- cell", "s sort", "m mark", "c copy",
+	    "3 aggregates", "q quit", "x export", "F follow", "Z pause",
+	    "4 health", NULL };
+	static const char *detail[] = { "q back", "Tab tab", "]/[ next/prev",
+	    "/ find", "v view", "C-w wrap", "r reveal", "c copy",
+	    "j/k scroll", "? help", NULL };
+	static const char *stats[] = { "q back", "Tab pane", "Enter drill",
+	    "s sort", "</> hour", "S stored", "f filter", "? help", NULL };
+	static const char *health[] = { "q back", "1 records",
+	    "3 aggregates", "? help", NULL };
+	static const char *help[] = { "q back", "j/k scroll", NULL };
+	const char	**h;
+	size_t		  len = 0, n, w = ui->cols > 1 ? (size_t)ui->cols - 1 :
+			    79;
 
 	switch (ui->screen) {
 	case UI_DETAIL:
-		h = "q back  Tab tab  ]/[ next/prev  v view  r reveal  c copy  "
-		    "j/k scroll  ? help";
+		h = detail;
 		break;
 	case UI_STATS:
-		h = "q back  Tab pane  Enter drill-down  s sort  </> hour  "
-		    "S stored  f filter  ? help";
+		h = stats;
 		break;
 	case UI_HEALTH:
-		h = "q back  1 records  3 aggregates  ? help";
+		h = health;
 		break;
 	case UI_HELP:
-		h = "q back  j/k scroll";
+		h = help;
 		break;
 	default:
-		h = "? help  / search  f filter  +/- by cell  Enter open  "
-		    "m mark  c copy  x export  F follow  Z pause  "
-		    "3 aggregates  q quit";
+		h = records;
 		break;
 	}
-	snprintf(out, size, "%s", h);
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	for (; *h != NULL; h++) {
+		n = strlen(*h) + (len > 0 ? 2 : 0);
+		if (len + n > w || len + n + 1 > size)
+			break;
+		if (len > 0) {
+			memcpy(out + len, "  ", 2);
+			len += 2;
+		}
+		memcpy(out + len, *h, strlen(*h) + 1);
+		len += strlen(*h);
+	}
 }
 
 /* Print the KEY BINDINGS list of the man page (mdoc) from the table. */

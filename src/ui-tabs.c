@@ -82,7 +82,7 @@ ui_tabs_printf(struct ui_lines *l, int cls, const char *fmt, ...)
 static void
 ui_tabs_time(char *out, size_t size, int64_t sec, uint32_t nsec)
 {
-	timefmt_rfc3339(out, size, sec, nsec, 3);
+	timefmt_local(out, size, sec, nsec, 3);
 }
 
 /* Hex dump lines of len bytes at p. */

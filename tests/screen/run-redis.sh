@@ -24,6 +24,7 @@ until redis-cli -s "$RSOCK" PING >/dev/null 2>&1; do
 done
 
 "$WRITER" push "$RSOCK" -n 100000 -r 200 "$KEY" >/dev/null 2>&1 &
+WPID=$!
 "$WRITER" drain "$RSOCK" -t 1000 "$KEY" >/dev/null 2>&1 &
 
 start 100 30 "unix://$RSOCK"
@@ -62,5 +63,22 @@ wait_for '21 more watched keys absent'
 check $? health-absent
 keys q
 wait_for 'FOLLOW'
+
+# The writer stops: the rate falls to 0/s (within ten seconds), not the
+# last rate forever.  Redis goes away: DISCONNECTED, not FOLLOW.
+wait_for ' [1-9][0-9,]*/s '
+kill "$WPID"
+wait_for ' 0/s ' 20
+check $? rate-decays
+kill "$(cat "$WORK/redis.pid")"
+wait_for 'DISCONNECTED reconnecting'
+check $? disconnected
+quit
+
+# The first connection fails: DISCONNECTED and "not connected", not
+# "FOLLOW ... waiting for records".
+start 100 12 "unix://$WORK/none.sock"
+wait_for 'DISCONNECTED reconnecting' && wait_for 'not connected'
+check $? first-connection-fails
 quit
 finish
