@@ -27,7 +27,8 @@ enum {
 	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
-	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_KEEP_DUPLICATES
+	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_KEEP_DUPLICATES,
+	OPT_COLUMNS
 };
 
 static const struct option options_long[] = {
@@ -47,6 +48,7 @@ static const struct option options_long[] = {
 	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "track-all-paths",	no_argument,		NULL, OPT_TRACK_ALL },
 	{ "keep-duplicates",	no_argument,		NULL, OPT_KEEP_DUPLICATES },
+	{ "columns",		required_argument,	NULL, OPT_COLUMNS },
 	{ "ignore-tag-prefix",	required_argument,	NULL, OPT_IGNORE_TAG },
 	{ "follow",		no_argument,		NULL, OPT_FOLLOW },
 	{ "duration",		required_argument,	NULL, OPT_DURATION },
@@ -139,6 +141,9 @@ static const char options_help_text[] =
 "      --demo-count N       demo records in batch mode (default 1000);\n"
 "                           in the TUI, N fixed records instead of live\n"
 "      --mouse              enable the mouse in the TUI\n"
+"      --columns LIST       TUI table columns, e.g. time,method,status,\n"
+"                           latency,upstream,gateway,api,path,key,ip,org,\n"
+"                           version,reason\n"
 "      --config FILE        configuration file\n"
 "  -v, --verbose-log FILE   write a debug log to FILE\n"
 "  -h, --help               show this help\n"
@@ -518,6 +523,9 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_KEEP_DUPLICATES:
 			o->keep_duplicates = true;
 			break;
+		case OPT_COLUMNS:
+			options_set(&o->columns, optarg);
+			break;
 		case OPT_IGNORE_TAG:
 			options_list_add(&o->ignore_tag_prefix, optarg);
 			break;
@@ -691,6 +699,7 @@ void
 options_clear(struct options *o)
 {
 	free(o->filter);
+	free(o->columns);
 	free(o->since);
 	free(o->until);
 	free(o->tz);

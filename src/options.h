@@ -77,6 +77,7 @@ struct options {
 	struct options_list	 saved_filters;	/* "NAME=EXPR" from config */
 	char			*log_file;	/* -v FILE */
 	bool			 mouse;
+	char			*columns;	/* --columns: Records table */
 
 	struct options_list	 sources;
 };

@@ -245,6 +245,10 @@ ui_filter_field(enum view_col col)
 		return (field_get(FIELD_KEY));
 	case VIEW_COL_IP:
 		return (field_get(FIELD_IP));
+	case VIEW_COL_ORG:
+		return (field_get(FIELD_ORG));
+	case VIEW_COL_VERSION:
+		return (field_get(FIELD_VERSION));
 	default:
 		return (NULL);
 	}
@@ -277,6 +281,16 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		buf_printf(b, "latency:%s%lld", negate ? "<" : ">=",
 		    (long long)record_lat_total(&ui->st, r));
 		return (0);
+	case VIEW_COL_UPSTREAM:
+	case VIEW_COL_GATEWAY:
+		if (b->len > 0 && b->data[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+		buf_printf(b, "%s:%s%lld", col == VIEW_COL_UPSTREAM ?
+		    "upstream" : "gateway", negate ? "<" : ">=",
+		    (long long)(col == VIEW_COL_UPSTREAM ?
+		    record_lat_upstream(&ui->st, r) :
+		    record_lat_gateway(&ui->st, r)));
+		return (0);
 	case VIEW_COL_TIME:
 		/* Since (or until) this second. */
 		timefmt_local(t, sizeof t, record_ts_sec(&ui->st, r), 0, 0);
@@ -286,6 +300,7 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		buf_printf(b, "%s:%s", negate ? "until" : "since", t);
 		return (0);
 	case VIEW_COL_STATUS:
+	case VIEW_COL_REASON:
 		if (b->len > 0 && b->data[b->len - 1] != ' ')
 			buf_addc(b, ' ');
 		buf_printf(b, "%sstatus:%lld", negate ? "!" : "",
@@ -310,6 +325,12 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		break;
 	case VIEW_COL_IP:
 		s = record_strs(&ui->st, r, RS_IP_ADDRESS);
+		break;
+	case VIEW_COL_ORG:
+		s = record_strs(&ui->st, r, RS_ORG_ID);
+		break;
+	case VIEW_COL_VERSION:
+		s = record_strs(&ui->st, r, RS_API_VERSION);
 		break;
 	default:
 		return (-1);

@@ -22,9 +22,11 @@
 
 #include "options.h"
 #include "output.h"
+#include "demo-http.h"
 #include "record.h"
 #include "render.h"
 #include "timefmt.h"
+#include "ui-columns.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
@@ -53,7 +55,7 @@ ui_records_height(const struct ui *ui)
 	struct view_layout	 l;
 	int			 h;
 
-	view_layout(&l, ui->cols);
+	ui_columns_layout(ui, &l);
 	h = ui->lines - UI_TOP_LINES - 1 - ui_records_preview_lines(ui);
 	h /= l.lines;
 	return (h < 1 ? 1 : (size_t)h);
@@ -235,7 +237,7 @@ ui_records_spark_draw(struct ui *ui, int y, int x, int w, const uint32_t *c,
 static void
 ui_records_spark(struct ui *ui, int y)
 {
-	char		 lab[96], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+	char		 lab[96], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX], u[32];
 	int		 w, x;
 	int64_t		 span;
 
@@ -259,8 +261,25 @@ ui_records_spark(struct ui *ui, int y)
 	timefmt_local(t1, sizeof t1, ui->spark_lo / 1000000000, 0, 0);
 	timefmt_local(t2, sizeof t2, ui->spark_hi / 1000000000, 0, 0);
 	span = (ui->spark_hi - ui->spark_lo) / w;
-	/* "HH:MM-HH:MM" of the range, with the date of its start. */
-	if (span >= 1000000000)
+	/*
+	 * "HH:MM-HH:MM" of the range, with the date of its start; over
+	 * days, "MM-DD HH:MM-MM-DD HH:MM", and /col in s, min, h or d.
+	 */
+	if (strncmp(t1, t2, 10) != 0) {
+		snprintf(u, sizeof u, "%llds", (long long)(span / 1000000000));
+		if (span >= 2 * 86400000000000LL)
+			snprintf(u, sizeof u, "%lldd", (long long)(span /
+			    86400000000000LL));
+		else if (span >= 2 * 3600000000000LL)
+			snprintf(u, sizeof u, "%lldh", (long long)(span /
+			    3600000000000LL));
+		else if (span >= 120000000000LL)
+			snprintf(u, sizeof u, "%lldmin", (long long)(span /
+			    60000000000LL));
+		snprintf(lab, sizeof lab, "%.5s %.5s%s%.5s %.5s %s/col",
+		    t1 + 5, t1 + 11, ui_glyph(ui, UI_G_DASH), t2 + 5, t2 + 11,
+		    u);
+	} else if (span >= 1000000000)
 		snprintf(lab, sizeof lab, "%.10s %.5s%s%.5s %llds/col", t1,
 		    t1 + 11, ui_glyph(ui, UI_G_DASH), t2 + 11,
 		    (long long)(span / 1000000000));
@@ -301,7 +320,13 @@ ui_records_time(struct ui *ui, const struct record *r, struct buf *b)
 	}
 	timefmt_local(t, sizeof t, record_ts_sec(&ui->st, r),
 	    record_ts_nsec(&ui->st, r), 3);
-	buf_add(b, t + 11, 12);
+	/* Over days, the date: MM-DD HH:MM:SS (ui_columns_layout). */
+	if (ui_spans_days(ui)) {
+		buf_add(b, t + 5, 5);
+		buf_addc(b, ' ');
+		buf_add(b, t + 11, 8);
+	} else
+		buf_add(b, t + 11, 12);
 }
 
 /* The text of one cell of record r (safe). */
@@ -352,6 +377,25 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
 		s = record_strs(&ui->st, r, RS_IP_ADDRESS);
 		render_safe(b, s.ptr, s.len, 0);
 		break;
+	case VIEW_COL_UPSTREAM:
+		buf_printf(b, "%lld",
+		    (long long)record_lat_upstream(&ui->st, r));
+		break;
+	case VIEW_COL_GATEWAY:
+		buf_printf(b, "%lld", (long long)record_lat_gateway(&ui->st, r));
+		break;
+	case VIEW_COL_ORG:
+		s = record_strs(&ui->st, r, RS_ORG_ID);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_VERSION:
+		s = record_strs(&ui->st, r, RS_API_VERSION);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_REASON:
+		buf_adds(b, demo_http_status_text((int)record_response_code(
+		    &ui->st, r)));
+		break;
 	default:
 		break;
 	}
@@ -369,8 +413,7 @@ ui_records_titles(struct ui *ui, const struct view_layout *l, int y)
 		c = &l->cells[i];
 		if (c->line != 0)
 			continue;
-		snprintf(t, sizeof t, "%s%s", c->col == VIEW_COL_STATUS ?
-		    "ST" : view_col_name(c->col),
+		snprintf(t, sizeof t, "%s%s", ui_columns_title(c->col),
 		    ui->v.sort == c->col ? ui_glyph(ui, ui->v.sort_reverse ?
 		    UI_G_DOWN : UI_G_UP) : "");
 		attr = ui_attr(ui, UI_C_TITLE);
@@ -510,7 +553,7 @@ ui_records_draw(struct ui *ui)
 	size_t			 i;
 	int			 y, ph, th;
 
-	view_layout(&l, ui->cols);
+	ui_columns_layout(ui, &l);
 	ph = ui_records_preview_lines(ui);
 	th = ui->lines - UI_TOP_LINES - 1 - ph;
 	ui_frame_header(ui);
@@ -545,7 +588,7 @@ ui_records_click(struct ui *ui, int y, bool open)
 	struct view_layout	 l;
 	size_t			 i;
 
-	view_layout(&l, ui->cols);
+	ui_columns_layout(ui, &l);
 	if (y < UI_TOP_LINES || (size_t)(y - UI_TOP_LINES) / (size_t)l.lines >=
 	    ui->v.height)
 		return (0);
@@ -623,13 +666,6 @@ ui_records_filter_by(struct ui *ui, bool negate)
 	return (UI_REDRAW);
 }
 
-/* Does column c hold numbers (first s sorts it largest first)? */
-static bool
-ui_records_numeric(enum view_col c)
-{
-	return (c == VIEW_COL_STATUS || c == VIEW_COL_LATENCY);
-}
-
 /* Handle an action on the Records screen. */
 static unsigned
 ui_records_action(struct ui *ui, enum ui_action a)
@@ -691,10 +727,10 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			v->follow = false;
 		break;
 	case UI_A_LEFT:
-		v->col = v->col == 0 ? VIEW_COL_COUNT - 1 : v->col - 1;
+		v->col = ui_columns_next(ui, v->col, -1);
 		break;
 	case UI_A_RIGHT:
-		v->col = v->col + 1 == VIEW_COL_COUNT ? 0 : v->col + 1;
+		v->col = ui_columns_next(ui, v->col, 1);
 		break;
 	case UI_A_SORT:
 		ui_busy(ui, v->n, "sorting");
@@ -703,7 +739,7 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			view_sort(v, &ui->st, v->col, !v->sort_reverse);
 		else
 			view_sort(v, &ui->st, v->col,
-			    ui_records_numeric(v->col));
+			    ui_columns_numeric(v->col));
 		ui_message(ui, "sorted by %s, %s", view_col_name(v->sort),
 		    v->sort_reverse ? "descending" : "ascending");
 		break;

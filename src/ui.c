@@ -34,6 +34,7 @@
 #include "source.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "ui-columns.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-detail.h"
@@ -470,6 +471,7 @@ static int
 ui_setup(struct ui *ui, const struct options *o)
 {
 	size_t	 i;
+	char	*err;
 
 	memset(ui, 0, sizeof *ui);
 	ui->o = o;
@@ -482,6 +484,14 @@ ui_setup(struct ui *ui, const struct options *o)
 	ui_lines_init(&ui->dlines);
 	ui_lines_init(&ui->plines);
 	ui_lines_init(&ui->plines2);
+	if (o->columns != NULL && ui_columns_parse(o->columns, ui->cols_v,
+	    &ui->ncols, &err) != 0) {
+		warnx_("--columns: %s", err);
+		free(err);
+		store_clear(&ui->st);
+		view_clear(&ui->v);
+		return (-1);
+	}
 	if (batch_open_sources(o, &ui->st, &ui->srcs, &ui->nsrcs) != 0) {
 		store_clear(&ui->st);
 		view_clear(&ui->v);

@@ -117,6 +117,8 @@ struct ui {
 	bool			  headless;	/* benchmark: no real terminal */
 	bool			  quit_asked;	/* q with marks: confirm */
 	struct tz		 *tz;		/* display and input zone */
+	enum view_col		  cols_v[VIEW_COL_COUNT];	/* --columns */
+	int			  ncols;	/* 0: the default list */
 	unsigned		  dirty;	/* UI_REDRAW... pending */
 
 	/* Filter: text as typed, compiled form, error. */

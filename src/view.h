@@ -36,6 +36,12 @@ enum view_col {
 	VIEW_COL_PATH,
 	VIEW_COL_KEY,
 	VIEW_COL_IP,
+	/* Not shown unless asked for (the columns option). */
+	VIEW_COL_UPSTREAM,	/* latency.upstream */
+	VIEW_COL_GATEWAY,	/* latency.gateway */
+	VIEW_COL_ORG,
+	VIEW_COL_VERSION,
+	VIEW_COL_REASON,	/* status text: sorts as the status */
 	VIEW_COL_COUNT
 };
 

@@ -14,6 +14,9 @@ _tykscope()
 	--curl-target)
 		COMPREPLY=($(compgen -W "gateway upstream" -- "$cur"))
 		return ;;
+	--columns)
+		COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "time method status latency upstream gateway api path key ip org version reason" -- "${cur##*,}"))
+		return ;;
 	--tz)
 		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
 		return ;;
@@ -32,6 +35,6 @@ _tykscope()
 		COMPREPLY=($(compgen -W "$opts -n -f -h -V -v" -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// mongodb:// postgresql:// postgres:// --demo" -- "$cur"))
+	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// mongodb:// mongodb+srv:// postgresql:// postgres:// --demo" -- "$cur"))
 }
 complete -o filenames -F _tykscope tykscope
