@@ -91,9 +91,11 @@ static const struct ui_key ui_keys[] = {
 	/* Search and filter. */
 	{ { '/' }, "/", REC | DET, UI_A_SEARCH,
 	  "search: highlight matching records (filter syntax; a bare word "
-	  "matches the path)" },
-	{ { 'n' }, "n", REC | DET, UI_A_NEXT, "next search match" },
-	{ { 'N' }, "N", REC | DET, UI_A_PREV, "previous search match" },
+	  "matches the path); in the detail, find text in the record" },
+	{ { 'n' }, "n", REC | DET, UI_A_NEXT,
+	  "next search match (detail: next hit)" },
+	{ { 'N' }, "N", REC | DET, UI_A_PREV,
+	  "previous search match (detail: previous hit)" },
 	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET, UI_A_FILTER,
 	  "edit the filter (Up/Down: history)" },
 	{ { '+' }, "+", REC | DET, UI_A_FILTER_IN,
@@ -114,6 +116,10 @@ static const struct ui_key ui_keys[] = {
 
 	/* Records. */
 	{ { 'm' }, "m", REC | DET, UI_A_MARK, "mark or unmark the record" },
+	{ { 'M' }, "M", REC, UI_A_MARKED_ONLY,
+	  "show only the marked records, or all again" },
+	{ { 'u' }, "u", REC, UI_A_MARK_NEXT, "next marked record" },
+	{ { 'U' }, "U", REC, UI_A_MARK_PREV, "previous marked record" },
 	{ { 'c', 'y' }, "c, y", REC | DET, UI_A_COPY,
 	  "copy menu: URL, curl, request, response, body, record JSON "
 	  "(OSC 52 and a file)" },
@@ -124,6 +130,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 't' }, "t", REC | DET, UI_A_TIME,
 	  "time display: absolute or relative to the newest record" },
 	{ { 'v' }, "v", DET, UI_A_BODYVIEW, "body view: pretty, raw, hex" },
+	{ { CTRL('w') }, "C-w", DET | HLP, UI_A_WRAP,
+	  "wrap long lines, or scroll them sideways again" },
 
 	/* Aggregates. */
 	{ { '<' }, "<", STA, UI_A_HOUR_PREV, "previous hour" },

@@ -23,6 +23,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
+#include "ui-screen.h"
 #include "xmalloc.h"
 
 #define UI_PROMPT_MAX	4096
@@ -89,7 +90,7 @@ ui_prompt_check(struct ui *ui, struct ui_prompt *p)
 	free(p->err);
 	p->err = NULL;
 	p->errcol = 0;
-	if (p->len == 0)
+	if (p->len == 0 || p->kind == UI_PROMPT_FIND)
 		return;
 	if (ui_filter_compile(ui, p->text, &c, &p->err, &p->errcol) == 0)
 		ui_filter_free(c);
@@ -271,6 +272,17 @@ ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
 		ui_prompt_free(ui);
 		return (UI_REDRAW);
 	}
+	if (p->kind == UI_PROMPT_FIND) {
+		/* Plain text in the record shown (ui-detail.c finds it). */
+		if (p->len > 0)
+			ui_prompt_history_add(p->kind, p->text);
+		free(ui->find);
+		ui->find = p->len > 0 ? xstrdup(p->text) : NULL;
+		ui->dview_ok = false;
+		ui->find_cur = SIZE_MAX;
+		ui_prompt_free(ui);
+		return (ui_screen_ops(UI_DETAIL)->action(ui, UI_A_NEXT));
+	}
 	if (p->len == 0) {
 		ui_filter_free(ui->search_c);
 		ui->search_c = NULL;
@@ -314,7 +326,8 @@ ui_prompt_key(struct ui *ui, int ch)
 		ui_prompt_free(ui);
 		return (UI_REDRAW);
 	case '\t':
-		ui_prompt_complete(ui, p);
+		if (p->kind != UI_PROMPT_FIND)
+			ui_prompt_complete(ui, p);
 		break;
 	case KEY_UP:
 		ui_prompt_history(ui, p, -1);
@@ -409,7 +422,8 @@ ui_prompt_draw(struct ui *ui, int y)
 	int			 x, w, cx, errx, room, ew;
 	size_t			 split, cut;
 
-	label = p->kind == UI_PROMPT_FILTER ? "filter> " : "search/ ";
+	label = p->kind == UI_PROMPT_FILTER ? "filter> " :
+	    (p->kind == UI_PROMPT_FIND ? "find/ " : "search/ ");
 	ui_draw_fill(ui, y, 0, ui->cols, UI_AT_NORMAL);
 	x = ui_draw_str(ui, y, 0, ui->cols, label, ui_attr(ui, UI_C_TITLE));
 	buf_init(&a);

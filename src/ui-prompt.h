@@ -12,6 +12,7 @@
 enum ui_prompt_kind {
 	UI_PROMPT_FILTER,
 	UI_PROMPT_SEARCH,
+	UI_PROMPT_FIND,		/* / in the detail: plain text */
 	UI_NPROMPTS
 };
 

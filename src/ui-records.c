@@ -120,7 +120,8 @@ ui_records_filter_line(struct ui *ui, int y)
 	buf_printf(&right, "row %s of %s", n2, n1);
 	if (ui->v.nmarks > 0) {
 		ui_frame_num(n1, sizeof n1, ui->v.nmarks);
-		buf_printf(&right, "  %s marked", n1);
+		buf_printf(&right, "  %s marked%s", n1, ui->v.marked_only ?
+		    " (only)" : "");
 	}
 	rw = (int)right.len;
 	ui_draw_str(ui, y, 0, 8, "filter: ", ui_attr(ui, UI_C_TITLE));
@@ -666,6 +667,31 @@ ui_records_filter_by(struct ui *ui, bool negate)
 	return (UI_REDRAW);
 }
 
+/* u, U: the next (dir 1) or previous marked row, wrapping around. */
+static void
+ui_records_mark_jump(struct ui *ui, int dir)
+{
+	struct view	*v = &ui->v;
+	size_t		 i, k, old = v->cursor;
+
+	if (v->nmarks == 0 || v->n == 0) {
+		ui_message(ui, "no marked records (m marks one)");
+		return;
+	}
+	for (k = 1; k <= v->n; k++) {
+		i = dir > 0 ? (v->cursor + k) % v->n :
+		    (v->cursor + v->n - k % v->n) % v->n;
+		if (!view_is_marked(v, view_seq(v, i)))
+			continue;
+		view_goto(v, i);
+		if (dir > 0 ? i <= old : i >= old)
+			ui_message(ui, "marks wrapped to the %s", dir > 0 ?
+			    "top" : "bottom");
+		return;
+	}
+	ui_message(ui, "no marked record is shown");
+}
+
 /* Handle an action on the Records screen. */
 static unsigned
 ui_records_action(struct ui *ui, enum ui_action a)
@@ -803,7 +829,31 @@ ui_records_action(struct ui *ui, enum ui_action a)
 		if (seq == UINT64_MAX)
 			break;
 		view_mark_toggle(v, seq);
+		if (v->marked_only) {
+			/* Unmarked: it leaves the marked-only view. */
+			view_rebuild(v, &ui->st);
+			if (v->nmarks == 0) {
+				v->marked_only = false;
+				view_rebuild(v, &ui->st);
+			}
+			break;
+		}
 		view_move(v, 1);
+		break;
+	case UI_A_MARKED_ONLY:
+		if (!v->marked_only && v->nmarks == 0) {
+			ui_message(ui, "no marked records (m marks one)");
+			break;
+		}
+		v->marked_only = !v->marked_only;
+		view_rebuild(v, &ui->st);
+		ui->spark_n = SIZE_MAX;
+		ui_message(ui, v->marked_only ? "only the marked records (M: "
+		    "all)" : "all records");
+		break;
+	case UI_A_MARK_NEXT:
+	case UI_A_MARK_PREV:
+		ui_records_mark_jump(ui, a == UI_A_MARK_NEXT ? 1 : -1);
 		break;
 	case UI_A_COPY:
 		return (ui_copy_open(ui));

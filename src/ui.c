@@ -459,6 +459,9 @@ ui_free(struct ui *ui)
 	free(ui->spark);
 	free(ui->spark_err);
 	ui_lines_clear(&ui->dlines);
+	ui_lines_clear(&ui->dview);
+	free(ui->find);
+	free(ui->find_hits);
 	ui_lines_clear(&ui->plines);
 	ui_lines_clear(&ui->plines2);
 	store_clear(&ui->st);
@@ -482,6 +485,7 @@ ui_setup(struct ui *ui, const struct options *o)
 	store_init(&ui->st, o->max_records);
 	view_init(&ui->v);
 	ui_lines_init(&ui->dlines);
+	ui_lines_init(&ui->dview);
 	ui_lines_init(&ui->plines);
 	ui_lines_init(&ui->plines2);
 	if (o->columns != NULL && ui_columns_parse(o->columns, ui->cols_v,

@@ -146,6 +146,13 @@ struct ui {
 	size_t			  dhoff;	/* columns scrolled right */
 	struct ui_lines		  dlines;
 	bool			  dlines_ok;	/* dlines match the state */
+	struct ui_lines		  dview;	/* dlines wrapped, hits marked */
+	bool			  dview_ok;
+	bool			  dwrap;	/* C-w: wrap long lines */
+	char			 *find;		/* / in the detail: text found */
+	size_t			 *find_hits;	/* dview line of each hit */
+	size_t			  nfind_hits;
+	size_t			  find_cur;	/* the hit last moved to */
 
 	/* Preview pane (wide terminals). */
 	struct ui_lines		  plines;

@@ -478,7 +478,8 @@ view_rebuild(struct view *v, const struct store *st)
 	view_reserve(v, (size_t)store_count(st));
 	for (seq = st->first; seq < st->next; seq++) {
 		r = store_get(st, seq);
-		if (!view_selects(v, st, r))
+		if (!view_selects(v, st, r) ||
+		    (v->marked_only && !view_is_marked(v, seq)))
 			continue;
 		/* Seq order is time order unless a record is older. */
 		if (r->ts < last)
@@ -561,7 +562,8 @@ view_update(struct view *v, const struct store *st, bool frozen)
 		    sizeof *add);
 		for (seq = v->scanned; seq < st->next; seq++) {
 			r = store_get(st, seq);
-			if (view_selects(v, st, r))
+			if (view_selects(v, st, r) &&
+			    (!v->marked_only || view_is_marked(v, seq)))
 				add[nadd++] = seq;
 		}
 		v->scanned = st->next;

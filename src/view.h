@@ -89,6 +89,7 @@ struct view {
 	uint64_t	*marks;		/* sorted seqs; owned */
 	size_t		 nmarks;
 	size_t		 marks_cap;
+	bool		 marked_only;	/* M: only marked records selected */
 
 	int64_t		 since;		/* ns, INT64_MIN: none */
 	int64_t		 until;		/* ns, exclusive; INT64_MAX: none */

@@ -116,6 +116,48 @@ wait_for 'filter: latency:>=70 ' && keys l +
 wait_for 'filter: latency:>=70 api:="Users API" ' && screen plus-replaces
 quit
 
+# Marks: M shows only the marked records, u and U go from mark to mark
+# (saying when they wrap); m on a record there unmarks and drops it.
+start 80 24 --demo --demo-count 400 --demo-seed 7
+wait_for 'OFFLINE' && keys g m j j m j j j m M
+wait_for 'row 3 of 3  3 marked \(only\)' && screen marked-only
+keys u
+wait_for 'row 1 of 3.*' && wait_for 'marks wrapped to the top'
+check $? mark-next-wraps
+keys u U
+wait_for 'row 1 of 3' && keys U
+wait_for 'marks wrapped to the bottom'
+check $? mark-prev-wraps
+keys m
+wait_for 'row [0-9] of 2  2 marked \(only\)'
+check $? unmark-leaves
+keys M
+wait_for 'row [0-9]+ of 400  2 marked$'
+check $? marked-only-off
+
+# / in the detail finds text in the record: hits highlighted and counted,
+# n and N from hit to hit, a notice when the search wraps.  C-w wraps
+# long lines.
+keys g Enter
+wait_for 'Summary' && keys Tab Tab
+wait_for 'Bubbles' && keys /
+type_text 'ID'
+keys Enter
+wait_for 'hit 1 of 2' && screen find-hits
+keys n
+wait_for 'hit 2 of 2'
+keys n
+wait_for 'hit 1 of 2  \(search wrapped to the top\)'
+check $? find-wraps
+keys N
+wait_for 'hit 2 of 2  \(search wrapped to the bottom\)'
+check $? find-wraps-back
+keys Escape Tab Tab Tab
+wait_for '^User-Agent' && screen request-unwrapped
+keys C-w
+wait_for 'wrapping long lines' && screen request-wrapped
+quit
+
 # A drill-down replaces what the last one added: APIs then Endpoints
 # gives the endpoint's tokens once, not the API's and then both.
 start 200 24 --demo --demo-count 400 --demo-seed 7
