@@ -116,6 +116,21 @@ wait_for 'filter: latency:>=70 ' && keys l +
 wait_for 'filter: latency:>=70 api:="Users API" ' && screen plus-replaces
 quit
 
+# Tab completes values seen in the data, not only field names.
+start 80 24 --demo --demo-count 400 --demo-seed 7
+wait_for 'OFFLINE' && keys f
+type_text 'api:Pay'
+keys Tab
+wait_for 'filter> api:"Payments API" '
+check $? complete-value
+keys C-u
+type_text 'method:P'
+keys Tab
+wait_for '^POST  PUT  PATCH'
+check $? complete-values-listed
+keys Escape
+quit
+
 # Marks: M shows only the marked records, u and U go from mark to mark
 # (saying when they wrap); m on a record there unmarks and drops it.
 start 80 24 --demo --demo-count 400 --demo-seed 7
