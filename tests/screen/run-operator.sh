@@ -121,7 +121,7 @@ start 80 24 --demo --demo-count 400 --demo-seed 7
 wait_for 'OFFLINE' && keys f
 type_text 'api:Pay'
 keys Tab
-wait_for 'filter> api:"Payments API" '
+wait_for 'filter> api:"Payments API" ?$'
 check $? complete-value
 keys C-u
 type_text 'method:P'
