@@ -538,6 +538,31 @@ ui_prompt_key(struct ui *ui, int ch)
 	return (UI_REDRAW);
 }
 
+/*
+ * An error as the prompt shows it, where it is cut first: the suggestion
+ * before the problem ("did you mean 'status'? unknown field 'stauts'"),
+ * and no " at column N" (the prompt says the column).
+ */
+static void
+ui_prompt_err_text(const char *err, struct buf *b)
+{
+	const char	*hint, *at, *end = err + strlen(err);
+
+	hint = strrchr(err, '(');
+	if (hint != NULL && (hint == err || hint[-1] != ' ' ||
+	    end[-1] != ')'))
+		hint = NULL;
+	if (hint != NULL) {
+		buf_add(b, hint + 1, (size_t)(end - 1 - (hint + 1)));
+		buf_adds(b, end[-2] == '?' ? " " : ": ");
+		end = hint - 1;
+	}
+	at = strstr(err, " at column ");
+	if (at != NULL && at < end)
+		end = at;
+	buf_add(b, err, (size_t)(end - err));
+}
+
 /* Draw the prompt on line y. */
 void
 ui_prompt_draw(struct ui *ui, int y)
@@ -561,8 +586,9 @@ ui_prompt_draw(struct ui *ui, int y)
 	room = ui->cols - x - 1;
 	ew = 0;
 	if (p->err != NULL) {
-		buf_printf(&c, "  %s col %d: %s", ui_glyph(ui, UI_G_UP),
-		    p->errcol + 1, p->err);
+		buf_printf(&c, "  %s col %d: ", ui_glyph(ui, UI_G_UP),
+		    p->errcol + 1);
+		ui_prompt_err_text(p->err, &c);
 		ew = (int)ui_text_width(ui, c.data, c.len);
 		if (ew > room / 2)
 			ew = room / 2;

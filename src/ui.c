@@ -319,9 +319,10 @@ ui_poll_sources(struct ui *ui, int64_t budget)
 			if (ss == SOURCE_MORE)
 				more = true;
 			else if (ss == SOURCE_ERROR)
-				ui_message(ui, "%s: %s", ui->srcs[i]->arg,
-				    ui->srcs[i]->error != NULL ?
-				    ui->srcs[i]->error : "unusable source");
+				/* What went wrong first: the URI is long. */
+				ui_message(ui, "%s (%s)", ui->srcs[i]->error !=
+				    NULL ? ui->srcs[i]->error :
+				    "unusable source", ui->srcs[i]->arg);
 		}
 		if (more)
 			any = true;
