@@ -245,6 +245,27 @@ ui_detail_action(struct ui *ui, enum ui_action a)
 		ui_detail_view(ui, ui->cols);
 	n = ui->dview.n;
 	max = n > h ? n - h : 0;
+	/* The find (/ in the detail): n and N move between its hits, Esc
+	 * drops it before leaving. */
+	if (ui->screen == UI_DETAIL) {
+		if (a == UI_A_SEARCH) {
+			ui_prompt_open(ui, UI_PROMPT_FIND, ui->find);
+			return (UI_REDRAW);
+		}
+		if (ui->find != NULL && (a == UI_A_NEXT || a == UI_A_PREV)) {
+			ui_detail_find_next(ui, a == UI_A_NEXT ? 1 : -1,
+			    scroll);
+			if (*scroll > max)
+				*scroll = max;
+			return (UI_REDRAW);
+		}
+		if (ui->find != NULL && a == UI_A_ESCAPE) {
+			free(ui->find);
+			ui->find = NULL;
+			ui->dview_ok = false;
+			return (UI_REDRAW);
+		}
+	}
 	switch (a) {
 	case UI_A_DOWN:
 		if (*scroll < max)
@@ -279,14 +300,6 @@ ui_detail_action(struct ui *ui, enum ui_action a)
 		ui->dhoff += 8;
 		break;
 	case UI_A_ESCAPE:
-		if (ui->find != NULL) {
-			/* Esc first drops the find, then leaves. */
-			free(ui->find);
-			ui->find = NULL;
-			ui->dview_ok = false;
-			break;
-		}
-		/* FALLTHROUGH */
 	case UI_A_BACK:
 		ui->screen = UI_RECORDS;
 		ui->dhoff = 0;
@@ -310,14 +323,6 @@ ui_detail_action(struct ui *ui, enum ui_action a)
 		break;
 	case UI_A_NEXT:
 	case UI_A_PREV:
-		if (ui->find != NULL) {
-			ui_detail_find_next(ui, a == UI_A_NEXT ? 1 : -1,
-			    scroll);
-			if (*scroll > max)
-				*scroll = max;
-			break;
-		}
-		/* FALLTHROUGH */
 	case UI_A_ERR_NEXT:
 	case UI_A_ERR_PREV:
 		view_goto_seq(&ui->v, &ui->st, ui->detail_seq);
@@ -353,11 +358,6 @@ ui_detail_action(struct ui *ui, enum ui_action a)
 		ui->reltime = !ui->reltime;
 		break;
 	case UI_A_SEARCH:
-		if (ui->screen == UI_DETAIL) {
-			ui_prompt_open(ui, UI_PROMPT_FIND, ui->find);
-			break;
-		}
-		/* FALLTHROUGH */
 	case UI_A_FILTER:
 	case UI_A_FILTER_IN:
 	case UI_A_FILTER_OUT:
