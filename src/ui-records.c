@@ -330,6 +330,20 @@ ui_records_time(struct ui *ui, const struct record *r, struct buf *b)
 		buf_add(b, t + 11, 12);
 }
 
+/* A latency in ms with thousands separators. */
+static void
+ui_records_ms(struct buf *b, int64_t ms)
+{
+	char	 t[32];
+
+	if (ms < 0) {
+		buf_addc(b, '-');
+		ms = -ms;
+	}
+	ui_frame_num(t, sizeof t, (uint64_t)ms);
+	buf_adds(b, t);
+}
+
 /* The text of one cell of record r (safe). */
 void
 ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
@@ -350,7 +364,7 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
 		    (long long)record_response_code(&ui->st, r));
 		break;
 	case VIEW_COL_LATENCY:
-		buf_printf(b, "%lld", (long long)record_lat_total(&ui->st, r));
+		ui_records_ms(b, record_lat_total(&ui->st, r));
 		break;
 	case VIEW_COL_API:
 		s = record_strs(&ui->st, r, RS_API_NAME);
@@ -379,11 +393,10 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
 		render_safe(b, s.ptr, s.len, 0);
 		break;
 	case VIEW_COL_UPSTREAM:
-		buf_printf(b, "%lld",
-		    (long long)record_lat_upstream(&ui->st, r));
+		ui_records_ms(b, record_lat_upstream(&ui->st, r));
 		break;
 	case VIEW_COL_GATEWAY:
-		buf_printf(b, "%lld", (long long)record_lat_gateway(&ui->st, r));
+		ui_records_ms(b, record_lat_gateway(&ui->st, r));
 		break;
 	case VIEW_COL_ORG:
 		s = record_strs(&ui->st, r, RS_ORG_ID);

@@ -691,12 +691,14 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 				    sr->r.error_rate * 100);
 				break;
 			case UI_SC_AVG:
+				/* Rounded as %.0f rounds. */
 				snprintf(t, sizeof t, "%.0f",
 				    sr->r.avg_latency);
+				ui_stats_num(t, sizeof t,
+				    strtoll(t, NULL, 10));
 				break;
 			case UI_SC_MAX:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->r.max_latency);
+				ui_stats_num(t, sizeof t, sr->r.max_latency);
 				break;
 			case UI_SC_LAST:
 				if (sr->r.last_access != 0) {

@@ -81,6 +81,20 @@ keys Tab
 wait_for 'Keys' && screen agg-context-keys
 quit
 
+# The columns come from the configuration file too; an unknown one is an
+# error before the screen opens.
+printf 'columns time,status,upstream,gateway,api,path\n' >"$WORK/cols.conf"
+start 100 24 --config "$WORK/cols.conf" --demo --demo-count 400 --demo-seed 7
+wait_for 'OFFLINE' && wait_for '^TIME. +ST +UPSTREAM GATEWAY API +PATH'
+check $? columns-config
+quit
+start 100 24 --columns time,colour --demo --demo-count 4
+i=0
+while [ ! -s "$WORK/exit" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(cat "$WORK/exit")" = 2 ] && grep -q "unknown column 'colour'" "$WORK/stderr"
+check $? columns-unknown
+$TMUX_CMD kill-server >/dev/null 2>&1
+
 # Sorting: the first s on a number column puts the largest first (down
 # arrow); G on a sorted offline view goes to its last row, keeping the
 # sort; unknown keys and q with marks.
