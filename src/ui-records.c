@@ -62,9 +62,9 @@ ui_records_height(const struct ui *ui)
 }
 
 /*
- * The filter as shown: API keys typed in key: tokens masked to their last
- * four characters unless revealed (+ and drill-down put key:#DIGEST, which
- * is shown as it is).
+ * The filter as shown: API keys typed in key: tokens shown as their digest
+ * label (ui_filter_key_label, never their bytes) unless revealed (+ and
+ * drill-down put key:#DIGEST, which is shown as it is).
  * Appends safe text to b.
  */
 static void
@@ -89,7 +89,7 @@ ui_records_filter_text(struct ui *ui, const char *f, struct buf *b)
 				vl -= 2;
 			}
 			if (vl > 0 && *v != '~' && *v != '#')	/* #DIGEST */
-				output_mask_key(b, v, vl);
+				ui_filter_key_label(ui, v, vl, "", 0, 0, b);
 			else
 				render_safe(b, v, vl, 0);
 		} else

@@ -23,6 +23,7 @@
 #include "timefmt.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
+#include "ui-filter.h"
 #include "ui-frame.h"
 #include "ui-lines.h"
 #include "ui-wire.h"
@@ -215,7 +216,8 @@ ui_tabs_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	if (ui->reveal)
 		render_safe(&b, k.ptr, k.len, 0);
 	else {
-		output_mask_key(&b, k.ptr, k.len);
+		/* A digest label, never the key's bytes. */
+		ui_filter_key_label(ui, k.ptr, k.len, "", 0, 0, &b);
 		if (k.len > 0)
 			buf_adds(&b, "  (masked; r reveals)");
 	}
