@@ -42,7 +42,7 @@ ui_detail_height(const struct ui *ui)
 static void
 ui_detail_tabs_line(struct ui *ui, int y)
 {
-	char		 t[256];
+	char		 t[256], n1[32], n2[32];
 	int		 x = 0, i;
 	size_t		 pos;
 
@@ -59,10 +59,11 @@ ui_detail_tabs_line(struct ui *ui, int y)
 		    UI_G_VLINE), ui_attr(ui, UI_C_DIM));
 	}
 	pos = view_index(&ui->v, &ui->st, ui->detail_seq);
-	snprintf(t, sizeof t, " body %s%s  %zu/%zu%s ",
+	ui_frame_num(n1, sizeof n1, pos == SIZE_MAX ? 0 : pos + 1);
+	ui_frame_num(n2, sizeof n2, ui->v.n);
+	snprintf(t, sizeof t, " body %s%s  row %s of %s%s ",
 	    ui_tabs_bodies[ui->body], ui->reveal ? "  REVEALED" : "",
-	    pos == SIZE_MAX ? 0 : pos + 1, ui->v.n,
-	    view_is_marked(&ui->v, ui->detail_seq) ? " *" : "");
+	    n1, n2, view_is_marked(&ui->v, ui->detail_seq) ? " *" : "");
 	i = (int)strlen(t);
 	if (x + i < ui->cols)
 		ui_draw_str(ui, y, ui->cols - i, i, t, ui->reveal ?

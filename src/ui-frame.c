@@ -39,6 +39,18 @@ ui_frame_num(char *out, size_t size, uint64_t n)
 	out[o] = '\0';
 }
 
+/* Format a signed number with thousands separators. */
+void
+ui_frame_snum(char *out, size_t size, int64_t n)
+{
+	if (n < 0 && size > 1) {
+		out[0] = '-';
+		ui_frame_num(out + 1, size - 1, n == INT64_MIN ?
+		    (uint64_t)INT64_MAX + 1 : (uint64_t)-n);
+	} else
+		ui_frame_num(out, size, (uint64_t)n);
+}
+
 /*
  * Records per second over the last ten seconds of record time.  When
  * nothing arrives the window slides on with the clock (idle seconds since

@@ -336,11 +336,7 @@ ui_records_ms(struct buf *b, int64_t ms)
 {
 	char	 t[32];
 
-	if (ms < 0) {
-		buf_addc(b, '-');
-		ms = -ms;
-	}
-	ui_frame_num(t, sizeof t, (uint64_t)ms);
+	ui_frame_snum(t, sizeof t, ms);
 	buf_adds(b, t);
 }
 

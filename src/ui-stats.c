@@ -602,17 +602,6 @@ ui_stats_fit(const struct ui_stats *s, int nw, int *cw)
 	}
 }
 
-/* A count with thousands separators (negative: with its sign). */
-static void
-ui_stats_num(char *t, size_t size, int64_t n)
-{
-	if (n < 0 && size > 1) {
-		t[0] = '-';
-		ui_frame_num(t + 1, size - 1, (uint64_t)-n);
-	} else
-		ui_frame_num(t, size, (uint64_t)n);
-}
-
 /* Draw one row. */
 static void
 ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
@@ -659,10 +648,10 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 		if (s->mode == UI_STATS_DIFF) {
 			switch (c) {
 			case UI_SC_HITS:
-				ui_stats_num(t, sizeof t, sr->s_hits);
+				ui_frame_snum(t, sizeof t, sr->s_hits);
 				break;
 			case UI_SC_OK:
-				ui_stats_num(t, sizeof t, sr->r.hits);
+				ui_frame_snum(t, sizeof t, sr->r.hits);
 				break;
 			case UI_SC_ERR:
 				snprintf(t, sizeof t, "%+lld",
@@ -676,13 +665,13 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 		} else {
 			switch (c) {
 			case UI_SC_HITS:
-				ui_stats_num(t, sizeof t, sr->r.hits);
+				ui_frame_snum(t, sizeof t, sr->r.hits);
 				break;
 			case UI_SC_OK:
-				ui_stats_num(t, sizeof t, sr->r.success);
+				ui_frame_snum(t, sizeof t, sr->r.success);
 				break;
 			case UI_SC_ERR:
-				ui_stats_num(t, sizeof t, sr->r.errors);
+				ui_frame_snum(t, sizeof t, sr->r.errors);
 				if (sr->r.errors > 0 && !cur)
 					attr = ui_attr(ui, UI_C_5XX);
 				break;
@@ -694,11 +683,11 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 				/* Rounded as %.0f rounds. */
 				snprintf(t, sizeof t, "%.0f",
 				    sr->r.avg_latency);
-				ui_stats_num(t, sizeof t,
+				ui_frame_snum(t, sizeof t,
 				    strtoll(t, NULL, 10));
 				break;
 			case UI_SC_MAX:
-				ui_stats_num(t, sizeof t, sr->r.max_latency);
+				ui_frame_snum(t, sizeof t, sr->r.max_latency);
 				break;
 			case UI_SC_LAST:
 				if (sr->r.last_access != 0) {

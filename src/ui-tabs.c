@@ -121,6 +121,7 @@ ui_tabs_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	char				 tm[TIMEFMT_MAX];
 	size_t				 off = 0;
 	int64_t				 tot, up, gw;
+	char				 nt[32], nu[32], ng[32];
 	int				 bar, ub;
 
 	buf_init(&b);
@@ -228,9 +229,11 @@ ui_tabs_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	tot = record_lat_total(&ui->st, r);
 	up = record_lat_upstream(&ui->st, r);
 	gw = record_lat_gateway(&ui->st, r);
-	ui_tabs_printf(l, UI_C_NORMAL, "  %-14s %lld ms total = %lld "
-	    "upstream + %lld gateway", "latency", (long long)tot,
-	    (long long)up, (long long)gw);
+	ui_frame_snum(nt, sizeof nt, tot);
+	ui_frame_snum(nu, sizeof nu, up);
+	ui_frame_snum(ng, sizeof ng, gw);
+	ui_tabs_printf(l, UI_C_NORMAL, "  %-14s %s ms total = %s upstream + "
+	    "%s gateway", "latency", nt, nu, ng);
 	if (up + gw > 0) {
 		/* The split as a bar of 40 columns. */
 		bar = 40;
