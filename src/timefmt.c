@@ -96,14 +96,15 @@ timefmt_rfc3339(char *buf, size_t size, int64_t sec, uint32_t nsec,
 
 /*
  * Set the zone for times without an offset (parsing) and for
- * timefmt_local: tz (NULL: UTC), shown as name.  Until this is called,
- * such times are local (mktime) and timefmt_local is UTC.
+ * timefmt_local: tz (NULL: UTC), shown as name.  Until this is called, or
+ * after it is called with both NULL, such times are local (mktime) and
+ * timefmt_local is UTC.
  */
 void
 timefmt_set_zone(const struct tz *tz, const char *name)
 {
 	timefmt_zone = tz;
-	timefmt_zone_on = true;
+	timefmt_zone_on = tz != NULL || name != NULL;
 	snprintf(timefmt_zone_label, sizeof timefmt_zone_label, "%s",
 	    name != NULL && *name != '\0' ? name : "UTC");
 }
