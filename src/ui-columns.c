@@ -7,7 +7,9 @@
  * list, which this reproduces cell for cell.  At VIEW_WIDE columns and
  * more a row is one line; narrower, PATH and IP go on a second line and
  * the rest stay on the first, with API taking the room the others leave.
- * Columns that do not fit are left out, last first.  When the loaded
+ * Columns that do not fit are left out, last first (on two lines, the
+ * first line's last first); a list with nothing for one of the two lines
+ * takes one line.  When the loaded
  * records span days, TIME is wider and shows the date.
  */
 #include "config.h"
@@ -195,7 +197,7 @@ ui_columns_layout(const struct ui *ui, struct view_layout *l)
 {
 	const enum view_col	*list;
 	enum view_col		 v0[VIEW_COL_COUNT], v1[VIEW_COL_COUNT];
-	int			 n, n0, n1, i, width = ui->cols;
+	int			 n, n0, n1, i, k, width = ui->cols;
 
 	list = ui_columns_list(ui, &n);
 	memset(l, 0, sizeof *l);
@@ -204,29 +206,35 @@ ui_columns_layout(const struct ui *ui, struct view_layout *l)
 	l->lines = width >= VIEW_WIDE ? 1 : 2;
 	width--;
 	l->width = width;
-	for (; n > 0; n--) {
-		l->ncells = 0;
-		if (l->lines == 1) {
+	/* Two lines: PATH and IP below, the rest above. */
+	n0 = n1 = 0;
+	for (i = 0; i < n; i++) {
+		if (list[i] == VIEW_COL_PATH || list[i] == VIEW_COL_IP)
+			v1[n1++] = list[i];
+		else
+			v0[n0++] = list[i];
+	}
+	if (l->lines == 2 && (n0 == 0 || n1 == 0))
+		l->lines = 1;		/* nothing for one of the lines */
+	if (l->lines == 1) {
+		for (; n > 0; n--) {
+			l->ncells = 0;
 			if (ui_columns_line(ui, l, 0, list, n, 0, width,
 			    false))
 				return;
-			continue;
 		}
-		/* Two lines: PATH and IP below, the rest above. */
-		n0 = n1 = 0;
-		for (i = 0; i < n; i++) {
-			if (list[i] == VIEW_COL_PATH || list[i] == VIEW_COL_IP)
-				v1[n1++] = list[i];
-			else
-				v0[n0++] = list[i];
-		}
-		if (n0 > 0 && !ui_columns_line(ui, l, 0, v0, n0, 0, width,
-		    false))
-			continue;
-		if (n1 > 0 && !ui_columns_line(ui, l, 1, v1, n1, 2, width,
-		    true))
-			continue;
 		return;
+	}
+	/* What does not fit the first line goes, its last columns first. */
+	for (; n0 > 0; n0--) {
+		l->ncells = 0;
+		if (ui_columns_line(ui, l, 0, v0, n0, 0, width, false))
+			break;
+	}
+	for (k = l->ncells; n1 > 0; n1--) {
+		l->ncells = k;
+		if (ui_columns_line(ui, l, 1, v1, n1, 2, width, true))
+			break;
 	}
 }
 
