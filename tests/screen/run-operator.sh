@@ -88,6 +88,12 @@ start 100 24 --config "$WORK/cols.conf" --demo --demo-count 400 --demo-seed 7
 wait_for 'OFFLINE' && wait_for '^TIME. +ST +UPSTREAM GATEWAY API +PATH'
 check $? columns-config
 quit
+# Narrow, too many columns: the first line drops its last ones, PATH and
+# IP stay on the second.
+start 80 24 --columns time,method,status,latency,upstream,gateway,api,org,version,key,path,ip --demo --demo-count 400 --demo-seed 7
+wait_for 'OFFLINE' && wait_for '^TIME. +METHOD +ST +LATENCY UPSTREAM GATEWAY API +ORG$' && wait_for '^  /CalculatorService +49\.36\.94\.36'
+check $? columns-narrow
+quit
 start 100 24 --columns time,colour --demo --demo-count 4
 i=0
 while [ ! -s "$WORK/exit" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
