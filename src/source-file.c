@@ -447,8 +447,8 @@ source_file_open(const char *arg, const struct options *o, struct store *st,
 		if ((len = sfile_scheme(arg)) > 0)
 			xasprintf(cause, "unknown URI scheme '%.*s' (tykscope "
 			    "reads redis://, rediss://, unix://, mongodb://, "
-			    "mongodb+srv://, files and directories)", (int)len,
-			    arg);
+			    "mongodb+srv://, postgresql://, postgres://, files "
+			    "and directories)", (int)len, arg);
 		else
 			xasprintf(cause, "%s", strerror(errno));
 		sfile_free_data(sf);
