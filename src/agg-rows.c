@@ -399,3 +399,52 @@ agg_row_filter(const struct agg *a, const struct agg_row *r)
 	buf_clear(&d);
 	return (buf_take(&b));
 }
+
+/*
+ * The API id and version a row is keyed by, for the dimensions whose key
+ * holds them (versions: base64 "api:version"; API endpoints: hex
+ * "api:version:path"; key and OAuth endpoints: base64 "api:path").  Two
+ * rows with the same name differ there (or in their org).  The slices
+ * point into d, which the caller owns; empty when the row has none.
+ */
+void
+agg_row_context(const struct agg *a, const struct agg_row *r,
+    struct buf *d, struct slice *api, struct slice *version)
+{
+	struct slice	 k = agg_str(a, r->key), human;
+	const char	*colon;
+	int		 rc = -1;
+
+	api->ptr = version->ptr = "";
+	api->len = version->len = 0;
+	buf_reset(d);
+	switch (r->dim) {
+	case AGG_VERSIONS:
+	case AGG_KEYENDPOINTS:
+	case AGG_OAUTHENDPOINTS:
+		rc = agg_rows_unb64(d, k);
+		break;
+	case AGG_APIENDPOINTS:
+		rc = agg_rows_unhex(d, k);
+		break;
+	default:
+		return;
+	}
+	if (rc != 0 || d->len == 0 ||
+	    (colon = memchr(d->data, ':', d->len)) == NULL)
+		return;
+	api->ptr = d->data;
+	api->len = (size_t)(colon - d->data);
+	if (r->dim == AGG_VERSIONS) {
+		version->ptr = colon + 1;
+		version->len = d->len - api->len - 1;
+	} else if (r->dim == AGG_APIENDPOINTS) {
+		human = agg_str(a, r->humanidentifier);
+		version->ptr = colon + 1;
+		version->len = d->len - api->len - 1;
+		if (version->len > human.len)
+			version->len -= human.len + 1;
+		else
+			version->len = 0;
+	}
+}

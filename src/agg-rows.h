@@ -39,5 +39,7 @@ struct agg_row {
 void	 agg_rows(const struct agg *, long, enum agg_dim, struct agg_row **,
 	    size_t *);
 char	*agg_row_filter(const struct agg *, const struct agg_row *);
+void	 agg_row_context(const struct agg *, const struct agg_row *,
+	    struct buf *, struct slice *, struct slice *);
 
 #endif

@@ -9,6 +9,8 @@
 
 #include "batch.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -50,6 +52,29 @@ batch_cmp(const void *a, const void *b)
 }
 
 /*
+ * Is source i the same file or directory as an earlier one (or the same
+ * URL)?  Reading it twice would count every record twice.
+ */
+static bool
+batch_named_before(const struct options *o, size_t i)
+{
+	struct stat	 a, b;
+	size_t		 j;
+	bool		 file;
+
+	file = stat(o->sources.v[i], &a) == 0;
+	for (j = 0; j < i; j++) {
+		if (strcmp(o->sources.v[j], o->sources.v[i]) == 0 &&
+		    strcmp(o->sources.v[i], "-") != 0)
+			return (true);
+		if (file && stat(o->sources.v[j], &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			return (true);
+	}
+	return (false);
+}
+
+/*
  * Open every source named in o (and the demo source with --demo).  On
  * failure prints "tykscope: SOURCE: why" and returns -1 after freeing
  * what was opened.
@@ -63,6 +88,13 @@ batch_open_sources(const struct options *o, struct store *st,
 	char		 *cause, *safe;
 
 	for (i = 0; i < o->sources.n; i++) {
+		if (!o->keep_duplicates && batch_named_before(o, i)) {
+			safe = source_safe_arg(o->sources.v[i]);
+			warnx_("%s: named twice: read once (--keep-duplicates "
+			    "reads it again)", safe);
+			free(safe);
+			continue;
+		}
 		s = source_open(o->sources.v[i], o, st, &cause);
 		if (s == NULL) {
 			safe = source_safe_arg(o->sources.v[i]);
@@ -340,19 +372,30 @@ batch_read_all(const struct options *o)
 	int64_t			  since = INT64_MIN, until = INT64_MAX, lo, hi;
 	int64_t			  now;
 	struct filter		 *flt = NULL;
-	char			 *fcause;
+	char			 *fcause, *fx;
 	bool			  want_bad = false;
 	const char		 *err;
 	int			  status, *done, werr = 0;
 
-	/* A filter syntax error is a usage error: report it before reading. */
+	/*
+	 * A filter syntax error is a usage error: report it before reading.
+	 * @NAME is a saved filter, as in the TUI; an unknown name is an error.
+	 */
 	if (o->filter != NULL) {
-		if (filter_compile(o->filter, timefmt_now(), &flt, &fcause,
-		    NULL) != 0) {
+		if ((fx = filter_expand_saved(o->filter, o->saved_filters.v,
+		    o->saved_filters.n, &fcause, NULL)) == NULL) {
 			warnx_("filter: %s", fcause);
 			free(fcause);
 			return (2);
 		}
+		if (filter_compile(fx, timefmt_now(), &flt, &fcause,
+		    NULL) != 0) {
+			warnx_("filter: %s", fcause);
+			free(fcause);
+			free(fx);
+			return (2);
+		}
+		free(fx);
 		want_bad = filter_selects_bad(flt);
 	}
 	if (!o->aggregate && (o->follow || o->duration > 0)) {

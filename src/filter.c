@@ -728,3 +728,69 @@ filter_token_append(struct buf *b, const struct field *fl,
 		break;
 	}
 }
+
+/*
+ * The end of the filter token that starts at p: the first space outside
+ * double quotes (a backslash escapes the next byte), or the NUL.
+ */
+const char *
+filter_token_end(const char *p)
+{
+	bool	 q = false;
+
+	while (*p != '\0' && (q || *p != ' ')) {
+		if (*p == '"')
+			q = !q;
+		else if (*p == '\\' && p[1] != '\0')
+			p++;
+		p++;
+	}
+	return (p);
+}
+
+/*
+ * Replace each "@NAME" token of text with saved filter NAME (saved[] holds
+ * "NAME=EXPR", as saved-filter lines of the configuration file give them):
+ * tokens are ANDed, so the expression can simply go in its place.  The TUI
+ * and batch mode both expand this way, so -f @NAME means one thing.
+ * Returns an allocated string, or NULL with *err (owned) and *col (0-based
+ * column of the unknown name).
+ */
+char *
+filter_expand_saved(const char *text, char *const *saved, size_t nsaved,
+    char **err, int *col)
+{
+	struct buf	 b;
+	const char	*p = text, *tok, *e;
+	size_t		 i, len;
+
+	buf_init(&b);
+	while (*p != '\0') {
+		tok = p;
+		p = filter_token_end(p);
+		if (*tok == '@') {
+			len = (size_t)(p - tok - 1);
+			e = NULL;
+			for (i = 0; i < nsaved && e == NULL; i++)
+				if (strncmp(saved[i], tok + 1, len) == 0 &&
+				    saved[i][len] == '=')
+					e = saved[i] + len + 1;
+			if (e == NULL) {
+				xasprintf(err, "no saved filter '%.*s' (add "
+				    "\"saved-filter NAME EXPR\" to the "
+				    "configuration file)", (int)len, tok + 1);
+				if (col != NULL)
+					*col = (int)(tok - text);
+				buf_clear(&b);
+				return (NULL);
+			}
+			buf_adds(&b, e);
+		} else
+			buf_add(&b, tok, (size_t)(p - tok));
+		while (*p == ' ')
+			buf_addc(&b, *p++);
+	}
+	buf_addc(&b, '\0');
+	b.len--;
+	return (buf_take(&b));
+}

@@ -55,6 +55,9 @@ bool		 filter_uses_field(const struct filter *, int);
 void		 filter_describe(const struct filter *, struct buf *);
 void		 filter_token_append(struct buf *, const struct field *,
 		    const char *, size_t, bool);
+const char	*filter_token_end(const char *);
+char		*filter_expand_saved(const char *, char *const *, size_t,
+		    char **, int *);
 
 /*
  * The compiled expression, read back for push-down to a server (a live

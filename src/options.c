@@ -27,7 +27,8 @@ enum {
 	OPT_TLS_INSECURE, OPT_MASK_HEADER,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
-	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_THEME, OPT_BIND
+	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_THEME, OPT_BIND, OPT_KEEP_DUPLICATES,
+	OPT_COLUMNS
 };
 
 static const struct option options_long[] = {
@@ -46,6 +47,8 @@ static const struct option options_long[] = {
 	{ "reconcile",		no_argument,		NULL, OPT_RECONCILE },
 	{ "summary",		no_argument,		NULL, OPT_SUMMARY },
 	{ "track-all-paths",	no_argument,		NULL, OPT_TRACK_ALL },
+	{ "keep-duplicates",	no_argument,		NULL, OPT_KEEP_DUPLICATES },
+	{ "columns",		required_argument,	NULL, OPT_COLUMNS },
 	{ "ignore-tag-prefix",	required_argument,	NULL, OPT_IGNORE_TAG },
 	{ "follow",		no_argument,		NULL, OPT_FOLLOW },
 	{ "duration",		required_argument,	NULL, OPT_DURATION },
@@ -89,6 +92,8 @@ static const char options_help_text[] =
 "  redis://[user[:pass]@]host[:port][/db]   live tail of the analytics lists\n"
 "  rediss://...                             same, over TLS\n"
 "  unix:///path/redis.sock                  same, over a unix socket\n"
+"  mongodb://[user[:pass]@]host[:port][/db] the pump's MongoDB collections\n"
+"  mongodb+srv://...                        same, hosts from DNS SRV\n"
 "  postgresql://[user@]host[:port]/db       the sql pumps' tables (read-only;\n"
 "  postgres://..., host=H dbname=D ...      also libpq key=value strings)\n"
 "  DIR                                      a mongodump directory\n"
@@ -114,6 +119,8 @@ static const char options_help_text[] =
 "      --reconcile          compare stored and computed aggregates\n"
 "      --summary            aggregates summarised by PostgreSQL (GROUP BY)\n"
 "      --track-all-paths    count every path as an endpoint\n"
+"      --keep-duplicates    read X.bson and X.bson.gz both, and a source\n"
+"                           named twice twice (default: once)\n"
 "      --ignore-tag-prefix P  skip tags starting with P (repeatable)\n"
 "      --follow             keep reading a live source\n"
 "      --duration S         stop following after S seconds\n"
@@ -141,6 +148,9 @@ static const char options_help_text[] =
 "                           high-contrast\n"
 "      --bind 'KEY ACTION'  TUI: KEY runs ACTION (repeatable; see\n"
 "                           tykscope(1), KEY BINDINGS)\n"
+"      --columns LIST       TUI table columns, e.g. time,method,status,\n"
+"                           latency,upstream,gateway,api,path,key,ip,org,\n"
+"                           version,reason\n"
 "      --config FILE        configuration file\n"
 "  -v, --verbose-log FILE   write a debug log to FILE\n"
 "  -h, --help               show this help\n"
@@ -519,6 +529,12 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_TRACK_ALL:
 			o->track_all_paths = true;
 			break;
+		case OPT_KEEP_DUPLICATES:
+			o->keep_duplicates = true;
+			break;
+		case OPT_COLUMNS:
+			options_set(&o->columns, optarg);
+			break;
 		case OPT_IGNORE_TAG:
 			options_list_add(&o->ignore_tag_prefix, optarg);
 			break;
@@ -707,6 +723,7 @@ void
 options_clear(struct options *o)
 {
 	free(o->filter);
+	free(o->columns);
 	free(o->since);
 	free(o->until);
 	free(o->tz);

@@ -46,6 +46,7 @@ struct options {
 	bool			 reconcile;
 	bool			 summary;	/* server-side (PostgreSQL) */
 	bool			 track_all_paths;
+	bool			 keep_duplicates; /* X.bson and X.bson.gz both */
 	struct options_list	 ignore_tag_prefix;
 
 	bool			 follow;
@@ -79,6 +80,7 @@ struct options {
 	bool			 mouse;
 	char			*theme;		/* NULL: default */
 	struct options_list	 binds;		/* "KEY ACTION" (--bind, bind) */
+	char			*columns;	/* --columns: Records table */
 
 	struct options_list	 sources;
 };

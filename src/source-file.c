@@ -35,6 +35,8 @@
 #include "decode-bson.h"
 #include "gzstream.h"
 #include "log.h"
+#include "log-warn.h"
+#include "options.h"
 #include "source-bson.h"
 #include "source-jsonl.h"
 #include "store.h"
@@ -311,6 +313,44 @@ sfile_cmp(const void *a, const void *b)
 	return (strcmp(x->name, y->name));
 }
 
+/*
+ * A collection dumped both plain and gzipped (NAME.bson and NAME.bson.gz,
+ * from two mongodump runs into one directory) is one collection: keep the
+ * plain file, drop the other and say so.  Parts are sorted by name, so a
+ * NAME.bson.gz follows its NAME.bson.  Returns how many were dropped.
+ */
+static size_t
+sfile_dedup(struct sfile *sf, const char *arg)
+{
+	struct sfile_part	*pt;
+	size_t			 i, j, k, len, n = 0;
+
+	for (i = 0; i < sf->nparts; i++) {
+		pt = &sf->parts[i];
+		len = strlen(pt->name);
+		if (len < 8 || strcmp(pt->name + len - 8, ".bson.gz") != 0)
+			continue;
+		for (j = 0; j < sf->nparts; j++)
+			if (j != i && strlen(sf->parts[j].name) == len - 3 &&
+			    strncmp(sf->parts[j].name, pt->name, len - 3) == 0)
+				break;
+		if (j == sf->nparts)
+			continue;
+		warnx_("%s: %s skipped: the same collection as %s (read "
+		    "once; --keep-duplicates reads both)", arg, pt->name,
+		    sf->parts[j].name);
+		sf->total -= pt->size;
+		free(pt->path);
+		free(pt->name);
+		for (k = i; k + 1 < sf->nparts; k++)
+			sf->parts[k] = sf->parts[k + 1];
+		sf->nparts--;
+		i--;
+		n++;
+	}
+	return (n);
+}
+
 /* Walk dir (relative name rel) for collection files. */
 static void
 sfile_walk(struct sfile *sf, const char *dir, const char *rel, int depth)
@@ -360,6 +400,25 @@ sfile_free_data(struct sfile *sf)
 	free(sf);
 }
 
+/* The length of arg's "scheme://" if it starts with one, else 0. */
+static size_t
+sfile_scheme(const char *arg)
+{
+	size_t	 i;
+
+	for (i = 0; arg[i] != '\0' && i < 32; i++) {
+		if ((arg[i] >= 'a' && arg[i] <= 'z') || (arg[i] >= 'A' &&
+		    arg[i] <= 'Z') || (i > 0 && ((arg[i] >= '0' &&
+		    arg[i] <= '9') || arg[i] == '+' || arg[i] == '-' ||
+		    arg[i] == '.')))
+			continue;
+		break;
+	}
+	if (i > 0 && strncmp(arg + i, "://", 3) == 0)
+		return (i + 3);
+	return (0);
+}
+
 /*
  * Open a file, a dump directory or "-" (stdin).  Returns NULL with a
  * message in *cause if arg is none of the readable kinds.
@@ -372,9 +431,8 @@ source_file_open(const char *arg, const struct options *o, struct store *st,
 	struct stat	 sb;
 	const char	*base;
 	char		*dir;
-	size_t		 len;
+	size_t		 len, ndup;
 
-	(void)o;
 	*cause = NULL;
 	sf = xcalloc(1, sizeof *sf);
 	if (strcmp(arg, "-") == 0) {
@@ -386,7 +444,13 @@ source_file_open(const char *arg, const struct options *o, struct store *st,
 		return (source_create(&sfile_ops, arg, sf));
 	}
 	if (stat(arg, &sb) == -1) {
-		xasprintf(cause, "%s", strerror(errno));
+		if ((len = sfile_scheme(arg)) > 0)
+			xasprintf(cause, "unknown URI scheme '%.*s' (tykscope "
+			    "reads redis://, rediss://, unix://, mongodb://, "
+			    "mongodb+srv://, postgresql://, postgres://, files "
+			    "and directories)", (int)len, arg);
+		else
+			xasprintf(cause, "%s", strerror(errno));
 		sfile_free_data(sf);
 		return (NULL);
 	}
@@ -404,8 +468,16 @@ source_file_open(const char *arg, const struct options *o, struct store *st,
 			return (NULL);
 		}
 		qsort(sf->parts, sf->nparts, sizeof *sf->parts, sfile_cmp);
-		xasprintf(&sf->what, "dump %s (%zu collection%s)", arg,
-		    sf->nparts, sf->nparts == 1 ? "" : "s");
+		ndup = o != NULL && o->keep_duplicates ? 0 :
+		    sfile_dedup(sf, arg);
+		if (ndup > 0)
+			xasprintf(&sf->what, "dump %s (%zu collection%s, %zu "
+			    "duplicate%s skipped)", arg, sf->nparts,
+			    sf->nparts == 1 ? "" : "s", ndup,
+			    ndup == 1 ? "" : "s");
+		else
+			xasprintf(&sf->what, "dump %s (%zu collection%s)", arg,
+			    sf->nparts, sf->nparts == 1 ? "" : "s");
 		return (source_create(&sfile_ops, arg, sf));
 	}
 	sf->explicit = true;

@@ -515,7 +515,7 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	bson_error_t		 err;
 	struct filter		*flt = NULL;
 	const char		*db;
-	char			*fcause = NULL;
+	char			*fcause = NULL, *fx;
 	sigset_t		 all, old;
 	int			 rc;
 
@@ -555,11 +555,15 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	mongoc_client_set_appname(ms->client, "tykscope");
 
 	/* The push-down, from a private copy of the filter. */
-	if (o->filter != NULL && filter_compile(o->filter, 0, &flt, &fcause,
-	    NULL) != 0) {
+	fx = o->filter == NULL ? NULL : filter_expand_saved(o->filter,
+	    o->saved_filters.v, o->saved_filters.n, &fcause, NULL);
+	if (o->filter != NULL && fx == NULL)
+		free(fcause);
+	if (fx != NULL && filter_compile(fx, 0, &flt, &fcause, NULL) != 0) {
 		free(fcause);
 		flt = NULL;
 	}
+	free(fx);
 	ms->push = source_mongo_push_create(o, flt);
 	ms->no_payload = mongo_no_payload(o, flt);
 	filter_free(flt);

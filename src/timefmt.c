@@ -7,12 +7,17 @@
 #include "config.h"
 
 #include "timefmt.h"
+#include "tz.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+static const struct tz	*timefmt_zone;		/* NULL: UTC */
+static bool		 timefmt_zone_on;	/* set: not mktime */
+static char		 timefmt_zone_label[64] = "UTC";
 
 /* Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian). */
 int64_t
@@ -87,6 +92,59 @@ timefmt_rfc3339(char *buf, size_t size, int64_t sec, uint32_t nsec,
 	if (n < 0)
 		n = 0;
 	return ((size_t)n >= size ? size - 1 : (size_t)n);
+}
+
+/*
+ * Set the zone for times without an offset (parsing) and for
+ * timefmt_local: tz (NULL: UTC), shown as name.  Until this is called, or
+ * after it is called with both NULL, such times are local (mktime) and
+ * timefmt_local is UTC.
+ */
+void
+timefmt_set_zone(const struct tz *tz, const char *name)
+{
+	timefmt_zone = tz;
+	timefmt_zone_on = tz != NULL || name != NULL;
+	snprintf(timefmt_zone_label, sizeof timefmt_zone_label, "%s",
+	    name != NULL && *name != '\0' ? name : "UTC");
+}
+
+/* The name of the zone set ("UTC" by default). */
+const char *
+timefmt_zone_name(void)
+{
+	return (timefmt_zone_label);
+}
+
+/* The offset east of UTC, in seconds, of the zone at Unix time t. */
+long
+timefmt_zone_offset(int64_t t)
+{
+	if (timefmt_zone == NULL)
+		return (0);
+	return (tz_offset(timefmt_zone, t));
+}
+
+/*
+ * Format sec.nsec as RFC 3339 in the zone set ("2024-02-29T05:15:30.123-05:00";
+ * "Z" in UTC), as timefmt_rfc3339.  The date and time are at the
+ * same offsets as timefmt_rfc3339's, so callers may cut them out.
+ */
+size_t
+timefmt_local(char *buf, size_t size, int64_t sec, uint32_t nsec,
+    int digits)
+{
+	long	 off = timefmt_zone_offset(sec);
+	size_t	 n;
+
+	n = timefmt_rfc3339(buf, size, sec + off, nsec, digits);
+	if (off == 0 || n == 0 || n + 6 >= size)
+		return (n);
+	n--;		/* the Z */
+	n += (size_t)snprintf(buf + n, size - n, "%c%02ld:%02ld",
+	    off < 0 ? '-' : '+', (off < 0 ? -off : off) / 3600,
+	    (off < 0 ? -off : off) / 60 % 60);
+	return (n);
 }
 
 /* The current time in ns since the epoch. */
@@ -245,6 +303,11 @@ timefmt_parse(const char *s, size_t len, int64_t now, int64_t *lo,
 		secs = timefmt_days_from_civil(y, (unsigned)mo, (unsigned)d) *
 		    86400 + h * 3600 + mi * 60 + se;
 		secs -= tzsign * (tzh * 3600 + tzm * 60);
+	} else if (timefmt_zone_on) {
+		/* In the chosen zone: the offset at that local time. */
+		secs = timefmt_days_from_civil(y, (unsigned)mo, (unsigned)d) *
+		    86400 + h * 3600 + mi * 60 + se;
+		secs -= timefmt_zone_offset(secs - timefmt_zone_offset(secs));
 	} else {
 		memset(&tm, 0, sizeof tm);
 		tm.tm_year = y - 1900;

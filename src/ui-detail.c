@@ -5,13 +5,20 @@
  * tab, the body view, reveal or the size changes) and drawn by the frame
  * with vertical and horizontal scrolling.  The Help screen is drawn the
  * same way from the key table's lines; both have an ops table here.
+ *
+ * What is drawn is a view of those lines (ui->dview): wrapped at the
+ * width with C-w (lnav, less -S off), and with the hits of / (plain
+ * text, ASCII case ignored) highlighted and counted; n and N move from
+ * hit to hit and say when the search wrapped.
  */
 #include "config.h"
 
 #include "ui-detail.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui-copy.h"
 #include "ui-curses.h"
@@ -19,7 +26,9 @@
 #include "ui-frame.h"
 #include "ui-lines.h"
 #include "ui-palette.h"
+#include "ui-prompt.h"
 #include "ui-tabs.h"
+#include "xmalloc.h"
 
 /* Rows of content on the detail screen. */
 static int
@@ -34,7 +43,7 @@ ui_detail_height(const struct ui *ui)
 static void
 ui_detail_tabs_line(struct ui *ui, int y)
 {
-	char		 t[256];
+	char		 t[256], n1[32], n2[32];
 	int		 x = 0, i;
 	size_t		 pos;
 
@@ -51,14 +60,136 @@ ui_detail_tabs_line(struct ui *ui, int y)
 		    UI_G_VLINE), ui_attr(ui, UI_C_DIM));
 	}
 	pos = view_index(&ui->v, &ui->st, ui->detail_seq);
-	snprintf(t, sizeof t, " body %s%s  %zu/%zu%s ",
+	ui_frame_num(n1, sizeof n1, pos == SIZE_MAX ? 0 : pos + 1);
+	ui_frame_num(n2, sizeof n2, ui->v.n);
+	snprintf(t, sizeof t, " body %s%s  row %s of %s%s ",
 	    ui_tabs_bodies[ui->body], ui->reveal ? "  REVEALED" : "",
-	    pos == SIZE_MAX ? 0 : pos + 1, ui->v.n,
-	    view_is_marked(&ui->v, ui->detail_seq) ? " *" : "");
+	    n1, n2, view_is_marked(&ui->v, ui->detail_seq) ? " *" : "");
 	i = (int)strlen(t);
 	if (x + i < ui->cols)
 		ui_draw_str(ui, y, ui->cols - i, i, t, ui->reveal ?
 		    ui_attr(ui, UI_C_ERROR) : ui_attr(ui, UI_C_DIM));
+}
+
+/* Remember that a hit is on view line y. */
+static void
+ui_detail_hit(struct ui *ui, size_t y)
+{
+	ui->find_hits = xreallocarray(ui->find_hits, ui->nfind_hits + 1,
+	    sizeof *ui->find_hits);
+	ui->find_hits[ui->nfind_hits++] = y;
+}
+
+/*
+ * Build the drawn view of the lines: each line cut into pieces of at
+ * most w columns when wrapping, its spans carried over, and the hits of
+ * the find text added as spans of their own.
+ */
+static void
+ui_detail_view(struct ui *ui, int w)
+{
+	const struct ui_lines	*l = &ui->dlines;
+	const struct ui_span	*sp;
+	const char		*s;
+	size_t			 i, j, len, a, b, n, cw, fl, k, so, se;
+	size_t			 hits[64], nh;
+
+	ui_lines_reset(&ui->dview);
+	ui->nfind_hits = 0;
+	fl = ui->find != NULL ? strlen(ui->find) : 0;
+	for (i = 0; i < l->n; i++) {
+		s = ui_lines_get(l, i);
+		len = strlen(s);
+		/* Where the find text starts on this line (up to 64). */
+		nh = 0;
+		for (k = 0; fl > 0 && k + fl <= len && nh < 64; k++)
+			if (strncasecmp(s + k, ui->find, fl) == 0) {
+				hits[nh++] = k;
+				k += fl - 1;
+			}
+		a = 0;
+		do {
+			/* One piece: [a, b), at most w columns. */
+			b = len;
+			if (ui->dwrap && w > 0) {
+				cw = 0;
+				for (b = a; b < len; b += n) {
+					n = 1;
+					while (b + n < len &&
+					    ((unsigned char)s[b + n] & 0xc0) ==
+					    0x80)
+						n++;
+					cw += ui_text_width(ui, s + b, n);
+					if (cw > (size_t)w && b > a)
+						break;
+				}
+			}
+			ui_lines_add(&ui->dview, l->cls[i], s + a, b - a);
+			for (j = 0; j < l->nsp[i]; j++) {
+				sp = &l->spans[l->span0[i] + j];
+				so = sp->off > a ? sp->off : a;
+				se = sp->off + sp->len < b ? sp->off + sp->len :
+				    b;
+				if (so < se)
+					ui_lines_add_span(&ui->dview, so - a,
+					    se - so, sp->cls);
+			}
+			for (k = 0; k < nh; k++) {
+				so = hits[k] > a ? hits[k] : a;
+				se = hits[k] + fl < b ? hits[k] + fl : b;
+				if (so < se)
+					ui_lines_add_span(&ui->dview, so - a,
+					    se - so, UI_C_MATCH);
+				if (hits[k] >= a && hits[k] < b)
+					ui_detail_hit(ui, ui->dview.n - 1);
+			}
+			a = b;
+		} while (a < len);
+	}
+	ui->dview_ok = true;
+}
+
+/*
+ * n, N: move to the next (dir 1) or previous find hit, counting each
+ * occurrence; the first move goes to the first hit from the top of the
+ * screen.  Says which hit of how many, and when the search wrapped.
+ */
+static void
+ui_detail_find_next(struct ui *ui, int dir, size_t *scroll)
+{
+	size_t	 n = ui->nfind_hits, k;
+	bool	 wrapped = false;
+
+	if (n == 0) {
+		ui_message(ui, "not found in this record: %s", ui->find);
+		return;
+	}
+	if (ui->find_cur == SIZE_MAX || ui->find_cur >= n) {
+		for (k = 0; k < n && ui->find_hits[k] < *scroll; k++)
+			/* nothing */;
+		if (k == n) {
+			k = 0;
+			wrapped = true;
+		}
+	} else if (dir > 0) {
+		k = ui->find_cur + 1;
+		if (k == n) {
+			k = 0;
+			wrapped = true;
+		}
+	} else {
+		k = ui->find_cur;
+		if (k == 0) {
+			k = n;
+			wrapped = true;
+		}
+		k--;
+	}
+	ui->find_cur = k;
+	*scroll = ui->find_hits[k];
+	ui_message(ui, "hit %zu of %zu%s", k + 1, n, wrapped ?
+	    (dir > 0 ? "  (search wrapped to the top)" :
+	    "  (search wrapped to the bottom)") : "");
 }
 
 /* Draw the Detail screen (and the Help screen). */
@@ -83,9 +214,13 @@ ui_detail_draw(struct ui *ui)
 				ui_tabs_build(ui, r, ui->tab, &ui->dlines);
 		}
 		ui->dlines_ok = true;
+		ui->dview_ok = false;
+		ui->find_cur = SIZE_MAX;
 	}
+	if (!ui->dview_ok)
+		ui_detail_view(ui, ui->cols);
 	ui_detail_tabs_line(ui, 1);
-	ui_frame_lines(ui, &ui->dlines, ui->screen == UI_HELP ?
+	ui_frame_lines(ui, &ui->dview, ui->screen == UI_HELP ?
 	    ui->hscroll : ui->dscroll, 2, 0, h, ui->cols);
 	ui_frame_bottom(ui);
 }
@@ -107,9 +242,33 @@ static unsigned
 ui_detail_action(struct ui *ui, enum ui_action a)
 {
 	size_t	*scroll = ui->screen == UI_HELP ? &ui->hscroll : &ui->dscroll;
-	size_t	 h = (size_t)ui_detail_height(ui), n = ui->dlines.n, max;
+	size_t	 h = (size_t)ui_detail_height(ui), n, max;
 
+	if (!ui->dview_ok && ui->dlines_ok)
+		ui_detail_view(ui, ui->cols);
+	n = ui->dview.n;
 	max = n > h ? n - h : 0;
+	/* The find (/ in the detail): n and N move between its hits, Esc
+	 * drops it before leaving. */
+	if (ui->screen == UI_DETAIL) {
+		if (a == UI_A_SEARCH) {
+			ui_prompt_open(ui, UI_PROMPT_FIND, ui->find);
+			return (UI_REDRAW);
+		}
+		if (ui->find != NULL && (a == UI_A_NEXT || a == UI_A_PREV)) {
+			ui_detail_find_next(ui, a == UI_A_NEXT ? 1 : -1,
+			    scroll);
+			if (*scroll > max)
+				*scroll = max;
+			return (UI_REDRAW);
+		}
+		if (ui->find != NULL && a == UI_A_ESCAPE) {
+			free(ui->find);
+			ui->find = NULL;
+			ui->dview_ok = false;
+			return (UI_REDRAW);
+		}
+	}
 	switch (a) {
 	case UI_A_DOWN:
 		if (*scroll < max)
@@ -143,8 +302,8 @@ ui_detail_action(struct ui *ui, enum ui_action a)
 	case UI_A_RIGHT:
 		ui->dhoff += 8;
 		break;
-	case UI_A_BACK:
 	case UI_A_ESCAPE:
+	case UI_A_BACK:
 		ui->screen = UI_RECORDS;
 		ui->dhoff = 0;
 		view_goto_seq(&ui->v, &ui->st, ui->detail_seq);
@@ -165,13 +324,20 @@ ui_detail_action(struct ui *ui, enum ui_action a)
 			view_move(&ui->v, a == UI_A_NEXTREC ? 1 : -1);
 		ui_detail_switch(ui, view_cursor_seq(&ui->v));
 		break;
-	case UI_A_ERR_NEXT:
-	case UI_A_ERR_PREV:
 	case UI_A_NEXT:
 	case UI_A_PREV:
+	case UI_A_ERR_NEXT:
+	case UI_A_ERR_PREV:
 		view_goto_seq(&ui->v, &ui->st, ui->detail_seq);
 		ui_screen_ops(UI_RECORDS)->action(ui, a);
 		ui_detail_switch(ui, view_cursor_seq(&ui->v));
+		break;
+	case UI_A_WRAP:
+		ui->dwrap = !ui->dwrap;
+		ui->dview_ok = false;
+		ui->dhoff = 0;
+		ui_message(ui, ui->dwrap ? "wrapping long lines (C-w: off)" :
+		    "long lines scroll sideways (C-w: wrap)");
 		break;
 	case UI_A_BODYVIEW:
 		ui->body = (ui->body + 1) % UI_NBODY;

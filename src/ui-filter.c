@@ -17,27 +17,17 @@
 #include "mask.h"
 #include "options.h"
 #include "record.h"
+#include "render.h"
+#include "ui-draw.h"
 #include "store.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
-/*
- * The end of the filter token that starts at p: the first space outside
- * double quotes (a backslash escapes the next byte), or the NUL.
- */
+/* The end of the filter token that starts at p (filter_token_end). */
 const char *
 ui_filter_token_end(const char *p)
 {
-	bool	 q = false;
-
-	while (*p != '\0' && (q || *p != ' ')) {
-		if (*p == '"')
-			q = !q;
-		else if (*p == '\\' && p[1] != '\0')
-			p++;
-		p++;
-	}
-	return (p);
+	return (filter_token_end(p));
 }
 
 /* The expression of saved filter name (len bytes), or NULL. */
@@ -53,40 +43,12 @@ ui_filter_saved(struct ui *ui, const char *name, size_t len)
 	return (NULL);
 }
 
-/*
- * Replace each "@NAME" token with the saved filter NAME (saved-filter in
- * the configuration file): tokens are ANDed, so the text can simply go in
- * its place.  Returns an allocated string, or NULL with *err and *col for
- * an unknown name.
- */
+/* Expand the @NAME tokens of text (filter_expand_saved). */
 static char *
 ui_filter_expand(struct ui *ui, const char *text, char **err, int *col)
 {
-	struct buf	 b;
-	const char	*p = text, *tok, *e;
-
-	buf_init(&b);
-	while (*p != '\0') {
-		tok = p;
-		p = ui_filter_token_end(p);
-		if (*tok == '@') {
-			e = ui_filter_saved(ui, tok + 1, (size_t)(p - tok - 1));
-			if (e == NULL) {
-				xasprintf(err, "no saved filter '%.*s' (add "
-				    "\"saved-filter NAME EXPR\" to the "
-				    "configuration file)", (int)(p - tok - 1),
-				    tok + 1);
-				*col = (int)(tok - text);
-				buf_clear(&b);
-				return (NULL);
-			}
-			buf_adds(&b, e);
-		} else
-			buf_add(&b, tok, (size_t)(p - tok));
-		while (*p == ' ')
-			buf_addc(&b, *p++);
-	}
-	return (buf_take(&b));
+	return (filter_expand_saved(text, ui->o->saved_filters.v,
+	    ui->o->saved_filters.n, err, col));
 }
 
 /*
@@ -140,6 +102,19 @@ ui_filter_slide(void *c)
 	if (c == NULL || !filter_is_relative(c))
 		return (false);
 	filter_set_now(c, timefmt_now());
+	return (true);
+}
+
+/*
+ * Anchor the relative times of a filter at now (the newest record of an
+ * offline source); returns true if the filter is relative.
+ */
+bool
+ui_filter_anchor(void *c, int64_t now)
+{
+	if (c == NULL || !filter_is_relative(c))
+		return (false);
+	filter_set_now(c, now);
 	return (true);
 }
 
@@ -208,6 +183,51 @@ ui_filter_hide_keys(const char *text, struct buf *b)
 	buf_clear(&k);
 }
 
+/*
+ * A key as the screens show it unrevealed: its alias, or a short stable
+ * digest of the key ("#" and the first digits of mask_key_digest, which
+ * key:#DIGEST matches), never a byte of the key itself: Tyk's base64-JSON
+ * keys all end alike, so their last characters tell nothing apart.  With
+ * an alias, four digits of the digest follow it ("ops-bot#1a2b"); the
+ * alias is cut to fit width columns.  Appends safe text to b.
+ */
+void
+ui_filter_key_label(const struct ui *ui, const char *key, size_t klen,
+    const char *alias, size_t alen, size_t width, struct buf *b)
+{
+	struct buf	 d, t;
+	size_t		 n, used, digits;
+
+	if (klen == 0 && alen == 0)
+		return;
+	buf_init(&d);
+	buf_init(&t);
+	if (klen > 0)
+		mask_key_digest(&d, key, klen);
+	if (alen == 0) {
+		buf_addc(b, '#');
+		buf_add(b, d.data, 8);
+	} else {
+		digits = klen > 0 ? 4 : 0;
+		render_safe(&t, alias, alen, 0);
+		n = t.len;
+		if (width > 0 && width > digits + 1 &&
+		    render_width(t.data, t.len) + digits + 1 > width) {
+			n = render_fit(t.data, t.len, width - digits - 2,
+			    &used);
+			buf_add(b, t.data, n);
+			buf_adds(b, ui_glyph(ui, UI_G_ELLIPSIS));
+		} else
+			buf_add(b, t.data, n);
+		if (digits > 0) {
+			buf_addc(b, '#');
+			buf_add(b, d.data, digits);
+		}
+	}
+	buf_clear(&d);
+	buf_clear(&t);
+}
+
 /* The field the +/- keys use for a column (NULL: none). */
 static const struct field *
 ui_filter_field(enum view_col col)
@@ -225,6 +245,10 @@ ui_filter_field(enum view_col col)
 		return (field_get(FIELD_KEY));
 	case VIEW_COL_IP:
 		return (field_get(FIELD_IP));
+	case VIEW_COL_ORG:
+		return (field_get(FIELD_ORG));
+	case VIEW_COL_VERSION:
+		return (field_get(FIELD_VERSION));
 	default:
 		return (NULL);
 	}
@@ -257,24 +281,36 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		buf_printf(b, "latency:%s%lld", negate ? "<" : ">=",
 		    (long long)record_lat_total(&ui->st, r));
 		return (0);
+	case VIEW_COL_UPSTREAM:
+	case VIEW_COL_GATEWAY:
+		if (b->len > 0 && b->data[b->len - 1] != ' ')
+			buf_addc(b, ' ');
+		buf_printf(b, "%s:%s%lld", col == VIEW_COL_UPSTREAM ?
+		    "upstream" : "gateway", negate ? "<" : ">=",
+		    (long long)(col == VIEW_COL_UPSTREAM ?
+		    record_lat_upstream(&ui->st, r) :
+		    record_lat_gateway(&ui->st, r)));
+		return (0);
 	case VIEW_COL_TIME:
 		/* Since (or until) this second. */
-		timefmt_rfc3339(t, sizeof t, record_ts_sec(&ui->st, r), 0, 0);
+		timefmt_local(t, sizeof t, record_ts_sec(&ui->st, r), 0, 0);
 		t[19] = '\0';
 		if (b->len > 0 && b->data[b->len - 1] != ' ')
 			buf_addc(b, ' ');
 		buf_printf(b, "%s:%s", negate ? "until" : "since", t);
 		return (0);
 	case VIEW_COL_STATUS:
+	case VIEW_COL_REASON:
 		if (b->len > 0 && b->data[b->len - 1] != ' ')
 			buf_addc(b, ' ');
 		buf_printf(b, "%sstatus:%lld", negate ? "!" : "",
 		    (long long)record_response_code(&ui->st, r));
 		return (0);
 	case VIEW_COL_API:
-		s = record_strs(&ui->st, r, RS_API_ID);
+		/* The name, as the cell shows it; api: matches id or name. */
+		s = record_strs(&ui->st, r, RS_API_NAME);
 		if (s.len == 0)
-			s = record_strs(&ui->st, r, RS_API_NAME);
+			s = record_strs(&ui->st, r, RS_API_ID);
 		break;
 	case VIEW_COL_KEY:
 		s = record_strs(&ui->st, r, RS_API_KEY);
@@ -289,6 +325,12 @@ ui_filter_token(struct ui *ui, const struct record *r, enum view_col col,
 		break;
 	case VIEW_COL_IP:
 		s = record_strs(&ui->st, r, RS_IP_ADDRESS);
+		break;
+	case VIEW_COL_ORG:
+		s = record_strs(&ui->st, r, RS_ORG_ID);
+		break;
+	case VIEW_COL_VERSION:
+		s = record_strs(&ui->st, r, RS_API_VERSION);
 		break;
 	default:
 		return (-1);

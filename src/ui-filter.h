@@ -17,6 +17,9 @@ bool		 ui_filter_match(void *, const struct store *,
 		    const struct record *);
 void		 ui_filter_free(void *);
 bool		 ui_filter_slide(void *);
+bool		 ui_filter_anchor(void *, int64_t);
+void		 ui_filter_key_label(const struct ui *, const char *, size_t,
+		    const char *, size_t, size_t, struct buf *);
 const char	*ui_filter_saved(struct ui *, const char *, size_t);
 int		 ui_filter_token(struct ui *, const struct record *,
 		    enum view_col, bool, struct buf *);

@@ -15,6 +15,7 @@
 
 #include "render.h"
 #include "source.h"
+#include "timefmt.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
@@ -38,11 +39,28 @@ ui_frame_num(char *out, size_t size, uint64_t n)
 	out[o] = '\0';
 }
 
-/* Records per second over the last ten seconds of record time. */
+/* Format a signed number with thousands separators. */
+void
+ui_frame_snum(char *out, size_t size, int64_t n)
+{
+	if (n < 0 && size > 1) {
+		out[0] = '-';
+		ui_frame_num(out + 1, size - 1, n == INT64_MIN ?
+		    (uint64_t)INT64_MAX + 1 : (uint64_t)-n);
+	} else
+		ui_frame_num(out, size, (uint64_t)n);
+}
+
+/*
+ * Records per second over the last ten seconds of record time.  When
+ * nothing arrives the window slides on with the clock (idle seconds since
+ * the last arrival), so the rate falls to 0 within ten seconds of the
+ * writer stopping or the server going away.
+ */
 static uint64_t
 ui_frame_rate(const struct ui *ui)
 {
-	int64_t		 newest = INT64_MIN, s;
+	int64_t		 newest = INT64_MIN, s, idle;
 	uint64_t	 sum = 0;
 	unsigned	 k;
 
@@ -51,9 +69,12 @@ ui_frame_rate(const struct ui *ui)
 			newest = ui->rate_sec[k];
 	if (newest == INT64_MIN)
 		return (0);
+	idle = ui->rate_at == 0 ? 0 : (ui_clock() - ui->rate_at) / 1000000000;
+	if (idle >= 10)
+		return (0);
 	for (k = 0; k < 16; k++) {
 		s = ui->rate_sec[k];
-		if (s < newest && s >= newest - 10)
+		if (s < newest && s >= newest - 10 + idle)
 			sum += ui->rate_n[k];
 	}
 	return (sum / 10);
@@ -69,6 +90,7 @@ ui_frame_header(struct ui *ui)
 	size_t		 i;
 	int		 attr = ui_attr(ui, UI_C_HEADER), w, rw;
 	bool		 unknown = false;
+	const char	*down;
 
 	buf_init(&left);
 	buf_init(&right);
@@ -92,7 +114,13 @@ ui_frame_header(struct ui *ui)
 	}
 	if (ui->reveal)
 		buf_adds(&right, "REVEALED  ");
-	if (ui->live) {
+	if (ui->live && (down = ui_disconnected(ui)) != NULL) {
+		/* Not "FOLLOW": nothing can come until it reconnects. */
+		if (strstr(down, "reconnecting") != NULL)
+			buf_adds(&right, "DISCONNECTED reconnecting ");
+		else
+			buf_adds(&right, "CONNECTING ");
+	} else if (ui->live) {
 		if (ui_frozen(ui))
 			buf_printf(&right, "%s PAUSED +%llu ",
 			    ui_glyph(ui, UI_G_BULLET),
@@ -110,18 +138,22 @@ ui_frame_header(struct ui *ui)
 		buf_adds(&right, "OFFLINE ");
 	ui_frame_num(n1, sizeof n1, store_count(&ui->st));
 	buf_printf(&right, " %s held", n1);
-	if (ui->live)
-		buf_printf(&right, "  %llu/s",
-		    (unsigned long long)ui_frame_rate(ui));
-	if (ui->st.ngaps != 0 || ui->live)
-		buf_printf(&right, "  gaps %llu",
-		    (unsigned long long)ui->st.ngaps);
-	buf_printf(&right, "  bad %llu", (unsigned long long)ui->st.nbad);
+	if (ui->live) {
+		ui_frame_num(n2, sizeof n2, ui_frame_rate(ui));
+		buf_printf(&right, "  %s/s", n2);
+	}
+	if (ui->st.ngaps != 0 || ui->live) {
+		ui_frame_num(n2, sizeof n2, ui->st.ngaps);
+		buf_printf(&right, "  gaps %s", n2);
+	}
+	ui_frame_num(n2, sizeof n2, ui->st.nbad);
+	buf_printf(&right, "  bad %s", n2);
 	if (ui->st.evicted != 0) {
 		ui_frame_num(n2, sizeof n2, ui->st.evicted);
 		buf_printf(&right, "  dropped %s", n2);
 	}
-	buf_addc(&right, ' ');
+	/* The zone every time on the screen is in (and typed times). */
+	buf_printf(&right, "  %s ", timefmt_zone_name());
 
 	ui_draw_fill(ui, 0, 0, ui->cols, attr);
 	rw = (int)ui_text_width(ui, right.data, right.len);

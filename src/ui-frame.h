@@ -16,5 +16,6 @@ void		 ui_frame_bottom(struct ui *);
 void		 ui_frame_lines(struct ui *, const struct ui_lines *, size_t,
 		    int, int, int, int);
 void		 ui_frame_num(char *, size_t, uint64_t);
+void		 ui_frame_snum(char *, size_t, int64_t);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "ui-health.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,23 @@
 #include "ui-lines.h"
 
 #define UI_HEALTH_STUCK	60.0	/* s: an older head suggests no pump */
+#define UI_HEALTH_DRAINS 3.0	/* drain periods: an older head, stuck */
+
+/*
+ * Is the pump draining key h stuck?  Its oldest record is much older
+ * than the drain period (three periods and 5 s of slack), or, with no
+ * drain seen yet, over a minute old.
+ */
+static bool
+ui_health_stuck(const struct source_redis_health *h)
+{
+	if (!h->exists || h->skipped || h->oldest_age < 0 || h->length <= 0)
+		return (false);
+	if (h->drain_period > 0)
+		return (h->oldest_age > UI_HEALTH_DRAINS * h->drain_period +
+		    5);
+	return (h->oldest_age > UI_HEALTH_STUCK);
+}
 
 /* Format seconds compactly ("-" when unknown). */
 static void
@@ -46,6 +64,7 @@ ui_health_redis(struct ui *ui, struct source *s, int y)
 	struct buf				 b;
 	char					 t[256], o[16], nw[16];
 	char					 dp[16], ttl[32];
+	char					 ln[32], sn[32], rt[32];
 	size_t					 n, i, absent = 0;
 	int					 kw, attr;
 
@@ -54,12 +73,12 @@ ui_health_redis(struct ui *ui, struct source *s, int y)
 	buf_adds(&b, source_redis_state(s));
 	ui_draw_text(ui, y++, 0, ui->cols, b.data, b.len, UI_AT_BOLD);
 	buf_clear(&b);
-	kw = ui->cols - 1 - (8 + 7 + 8 + 8 + 9 + 6 + 6 + 7 + 8);
+	kw = ui->cols - 1 - (8 + 7 + 8 + 8 + 9 + 6 + 6 + 7 + 8 + 8 + 6);
 	if (kw < 12)
 		kw = 12;
-	snprintf(t, sizeof t, "%-*s %7s %6s %7s %7s %8s %5s %5s %6s %7s",
-	    kw, "KEY", "LEN", "TTL", "OLDEST", "NEWEST", "SEEN", "BAD", "GAPS",
-	    "DRAINS", "PERIOD");
+	snprintf(t, sizeof t, "%-*s %7s %6s %7s %7s %8s %7s %5s %5s %6s %7s",
+	    kw, "KEY", "LEN", "TTL", "OLDEST", "NEWEST", "SEEN", "RATE/s",
+	    "BAD", "GAPS", "DRAINS", "PERIOD");
 	ui_draw_str(ui, y++, 0, ui->cols, t, ui_attr(ui, UI_C_TITLE));
 	h = source_redis_health(s, &n);
 	for (i = 0; i < n && y < ui->lines - 1; i++) {
@@ -86,15 +105,23 @@ ui_health_redis(struct ui *ui, struct source *s, int y)
 			snprintf(ttl, sizeof ttl, "%llds", (long long)h[i].ttl);
 		else
 			snprintf(ttl, sizeof ttl, "-");
-		snprintf(t, sizeof t, "%7lld %6s %7s %7s %8llu %5llu %5llu "
-		    "%6llu %7s", (long long)h[i].length, ttl, o, nw,
-		    (unsigned long long)h[i].seen,
+		ui_frame_num(ln, sizeof ln, h[i].length > 0 ?
+		    (uint64_t)h[i].length : 0);
+		ui_frame_num(sn, sizeof sn, h[i].seen);
+		if (h[i].rate > 0)
+			snprintf(rt, sizeof rt, "%.1f", h[i].rate);
+		else
+			snprintf(rt, sizeof rt, "-");
+		snprintf(t, sizeof t, "%7s %6s %7s %7s %8s %7s %5llu %5llu "
+		    "%6llu %7s%s", ln, ttl, o, nw, sn, rt,
 		    (unsigned long long)h[i].bad,
 		    (unsigned long long)h[i].gaps,
-		    (unsigned long long)h[i].drains, dp);
+		    (unsigned long long)h[i].drains, dp,
+		    ui_health_stuck(&h[i]) ? " STUCK" : "");
 		ui_draw_str(ui, y++, kw + 1, ui->cols - kw - 1, t,
-		    h[i].oldest_age > UI_HEALTH_STUCK || h[i].gaps > 0 ?
-		    ui_attr(ui, UI_C_5XX) : UI_AT_NORMAL);
+		    ui_health_stuck(&h[i]) ? ui_attr(ui, UI_C_ERROR) |
+		    UI_AT_BOLD : (h[i].gaps > 0 ? ui_attr(ui, UI_C_5XX) :
+		    UI_AT_NORMAL));
 	}
 	if (absent > 0 && y < ui->lines - 1) {
 		snprintf(t, sizeof t, "%zu more watched key%s absent", absent,
@@ -103,12 +130,22 @@ ui_health_redis(struct ui *ui, struct source *s, int y)
 	}
 	if (n > 0 && y < ui->lines - 1) {
 		for (i = 0; i < n; i++)
-			if (h[i].exists && h[i].oldest_age > UI_HEALTH_STUCK)
+			if (ui_health_stuck(&h[i]))
 				break;
-		if (i < n)
-			ui_draw_str(ui, y++, 0, ui->cols, "  the oldest record "
-			    "is over a minute old: is a pump draining this "
-			    "list?", ui_attr(ui, UI_C_5XX));
+		if (i < n) {
+			ui_health_age(o, sizeof o, h[i].oldest_age);
+			ui_health_age(dp, sizeof dp, h[i].drain_period);
+			if (h[i].drain_period > 0)
+				snprintf(t, sizeof t, "  is the pump stuck? "
+				    "the oldest record is %s old, and it "
+				    "drained every %s", o, dp);
+			else
+				snprintf(t, sizeof t, "  is a pump draining "
+				    "this list? the oldest record is %s old",
+				    o);
+			ui_draw_str(ui, y++, 0, ui->cols, t,
+			    ui_attr(ui, UI_C_ERROR) | UI_AT_BOLD);
+		}
 	}
 	return (y + 1);
 }

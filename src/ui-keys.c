@@ -60,7 +60,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 'g', KEY_HOME }, "g, Home", LISTS, UI_A_TOP,
 	  "first record (pauses follow)" },
 	{ { 'G', KEY_END }, "G, End", LISTS, UI_A_BOTTOM,
-	  "last record; resumes follow" },
+	  "last row of the current sort; on a live source, back to time order "
+	  "and follow" },
 	{ { 'h', KEY_LEFT }, "h, Left", REC | DET | STA, UI_A_LEFT,
 	  "column cursor left (detail: scroll left)" },
 	{ { 'l', KEY_RIGHT }, "l, Right", REC | DET | STA, UI_A_RIGHT,
@@ -86,7 +87,8 @@ static const struct ui_key ui_keys[] = {
 	{ { '5' }, "5", UI_ON_ALL, UI_A_SCREEN5,
 	  "traffic over time (from an aggregate row: that row's)" },
 	{ { 'q' }, "q", UI_ON_ALL, UI_A_BACK,
-	  "back; on the records screen, quit" },
+	  "back; on the records screen, quit (asking first when records are "
+	  "marked)" },
 	{ { 'Q' }, "Q", UI_ON_ALL, UI_A_QUIT, "quit" },
 	{ { UI_K_ESC }, "Esc", UI_ON_ALL, UI_A_ESCAPE,
 	  "close the menu or screen" },
@@ -94,9 +96,11 @@ static const struct ui_key ui_keys[] = {
 	/* Search and filter. */
 	{ { '/' }, "/", REC | DET, UI_A_SEARCH,
 	  "search: highlight matching records (filter syntax; a bare word "
-	  "matches the path)" },
-	{ { 'n' }, "n", REC | DET, UI_A_NEXT, "next search match" },
-	{ { 'N' }, "N", REC | DET, UI_A_PREV, "previous search match" },
+	  "matches the path); in the detail, find text in the record" },
+	{ { 'n' }, "n", REC | DET, UI_A_NEXT,
+	  "next search match (detail: next hit)" },
+	{ { 'N' }, "N", REC | DET, UI_A_PREV,
+	  "previous search match (detail: previous hit)" },
 	{ { 'f', '\\', KEY_F(4) }, "f, \\, F4", REC | STA | DET | CHA,
 	  UI_A_FILTER,
 	  "edit the filter (Up/Down: history)" },
@@ -107,7 +111,8 @@ static const struct ui_key ui_keys[] = {
 	{ { CTRL('t') }, "C-t", REC | STA | CHA, UI_A_FILTER_CLEAR,
 	  "clear the filter and the time range" },
 	{ { 's' }, "s", REC | STA, UI_A_SORT,
-	  "sort by the column under the cursor; again to reverse" },
+	  "sort by the column under the cursor (numbers largest first, a down "
+	  "arrow); again to reverse" },
 
 	/* Live. */
 	{ { 'F' }, "F", REC | DET, UI_A_FOLLOW,
@@ -117,6 +122,10 @@ static const struct ui_key ui_keys[] = {
 
 	/* Records. */
 	{ { 'm' }, "m", REC | DET, UI_A_MARK, "mark or unmark the record" },
+	{ { 'M' }, "M", REC, UI_A_MARKED_ONLY,
+	  "show only the marked records, or all again" },
+	{ { 'u' }, "u", REC, UI_A_MARK_NEXT, "next marked record" },
+	{ { 'U' }, "U", REC, UI_A_MARK_PREV, "previous marked record" },
 	{ { 'c', 'y' }, "c, y", REC | DET, UI_A_COPY,
 	  "copy menu: URL, curl, request, response, body, record JSON "
 	  "(OSC 52 and a file)" },
@@ -127,6 +136,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 't' }, "t", REC | DET, UI_A_TIME,
 	  "time display: absolute or relative to the newest record" },
 	{ { 'v' }, "v", DET, UI_A_BODYVIEW, "body view: pretty, raw, hex" },
+	{ { CTRL('w') }, "C-w", DET | HLP, UI_A_WRAP,
+	  "wrap long lines, or scroll them sideways again" },
 
 	/* Aggregates. */
 	{ { '<' }, "<", STA, UI_A_HOUR_PREV, "previous hour" },
@@ -437,9 +448,20 @@ ui_keys_mouse(struct ui *ui)
 unsigned
 ui_keys_dispatch(struct ui *ui, int ch)
 {
+	enum ui_action	 a;
+
 	if (ch == KEY_MOUSE)
 		return (ui_keys_mouse(ui));
-	return (ui_keys_run(ui, ui_keys_find(ui, ch)));
+	a = ui_keys_find(ui, ch);
+	/* q asked to confirm (marks would be lost): y or q again quits. */
+	if (ui->quit_asked) {
+		ui->quit_asked = false;
+		if (ch == 'y' || a == UI_A_BACK)
+			return (UI_QUIT);
+		ui_message(ui, "not quitting");
+		return (UI_REDRAW);
+	}
+	return (ui_keys_run(ui, a));
 }
 
 /*
@@ -452,7 +474,8 @@ ui_keys_run(struct ui *ui, enum ui_action a)
 {
 	switch (a) {
 	case UI_A_NONE:
-		return (0);
+		ui_message(ui, "unknown key, ? for help");
+		return (UI_REDRAW);
 	case UI_A_QUIT:
 		return (UI_QUIT);
 	case UI_A_PALETTE:
@@ -558,38 +581,66 @@ ui_keys_help(struct ui *ui, struct ui_lines *l)
 	    "(hides).  q or Esc closes this help.", 78);
 }
 
-/* The hint line for the current screen. */
+/*
+ * The hint line for the current screen: the most useful keys first, as
+ * many as fit the width (so 80 columns show whole hints, never a cut one).
+ */
 void
 ui_keys_hints(const struct ui *ui, char *out, size_t size)
 {
-	const char	*h;
+	static const char *records[] = { "? help", "f filter", "/ search",
+	    "Enter open", "+/- cell", "s sort", "m mark", "c copy",
+	    "3 aggregates", "q quit", "x export", "F follow", "Z pause",
+	    "4 health", NULL };
+	static const char *detail[] = { "q back", "Tab tab", "]/[ next/prev",
+	    "/ find", "v view", "C-w wrap", "r reveal", "c copy",
+	    "j/k scroll", "? help", NULL };
+	static const char *stats[] = { "q back", "Tab pane", "Enter drill",
+	    "s sort", "</> hour", "S stored", "f filter", "? help", NULL };
+	static const char *health[] = { "q back", "1 records",
+	    "3 aggregates", "? help", NULL };
+	static const char *chart[] = { "q back", "h/l bucket",
+	    "Enter records", "+/- size", "v heatmap", "a scope", "? help",
+	    NULL };
+	static const char *help[] = { "q back", "j/k scroll", NULL };
+	const char	**h;
+	size_t		  len = 0, n, w = ui->cols > 1 ? (size_t)ui->cols - 1 :
+			    79;
 
 	switch (ui->screen) {
 	case UI_DETAIL:
-		h = "q back  Tab tab  ]/[ next/prev  v view  r reveal  c copy  "
-		    "j/k scroll  ? help";
+		h = detail;
 		break;
 	case UI_STATS:
-		h = "q back  Tab pane  Enter drill-down  s sort  </> hour  "
-		    "S stored  f filter  ? help";
+		h = stats;
 		break;
 	case UI_HEALTH:
-		h = "q back  1 records  3 aggregates  ? help";
+		h = health;
 		break;
 	case UI_CHART:
-		h = "q back  h/l bucket  Enter records  +/- size  v heatmap  "
-		    "a scope  ? help";
+		h = chart;
 		break;
 	case UI_HELP:
-		h = "q back  j/k scroll";
+		h = help;
 		break;
 	default:
-		h = "? help  / search  f filter  +/- by cell  Enter open  "
-		    "m mark  c copy  x export  F follow  Z pause  "
-		    "3 aggregates  q quit";
+		h = records;
 		break;
 	}
-	snprintf(out, size, "%s", h);
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	for (; *h != NULL; h++) {
+		n = strlen(*h) + (len > 0 ? 2 : 0);
+		if (len + n > w || len + n + 1 > size)
+			break;
+		if (len > 0) {
+			memcpy(out + len, "  ", 2);
+			len += 2;
+		}
+		memcpy(out + len, *h, strlen(*h) + 1);
+		len += strlen(*h);
+	}
 }
 
 /* Print the KEY BINDINGS list of the man page (mdoc) from the table. */

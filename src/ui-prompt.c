@@ -16,14 +16,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "field.h"
 #include "options.h"
+#include "record.h"
 #include "render.h"
+#include "store.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
 #include "ui-palette.h"
+#include "ui-screen.h"
 #include "xmalloc.h"
 
 #define UI_PROMPT_MAX	4096
@@ -90,7 +94,7 @@ ui_prompt_check(struct ui *ui, struct ui_prompt *p)
 	free(p->err);
 	p->err = NULL;
 	p->errcol = 0;
-	if (p->len == 0)
+	if (p->len == 0 || p->kind == UI_PROMPT_FIND)
 		return;
 	if (p->kind == UI_PROMPT_COMMAND) {
 		if (ui_palette_check(p->text) != NULL)
@@ -179,6 +183,126 @@ ui_prompt_history(struct ui *ui, struct ui_prompt *p, int dir)
 	ui_prompt_set(ui, p, ui_history[p->kind][h]);
 }
 
+#define UI_PROMPT_VALUES		64	/* candidates kept */
+#define UI_PROMPT_VALUE_SCAN	200000	/* newest records looked at */
+
+/* Does value v need quoting in a filter token? */
+static bool
+ui_prompt_needs_quote(struct slice v)
+{
+	size_t	 i;
+
+	for (i = 0; i < v.len; i++)
+		if ((unsigned char)v.ptr[i] <= ' ' || v.ptr[i] == '"' ||
+		    v.ptr[i] == '|' || v.ptr[i] == '\\' || v.ptr[i] == 0x7f)
+			return (true);
+	return (false);
+}
+
+/*
+ * Tab after "field:" completes the value from those seen in the data
+ * (the newest UI_PROMPT_VALUE_SCAN records; lnav #1637): one candidate is
+ * put in whole (quoted when it needs it), several are cut to what they
+ * share and listed on the message line.
+ */
+static void
+ui_prompt_complete_value(struct ui *ui, struct ui_prompt *p, size_t start,
+    size_t colon)
+{
+	const struct field	*f;
+	const struct record	*r;
+	struct slice		 v, ext, cand[UI_PROMPT_VALUES];
+	struct buf		 b;
+	size_t			 vs = colon + 1, pl, nc = 0, i, k, common = 0;
+	size_t			 scanned = 0, add;
+	uint64_t		 seq;
+	bool			 more = false, q, typedq;
+
+	f = field_find(p->text + start, colon - start);
+	if (f == NULL || f->nstrs == 0 || (f->flags & (FIELD_LIST |
+	    FIELD_GEO)) || (f->type != FIELD_T_TEXT && f->type != FIELD_T_IP)) {
+		ui_message(ui, "no values to complete for this field");
+		return;
+	}
+	if (vs < p->pos && p->text[vs] == '=')
+		vs++;
+	if (vs < p->pos && p->text[vs] == '"')
+		vs++;
+	pl = p->pos - vs;
+	for (seq = ui->st.next; seq > ui->st.first && scanned <
+	    UI_PROMPT_VALUE_SCAN; seq--, scanned++) {
+		r = store_get(&ui->st, seq - 1);
+		if (r == NULL || (r->flags & (REC_BAD | REC_GAP)))
+			continue;
+		for (k = 0; k < (size_t)f->nstrs; k++) {
+			v = field_string(f, &ui->st, r, (int)k);
+			if (v.len == 0 || v.len < pl || ((f->flags &
+			    FIELD_CASELESS) ? strncasecmp(v.ptr, p->text + vs,
+			    pl) : memcmp(v.ptr, p->text + vs, pl)) != 0)
+				continue;
+			for (i = 0; i < nc; i++)
+				if (cand[i].len == v.len &&
+				    memcmp(cand[i].ptr, v.ptr, v.len) == 0)
+					break;
+			if (i < nc)
+				continue;
+			if (nc == UI_PROMPT_VALUES) {
+				more = true;
+				continue;
+			}
+			cand[nc++] = v;
+		}
+	}
+	if (nc == 0) {
+		ui_message(ui, "no %s value seen starts with that", f->name);
+		return;
+	}
+	common = cand[0].len;
+	for (i = 1; i < nc; i++) {
+		for (k = 0; k < common && k < cand[i].len &&
+		    cand[i].ptr[k] == cand[0].ptr[k]; k++)
+			/* nothing */;
+		common = k;
+	}
+	/* Replace what was typed of the value (quoted when it needs it). */
+	buf_init(&b);
+	typedq = vs > colon + 1 && p->text[vs - 1] == '"';
+	ext.ptr = cand[0].ptr;
+	ext.len = nc == 1 ? cand[0].len : common;
+	q = typedq || ui_prompt_needs_quote(ext);
+	if (q && !typedq)
+		buf_addc(&b, '"');
+	for (k = 0; k < ext.len; k++) {
+		if (q && (ext.ptr[k] == '"' || ext.ptr[k] == '\\'))
+			buf_addc(&b, '\\');
+		buf_addc(&b, ext.ptr[k]);
+	}
+	if (nc == 1)
+		buf_adds(&b, q ? "\" " : " ");
+	add = b.len;
+	if (p->len - pl + add + 1 < UI_PROMPT_MAX) {
+		memmove(p->text + vs + add, p->text + p->pos,
+		    p->len - p->pos + 1);
+		memcpy(p->text + vs, b.data, add);
+		p->len = p->len - pl + add;
+		p->pos = vs + add;
+	}
+	buf_clear(&b);
+	if (nc > 1) {
+		/* List the candidates on the message line, made safe. */
+		buf_init(&b);
+		for (i = 0; i < nc && b.len < sizeof ui->msg - 8; i++) {
+			render_safe(&b, cand[i].ptr, cand[i].len, 0);
+			buf_adds(&b, "  ");
+		}
+		if (more)
+			buf_adds(&b, "...");
+		ui_message(ui, "%.*s", (int)(b.len < sizeof ui->msg - 1 ?
+		    b.len : sizeof ui->msg - 1), b.data);
+		buf_clear(&b);
+	}
+}
+
 /*
  * Tab: complete the field name being typed (the word before the cursor,
  * after an optional '!') to the longest common prefix of the matching
@@ -187,7 +311,7 @@ ui_prompt_history(struct ui *ui, struct ui_prompt *p, int dir)
 static void
 ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 {
-	const char	*match = NULL, *name;
+	const char	*match = NULL, *name, *colon;
 	size_t		 start = p->pos, wl, common = 0, i, k, add, nnames;
 	int		 n = 0;
 	bool		 saved;
@@ -197,8 +321,11 @@ ui_prompt_complete(struct ui *ui, struct ui_prompt *p)
 	if (start < p->pos && p->text[start] == '!')
 		start++;
 	wl = p->pos - start;
-	if (memchr(p->text + start, ':', wl) != NULL)
+	if ((colon = memchr(p->text + start, ':', wl)) != NULL) {
+		ui_prompt_complete_value(ui, p, start,
+		    (size_t)(colon - p->text));
 		return;
+	}
 	/* @NAME: the saved filters' names ("NAME=EXPR"). */
 	saved = wl > 0 && p->text[start] == '@';
 	if (saved) {
@@ -343,6 +470,17 @@ ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
 		ui_prompt_free(ui);
 		return (UI_REDRAW);
 	}
+	if (p->kind == UI_PROMPT_FIND) {
+		/* Plain text in the record shown (ui-detail.c finds it). */
+		if (p->len > 0)
+			ui_prompt_history_add(p->kind, p->text);
+		free(ui->find);
+		ui->find = p->len > 0 ? xstrdup(p->text) : NULL;
+		ui->dview_ok = false;
+		ui->find_cur = SIZE_MAX;
+		ui_prompt_free(ui);
+		return (ui_screen_ops(UI_DETAIL)->action(ui, UI_A_NEXT));
+	}
 	if (p->len == 0) {
 		ui_filter_free(ui->search_c);
 		ui->search_c = NULL;
@@ -388,7 +526,7 @@ ui_prompt_key(struct ui *ui, int ch)
 	case '\t':
 		if (p->kind == UI_PROMPT_COMMAND)
 			ui_prompt_complete_command(ui, p);
-		else
+		else if (p->kind != UI_PROMPT_FIND)
 			ui_prompt_complete(ui, p);
 		break;
 	case KEY_UP:
@@ -474,6 +612,31 @@ ui_prompt_key(struct ui *ui, int ch)
 	return (UI_REDRAW);
 }
 
+/*
+ * An error as the prompt shows it, where it is cut first: the suggestion
+ * before the problem ("did you mean 'status'? unknown field 'stauts'"),
+ * and no " at column N" (the prompt says the column).
+ */
+static void
+ui_prompt_err_text(const char *err, struct buf *b)
+{
+	const char	*hint, *at, *end = err + strlen(err);
+
+	hint = strrchr(err, '(');
+	if (hint != NULL && (hint == err || hint[-1] != ' ' ||
+	    end[-1] != ')'))
+		hint = NULL;
+	if (hint != NULL) {
+		buf_add(b, hint + 1, (size_t)(end - 1 - (hint + 1)));
+		buf_adds(b, end[-2] == '?' ? " " : ": ");
+		end = hint - 1;
+	}
+	at = strstr(err, " at column ");
+	if (at != NULL && at < end)
+		end = at;
+	buf_add(b, err, (size_t)(end - err));
+}
+
 /* Draw the prompt on line y. */
 void
 ui_prompt_draw(struct ui *ui, int y)
@@ -485,7 +648,8 @@ ui_prompt_draw(struct ui *ui, int y)
 	size_t			 split, cut;
 
 	label = p->kind == UI_PROMPT_FILTER ? "filter> " :
-	    p->kind == UI_PROMPT_COMMAND ? ":" : "search/ ";
+	    p->kind == UI_PROMPT_COMMAND ? ":" :
+	    p->kind == UI_PROMPT_FIND ? "find/ " : "search/ ";
 	/* The palette's completions, above it. */
 	if (p->kind == UI_PROMPT_COMMAND && ui->msg[0] != '\0' && y > 0) {
 		ui_draw_fill(ui, y - 1, 0, ui->cols, UI_AT_REVERSE);
@@ -502,8 +666,9 @@ ui_prompt_draw(struct ui *ui, int y)
 	room = ui->cols - x - 1;
 	ew = 0;
 	if (p->err != NULL) {
-		buf_printf(&c, "  %s col %d: %s", ui_glyph(ui, UI_G_UP),
-		    p->errcol + 1, p->err);
+		buf_printf(&c, "  %s col %d: ", ui_glyph(ui, UI_G_UP),
+		    p->errcol + 1);
+		ui_prompt_err_text(p->err, &c);
 		ew = (int)ui_text_width(ui, c.data, c.len);
 		if (ew > room / 2)
 			ew = room / 2;

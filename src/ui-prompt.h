@@ -13,6 +13,7 @@ enum ui_prompt_kind {
 	UI_PROMPT_FILTER,
 	UI_PROMPT_SEARCH,
 	UI_PROMPT_COMMAND,	/* the : palette */
+	UI_PROMPT_FIND,		/* / in the detail: plain text */
 	UI_NPROMPTS
 };
 

@@ -22,9 +22,11 @@
 
 #include "options.h"
 #include "output.h"
+#include "demo-http.h"
 #include "record.h"
 #include "render.h"
 #include "timefmt.h"
+#include "ui-columns.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
@@ -53,16 +55,16 @@ ui_records_height(const struct ui *ui)
 	struct view_layout	 l;
 	int			 h;
 
-	view_layout(&l, ui->cols);
+	ui_columns_layout(ui, &l);
 	h = ui->lines - UI_TOP_LINES - 1 - ui_records_preview_lines(ui);
 	h /= l.lines;
 	return (h < 1 ? 1 : (size_t)h);
 }
 
 /*
- * The filter as shown: API keys typed in key: tokens masked to their last
- * four characters unless revealed (+ and drill-down put key:#DIGEST, which
- * is shown as it is).
+ * The filter as shown: API keys typed in key: tokens shown as their digest
+ * label (ui_filter_key_label, never their bytes) unless revealed (+ and
+ * drill-down put key:#DIGEST, which is shown as it is).
  * Appends safe text to b.
  */
 static void
@@ -87,7 +89,7 @@ ui_records_filter_text(struct ui *ui, const char *f, struct buf *b)
 				vl -= 2;
 			}
 			if (vl > 0 && *v != '~' && *v != '#')	/* #DIGEST */
-				output_mask_key(b, v, vl);
+				ui_filter_key_label(ui, v, vl, "", 0, 0, b);
 			else
 				render_safe(b, v, vl, 0);
 		} else
@@ -115,9 +117,12 @@ ui_records_filter_line(struct ui *ui, int y)
 	ui_frame_num(n2, sizeof n2, ui->v.n == 0 ? 0 : ui->v.cursor + 1);
 	if (ui->range_label != NULL)
 		buf_printf(&right, "range: %s  ", ui->range_label);
-	buf_printf(&right, "%s/%s shown", n2, n1);
-	if (ui->v.nmarks > 0)
-		buf_printf(&right, "  %zu marked", ui->v.nmarks);
+	buf_printf(&right, "row %s of %s", n2, n1);
+	if (ui->v.nmarks > 0) {
+		ui_frame_num(n1, sizeof n1, ui->v.nmarks);
+		buf_printf(&right, "  %s marked%s", n1, ui->v.marked_only ?
+		    " (only)" : "");
+	}
 	rw = (int)right.len;
 	ui_draw_str(ui, y, 0, 8, "filter: ", ui_attr(ui, UI_C_TITLE));
 	if (ui->filter != NULL) {
@@ -233,7 +238,7 @@ ui_records_spark_draw(struct ui *ui, int y, int x, int w, const uint32_t *c,
 static void
 ui_records_spark(struct ui *ui, int y)
 {
-	char		 lab[96], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+	char		 lab[96], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX], u[32];
 	int		 w, x;
 	int64_t		 span;
 
@@ -242,7 +247,9 @@ ui_records_spark(struct ui *ui, int y)
 		w = 8;
 	ui_records_spark_update(ui, w);
 	if (ui->spark_lo > ui->spark_hi) {
-		ui_draw_str(ui, y, 0, ui->cols, "no records yet",
+		ui_draw_str(ui, y, 0, ui->cols, ui->filter != NULL ||
+		    ui->v.since != INT64_MIN || ui->v.until != INT64_MAX ?
+		    "no record matches the filter" : "no records yet",
 		    ui_attr(ui, UI_C_DIM));
 		return;
 	}
@@ -252,11 +259,28 @@ ui_records_spark(struct ui *ui, int y)
 	ui_draw_str(ui, y, x, 4, "5xx ", ui_attr(ui, UI_C_DIM));
 	ui_records_spark_draw(ui, y, x + 4, w, ui->spark_err, UI_C_SPARKERR);
 	x += 4 + w + 1;
-	timefmt_rfc3339(t1, sizeof t1, ui->spark_lo / 1000000000, 0, 0);
-	timefmt_rfc3339(t2, sizeof t2, ui->spark_hi / 1000000000, 0, 0);
+	timefmt_local(t1, sizeof t1, ui->spark_lo / 1000000000, 0, 0);
+	timefmt_local(t2, sizeof t2, ui->spark_hi / 1000000000, 0, 0);
 	span = (ui->spark_hi - ui->spark_lo) / w;
-	/* "HH:MM-HH:MM" of the range, with the date of its start. */
-	if (span >= 1000000000)
+	/*
+	 * "HH:MM-HH:MM" of the range, with the date of its start; over
+	 * days, "MM-DD HH:MM-MM-DD HH:MM", and /col in s, min, h or d.
+	 */
+	if (strncmp(t1, t2, 10) != 0) {
+		snprintf(u, sizeof u, "%llds", (long long)(span / 1000000000));
+		if (span >= 2 * 86400000000000LL)
+			snprintf(u, sizeof u, "%lldd", (long long)(span /
+			    86400000000000LL));
+		else if (span >= 2 * 3600000000000LL)
+			snprintf(u, sizeof u, "%lldh", (long long)(span /
+			    3600000000000LL));
+		else if (span >= 120000000000LL)
+			snprintf(u, sizeof u, "%lldmin", (long long)(span /
+			    60000000000LL));
+		snprintf(lab, sizeof lab, "%.5s %.5s%s%.5s %.5s %s/col",
+		    t1 + 5, t1 + 11, ui_glyph(ui, UI_G_DASH), t2 + 5, t2 + 11,
+		    u);
+	} else if (span >= 1000000000)
 		snprintf(lab, sizeof lab, "%.10s %.5s%s%.5s %llds/col", t1,
 		    t1 + 11, ui_glyph(ui, UI_G_DASH), t2 + 11,
 		    (long long)(span / 1000000000));
@@ -295,9 +319,25 @@ ui_records_time(struct ui *ui, const struct record *r, struct buf *b)
 			    (long long)((d < 0 ? -d : d) / 1000000 % 1000));
 		return;
 	}
-	timefmt_rfc3339(t, sizeof t, record_ts_sec(&ui->st, r),
+	timefmt_local(t, sizeof t, record_ts_sec(&ui->st, r),
 	    record_ts_nsec(&ui->st, r), 3);
-	buf_add(b, t + 11, 12);
+	/* Over days, the date: MM-DD HH:MM:SS (ui_columns_layout). */
+	if (ui_spans_days(ui)) {
+		buf_add(b, t + 5, 5);
+		buf_addc(b, ' ');
+		buf_add(b, t + 11, 8);
+	} else
+		buf_add(b, t + 11, 12);
+}
+
+/* A latency in ms with thousands separators. */
+static void
+ui_records_ms(struct buf *b, int64_t ms)
+{
+	char	 t[32];
+
+	ui_frame_snum(t, sizeof t, ms);
+	buf_adds(b, t);
 }
 
 /* The text of one cell of record r (safe). */
@@ -306,8 +346,6 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
     int width, struct buf *b)
 {
 	struct slice	 s, a;
-	struct buf	 t;
-	size_t		 n, used;
 
 	switch (c) {
 	case VIEW_COL_TIME:
@@ -322,7 +360,7 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
 		    (long long)record_response_code(&ui->st, r));
 		break;
 	case VIEW_COL_LATENCY:
-		buf_printf(b, "%lld", (long long)record_lat_total(&ui->st, r));
+		ui_records_ms(b, record_lat_total(&ui->st, r));
 		break;
 	case VIEW_COL_API:
 		s = record_strs(&ui->st, r, RS_API_NAME);
@@ -343,23 +381,30 @@ ui_records_cell(struct ui *ui, const struct record *r, enum view_col c,
 			render_safe(b, s.ptr, s.len, 0);
 			break;
 		}
-		if (a.len > 0 && s.len > 4 && width >= 8) {
-			/* alias…last4, the alias cut to fit. */
-			buf_init(&t);
-			render_safe(&t, a.ptr, a.len, 0);
-			n = render_fit(t.data, t.len, (size_t)width - 5, &used);
-			buf_add(b, t.data, n);
-			buf_adds(b, ui_glyph(ui, UI_G_ELLIPSIS));
-			render_safe(b, s.ptr + s.len - 4, 4, 0);
-			buf_clear(&t);
-		} else if (a.len > 0)
-			render_safe(b, a.ptr, a.len, 0);
-		else
-			output_mask_key(b, s.ptr, s.len);
+		ui_filter_key_label(ui, s.ptr, s.len, a.ptr, a.len,
+		    width > 0 ? (size_t)width : 0, b);
 		break;
 	case VIEW_COL_IP:
 		s = record_strs(&ui->st, r, RS_IP_ADDRESS);
 		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_UPSTREAM:
+		ui_records_ms(b, record_lat_upstream(&ui->st, r));
+		break;
+	case VIEW_COL_GATEWAY:
+		ui_records_ms(b, record_lat_gateway(&ui->st, r));
+		break;
+	case VIEW_COL_ORG:
+		s = record_strs(&ui->st, r, RS_ORG_ID);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_VERSION:
+		s = record_strs(&ui->st, r, RS_API_VERSION);
+		render_safe(b, s.ptr, s.len, 0);
+		break;
+	case VIEW_COL_REASON:
+		buf_adds(b, demo_http_status_text((int)record_response_code(
+		    &ui->st, r)));
 		break;
 	default:
 		break;
@@ -378,10 +423,9 @@ ui_records_titles(struct ui *ui, const struct view_layout *l, int y)
 		c = &l->cells[i];
 		if (c->line != 0)
 			continue;
-		snprintf(t, sizeof t, "%s%s", c->col == VIEW_COL_STATUS ?
-		    "ST" : view_col_name(c->col),
+		snprintf(t, sizeof t, "%s%s", ui_columns_title(c->col),
 		    ui->v.sort == c->col ? ui_glyph(ui, ui->v.sort_reverse ?
-		    UI_G_UP : UI_G_DOWN) : "");
+		    UI_G_DOWN : UI_G_UP) : "");
 		attr = ui_attr(ui, UI_C_TITLE);
 		if (ui->v.col == c->col)
 			attr |= UI_AT_UNDERLINE;
@@ -405,9 +449,9 @@ ui_records_special(struct ui *ui, const struct record *r, int y, int w,
 	buf_init(&pos);
 	if (r->flags & REC_GAP) {
 		attr = ui_attr(ui, UI_C_GAP);
-		timefmt_rfc3339(t1, sizeof t1, ex != NULL ? ex->gap_from /
+		timefmt_local(t1, sizeof t1, ex != NULL ? ex->gap_from /
 		    1000000000 : 0, 0, 0);
-		timefmt_rfc3339(t2, sizeof t2, ex != NULL ? ex->gap_to /
+		timefmt_local(t2, sizeof t2, ex != NULL ? ex->gap_to /
 		    1000000000 : 0, 0, 0);
 		buf_printf(&b, "%s%s%s %.8s possible gap: ",
 		    ui_glyph(ui, UI_G_HLINE), ui_glyph(ui, UI_G_HLINE),
@@ -519,7 +563,7 @@ ui_records_draw(struct ui *ui)
 	size_t			 i;
 	int			 y, ph, th;
 
-	view_layout(&l, ui->cols);
+	ui_columns_layout(ui, &l);
 	ph = ui_records_preview_lines(ui);
 	th = ui->lines - UI_TOP_LINES - 1 - ph;
 	ui_frame_header(ui);
@@ -528,7 +572,10 @@ ui_records_draw(struct ui *ui)
 	ui_records_titles(ui, &l, 3);
 	if (ui->v.n == 0) {
 		ui_draw_str(ui, UI_TOP_LINES + 1, 2, ui->cols - 4,
-		    ui->filter != NULL ? "no records match the filter" :
+		    ui->filter != NULL || ui->v.since != INT64_MIN ||
+		    ui->v.until != INT64_MAX ? "no record matches the filter" :
+		    ui_disconnected(ui) != NULL ? "not connected: no records "
+		    "until the source connects" :
 		    (ui->loading || ui->live ? "waiting for records" :
 		    "no records"), ui_attr(ui, UI_C_DIM));
 	}
@@ -551,7 +598,7 @@ ui_records_click(struct ui *ui, int y, bool open)
 	struct view_layout	 l;
 	size_t			 i;
 
-	view_layout(&l, ui->cols);
+	ui_columns_layout(ui, &l);
 	if (y < UI_TOP_LINES || (size_t)(y - UI_TOP_LINES) / (size_t)l.lines >=
 	    ui->v.height)
 		return (0);
@@ -580,16 +627,15 @@ static unsigned
 ui_records_filter_by(struct ui *ui, bool negate)
 {
 	const struct record	*r = store_get(&ui->st, view_cursor_seq(&ui->v));
-	struct buf		 b, t;
+	struct buf		 b, t, tok;
+	char			*rest, *field;
+	const char		*colon;
 
 	if (r == NULL)
 		return (0);
+	buf_init(&tok);
 	buf_init(&b);
 	buf_init(&t);
-	if (ui->filter != NULL) {
-		buf_adds(&b, ui->filter);
-		buf_addc(&b, ' ');
-	}
 	if (ui_filter_token(ui, r, ui->v.col, negate, &t) != 0) {
 		ui_message(ui, "cannot filter on this column");
 		buf_clear(&b);
@@ -597,7 +643,29 @@ ui_records_filter_by(struct ui *ui, bool negate)
 		return (UI_REDRAW);
 	}
 	buf_addc(&t, '\0');
-	ui_filter_hide_keys(t.data, &b);	/* key:=KEY becomes key:#DIGEST */
+	ui_filter_hide_keys(t.data, &tok);	/* key:=KEY becomes key:#DIGEST */
+	/*
+	 * + replaces a token on the same field (status:200, then + on a
+	 * 404: status:404, not both); - adds an exclusion once.
+	 */
+	rest = NULL;
+	if (ui->filter != NULL) {
+		if (!negate && tok.len > 0 && tok.data[0] != '!' &&
+		    (colon = memchr(tok.data, ':', tok.len)) != NULL) {
+			field = xstrndup(tok.data, (size_t)(colon - tok.data));
+			rest = ui_filter_without(ui->filter, field, true);
+			free(field);
+		} else
+			rest = ui_filter_without(ui->filter, tok.data, false);
+	}
+	if (rest != NULL && *rest != '\0') {
+		buf_adds(&b, rest);
+		buf_addc(&b, ' ');
+	}
+	free(rest);
+	buf_add(&b, tok.data, tok.len);
+	buf_addc(&b, '\0');
+	buf_clear(&tok);
 	if (ui_apply_filter(ui, b.data) != 0)
 		ui_message(ui, "filter: %s", ui->filter_err);
 	else
@@ -606,6 +674,31 @@ ui_records_filter_by(struct ui *ui, bool negate)
 	buf_clear(&t);
 	ui->spark_n = SIZE_MAX;
 	return (UI_REDRAW);
+}
+
+/* u, U: the next (dir 1) or previous marked row, wrapping around. */
+static void
+ui_records_mark_jump(struct ui *ui, int dir)
+{
+	struct view	*v = &ui->v;
+	size_t		 i, k, old = v->cursor;
+
+	if (v->nmarks == 0 || v->n == 0) {
+		ui_message(ui, "no marked records (m marks one)");
+		return;
+	}
+	for (k = 1; k <= v->n; k++) {
+		i = dir > 0 ? (v->cursor + k) % v->n :
+		    (v->cursor + v->n - k % v->n) % v->n;
+		if (!view_is_marked(v, view_seq(v, i)))
+			continue;
+		view_goto(v, i);
+		if (dir > 0 ? i <= old : i >= old)
+			ui_message(ui, "marks wrapped to the %s", dir > 0 ?
+			    "top" : "bottom");
+		return;
+	}
+	ui_message(ui, "no marked record is shown");
 }
 
 /* Handle an action on the Records screen. */
@@ -644,6 +737,14 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, "follow off");
 			break;
 		}
+		/*
+		 * Offline, G is the last row of the current sort; only a
+		 * live source goes back to time order and follows.
+		 */
+		if (!ui->live && a == UI_A_BOTTOM) {
+			view_end(v);
+			break;
+		}
 		if (v->sort != VIEW_COL_TIME || v->sort_reverse)
 			view_sort(v, &ui->st, VIEW_COL_TIME, false);
 		view_update(v, &ui->st, false);
@@ -661,19 +762,21 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			v->follow = false;
 		break;
 	case UI_A_LEFT:
-		v->col = v->col == 0 ? VIEW_COL_COUNT - 1 : v->col - 1;
+		v->col = ui_columns_next(ui, v->col, -1);
 		break;
 	case UI_A_RIGHT:
-		v->col = v->col + 1 == VIEW_COL_COUNT ? 0 : v->col + 1;
+		v->col = ui_columns_next(ui, v->col, 1);
 		break;
 	case UI_A_SORT:
 		ui_busy(ui, v->n, "sorting");
+		/* As k9s and htop: a number column sorts largest first. */
 		if (v->sort == v->col)
 			view_sort(v, &ui->st, v->col, !v->sort_reverse);
 		else
-			view_sort(v, &ui->st, v->col, false);
-		ui_message(ui, "sorted by %s%s", view_col_name(v->sort),
-		    v->sort_reverse ? ", reversed" : "");
+			view_sort(v, &ui->st, v->col,
+			    ui_columns_numeric(v->col));
+		ui_message(ui, "sorted by %s, %s", view_col_name(v->sort),
+		    v->sort_reverse ? "descending" : "ascending");
 		break;
 	case UI_A_ENTER:
 		seq = view_cursor_seq(v);
@@ -681,6 +784,13 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			ui_open_detail(ui, seq);
 		break;
 	case UI_A_BACK:
+		if (v->nmarks > 0) {
+			ui->quit_asked = true;
+			ui_message(ui, "quit? %zu marked record%s will be "
+			    "lost: y or q to quit, any other key to stay",
+			    v->nmarks, v->nmarks == 1 ? "" : "s");
+			break;
+		}
 		return (UI_QUIT);
 	case UI_A_ESCAPE:
 		if (ui->search_c != NULL) {
@@ -716,6 +826,8 @@ ui_records_action(struct ui *ui, enum ui_action a)
 	case UI_A_FILTER_CLEAR:
 		free(ui->range_label);
 		ui->range_label = NULL;
+		free(ui->drill);
+		ui->drill = NULL;
 		view_set_range(v, INT64_MIN, INT64_MAX);
 		ui_apply_filter(ui, NULL);
 		ui->spark_n = SIZE_MAX;
@@ -726,7 +838,31 @@ ui_records_action(struct ui *ui, enum ui_action a)
 		if (seq == UINT64_MAX)
 			break;
 		view_mark_toggle(v, seq);
+		if (v->marked_only) {
+			/* Unmarked: it leaves the marked-only view. */
+			view_rebuild(v, &ui->st);
+			if (v->nmarks == 0) {
+				v->marked_only = false;
+				view_rebuild(v, &ui->st);
+			}
+			break;
+		}
 		view_move(v, 1);
+		break;
+	case UI_A_MARKED_ONLY:
+		if (!v->marked_only && v->nmarks == 0) {
+			ui_message(ui, "no marked records (m marks one)");
+			break;
+		}
+		v->marked_only = !v->marked_only;
+		view_rebuild(v, &ui->st);
+		ui->spark_n = SIZE_MAX;
+		ui_message(ui, v->marked_only ? "only the marked records (M: "
+		    "all)" : "all records");
+		break;
+	case UI_A_MARK_NEXT:
+	case UI_A_MARK_PREV:
+		ui_records_mark_jump(ui, a == UI_A_MARK_NEXT ? 1 : -1);
 		break;
 	case UI_A_COPY:
 		return (ui_copy_open(ui));

@@ -87,6 +87,16 @@ struct ui_stats {
 	size_t			 nrows;
 	bool			 rows_ok;
 	size_t			 cursor, top;
+
+	/*
+	 * What tells rows with the same name apart, shown before it: the
+	 * org (when the rows have more than one), the API and the version
+	 * (when the pane's key holds them); each column's width, 0: none.
+	 */
+	int			 org_w, api_w, ver_w;
+	struct agg_row		*apis[2];	/* API rows: id -> name */
+	size_t			 napis[2];
+	struct buf		 ctx;		/* agg_row_context scratch */
 };
 
 static const struct {
@@ -141,6 +151,9 @@ ui_stats_free(struct ui *ui)
 	free(s->err);
 	free(s->hours);
 	free(s->rows);
+	free(s->apis[0]);
+	free(s->apis[1]);
+	buf_clear(&s->ctx);
 	free(s);
 	ui->stats = NULL;
 }
@@ -342,6 +355,86 @@ ui_stats_rowcmp(const void *va, const void *vb, void *arg)
 	return (s->sort_desc ? -c : c);
 }
 
+/* The name of API id in a (from its API rows), or id itself. */
+static struct slice
+ui_stats_api_name(struct ui_stats *s, const struct agg *a, struct slice id)
+{
+	size_t		 k = a == s->stored ? 1 : 0, i;
+	struct slice	 x, h;
+
+	for (i = 0; i < s->napis[k]; i++) {
+		x = agg_str(a, s->apis[k][i].key);
+		if (x.len == id.len && memcmp(x.ptr, id.ptr, id.len) == 0) {
+			h = agg_str(a, s->apis[k][i].humanidentifier);
+			if (h.len > 0)
+				return (h);
+			break;
+		}
+	}
+	return (id);
+}
+
+/*
+ * The org, API (by name) and version of row sr: what separates it from a
+ * row of the same name.  api and ver may point into s->ctx.
+ */
+static void
+ui_stats_context(struct ui_stats *s, const struct ui_stats_row *sr,
+    struct slice *org, struct slice *api, struct slice *ver)
+{
+	*org = agg_str(sr->a, sr->r.org);
+	agg_row_context(sr->a, &sr->r, &s->ctx, api, ver);
+	if (api->len > 0)
+		*api = ui_stats_api_name(s, sr->a, *api);
+}
+
+/* Work out which context columns the rows need, and their widths. */
+static void
+ui_stats_context_widths(struct ui *ui, struct ui_stats *s)
+{
+	struct slice	 org, api, ver, org0 = { "", 0 };
+	size_t		 i, k;
+	int		 w;
+	bool		 orgs = false;
+
+	for (k = 0; k < 2; k++) {
+		free(s->apis[k]);
+		s->apis[k] = NULL;
+		s->napis[k] = 0;
+		if ((k == 0 ? s->comp : s->stored) != NULL)
+			agg_rows(k == 0 ? s->comp : s->stored, -1, AGG_APIID,
+			    &s->apis[k], &s->napis[k]);
+	}
+	s->org_w = s->api_w = s->ver_w = 0;
+	for (i = 0; i < s->nrows; i++) {
+		ui_stats_context(s, &s->rows[i], &org, &api, &ver);
+		if (i == 0)
+			org0 = org;
+		else if (org.len != org0.len || memcmp(org.ptr, org0.ptr,
+		    org.len) != 0)
+			orgs = true;
+		if (org.len > 0 && (w = (int)render_width(org.ptr, org.len)) >
+		    s->org_w)
+			s->org_w = w;
+		if (api.len > 0 && (w = (int)render_width(api.ptr, api.len)) >
+		    s->api_w)
+			s->api_w = w;
+		if (ver.len > 0 && (w = (int)render_width(ver.ptr, ver.len)) >
+		    s->ver_w)
+			s->ver_w = w;
+	}
+	if (!orgs)
+		s->org_w = 0;
+	/* Titles fit; the name keeps room (the widths are caps). */
+	if (s->org_w > 0)
+		s->org_w = s->org_w < 3 ? 3 : (s->org_w > 13 ? 13 : s->org_w);
+	if (s->api_w > 0)
+		s->api_w = s->api_w < 3 ? 3 : (s->api_w > 16 ? 16 : s->api_w);
+	if (s->ver_w > 0)
+		s->ver_w = s->ver_w < 3 ? 3 : (s->ver_w > 10 ? 10 : s->ver_w);
+	(void)ui;
+}
+
 /* Build the rows shown for the current mode, hour and pane. */
 static void
 ui_stats_rows(struct ui *ui, struct ui_stats *s)
@@ -350,7 +443,6 @@ ui_stats_rows(struct ui *ui, struct ui_stats *s)
 	size_t		 nc = 0, nt = 0, i = 0, j = 0, n = 0;
 	int		 k;
 
-	(void)ui;
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = 0;
@@ -410,6 +502,7 @@ ui_stats_rows(struct ui *ui, struct ui_stats *s)
 	qsort_r(s->rows, s->nrows, sizeof *s->rows, ui_stats_rowcmp, s);
 	if (s->cursor >= s->nrows)
 		s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
+	ui_stats_context_widths(ui, s);
 	s->rows_ok = true;
 }
 
@@ -428,17 +521,15 @@ ui_stats_name(struct ui *ui, const struct ui_stats_row *sr, struct buf *b)
 	}
 	switch (sr->r.dim) {
 	case AGG_APIKEYS:
+		/* Alias and digest (ui_filter_key_label), never key bytes. */
 		if (h.len > 0 && !slice_eq(h, "")) {
 			render_safe(b, h.ptr, h.len, 0);
 			buf_adds(b, " ");
 		}
 		if (ui->reveal)
 			render_safe(b, k.ptr, k.len, 0);
-		else {
-			buf_adds(b, "****");
-			if (k.len > 4)
-				render_safe(b, k.ptr + k.len - 4, 4, 0);
-		}
+		else
+			ui_filter_key_label(ui, k.ptr, k.len, "", 0, 0, b);
 		return;
 	case AGG_APIENDPOINTS:
 	case AGG_ENDPOINTS:
@@ -455,8 +546,9 @@ ui_stats_name(struct ui *ui, const struct ui_stats_row *sr, struct buf *b)
 	render_safe(b, k.ptr, k.len, 0);
 }
 
-/* Width of each numeric column. */
-static const int ui_stats_w[UI_SC_COUNT] = { 0, 8, 8, 7, 6, 7, 7, 9 };
+/* Width of each numeric column (LAST with its date over days: 11). */
+static const int ui_stats_w0[UI_SC_COUNT] = { 0, 8, 8, 7, 6, 7, 7, 9 };
+static int ui_stats_w[UI_SC_COUNT] = { 0, 8, 8, 7, 6, 7, 7, 9 };
 
 /* Lay the columns out: x of each, and the name width. */
 static int
@@ -464,15 +556,50 @@ ui_stats_layout(const struct ui *ui, int *x)
 {
 	int	 i, used = 0, name;
 
+	memcpy(ui_stats_w, ui_stats_w0, sizeof ui_stats_w);
+	if (ui_spans_days(ui))
+		ui_stats_w[UI_SC_LAST] = 11;
+	/* Narrow: ERR% and MAX give their room to the name and context. */
+	if (ui->cols < 100)
+		ui_stats_w[UI_SC_RATE] = ui_stats_w[UI_SC_MAX] = 0;
 	for (i = 1; i < UI_SC_COUNT; i++)
-		used += ui_stats_w[i] + 1;
+		used += ui_stats_w[i] > 0 ? ui_stats_w[i] + 1 : 0;
 	name = ui->cols - 1 - used;
 	if (name < 10)
 		name = 10;
 	x[0] = 0;
 	for (i = 1; i < UI_SC_COUNT; i++)
-		x[i] = x[i - 1] + (i == 1 ? name : ui_stats_w[i - 1]) + 1;
+		x[i] = x[i - 1] + (i == 1 ? name + 1 : (ui_stats_w[i - 1] > 0 ?
+		    ui_stats_w[i - 1] + 1 : 0));
 	return (name);
+}
+
+/*
+ * The widths of the ORG, API and VER columns inside a name column of nw:
+ * each as wide as its longest value (capped), given room in turn (API,
+ * version, then org, whose end is shown) while the name keeps two fifths
+ * (twelve columns at least).  0: not shown.
+ */
+static void
+ui_stats_fit(const struct ui_stats *s, int nw, int *cw)
+{
+	static const int order[3] = { 1, 2, 0 };	/* API, VER, ORG */
+	int		 c, k, room;
+
+	room = nw - (nw * 2 / 5 > 12 ? nw * 2 / 5 : 12);
+	cw[0] = s->org_w;
+	cw[1] = s->api_w;
+	cw[2] = s->ver_w;
+	for (k = 0; k < 3; k++) {
+		c = order[k];
+		if (cw[c] == 0)
+			continue;
+		if (cw[c] + 1 > room)
+			cw[c] = room - 1;
+		if (cw[c] < 3)
+			cw[c] = 0;
+		room -= cw[c] > 0 ? cw[c] + 1 : 0;
+	}
 }
 
 /* Draw one row. */
@@ -482,29 +609,49 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 {
 	const struct ui_stats_row	*sr = &s->rows[i];
 	struct buf			 b;
+	struct slice			 cs[3];
 	char				 t[64], tm[TIMEFMT_MAX];
-	int				 c, attr, base;
+	int				 c, attr, base, cw[3], xx;
 	bool				 cur = i == s->cursor;
 
 	buf_init(&b);
 	base = cur ? ui_attr(ui, UI_C_CURSOR) : UI_AT_NORMAL;
 	if (cur)
 		ui_draw_fill(ui, y, 0, ui->cols - 1, base);
+	/* ORG, API, VER: what tells rows of the same name apart. */
+	ui_stats_context(s, sr, &cs[0], &cs[1], &cs[2]);
+	ui_stats_fit(s, nw, cw);
+	for (c = 0, xx = x[0]; c < 3; c++) {
+		if (cw[c] == 0)
+			continue;
+		buf_reset(&b);
+		/* An org id is told apart by its end (ObjectIds by their
+		 * counter): cut it at the left. */
+		if (c == 0 && render_width(cs[c].ptr, cs[c].len) >
+		    (size_t)cw[c]) {
+			buf_adds(&b, ui_glyph(ui, UI_G_ELLIPSIS));
+			render_safe(&b, cs[c].ptr + cs[c].len - (cw[c] - 1),
+			    (size_t)cw[c] - 1, 0);
+		} else
+			render_safe(&b, cs[c].ptr, cs[c].len, 0);
+		ui_draw_text(ui, y, xx, cw[c], b.data == NULL ? "" : b.data,
+		    b.len, cur ? base : ui_attr(ui, UI_C_DIM));
+		xx += cw[c] + 1;
+	}
+	buf_reset(&b);
 	ui_stats_name(ui, sr, &b);
-	ui_draw_text(ui, y, x[0], nw, b.data == NULL ? "" : b.data, b.len,
-	    base);
+	ui_draw_text(ui, y, xx, nw - (xx - x[0]), b.data == NULL ? "" :
+	    b.data, b.len, base);
 	for (c = 1; c < UI_SC_COUNT; c++) {
 		attr = base;
 		t[0] = '\0';
 		if (s->mode == UI_STATS_DIFF) {
 			switch (c) {
 			case UI_SC_HITS:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->s_hits);
+				ui_frame_snum(t, sizeof t, sr->s_hits);
 				break;
 			case UI_SC_OK:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->r.hits);
+				ui_frame_snum(t, sizeof t, sr->r.hits);
 				break;
 			case UI_SC_ERR:
 				snprintf(t, sizeof t, "%+lld",
@@ -518,16 +665,13 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 		} else {
 			switch (c) {
 			case UI_SC_HITS:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->r.hits);
+				ui_frame_snum(t, sizeof t, sr->r.hits);
 				break;
 			case UI_SC_OK:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->r.success);
+				ui_frame_snum(t, sizeof t, sr->r.success);
 				break;
 			case UI_SC_ERR:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->r.errors);
+				ui_frame_snum(t, sizeof t, sr->r.errors);
 				if (sr->r.errors > 0 && !cur)
 					attr = ui_attr(ui, UI_C_5XX);
 				break;
@@ -536,25 +680,35 @@ ui_stats_row(struct ui *ui, struct ui_stats *s, size_t i, int y, int *x,
 				    sr->r.error_rate * 100);
 				break;
 			case UI_SC_AVG:
+				/* Rounded as %.0f rounds. */
 				snprintf(t, sizeof t, "%.0f",
 				    sr->r.avg_latency);
+				ui_frame_snum(t, sizeof t,
+				    strtoll(t, NULL, 10));
 				break;
 			case UI_SC_MAX:
-				snprintf(t, sizeof t, "%lld",
-				    (long long)sr->r.max_latency);
+				ui_frame_snum(t, sizeof t, sr->r.max_latency);
 				break;
 			case UI_SC_LAST:
 				if (sr->r.last_access != 0) {
-					timefmt_rfc3339(tm, sizeof tm,
+					timefmt_local(tm, sizeof tm,
 					    sr->r.last_access / 1000000000,
 					    0, 0);
-					snprintf(t, sizeof t, "%.8s", tm + 11);
+					if (ui_stats_w[UI_SC_LAST] > 9)
+						snprintf(t, sizeof t,
+						    "%.5s %.5s", tm + 5,
+						    tm + 11);
+					else
+						snprintf(t, sizeof t, "%.8s",
+						    tm + 11);
 				}
 				break;
 			default:
 				break;
 			}
 		}
+		if (ui_stats_w[c] == 0)
+			continue;
 		ui_draw_str(ui, y, x[c] + ui_stats_w[c] - (int)strlen(t),
 		    (int)strlen(t), t, attr);
 	}
@@ -575,10 +729,10 @@ static void
 ui_stats_draw(struct ui *ui)
 {
 	struct ui_stats	*s = ui_stats_get(ui);
-	char		 t[256], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX], nm[16];
+	char		 t[256], t1[TIMEFMT_MAX], t2[TIMEFMT_MAX], nm[16], n1[32];
 	const char	*dcols[UI_SC_COUNT] = { "NAME", "STORED", "COMPUTED",
 			    "DELTA", "", "", "", "" };
-	int		 x[UI_SC_COUNT], nw, i, xx, attr, y;
+	int		 x[UI_SC_COUNT], nw, i, xx, attr, y, w, cw[3];
 	size_t		 k, h = ui_stats_height(ui);
 
 	ui_frame_header(ui);
@@ -589,8 +743,8 @@ ui_stats_draw(struct ui *ui)
 	/* Line 1: the hour, the source of the numbers. */
 	if (s->hour < 0 || s->nhours == 0) {
 		if (s->nhours > 0) {
-			timefmt_rfc3339(t1, sizeof t1, s->hours[0], 0, 0);
-			timefmt_rfc3339(t2, sizeof t2,
+			timefmt_local(t1, sizeof t1, s->hours[0], 0, 0);
+			timefmt_local(t2, sizeof t2,
 			    s->hours[s->nhours - 1] + 3600, 0, 0);
 			snprintf(t, sizeof t, " all %zu hour%s %.10s %.5s%s"
 			    "%.10s %.5s", s->nhours, s->nhours == 1 ? "" : "s",
@@ -598,16 +752,17 @@ ui_stats_draw(struct ui *ui)
 		} else
 			snprintf(t, sizeof t, " no hours");
 	} else {
-		timefmt_rfc3339(t1, sizeof t1, s->hours[s->hour], 0, 0);
-		timefmt_rfc3339(t2, sizeof t2, s->hours[s->hour] + 3600, 0, 0);
-		snprintf(t, sizeof t, " hour %ld/%zu %.10s %.5s%s%.5s UTC",
+		timefmt_local(t1, sizeof t1, s->hours[s->hour], 0, 0);
+		timefmt_local(t2, sizeof t2, s->hours[s->hour] + 3600, 0, 0);
+		snprintf(t, sizeof t, " hour %ld/%zu %.10s %.5s%s%.5s %s",
 		    s->hour + 1, s->nhours, t1, t1 + 11,
-		    ui_glyph(ui, UI_G_DASH), t2 + 11);
+		    ui_glyph(ui, UI_G_DASH), t2 + 11, timefmt_zone_name());
 	}
 	xx = ui_draw_str(ui, 1, 0, ui->cols, t, ui_attr(ui, UI_C_TITLE));
+	ui_frame_num(n1, sizeof n1, ui->v.n);
 	if (s->mode == UI_STATS_COMPUTED)
-		snprintf(t, sizeof t, "  computed from %zu records%s%s",
-		    ui->v.n, ui->filter != NULL ? " (filtered)" : "",
+		snprintf(t, sizeof t, "  computed from %s records%s%s",
+		    n1, ui->filter != NULL ? " (filtered)" : "",
 		    s->nstored > 0 ? "  S: stored" : "");
 	else
 		snprintf(t, sizeof t, "  %s (%llu stored documents)",
@@ -627,13 +782,24 @@ ui_stats_draw(struct ui *ui)
 	for (i = 0; i < UI_SC_COUNT; i++) {
 		snprintf(nm, sizeof nm, "%s%s", s->mode == UI_STATS_DIFF ?
 		    dcols[i] : ui_stats_cols[i], s->sort == i ?
-		    ui_glyph(ui, s->sort_desc ? UI_G_UP : UI_G_DOWN) : "");
+		    ui_glyph(ui, s->sort_desc ? UI_G_DOWN : UI_G_UP) : "");
 		attr = ui_attr(ui, UI_C_TITLE);
 		if (s->col == i)
 			attr |= UI_AT_UNDERLINE;
-		if (i == 0)
-			ui_draw_str(ui, 3, 0, nw, nm, attr);
-		else
+		if (i == 0) {
+			xx = 0;
+			ui_stats_fit(s, nw, cw);
+			for (k = 0; k < 3; k++) {
+				w = cw[k];
+				if (w == 0)
+					continue;
+				ui_draw_str(ui, 3, xx, w, k == 0 ? "ORG" :
+				    (k == 1 ? "API" : "VER"),
+				    ui_attr(ui, UI_C_TITLE));
+				xx += w + 1;
+			}
+			ui_draw_str(ui, 3, xx, nw - xx, nm, attr);
+		} else if (ui_stats_w[i] > 0)
 			ui_draw_str(ui, 3, x[i] + ui_stats_w[i] -
 			    (int)ui_text_width(ui, nm, strlen(nm)),
 			    ui_stats_w[i] + 1, nm, attr);
@@ -661,33 +827,58 @@ static unsigned
 ui_stats_drill(struct ui *ui, struct ui_stats *s)
 {
 	const struct ui_stats_row	*sr;
-	struct buf			 b;
-	char				*f, t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+	struct buf			 b, part;
+	char				*f, *rest, t1[TIMEFMT_MAX], t2[TIMEFMT_MAX];
+	int64_t				 since, until;
 
 	if (s->cursor >= s->nrows)
 		return (0);
 	sr = &s->rows[s->cursor];
 	f = agg_row_filter(sr->a, &sr->r);
 	buf_init(&b);
-	if (ui->filter != NULL) {
-		buf_adds(&b, ui->filter);
+	buf_init(&part);
+	ui_filter_hide_keys(f[0] == ' ' ? f + 1 : f, &part);	/* no key shown */
+	free(f);
+	/*
+	 * A drill-down replaces what the last one added (when it is still
+	 * there whole), and its range, within the range before it.
+	 */
+	rest = NULL;
+	if (ui->filter != NULL && ui->drill != NULL &&
+	    strcmp((rest = ui_filter_without(ui->filter, ui->drill, false)),
+	    ui->filter) != 0) {
+		since = ui->drill_since;
+		until = ui->drill_until;
+	} else {
+		free(rest);
+		rest = ui->filter != NULL ? xstrdup(ui->filter) : NULL;
+		since = ui->v.since;
+		until = ui->v.until;
+	}
+	if (rest != NULL && *rest != '\0') {
+		buf_adds(&b, rest);
 		buf_addc(&b, ' ');
 	}
-	ui_filter_hide_keys(f[0] == ' ' ? f + 1 : f, &b);	/* no key shown */
-	free(f);
-	/* The row's range, within the range already set. */
-	view_set_range(&ui->v, sr->r.since > ui->v.since ? sr->r.since :
-	    ui->v.since, sr->r.until < ui->v.until ? sr->r.until :
-	    ui->v.until);
+	free(rest);
+	buf_add(&b, part.data, part.len);
+	buf_addc(&b, '\0');
+	view_set_range(&ui->v, sr->r.since > since ? sr->r.since : since,
+	    sr->r.until < until ? sr->r.until : until);
 	if (ui_apply_filter(ui, b.data) != 0) {
 		ui_message(ui, "drill-down: %s", ui->filter_err);
 		view_set_range(&ui->v, INT64_MIN, INT64_MAX);
 		buf_clear(&b);
+		buf_clear(&part);
 		return (UI_REDRAW);
 	}
+	free(ui->drill);
+	buf_addc(&part, '\0');
+	ui->drill = buf_take(&part);
+	ui->drill_since = since;
+	ui->drill_until = until;
 	free(ui->range_label);
-	timefmt_rfc3339(t1, sizeof t1, ui->v.since / 1000000000, 0, 0);
-	timefmt_rfc3339(t2, sizeof t2, ui->v.until / 1000000000, 0, 0);
+	timefmt_local(t1, sizeof t1, ui->v.since / 1000000000, 0, 0);
+	timefmt_local(t2, sizeof t2, ui->v.until / 1000000000, 0, 0);
 	xasprintf(&ui->range_label, "%.10s %.5s%s%.5s", t1, t1 + 11,
 	    ui_glyph(ui, UI_G_DASH), t2 + 11);
 	buf_clear(&b);
@@ -763,10 +954,14 @@ ui_stats_action(struct ui *ui, enum ui_action a)
 		s->rows_ok = false;
 		break;
 	case UI_A_LEFT:
-		s->col = s->col == 0 ? UI_SC_COUNT - 1 : s->col - 1;
+		do
+			s->col = s->col == 0 ? UI_SC_COUNT - 1 : s->col - 1;
+		while (s->col != 0 && ui_stats_w[s->col] == 0);
 		break;
 	case UI_A_RIGHT:
-		s->col = (s->col + 1) % UI_SC_COUNT;
+		do
+			s->col = (s->col + 1) % UI_SC_COUNT;
+		while (s->col != 0 && ui_stats_w[s->col] == 0);
 		break;
 	case UI_A_SORT:
 		if (s->sort == s->col)

@@ -23,6 +23,7 @@
 #include "timefmt.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
+#include "ui-filter.h"
 #include "ui-frame.h"
 #include "ui-lines.h"
 #include "ui-wire.h"
@@ -82,7 +83,7 @@ ui_tabs_printf(struct ui_lines *l, int cls, const char *fmt, ...)
 static void
 ui_tabs_time(char *out, size_t size, int64_t sec, uint32_t nsec)
 {
-	timefmt_rfc3339(out, size, sec, nsec, 3);
+	timefmt_local(out, size, sec, nsec, 3);
 }
 
 /* Hex dump lines of len bytes at p. */
@@ -120,6 +121,7 @@ ui_tabs_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	char				 tm[TIMEFMT_MAX];
 	size_t				 off = 0;
 	int64_t				 tot, up, gw;
+	char				 nt[32], nu[32], ng[32];
 	int				 bar, ub;
 
 	buf_init(&b);
@@ -215,7 +217,8 @@ ui_tabs_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	if (ui->reveal)
 		render_safe(&b, k.ptr, k.len, 0);
 	else {
-		output_mask_key(&b, k.ptr, k.len);
+		/* A digest label, never the key's bytes. */
+		ui_filter_key_label(ui, k.ptr, k.len, "", 0, 0, &b);
 		if (k.len > 0)
 			buf_adds(&b, "  (masked; r reveals)");
 	}
@@ -226,9 +229,11 @@ ui_tabs_summary(struct ui *ui, const struct record *r, struct ui_lines *l)
 	tot = record_lat_total(&ui->st, r);
 	up = record_lat_upstream(&ui->st, r);
 	gw = record_lat_gateway(&ui->st, r);
-	ui_tabs_printf(l, UI_C_NORMAL, "  %-14s %lld ms total = %lld "
-	    "upstream + %lld gateway", "latency", (long long)tot,
-	    (long long)up, (long long)gw);
+	ui_frame_snum(nt, sizeof nt, tot);
+	ui_frame_snum(nu, sizeof nu, up);
+	ui_frame_snum(ng, sizeof ng, gw);
+	ui_tabs_printf(l, UI_C_NORMAL, "  %-14s %s ms total = %s upstream + "
+	    "%s gateway", "latency", nt, nu, ng);
 	if (up + gw > 0) {
 		/* The split as a bar of 40 columns. */
 		bar = 40;

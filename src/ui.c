@@ -33,7 +33,9 @@
 #include "record.h"
 #include "source.h"
 #include "timefmt.h"
+#include "tz.h"
 #include "ui-chart.h"
+#include "ui-columns.h"
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-detail.h"
@@ -124,6 +126,69 @@ ui_frozen(const struct ui *ui)
 	return (ui->live && !ui->v.follow);
 }
 
+/*
+ * Do the loaded records span more than one day in the display zone?  Then
+ * times show their date (TIME and LAST columns, the sparkline range).
+ */
+bool
+ui_spans_days(const struct ui *ui)
+{
+	int64_t	 a, b;
+
+	if (ui->st.oldest_ts == INT64_MIN || ui->st.newest_ts == INT64_MIN ||
+	    ui->st.oldest_ts > ui->st.newest_ts)
+		return (false);
+	a = ui->st.oldest_ts / 1000000000;
+	b = ui->st.newest_ts / 1000000000;
+	a += timefmt_zone_offset(a);
+	b += timefmt_zone_offset(b);
+	return (a / 86400 - (a < 0 && a % 86400 != 0) !=
+	    b / 86400 - (b < 0 && b % 86400 != 0));
+}
+
+/*
+ * One zone for what is shown and what is typed: --tz, else $TZ, else UTC
+ * (timefmt_set_zone).  A TZ the machine cannot read is taken as UTC.
+ */
+static void
+ui_zone(struct ui *ui)
+{
+	const char	*z = ui->o->tz;
+	char		*why = NULL;
+
+	if (z == NULL || *z == '\0')
+		z = getenv("TZ");
+	if (z != NULL && *z == ':')
+		z++;
+	if (z == NULL || *z == '\0' || strcmp(z, "UTC") == 0 ||
+	    (ui->tz = tz_load(z, &why)) == NULL) {
+		free(why);
+		timefmt_set_zone(NULL, "UTC");
+		return;
+	}
+	timefmt_set_zone(ui->tz, z);
+}
+
+/*
+ * The state of the first live source that is not connected ("connecting",
+ * "...; reconnecting in 2 s"), or NULL when every one is (or none says).
+ */
+const char *
+ui_disconnected(const struct ui *ui)
+{
+	const char	*st;
+	size_t		 i;
+
+	for (i = 0; i < ui->nsrcs; i++) {
+		if (!ui->srcs[i]->live || ui->srcs[i]->ops->state == NULL)
+			continue;
+		st = ui->srcs[i]->ops->state(ui->srcs[i]);
+		if (st != NULL && strncmp(st, "connected", 9) != 0)
+			return (st);
+	}
+	return (NULL);
+}
+
 /* The screens, by enum ui_screen. */
 static const struct ui_screen_ops *ui_screens[UI_NSCREENS] = {
 	[UI_RECORDS] = &ui_records_screen,
@@ -190,6 +255,49 @@ ui_apply_filter(struct ui *ui, const char *text)
 }
 
 /*
+ * Filter text f without part: with field true, part is a field name and
+ * every plain (not negated) token on that field goes ("+" replaces its own
+ * field's token); else part is a run of tokens, removed where it stands
+ * whole (a drill-down replaces what the last one added).  Returns an
+ * allocated string (empty when nothing is left).
+ */
+char *
+ui_filter_without(const char *f, const char *part, bool field)
+{
+	struct buf	 b;
+	const char	*p = f, *tok, *hit = NULL;
+	size_t		 plen = strlen(part);
+
+	buf_init(&b);
+	if (!field) {
+		for (p = f; (p = strstr(p, part)) != NULL; p++)
+			if ((p == f || p[-1] == ' ') && (p[plen] == '\0' ||
+			    p[plen] == ' ')) {
+				hit = p;
+				break;
+			}
+	}
+	p = f;
+	while (*p != '\0') {
+		tok = p;
+		if (tok == hit)
+			p = tok + plen;
+		else
+			p = ui_filter_token_end(p);
+		if (tok != hit && !(field && strncmp(tok, part, plen) == 0 &&
+		    tok[plen] == ':')) {
+			if (b.len > 0)
+				buf_addc(&b, ' ');
+			buf_add(&b, tok, (size_t)(p - tok));
+		}
+		while (*p == ' ')
+			p++;
+	}
+	buf_addc(&b, '\0');
+	return (buf_take(&b));
+}
+
+/*
  * Poll every unfinished source for up to budget ns.  Returns true when a
  * source has more ready now.
  */
@@ -214,9 +322,10 @@ ui_poll_sources(struct ui *ui, int64_t budget)
 			if (ss == SOURCE_MORE)
 				more = true;
 			else if (ss == SOURCE_ERROR)
-				ui_message(ui, "%s: %s", ui->srcs[i]->arg,
-				    ui->srcs[i]->error != NULL ?
-				    ui->srcs[i]->error : "unusable source");
+				/* What went wrong first: the URI is long. */
+				ui_message(ui, "%s (%s)", ui->srcs[i]->error !=
+				    NULL ? ui->srcs[i]->error :
+				    "unusable source", ui->srcs[i]->arg);
 		}
 		if (more)
 			any = true;
@@ -252,6 +361,7 @@ ui_rate_update(struct ui *ui)
 			ui->rate_n[k] = 0;
 		}
 		ui->rate_n[k]++;
+		ui->rate_at = ui_clock();
 	}
 	ui->rate_scanned = ui->st.next;
 }
@@ -354,13 +464,19 @@ ui_free(struct ui *ui)
 	free(ui->filter);
 	free(ui->filter_err);
 	free(ui->range_label);
+	free(ui->drill);
 	free(ui->search);
 	free(ui->spark);
 	free(ui->spark_err);
 	ui_lines_clear(&ui->dlines);
+	ui_lines_clear(&ui->dview);
+	free(ui->find);
+	free(ui->find_hits);
 	ui_lines_clear(&ui->plines);
 	ui_lines_clear(&ui->plines2);
 	store_clear(&ui->st);
+	tz_free(ui->tz);
+	ui->tz = NULL;
 }
 
 /* Set the UI state up and open the sources; -1 on failure. */
@@ -368,6 +484,7 @@ static int
 ui_setup(struct ui *ui, const struct options *o)
 {
 	size_t	 i;
+	char	*err;
 
 	memset(ui, 0, sizeof *ui);
 	ui->o = o;
@@ -383,8 +500,17 @@ ui_setup(struct ui *ui, const struct options *o)
 	store_init(&ui->st, o->max_records);
 	view_init(&ui->v);
 	ui_lines_init(&ui->dlines);
+	ui_lines_init(&ui->dview);
 	ui_lines_init(&ui->plines);
 	ui_lines_init(&ui->plines2);
+	if (o->columns != NULL && ui_columns_parse(o->columns, ui->cols_v,
+	    &ui->ncols, &err) != 0) {
+		warnx_("--columns: %s", err);
+		free(err);
+		store_clear(&ui->st);
+		view_clear(&ui->v);
+		return (-1);
+	}
 	if (batch_open_sources(o, &ui->st, &ui->srcs, &ui->nsrcs) != 0) {
 		store_clear(&ui->st);
 		view_clear(&ui->v);
@@ -397,7 +523,68 @@ ui_setup(struct ui *ui, const struct options *o)
 			ui->live = true;
 	}
 	ui->spark_n = SIZE_MAX;
+	ui_zone(ui);
 	return (0);
+}
+
+/* Append a since:/until: token for a time option to b (quoted if needed). */
+static void
+ui_time_token(struct buf *b, const char *name, const char *v)
+{
+	const char	*p;
+
+	buf_printf(b, "%s%s:", b->len > 0 ? " " : "", name);
+	if (strpbrk(v, " \"\\") == NULL) {
+		buf_adds(b, v);
+		return;
+	}
+	buf_addc(b, '"');
+	for (p = v; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(b, '\\');
+		buf_addc(b, *p);
+	}
+	buf_addc(b, '"');
+}
+
+/* The first filter: --since, --until and --filter; NULL when none. */
+static char *
+ui_first_filter(const struct options *o)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	if (o->since != NULL)
+		ui_time_token(&b, "since", o->since);
+	if (o->until != NULL)
+		ui_time_token(&b, "until", o->until);
+	if (o->filter != NULL)
+		buf_printf(&b, "%s%s", b.len > 0 ? " " : "", o->filter);
+	if (b.len == 0) {
+		buf_clear(&b);
+		return (NULL);
+	}
+	buf_addc(&b, '\0');
+	return (buf_take(&b));
+}
+
+/*
+ * Offline, relative times (since:-1h) count back from the newest record,
+ * as in batch mode; that record is known only as the dump loads, so the
+ * filter is anchored again while loading and once at the end.
+ */
+static void
+ui_anchor(struct ui *ui, int64_t *anchored)
+{
+	if (ui->live || ui->filter_c == NULL ||
+	    ui->st.newest_ts == INT64_MIN || ui->st.newest_ts == *anchored)
+		return;
+	*anchored = ui->st.newest_ts;
+	if (ui_filter_anchor(ui->filter_c, ui->st.newest_ts)) {
+		view_rebuild(&ui->v, &ui->st);
+		ui->spark_n = SIZE_MAX;
+		ui->dirty |= UI_REDRAW;
+	}
 }
 
 /* Run the TUI until the user quits; returns the exit status. */
@@ -407,12 +594,13 @@ ui_run(const struct options *o)
 	struct ui		 ui;
 	struct pollfd		 pfd;
 	struct sigaction	 sa;
-	int64_t			 now, last_draw = 0, wait, slid = 0;
+	int64_t			 now = 0, last_draw = 0, wait, slid = 0;
+	int64_t			 anchored = INT64_MIN, anchor_at = 0;
 	bool			 more;
 	unsigned		 r;
 	int			 ch, timeout;
 	size_t			 i;
-	char			*cause = NULL;
+	char			*cause = NULL, *first;
 
 	if (ui_setup(&ui, o) != 0)
 		return (2);
@@ -424,12 +612,20 @@ ui_run(const struct options *o)
 			return (2);
 		}
 	}
-	if (o->filter != NULL && ui_apply_filter(&ui, o->filter) != 0) {
-		warnx_("--filter: %s (at column %d)", ui.filter_err,
+	/*
+	 * --since and --until select as in batch mode: they become since:
+	 * and until: tokens, so the filter line shows them and f edits them.
+	 */
+	first = ui_first_filter(o);
+	if (first != NULL && ui_apply_filter(&ui, first) != 0) {
+		warnx_("%s: %s (at column %d)", o->filter != NULL ?
+		    "--filter" : "--since/--until", ui.filter_err,
 		    ui.filter_errcol + 1);
+		free(first);
 		ui_free(&ui);
 		return (2);
 	}
+	free(first);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = ui_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -447,6 +643,10 @@ ui_run(const struct options *o)
 	while (!ui_signalled) {
 		more = ui_poll_sources(&ui, UI_BUDGET_NS);
 		ui_rate_update(&ui);
+		if (!ui.loading || now - anchor_at > UI_SLIDE_NS) {
+			anchor_at = now;
+			ui_anchor(&ui, &anchored);
+		}
 		/* Live and since:-15m: the window slides with the clock. */
 		now = ui_clock();
 		if (ui.live && !ui_frozen(&ui) && now - slid > UI_SLIDE_NS) {

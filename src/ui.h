@@ -29,6 +29,7 @@ struct ui_prompt;
 struct ui_screen_ops;
 struct ui_stats;
 struct ui_chart;
+struct tz;
 
 enum ui_screen {
 	UI_RECORDS,
@@ -128,6 +129,10 @@ struct ui {
 	bool			  reveal;	/* r: secrets shown */
 	bool			  reltime;	/* t: relative times */
 	bool			  headless;	/* benchmark: no real terminal */
+	bool			  quit_asked;	/* q with marks: confirm */
+	struct tz		 *tz;		/* display and input zone */
+	enum view_col		  cols_v[VIEW_COL_COUNT];	/* --columns */
+	int			  ncols;	/* 0: the default list */
 	unsigned		  dirty;	/* UI_REDRAW... pending */
 
 	/* Filter: text as typed, compiled form, error. */
@@ -136,6 +141,9 @@ struct ui {
 	char			 *filter_err;
 	int			  filter_errcol;
 	char			 *range_label;	/* drill-down time range */
+	char			 *drill;	/* tokens the last drill-down added */
+	int64_t			  drill_since;	/* the range before it */
+	int64_t			  drill_until;
 
 	/* Search (/): text, compiled form. */
 	char			 *search;
@@ -152,6 +160,13 @@ struct ui {
 	size_t			  dhoff;	/* columns scrolled right */
 	struct ui_lines		  dlines;
 	bool			  dlines_ok;	/* dlines match the state */
+	struct ui_lines		  dview;	/* dlines wrapped, hits marked */
+	bool			  dview_ok;
+	bool			  dwrap;	/* C-w: wrap long lines */
+	char			 *find;		/* / in the detail: text found */
+	size_t			 *find_hits;	/* dview line of each hit */
+	size_t			  nfind_hits;
+	size_t			  find_cur;	/* the hit last moved to */
 
 	/* Preview pane (wide terminals). */
 	struct ui_lines		  plines;
@@ -183,6 +198,7 @@ struct ui {
 	int64_t			  rate_sec[16];
 	uint64_t		  rate_n[16];
 	uint64_t		  rate_scanned;
+	int64_t			  rate_at;	/* monotonic ns of the last arrival */
 
 	/* Sparkline cache. */
 	uint32_t		 *spark;	/* counts per bucket */
@@ -202,9 +218,12 @@ void		 ui_message(struct ui *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int64_t		 ui_clock(void);
 bool		 ui_frozen(const struct ui *);
+bool		 ui_spans_days(const struct ui *);
+const char	*ui_disconnected(const struct ui *);
 void		 ui_busy(struct ui *, size_t, const char *);
 void		 ui_open_detail(struct ui *, uint64_t);
 const struct ui_screen_ops *ui_screen_ops(enum ui_screen);
 int		 ui_apply_filter(struct ui *, const char *);
+char		*ui_filter_without(const char *, const char *, bool);
 
 #endif

@@ -30,7 +30,8 @@ struct view_ent {
 };
 
 static const char *view_col_names[VIEW_COL_COUNT] = {
-	"TIME", "METHOD", "STATUS", "LATENCY", "API", "PATH", "KEY", "IP"
+	"TIME", "METHOD", "STATUS", "LATENCY", "API", "PATH", "KEY", "IP",
+	"UPSTREAM", "GATEWAY", "ORG", "VERSION", "REASON"
 };
 
 static void	 view_scroll(struct view *);
@@ -101,6 +102,10 @@ view_col_str(enum view_col c)
 		return (RS_API_KEY);
 	case VIEW_COL_IP:
 		return (RS_IP_ADDRESS);
+	case VIEW_COL_ORG:
+		return (RS_ORG_ID);
+	case VIEW_COL_VERSION:
+		return (RS_API_VERSION);
 	default:
 		return (RS_COUNT);
 	}
@@ -130,8 +135,17 @@ view_numkey(const struct store *st, const struct record *r, enum view_col c)
 
 	switch (c) {
 	case VIEW_COL_STATUS:
+	case VIEW_COL_REASON:
 		x = r->flags & (REC_BAD | REC_GAP) ? -1 :
 		    record_response_code(st, r);
+		break;
+	case VIEW_COL_UPSTREAM:
+		x = r->flags & (REC_BAD | REC_GAP) ? -1 :
+		    record_lat_upstream(st, r);
+		break;
+	case VIEW_COL_GATEWAY:
+		x = r->flags & (REC_BAD | REC_GAP) ? -1 :
+		    record_lat_gateway(st, r);
 		break;
 	case VIEW_COL_LATENCY:
 		x = r->flags & (REC_BAD | REC_GAP) ? -1 :
@@ -464,7 +478,8 @@ view_rebuild(struct view *v, const struct store *st)
 	view_reserve(v, (size_t)store_count(st));
 	for (seq = st->first; seq < st->next; seq++) {
 		r = store_get(st, seq);
-		if (!view_selects(v, st, r))
+		if (!view_selects(v, st, r) ||
+		    (v->marked_only && !view_is_marked(v, seq)))
 			continue;
 		/* Seq order is time order unless a record is older. */
 		if (r->ts < last)
@@ -547,7 +562,8 @@ view_update(struct view *v, const struct store *st, bool frozen)
 		    sizeof *add);
 		for (seq = v->scanned; seq < st->next; seq++) {
 			r = store_get(st, seq);
-			if (view_selects(v, st, r))
+			if (view_selects(v, st, r) &&
+			    (!v->marked_only || view_is_marked(v, seq)))
 				add[nadd++] = seq;
 		}
 		v->scanned = st->next;

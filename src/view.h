@@ -36,6 +36,12 @@ enum view_col {
 	VIEW_COL_PATH,
 	VIEW_COL_KEY,
 	VIEW_COL_IP,
+	/* Not shown unless asked for (the columns option). */
+	VIEW_COL_UPSTREAM,	/* latency.upstream */
+	VIEW_COL_GATEWAY,	/* latency.gateway */
+	VIEW_COL_ORG,
+	VIEW_COL_VERSION,
+	VIEW_COL_REASON,	/* status text: sorts as the status */
 	VIEW_COL_COUNT
 };
 
@@ -83,6 +89,7 @@ struct view {
 	uint64_t	*marks;		/* sorted seqs; owned */
 	size_t		 nmarks;
 	size_t		 marks_cap;
+	bool		 marked_only;	/* M: only marked records selected */
 
 	int64_t		 since;		/* ns, INT64_MIN: none */
 	int64_t		 until;		/* ns, exclusive; INT64_MAX: none */

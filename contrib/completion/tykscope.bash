@@ -17,6 +17,9 @@ _tykscope()
 	--theme)
 		COMPREPLY=($(compgen -W "default monochrome light high-contrast" -- "$cur"))
 		return ;;
+	--columns)
+		COMPREPLY=($(compgen -P "${cur%"${cur##*,}"}" -W "time method status latency upstream gateway api path key ip org version reason" -- "${cur##*,}"))
+		return ;;
 	--tz)
 		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
 		return ;;
@@ -35,6 +38,6 @@ _tykscope()
 		COMPREPLY=($(compgen -W "$opts -n -f -h -V -v" -- "$cur"))
 		return
 	fi
-	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// mongodb:// postgresql:// postgres:// --demo" -- "$cur"))
+	COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "redis:// rediss:// unix:// mongodb:// mongodb+srv:// postgresql:// postgres:// --demo" -- "$cur"))
 }
 complete -o filenames -F _tykscope tykscope

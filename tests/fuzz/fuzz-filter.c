@@ -2,7 +2,7 @@
 /*
  * Fuzz the filter compiler and matcher: any input either compiles (and is
  * then matched against a few records and described) or fails with a
- * message and a column.  Also checks that filter_token_append quotes any
+ * message and a column; so does its @NAME expansion.  Also checks that filter_token_append quotes any
  * value so that it compiles back to an exact match of that value.
  */
 #include "config.h"
@@ -97,6 +97,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (cause == NULL || col < 1)
 			abort();
 		free(cause);
+	}
+
+	/* @NAME expansion: the result compiles or fails as any text. */
+	{
+		static char	*saved[] = { "e=status:5xx", "x=@e path:/a" };
+		char		*x;
+
+		x = filter_expand_saved(expr, saved, 2, &cause, &col);
+		if (x == NULL) {
+			if (cause == NULL)
+				abort();
+			free(cause);
+		} else {
+			if (filter_compile(x, 0, &f, &cause, &col) == 0)
+				filter_free(f);
+			else
+				free(cause);
+			free(x);
+		}
 	}
 
 	/* Any value round-trips through filter_token_append. */

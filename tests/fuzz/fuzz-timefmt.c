@@ -27,5 +27,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		timefmt_rfc3339(out, sizeof out, lo / 1000000000, 0, 3);
 	} else if (err == NULL)
 		abort();
+	/* Again in the TUI's zone (UTC: times without an offset). */
+	timefmt_set_zone(NULL, "UTC");
+	if (timefmt_parse((const char *)data, size, 1709200000000000000LL,
+	    &lo, &hi, &err) == 0) {
+		if (hi <= lo)
+			abort();
+		timefmt_local(out, sizeof out, lo / 1000000000, 0, 3);
+	} else if (err == NULL)
+		abort();
+	timefmt_set_zone(NULL, NULL);		/* local again (mktime) */
 	return (0);
 }

@@ -18,6 +18,29 @@ else
 	echo "ok mandoc -Tlint"
 	pass=$((pass + 1))
 fi
+# Quotes render closed: in each rendered paragraph every opening single
+# quote is closed before the next opens (several Ql on one line render
+# as "'a, 'b, 'c'''").
+bad=$(mandoc -Tutf8 "$man" 2>/dev/null | sed -e 's/.\x08//g' \
+    -e 's/‘/\x01/g' -e 's/’/\x02/g' | awk '
+	/^[[:space:]]*$/ { if (d != 0) print p; d = 0; p = ""; next }
+	{
+		p = p " " $0
+		for (i = 1; i <= length($0); i++) {
+			ch = substr($0, i, 1)
+			if (ch == "\001") { if (++d > 1) bad = 1 }
+			else if (ch == "\002") d--
+		}
+		if (bad) { print p; bad = 0; d = 0 }
+	}' | tr '\001\002' "''")
+if [ -n "$bad" ]; then
+	echo "FAIL quotes not closed in the rendered manual:"
+	echo "$bad" | head -5
+	fail=$((fail + 1))
+else
+	echo "ok quotes closed"
+	pass=$((pass + 1))
+fi
 for opt in $("$TYKSCOPE" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 	name=${opt#--}
 	if grep -Eq -- "^\.It .*Fl -$name( |$)" "$man"; then

@@ -29,7 +29,7 @@ keys q
 wait_for 'filter: none'
 # From the Aggregates screen: the row under the cursor.
 keys 3
-wait_for 'computed from 3000' && keys j 5
+wait_for 'computed from 3,000' && keys j 5
 wait_for 'records, row org:' && screen chart-row
 resize 200 50
 wait_for '154 buckets of 10 min \(auto\)' && screen chart-row-200x50

@@ -92,7 +92,7 @@ done
 # prompt and its history show a digest, and the filter selects the key.
 keys g Right +
 wait_for 'filter: key:#[0-9a-f]{12} ' && hidden filter-line
-wait_for "/3 shown" && hidden filter-count
+wait_for " of 3" && hidden filter-count
 keys f
 wait_for 'filter> key:#' && hidden filter-prompt
 keys Escape Escape

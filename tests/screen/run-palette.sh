@@ -37,7 +37,7 @@ wait_for 'since yesterday: '
 # Unknown names: red while typed, a message when run.
 keys :
 type_text 'nope'
-wait_for 'col 1: unknown command \(Tab'
+wait_for 'col 1: Tab lists them: unknown com'
 keys Enter
 wait_for 'nope: unknown command'
 # write-jsonl and export: named files, never replaced.  (until:09:00

@@ -76,7 +76,7 @@ wait_for 'filter: none'
 keys '?'
 wait_for 'tykscope keys' && screen help
 keys q
-wait_for 'shown'
+wait_for 'row [0-9,]+ of'
 quit
 
 # Saved filters from the configuration file: @NAME, completed with Tab.
@@ -88,7 +88,7 @@ keys f
 type_text '@e'
 keys Tab
 wait_for 'filter> @errors' && keys Enter
-wait_for 'filter: @errors +[0-9]+/[0-9] shown'
+wait_for 'filter: @errors +row [0-9]+ of [0-9]'
 check $? saved-filter
 quit
 # SIGQUIT (kill -QUIT: in raw mode Ctrl-\\ is a key) restores the terminal

@@ -15,7 +15,7 @@ KEY=analytics-tyk-system-analytics
 redis-server --port 0 --unixsocket "$RSOCK" --unixsocketperm 700 \
     --save '' --appendonly no --daemonize yes --pidfile "$WORK/redis.pid" \
     --logfile "$WORK/redis.log" --dir "$WORK" >/dev/null || exit 99
-CLEANUP='kill $(jobs -p) 2>/dev/null; kill $(cat "$WORK/redis.pid") 2>/dev/null'
+CLEANUP='kill $(jobs -p) 2>/dev/null; kill $(cat "$WORK/redis.pid" 2>/dev/null) 2>/dev/null'
 i=0
 until redis-cli -s "$RSOCK" PING >/dev/null 2>&1; do
 	i=$((i + 1))
@@ -24,9 +24,11 @@ until redis-cli -s "$RSOCK" PING >/dev/null 2>&1; do
 done
 
 "$WRITER" push "$RSOCK" -n 100000 -r 200 "$KEY" >/dev/null 2>&1 &
+WPID=$!
 "$WRITER" drain "$RSOCK" -t 1000 "$KEY" >/dev/null 2>&1 &
+DPID=$!
 
-start 100 30 "unix://$RSOCK"
+start 120 30 "unix://$RSOCK"
 wait_for 'FOLLOW' && wait_for '/seq/[0-9]'
 check $? follow-shows-records
 
@@ -56,11 +58,33 @@ check $? resume
 
 # Health: the key, its depth, records seen, drains.
 keys 4
-wait_for "^$KEY +[0-9]+ .* [1-9][0-9]* +[0-9.]+s$"
+wait_for "^$KEY +[0-9,]+ .* [1-9][0-9,]* +[0-9]+\.[0-9] .* [1-9][0-9]* +[0-9.]+s$"
 check $? health
 wait_for '21 more watched keys absent'
 check $? health-absent
+# The pump stops draining: the key is flagged STUCK (its oldest record is
+# much older than the drain period), with the reason below.
+kill "$DPID"
+wait_for "^$KEY .* STUCK$" 30 && wait_for 'is the pump stuck\? the oldest record is .* old, and it drained every'
+check $? health-stuck
 keys q
 wait_for 'FOLLOW'
+
+# The writer stops: the rate falls to 0/s (within ten seconds), not the
+# last rate forever.  Redis goes away: DISCONNECTED, not FOLLOW.
+wait_for ' [1-9][0-9,]*/s '
+kill "$WPID"
+wait_for ' 0/s ' 20
+check $? rate-decays
+kill "$(cat "$WORK/redis.pid")"
+wait_for 'DISCONNECTED reconnecting'
+check $? disconnected
+quit
+
+# The first connection fails: DISCONNECTED and "not connected", not
+# "FOLLOW ... waiting for records".
+start 100 12 "unix://$WORK/none.sock"
+wait_for 'DISCONNECTED reconnecting' && wait_for 'not connected'
+check $? first-connection-fails
 quit
 finish

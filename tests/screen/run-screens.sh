@@ -10,9 +10,9 @@ wait_for 'OFFLINE'
 
 # Aggregates: APIs pane, then Endpoints, sorted by errors, then drill down.
 keys 3
-wait_for 'computed from 3000' && screen agg-apis
+wait_for 'computed from 3,000' && screen agg-apis
 keys Tab l l s
-wait_for 'ERR.  *ERR%' && screen agg-endpoints-by-errors
+wait_for 'ERR. +AVG' && screen agg-endpoints-by-errors
 keys Enter
 wait_for 'range: ' && screen drill-down
 keys C-t
