@@ -61,6 +61,10 @@ struct options {
 	char			*tls_key_file;	/* its key */
 	char			*tls_server_name; /* SNI and name checked */
 	bool			 tls_insecure;	/* skip verification */
+	char			*sentinel_master; /* ask sentinels for it */
+	char			*sentinel_password;
+	char			*sentinel_password_file;
+	bool			 replica;	/* cluster: read replicas */
 
 	struct options_list	 mask_headers;
 	char			*curl_target;	/* "gateway" or "upstream" */

@@ -1,0 +1,203 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# A Redis Cluster of three masters on 127.0.0.1 (random ports, made with
+# redis-cli --cluster create in a temp dir), read as an ACL user with read
+# commands only: the gateway's 22 keys spread over the masters, both
+# serializers; a snapshot from any seed equals what was pushed; --follow
+# with a writer and a drainer, and a slot migrated mid-follow (SETSLOT
+# MIGRATING/IMPORTING + MIGRATE + SETSLOT NODE) with nothing of that key
+# lost; MONITOR shows tykscope's connections sent only read commands.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$top_srcdir/tests/integration/lib-redis.sh"
+
+P=analytics-tyk-system-analytics
+KEYS="$P"
+for i in 0 1 2 3 4 5 6 7 8 9; do KEYS="$KEYS ${P}_$i"; done
+KEYS="$KEYS ${P}_protobuf"
+for i in 0 1 2 3 4 5 6 7 8 9; do KEYS="$KEYS ${P}_${i}_protobuf"; done
+
+cluster_cleanup() {
+	kill $mpids 2>/dev/null
+	for i in 0 1 2; do
+		[ -f "$T/n$i/pid" ] && kill "$(cat "$T/n$i/pid")" 2>/dev/null
+	done
+	sleep 0.2
+	rm -rf "$T"
+}
+trap cluster_cleanup EXIT
+
+# Three nodes; a port p needs p + 10000 free too (the cluster bus).
+started=
+for try in 1 2 3 4 5 6; do
+	base=$((20000 + ($$ * 11 + try * 1999) % 9000))
+	ok_all=yes
+	for i in 0 1 2; do
+		mkdir -p "$T/n$i"
+		redis-server --port $((base + i)) --bind 127.0.0.1 \
+		    --cluster-enabled yes --cluster-config-file "$T/n$i/nodes.conf" \
+		    --cluster-node-timeout 2000 --save '' --appendonly no \
+		    --daemonize yes --pidfile "$T/n$i/pid" --logfile "$T/n$i/log" \
+		    --dir "$T/n$i" >/dev/null 2>&1 || ok_all=
+	done
+	sleep 0.3
+	for i in 0 1 2; do
+		j=0
+		until redis-cli -p $((base + i)) PING >/dev/null 2>&1; do
+			j=$((j + 1)); [ $j -gt 40 ] && { ok_all=; break; }
+			sleep 0.05
+		done
+	done
+	[ -n "$ok_all" ] && { started=yes; break; }
+	for i in 0 1 2; do
+		[ -f "$T/n$i/pid" ] && kill "$(cat "$T/n$i/pid")" 2>/dev/null
+		rm -f "$T/n$i/pid" "$T/n$i/nodes.conf"
+	done
+	sleep 0.3
+done
+[ -n "$started" ] || { echo "cannot start 3 cluster nodes"; cat "$T"/n*/log; exit 99; }
+P0=$base; P1=$((base + 1)); P2=$((base + 2))
+echo "note: cluster ports $P0 $P1 $P2"
+redis-cli --cluster create 127.0.0.1:$P0 127.0.0.1:$P1 127.0.0.1:$P2 \
+    --cluster-yes >"$T/create.out" 2>&1 ||
+    { echo "cluster create failed"; cat "$T/create.out"; exit 99; }
+for p in $P0 $P1 $P2; do
+	j=0
+	until redis-cli -p $p CLUSTER INFO 2>/dev/null | grep -q cluster_state:ok; do
+		j=$((j + 1)); [ $j -gt 200 ] && { echo "cluster not ok"; exit 99; }
+		sleep 0.05
+	done
+	redis-cli -p $p ACL SETUSER "$VIEWER" reset on ">$VIEWER_PASS" '~*' \
+	    -@all +llen +lrange +lindex +ttl +type +multi +exec +auth +ping \
+	    +info +cluster\|slots +asking +readonly >/dev/null
+done
+# tykscope reaches the nodes only through the cluster: no socket.
+C=cluster:127.0.0.1:$P0
+nodes_of() {	# the masters owning keys, as "port:nkeys"
+	for p in $P0 $P1 $P2; do
+		n=0
+		for k in $KEYS; do
+			[ "$(redis-cli -p $p EXISTS "$k")" = 1 ] && n=$((n + 1))
+		done
+		printf '%s:%s ' $p $n
+	done
+}
+
+# Snapshot: 2200 records over the 22 keys, as a gateway pushes them.
+# shellcheck disable=SC2086
+"$WRITER" push "$C" -n 2200 -p 100 -b 1704164645 -e "$T/expect.jsonl" $KEYS \
+    >/dev/null || fail "writer push"
+spread=$(nodes_of)
+echo "note: keys per node: $spread"
+case $spread in *":0 "*) fail "keys not on every master ($spread)" ;; esac
+for seed in "127.0.0.1:$P1" "127.0.0.1:1,127.0.0.1:$P2"; do
+	tyk -n "redis://$seed" >"$T/snap.jsonl" 2>"$T/snap.err"
+	rc=$?
+	check "snapshot from $seed: exit 0" $rc -eq 0
+	cmp -s "$T/expect.jsonl" "$T/snap.jsonl" &&
+	    ok "snapshot from $seed: all 2200 records, as pushed" ||
+	    fail "snapshot from $seed: $(wc -l <"$T/snap.jsonl") lines: $(head -3 "$T/snap.err")"
+done
+# A single node alone shows only its own keys (what the issue saw):
+# the cluster's own CLUSTER SLOTS, not a guess, makes the difference.
+n=$(tyk -n --count "redis://127.0.0.1:$P0" 2>/dev/null)
+check "one seed reads the whole cluster ($n)" "$n" = 2200
+h=$(tyk -n --health "redis://127.0.0.1:$P2" 2>&1)
+echo "$h" | grep -q "\"key\":\"${P}_3\",.*\"length\":100,.*\"node\":\"127.0.0.1:$((base))[0-9]*\",\"role\":\"master\"" &&
+    ok "--health names each key's node and role" || fail "--health: $(echo "$h" | grep "${P}_3\"")"
+for p in $P0 $P1 $P2; do redis-cli -p $p FLUSHALL >/dev/null; done
+
+# --follow: a writer over the 22 keys, a drainer on every key but K (a
+# pump), K's slot migrated to another master half way.
+K=${P}_3
+kidx=4		# its position in $KEYS: seq N goes to key N % 22
+slot=$(redis-cli -p $P0 CLUSTER KEYSLOT "$K")
+owner=$(redis-cli -p $P0 CLUSTER NODES | awk -v s="$slot" '$3 ~ /master/ {
+	for (i = 9; i <= NF; i++) { split($i, r, "-"); if (r[2] == "") r[2] = r[1];
+	if (s >= r[1] && s <= r[2]) { split($2, a, "[:@]"); print a[2] } } }')
+for p in $P0 $P1 $P2; do [ $p != "$owner" ] && { dest=$p; break; }; done
+src_id=$(redis-cli -p "$owner" CLUSTER MYID)
+dst_id=$(redis-cli -p "$dest" CLUSTER MYID)
+echo "note: $K slot $slot moves from $owner to $dest"
+DKEYS=$(echo $KEYS | tr ' ' '\n' | grep -vx "$K" | tr '\n' ' ')
+mpids=
+for p in $P0 $P1 $P2; do
+	redis-cli -p $p MONITOR >"$T/mon.$p" 2>/dev/null &
+	mpids="$mpids $!"
+done
+# shellcheck disable=SC2086
+"$WRITER" drain "$C" -t 1000 $DKEYS >"$T/drained" &
+dpid=$!
+REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow \
+    --duration 30 "redis://127.0.0.1:$P1" >"$T/f.jsonl" 2>"$T/f.err" &
+tpid=$!
+sleep 0.7
+# shellcheck disable=SC2086
+"$WRITER" push "$C" -n 4400 -r 1500 $KEYS >"$T/push.out" &
+wpid=$!
+sleep 1.2
+viewers=
+for p in $P0 $P1 $P2; do
+	viewers="$viewers $(redis-cli -p $p CLIENT LIST | sed -n "s/.* addr=\([^ ]*\) .* user=$VIEWER .*/\1/p")"
+done
+redis-cli -p "$dest" CLUSTER SETSLOT "$slot" IMPORTING "$src_id" >/dev/null
+redis-cli -p "$owner" CLUSTER SETSLOT "$slot" MIGRATING "$dst_id" >/dev/null
+sleep 0.3
+m=$(redis-cli -p "$owner" MIGRATE 127.0.0.1 "$dest" "" 0 5000 KEYS "$K")
+sleep 0.3
+for p in $dest $owner $P0 $P1 $P2; do
+	redis-cli -p $p CLUSTER SETSLOT "$slot" NODE "$dst_id" >/dev/null
+done
+check "MIGRATE mid-follow ($m)" "$m" = OK
+wait $wpid
+sleep 1.5
+kill -TERM $tpid; wait $tpid
+rc=$?
+kill -TERM $dpid; wait $dpid
+kill $mpids 2>/dev/null
+wait $mpids 2>/dev/null
+check "follow: exit 0" $rc -eq 0
+check "$K now on $dest" "$(redis-cli -p "$dest" EXISTS "$K")" = 1
+s=$(seen_seqs "$T/f.jsonl")
+l=$(wc -l <"$T/f.jsonl")
+d=$(sed -n 's/^drained //p' "$T/drained")
+left=$(redis-cli -p "$dest" LLEN "$K")
+check "drainer and $K hold all 4400 ($d + $left)" $((d + left)) -eq 4400
+check "follow saw >= 99% ($s of 4400)" "$s" -ge 4356
+check "no duplicates ($l lines)" "$l" -eq "$s"
+ks=$(grep -o '"path":"/seq/[0-9]*"' "$T/f.jsonl" | sort -u |
+    awk -F/ -v i=$kidx '{ sub(/"/, "", $3); if ($3 % 22 == i) n++ } END { print n + 0 }')
+check "every record of the migrated key seen ($ks of 200)" "$ks" -eq 200
+grep -q "gap: $K" "$T/f.err" && fail "a gap on the migrated key: $(grep "gap: $K" "$T/f.err")" ||
+    ok "no gap on the migrated key"
+grep -q "connected (cluster: 3 nodes)" "$T/f.err" &&
+    ok "state: connected (cluster: 3 nodes)" || fail "state: $(head -5 "$T/f.err")"
+
+# MONITOR: what tykscope's connections (user viewer) sent, read only.
+n=0; bad=; asks=0
+for a in $viewers; do
+	grep -h " $a\] " "$T"/mon.* >"$T/mine" 2>/dev/null
+	n=$((n + $(grep -c '"LRANGE"' "$T/mine")))
+	asks=$((asks + $(grep -c '"ASKING"' "$T/mine")))
+	b=$(sed 's/^[^]]*\] "\([^"]*\)".*/\1/' "$T/mine" | tr a-z A-Z | sort -u |
+	    grep -vx 'MULTI\|LLEN\|LINDEX\|LRANGE\|EXEC\|TTL\|TYPE\|PING\|AUTH\|ASKING\|CLUSTER\|READONLY')
+	bad="$bad$b"
+done
+check "MONITOR: tykscope's connections seen (${viewers:-none}; $n LRANGE)" "$n" -gt 0
+check "MONITOR: only read commands (${bad:-none other})" -z "$bad"
+check "MONITOR: ASKING sent while the slot was migrating ($asks)" "$asks" -gt 0
+grep -h '"CLUSTER"' "$T"/mon.* | grep -v '"CLUSTER" "\(slots\|SLOTS\|myid\|MYID\|nodes\|NODES\|keyslot\|KEYSLOT\|setslot\|SETSLOT\|info\|INFO\)"' |
+    head -3 | grep -q . && fail "an unexpected CLUSTER subcommand" || ok "CLUSTER: SLOTS only"
+
+# --replica: no replicas here, so the masters serve (and say so).
+n=$(tyk -n --count --replica "redis://127.0.0.1:$P0" 2>&1)
+m=$(tyk -n --count "redis://127.0.0.1:$P0" 2>&1)
+check "--replica without replicas reads the masters ($n = $m)" "$n" = "$m"
+
+if cat "$T"/*.err | grep -q "$VIEWER_PASS"; then
+	fail "a password appeared in a message"
+else
+	ok "passwords never printed"
+fi
+[ $fails -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all redis cluster tests passed"
+exit 0
