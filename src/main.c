@@ -16,6 +16,7 @@
 #include "log-warn.h"
 #include "options.h"
 #include "render-stream.h"
+#include "source-tykconf.h"
 #include "source.h"
 #include "ui.h"
 #include "ui-keys.h"
@@ -49,6 +50,13 @@ main_run(int argc, char **argv)
 				source_hide_password(argv[i]);
 				break;
 			}
+	if ((o.from_pump != NULL || o.from_gateway != NULL) &&
+	    source_tykconf_apply(&o, &cause) != 0) {
+		warnx_("%s", cause);
+		free(cause);
+		options_clear(&o);
+		return (2);
+	}
 	if (o.log_file != NULL)
 		log_open(o.log_file);
 	if (getenv("TYKSCOPE_UI_BENCH") != NULL)

@@ -26,6 +26,7 @@ enum {
 	OPT_TLS_CERT_FILE, OPT_TLS_KEY_FILE, OPT_TLS_SERVER_NAME,
 	OPT_TLS_INSECURE, OPT_MASK_HEADER, OPT_SENTINEL_MASTER,
 	OPT_SENTINEL_PASSWORD, OPT_SENTINEL_PASSWORD_FILE, OPT_REPLICA,
+	OPT_FROM_PUMP, OPT_FROM_GATEWAY,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
 	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_THEME, OPT_BIND
@@ -66,6 +67,8 @@ static const struct option options_long[] = {
 	{ "sentinel-password-file", required_argument,	NULL,
 	    OPT_SENTINEL_PASSWORD_FILE },
 	{ "replica",		no_argument,		NULL, OPT_REPLICA },
+	{ "from-pump",		required_argument,	NULL, OPT_FROM_PUMP },
+	{ "from-gateway",	required_argument,	NULL, OPT_FROM_GATEWAY },
 	{ "mask-header",	required_argument,	NULL, OPT_MASK_HEADER },
 	{ "curl-target",	required_argument,	NULL, OPT_CURL_TARGET },
 	{ "max-records",	required_argument,	NULL, OPT_MAX_RECORDS },
@@ -142,6 +145,9 @@ static const char options_help_text[] =
 "      --sentinel-password P   the sentinels' password (visible in ps(1))\n"
 "      --sentinel-password-file F  read it from F\n"
 "      --replica            Redis Cluster: read the keys from replicas\n"
+"      --from-pump F        read what the pump of pump.conf F reads: its\n"
+"                           Redis (and TYK_PMP_*), Mongo and SQL stores\n"
+"      --from-gateway F     read the analytics Redis of tyk.conf F (TYK_GW_*)\n"
 "      --max-records N      records held in memory (default 1000000)\n"
 "      --max-value-size SIZE  Redis values larger than SIZE (K, M, G) are\n"
 "                           bad records, not decoded (default 64M)\n"
@@ -223,6 +229,13 @@ options_list_add(struct options_list *l, const char *s)
 {
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
 	l->v[l->n++] = xstrdup(s);
+}
+
+/* Add a source, as if given on the command line (--from-pump). */
+void
+options_add_source(struct options *o, const char *s)
+{
+	options_list_add(&o->sources, s);
 }
 
 static void
@@ -592,6 +605,12 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_REPLICA:
 			o->replica = true;
 			break;
+		case OPT_FROM_PUMP:
+			options_set(&o->from_pump, optarg);
+			break;
+		case OPT_FROM_GATEWAY:
+			options_set(&o->from_gateway, optarg);
+			break;
 		case OPT_MASK_HEADER:
 			options_list_add(&o->mask_headers, optarg);
 			break;
@@ -720,7 +739,12 @@ options_check(struct options *o, char **cause)
 	}
 	if (o->summary)
 		o->aggregate = o->stored = true;
-	if (o->sources.n == 0 && !o->demo) {
+	if (o->from_pump != NULL && o->from_gateway != NULL) {
+		*cause = xstrdup("--from-pump and --from-gateway are exclusive");
+		return (-1);
+	}
+	if (o->sources.n == 0 && !o->demo && o->from_pump == NULL &&
+	    o->from_gateway == NULL) {
 		*cause = xstrdup("no source given (try --demo, or see --help)");
 		return (-1);
 	}
@@ -749,6 +773,8 @@ options_clear(struct options *o)
 		    strlen(o->sentinel_password));
 	free(o->sentinel_password);
 	free(o->sentinel_password_file);
+	free(o->from_pump);
+	free(o->from_gateway);
 	free(o->curl_target);
 	free(o->config);
 	free(o->log_file);

@@ -21,7 +21,8 @@ _tykscope()
 		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
 		return ;;
 	--password-file|--tls-ca-file|--tls-cert-file|--tls-key-file|\
-	--sentinel-password-file|--config|-v|--verbose-log)
+	--sentinel-password-file|--from-pump|--from-gateway|--config|-v|\
+	--verbose-log)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\

@@ -101,6 +101,26 @@ done
 # the cluster's own CLUSTER SLOTS, not a guess, makes the difference.
 n=$(tyk -n --count "redis://127.0.0.1:$P0" 2>/dev/null)
 check "one seed reads the whole cluster ($n)" "$n" = 2200
+# --from-pump / --from-gateway: the pump's and the gateway's own files.
+cat >"$T/pump.conf" <<EOF
+{ "analytics_storage_type": "redis",
+  "analytics_storage_config": { "type": "redis", "enable_cluster": true,
+    "addrs": ["127.0.0.1:1", "127.0.0.1:$P2"], "username": "$VIEWER",
+    "password": "$VIEWER_PASS", "database": 0 },
+  "purge_delay": 10, "pumps": {} }
+EOF
+n=$("$TYKSCOPE" -n --count --from-pump "$T/pump.conf" 2>"$T/pump.err")
+check "--from-pump (cluster, addrs) reads all 2200 ($n)" "$n" = 2200
+grep -q "from-pump $T/pump.conf: Redis redis://$VIEWER@127.0.0.1:1,127.0.0.1:$P2/0 (cluster)" "$T/pump.err" &&
+    ok "--from-pump says what it opened" || fail "--from-pump: $(cat "$T/pump.err")"
+cat >"$T/tyk.conf" <<EOF
+{ "listen_port": 8080, "secret": "gw-secret-9",
+  "storage": { "type": "redis", "host": "127.0.0.1", "port": 1,
+    "enable_cluster": true, "username": "$VIEWER", "password": "$VIEWER_PASS" },
+  "enable_analytics": true }
+EOF
+n=$(TYK_GW_STORAGE_PORT=$P1 "$TYKSCOPE" -n --count --from-gateway "$T/tyk.conf" 2>"$T/gw.err")
+check "--from-gateway with TYK_GW_STORAGE_PORT reads all 2200 ($n)" "$n" = 2200
 h=$(tyk -n --health "redis://127.0.0.1:$P2" 2>&1)
 echo "$h" | grep -q "\"key\":\"${P}_3\",.*\"length\":100,.*\"node\":\"127.0.0.1:$((base))[0-9]*\",\"role\":\"master\"" &&
     ok "--health names each key's node and role" || fail "--health: $(echo "$h" | grep "${P}_3\"")"

@@ -101,6 +101,16 @@ case $n in *"no master named 'othermaster'"*) ok "unknown master name: said so" 
 rc=0; stys -n --count "unix://$T/m.sock" >/dev/null 2>"$T/e.unix" || rc=$?
 check "--sentinel-master with a socket refused (exit $rc)" $rc -eq 2
 
+cat >"$T/pump.conf" <<EOF
+{ "analytics_storage_config": { "type": "redis", "master_name": "mymaster",
+    "sentinel_password": "$SPASS", "addrs": ["127.0.0.1:$PS"],
+    "enable_cluster": true, "username": "$VIEWER", "password": "$VIEWER_PASS" } }
+EOF
+n=$("$TYKSCOPE" -n --count --from-pump "$T/pump.conf" 2>"$T/pump.err")
+check "--from-pump with master_name: through the sentinel ($n)" "$n" = 400
+grep -q "Redis redis://$VIEWER@127.0.0.1:$PS/0 via sentinels" "$T/pump.err" &&
+    ok "--from-pump: via sentinels" || fail "--from-pump: $(cat "$T/pump.err")"
+
 for p in $PM $PR; do
 	redis-cli -p $p MONITOR >"$T/mon.$p" 2>/dev/null &
 	mpids="$mpids $!"

@@ -154,6 +154,52 @@ check "--follow over TLS: all 600 records seen" "$(seen_seqs "$T/f.jsonl")" -eq 
 grep -q ": connected$" "$T/f.err" && ! grep -q "gap:\|reconnect" "$T/f.err" &&
     ok "--follow over TLS: connected, no gap" || fail "--follow: $(cat "$T/f.err")"
 
+# --from-pump: the pump's TLS settings (CA, client certificate: the server
+# still requires one) and its user.
+cat >"$T/pump.conf" <<EOF
+{ "analytics_storage_type": "redis",
+  "analytics_storage_config": { "type": "redis", "host": "localhost",
+    "port": 1, "username": "$VIEWER", "password": "$VIEWER_PASS",
+    "database": 0, "use_ssl": true, "ssl_ca_file": "$C/ca.crt",
+    "ssl_cert_file": "$C/cli.crt", "ssl_key_file": "$C/cli.key",
+    "redis_key_prefix": "analytics-" },
+  "pumps": {
+    "mongo": { "type": "mongo", "meta": { "collection_name": "tyk_analytics",
+      "mongo_url": "mongodb://tyk:mongo-pass-31@127.0.0.1:1/tyk_analytics" } },
+    "mongo-pump-aggregate": { "meta": {
+      "mongo_url": "mongodb://tyk:mongo-pass-31@127.0.0.1:1/tyk_analytics" } },
+    "sql": { "type": "sql", "meta": { "type": "postgres",
+      "connection_string": "host=db user=tyk password=sql-pass-17" } },
+    "stdout": { "type": "stdout", "meta": {} } } }
+EOF
+sed '/"pumps"/,$d' "$T/pump.conf" | sed '$s/,$//' >"$T/pump-redis.conf"
+echo "}" >>"$T/pump-redis.conf"
+n=$(TYK_PMP_ANALYTICSSTORAGECONFIG_PORT=$PORT "$TYKSCOPE" -n --count \
+    --from-pump "$T/pump-redis.conf" 2>"$T/pump.err")
+check "--from-pump over TLS, port from TYK_PMP_*: 1300 ($n $(tail -1 "$T/pump.err"))" "$n" = 1300
+grep -q "Redis rediss://$VIEWER@localhost:$PORT/0 (TLS)" "$T/pump.err" &&
+    ok "--from-pump: rediss with the pump's CA" || fail "--from-pump: $(cat "$T/pump.err")"
+TYK_PMP_ANALYTICSSTORAGECONFIG_PORT=$PORT "$TYKSCOPE" -n --count \
+    --from-pump "$T/pump.conf" >/dev/null 2>"$T/pumps.err"
+grep -q "pump mongo (mongo): Mongo mongodb://tyk@127.0.0.1:1/tyk_analytics; pump mongo-pump-aggregate (mongo-pump-aggregate): the same mongodb://tyk@127.0.0.1:1/tyk_analytics; pump sql (sql): skipped: no SQL source in this build" \
+    "$T/pumps.err" && ok "--from-pump: the Mongo store opened once, SQL skipped" ||
+    fail "--from-pump pumps: $(cat "$T/pumps.err")"
+grep -q "mongodb://tyk@127.0.0.1:1/tyk_analytics: server selection failed" "$T/pumps.err" &&
+    ok "--from-pump: the Mongo source was opened" || fail "mongo not opened: $(cat "$T/pumps.err")"
+n=$("$TYKSCOPE" -n --count --from-pump "$T/nonexistent.conf" 2>&1)
+case $n in *"--from-pump $T/nonexistent.conf: No such file"*) ok "--from-pump: missing file" ;;
+*) fail "missing file: $n" ;; esac
+printf '{"analytics_storage_config": {"password": "json-pass-5" ' >"$T/bad.conf"
+n=$("$TYKSCOPE" -n --count --from-pump "$T/bad.conf" 2>&1)
+case $n in *"not a JSON object (JSON syntax error)"*) ok "--from-pump: bad JSON" ;;
+*) fail "bad JSON: $n" ;; esac
+if cat "$T/pumps.err" "$T/pump.err" | grep -q "mongo-pass-31\|sql-pass-17\|json-pass-5" ||
+    echo "$n" | grep -q json-pass-5; then
+	fail "a secret of the pump's file was printed"
+else
+	ok "--from-pump: no secret of the file printed"
+fi
+
 if cat "$T"/e? "$T"/*.err | grep -q "$VIEWER_PASS"; then
 	fail "a password appeared in a message"
 else
