@@ -71,6 +71,7 @@
 #define REDIS_BIG_PREFIX	256	/* bytes kept of a value too big */
 
 static void	*io_main(void *);
+static void	 io_links(struct redis_io *);
 
 /*
  * Copy len bytes the server sent (an error reply, a TYPE) into dst as
@@ -977,6 +978,7 @@ io_node_down(struct redis_io *io, int n, const char *why)
 			io->keys[i].drain_reconnect = true;
 	if (io->cluster)
 		io->refresh_due = source_redis_io_now();
+	io_links(io);
 }
 
 /*
@@ -1590,6 +1592,29 @@ io_nodes_connect(struct redis_io *io, char *err, size_t errlen)
 	return (up);
 }
 
+/* Publish each key's node and link state. */
+static void
+io_links(struct redis_io *io)
+{
+	struct redis_key_link	*l;
+	size_t			 i;
+	int			 n;
+
+	pthread_mutex_lock(&io->lock);
+	for (i = 0; i < io->nkeys; i++) {
+		l = &io->links[i];
+		if ((n = io_key_node(io, i)) < 0) {
+			snprintf(l->node, sizeof l->node, "none");
+			l->up = l->replica = false;
+			continue;
+		}
+		io_node_name(&io->nodes[n], l->node, sizeof l->node);
+		l->replica = io->nodes[n].replica;
+		l->up = io->nodes[n].conn != NULL;
+	}
+	pthread_mutex_unlock(&io->lock);
+}
+
 /* The state line: "connected", or what is wrong with which node. */
 static void
 io_state_nodes(struct redis_io *io)
@@ -1598,6 +1623,7 @@ io_state_nodes(struct redis_io *io)
 	const char	*err = NULL;
 	size_t		 i, used = 0, up = 0, replicas = 0;
 
+	io_links(io);
 	for (i = 0; i < io->nnodes; i++) {
 		if (!io->nodes[i].used)
 			continue;
@@ -1777,6 +1803,7 @@ source_redis_io_start(struct redis_io *io)
 	io->ring[0] = xcalloc(REDIS_RING_SLOTS, sizeof *io->ring[0]);
 	io->ring[1] = xcalloc(REDIS_RING_SLOTS, sizeof *io->ring[1]);
 	io->slots = xcalloc(REDIS_SLOTS, sizeof *io->slots);
+	io->links = xcalloc(io->nkeys + 1, sizeof *io->links);
 	for (i = 0; i < io->nkeys; i++) {
 		io->keys[i].anchor = -1;
 		io->keys[i].health_gen = UINT64_MAX;
@@ -1834,6 +1861,7 @@ source_redis_io_stop(struct redis_io *io)
 	io->nodes = NULL;
 	io->nnodes = 0;
 	free(io->slots);
+	free(io->links);
 	pthread_mutex_destroy(&io->lock);
 	pthread_cond_destroy(&io->cond);
 	io->started = false;

@@ -113,6 +113,13 @@ struct redis_key_io {
 	bool		 asking;	/* this poll sent ASKING */
 };
 
+/* Where a key is read from, for the health (under lock). */
+struct redis_key_link {
+	char			 node[64];	/* host:port or the socket */
+	bool			 replica;
+	bool			 up;		/* the connection is open */
+};
+
 /* A server: the only one, a cluster node, or the sentinels' master. */
 struct redis_node {
 	char			*host;		/* owned, NULL: unix socket */
@@ -148,6 +155,7 @@ struct redis_io {
 	/* Changed by the I/O thread under lock (fds read by stop). */
 	struct redis_node	*nodes;
 	size_t			 nnodes;
+	struct redis_key_link	*links;		/* per key: its node now */
 	struct redis_conn	*sentinel;	/* kept connection, or NULL */
 	int			 sentinel_fd;
 

@@ -757,7 +757,8 @@ redis_describe(struct source *s, struct buf *b)
 			mp = true;
 	}
 	buf_printf(b, "%s%s %s, %zu/%zu keys active", s->arg,
-	    rs->io.conf.tls_insecure ? " (TLS NOT VERIFIED)" : "",
+	    !rs->io.conf.tls ? "" : rs->io.conf.tls_insecure ?
+	    " (TLS NOT VERIFIED)" : " (TLS verified)",
 	    source_redis_state(s), active, rs->nkeys);
 	if (mp || pb)
 		buf_printf(b, " (%s%s%s)", mp ? "msgpack" : "",
@@ -806,6 +807,14 @@ source_redis_health(struct source *s, size_t *n)
 		h->rate = k->rate;
 		h->checked_age = k->checked ? redis_age(now, k->checked_at) :
 		    -1;
+		pthread_mutex_lock(&rs->io.lock);
+		if (rs->io.links != NULL && rs->io.links[i].node[0] != '\0') {
+			memcpy(k->node, rs->io.links[i].node, sizeof k->node);
+			k->node_replica = rs->io.links[i].replica;
+			h->link_up = rs->io.links[i].up;
+		} else
+			h->link_up = false;
+		pthread_mutex_unlock(&rs->io.lock);
 		h->node = k->node;
 		h->role = k->node_replica ? "replica" : "master";
 	}
@@ -876,6 +885,9 @@ source_redis_health_json(struct source *s, struct buf *b)
 		json_gen_slice(g, h[i].node, strlen(h[i].node));
 		json_gen_key(g, "role");
 		json_gen_slice(g, h[i].role, strlen(h[i].role));
+		json_gen_key(g, "link");
+		json_gen_slice(g, h[i].link_up ? "up" : "down",
+		    h[i].link_up ? 2 : 4);
 		yajl_gen_map_close(g);
 		yajl_gen_get_buf(g, &p, &len);
 		buf_add(b, p, len);

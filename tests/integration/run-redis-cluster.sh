@@ -35,6 +35,7 @@ for try in 1 2 3 4 5 6; do
 		mkdir -p "$T/n$i"
 		redis-server --port $((base + i)) --bind 127.0.0.1 \
 		    --cluster-enabled yes --cluster-config-file "$T/n$i/nodes.conf" \
+		    --cluster-require-full-coverage no \
 		    --cluster-node-timeout 2000 --save '' --appendonly no \
 		    --daemonize yes --pidfile "$T/n$i/pid" --logfile "$T/n$i/log" \
 		    --dir "$T/n$i" >/dev/null 2>&1 || ok_all=
@@ -212,6 +213,25 @@ grep -h '"CLUSTER"' "$T"/mon.* | grep -v '"CLUSTER" "\(slots\|SLOTS\|myid\|MYID\
 n=$(tyk -n --count --replica "redis://127.0.0.1:$P0" 2>&1)
 m=$(tyk -n --count "redis://127.0.0.1:$P0" 2>&1)
 check "--replica without replicas reads the masters ($n = $m)" "$n" = "$m"
+
+# A master goes away: its keys' link is down, the others' up, the state
+# names it; the rest of the cluster is still read.
+# shellcheck disable=SC2086
+"$WRITER" push "$C" -n 220 $KEYS >/dev/null
+down=$P2
+kill "$(cat "$T/n2/pid")"; rm -f "$T/n2/pid"
+sleep 0.3
+REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user "$VIEWER" -n --follow --health \
+    --duration 2.5 "redis://127.0.0.1:$P0" >"$T/down.jsonl" 2>"$T/down.err"
+last=$(tail -22 "$T/down.jsonl")
+nd=$(echo "$last" | grep -c "\"node\":\"127.0.0.1:$down\",\"role\":\"master\",\"link\":\"down\"")
+nu=$(echo "$last" | grep -c '"link":"up"')
+check "node down: its keys' link down ($nd), the others up ($nu)" "$nd.$((nd + nu))" = "$nd.22"
+check "node down: some keys on it" "$nd" -gt 0
+seen_up=$(echo "$last" | grep '"link":"up"' | grep -c '"records_seen":[1-9][0-9]*,')
+check "node down: the other nodes' keys read ($seen_up of $nu)" "$seen_up" -eq "$nu"
+grep -q "cluster: 2/3 nodes up; 127.0.0.1:$down: " "$T/down.jsonl" &&
+    ok "node down: the state names it" || fail "node down state: $(echo "$last" | head -1)"
 
 if cat "$T"/*.err | grep -q "$VIEWER_PASS"; then
 	fail "a password appeared in a message"
