@@ -34,7 +34,8 @@
  * SOCK may also be cluster:HOST:PORT, a node of a Redis Cluster: every
  * command then goes to the node of its key, following MOVED and ASK
  * (ASKING first) as a cluster client does; push sends one RPUSH at a time
- * there, and drain one transaction at a time.
+ * there (pipelined per node; a value redirected is sent again, in order),
+ * and drain one transaction at a time.
  *
  * Exit status 0, or 1 on an error (printed on stderr).
  */
@@ -556,6 +557,76 @@ cl_one(size_t k, int argc, const char **argv, const size_t *lens)
 	return (cl_run(k, 1, &argc, av, ln));
 }
 
+/* Cluster push: the values in flight, in the order sent. */
+static struct cl_fly {
+	size_t		 k;
+	redisContext	*c;
+	char		*key, *val;
+	size_t		 len;
+} *cl_fly;
+static size_t	 cl_nfly;
+
+static void
+cl_push(size_t k, const char *key, const char *val, size_t len)
+{
+	struct cl_fly	*f;
+	const char	*argv[3] = { "RPUSH", key, NULL };
+	size_t		 lens[3] = { 5, strlen(key), len };
+
+	cl_fly = realloc(cl_fly, (cl_nfly + 1) * sizeof *cl_fly);
+	f = &cl_fly[cl_nfly++];
+	f->k = k;
+	f->c = cl_key[k];
+	f->key = strdup(key);
+	f->val = malloc(len + 1);
+	memcpy(f->val, val, len);
+	f->len = len;
+	argv[2] = f->val;
+	redisAppendCommandArgv(f->c, 3, argv, lens);
+}
+
+/*
+ * Read every reply in flight, then send each redirected value again,
+ * alone and in order (once the replies before it were read: a connection
+ * answers in order).
+ */
+static void
+cl_flush(void)
+{
+	struct cl_fly	*f;
+	redisReply	*r;
+	const char	*argv[3];
+	size_t		 i, lens[3];
+	char		*again;
+
+	again = calloc(cl_nfly + 1, 1);
+	for (i = 0; i < cl_nfly; i++) {
+		f = &cl_fly[i];
+		if (redisGetReply(f->c, (void **)&r) != REDIS_OK) {
+			fprintf(stderr, "redis-writer: %s\n", f->c->errstr);
+			exit(1);
+		}
+		again[i] = r->type == REDIS_REPLY_ERROR;
+		freeReplyObject(r);
+	}
+	for (i = 0; i < cl_nfly; i++) {
+		f = &cl_fly[i];
+		if (again[i]) {
+			argv[0] = "RPUSH";
+			argv[1] = f->key;
+			argv[2] = f->val;
+			lens[0] = 5;
+			lens[1] = strlen(f->key);
+			lens[2] = f->len;
+			freeReplyObject(cl_one(f->k, 3, argv, lens));
+		}
+		free(f->key);
+		free(f->val);
+	}
+	free(again);
+	cl_nfly = 0;
+}
+
 static redisContext *
 connect_sock(const char *sock)
 {
@@ -679,6 +750,8 @@ cmd_push(const char *sock, int argc, char **argv)
 			due = t0 + (int64_t)((double)i * 1e9 / rate);
 			while (now_ns() < due) {
 				/* Flush what is queued before sleeping. */
+				if (cl_mode)
+					cl_flush();
 				for (; inflight > 0; inflight--) {
 					if (redisGetReply(c, &reply) != REDIS_OK)
 						goto fail;
@@ -717,9 +790,11 @@ cmd_push(const char *sock, int argc, char **argv)
 				expect_record(&st, srcs[k], idx[k], g, false);
 		}
 		idx[k]++;
-		if (cl_mode)
-			freeReplyObject(cl_one(k, 3, argvv, argvlen));
-		else {
+		if (cl_mode) {
+			cl_push(k, key, argvv[2], argvlen[2]);
+			if (cl_nfly >= 1000)
+				cl_flush();
+		} else {
 			redisAppendCommandArgv(c, 3, argvv, argvlen);
 			inflight++;
 		}
@@ -734,6 +809,8 @@ cmd_push(const char *sock, int argc, char **argv)
 			}
 		}
 	}
+	if (cl_mode)
+		cl_flush();
 	for (; inflight > 0; inflight--) {
 		if (redisGetReply(c, &reply) != REDIS_OK)
 			goto fail;
