@@ -1011,7 +1011,8 @@ io_redirect(struct redis_io *io, int i, int from, const redisReply *e)
 		io->slots[rd.slot] = n;
 		k->slot = rd.slot;
 		k->ask_node = -1;
-		io->refresh_due = source_redis_io_now();
+		if (!io->slots_refused)
+			io->refresh_due = source_redis_io_now();
 		io_nodes_used(io);
 	}
 	k->next_due = 0;
@@ -1349,6 +1350,8 @@ io_cluster_refresh_from(struct redis_io *io, int n, char *err, size_t errlen)
 	if (r->type == REDIS_REPLY_ERROR) {
 		io_safe(msg, sizeof msg, r->str, r->len);
 		snprintf(err, errlen, "CLUSTER SLOTS: %s", msg);
+		if (io_is_error(r, "NOPERM"))
+			io->slots_refused = true;
 		freeReplyObject(r);
 		return (-2);
 	}
@@ -1364,7 +1367,7 @@ io_cluster_refresh(struct redis_io *io)
 {
 	char	 err[512];
 	size_t	 i;
-	int	 pass;
+	int	 pass, rc;
 
 	io->refresh_due = 0;
 	for (pass = 0; pass < 2; pass++) {
@@ -1373,8 +1376,12 @@ io_cluster_refresh(struct redis_io *io)
 			    io_node_connect(io, &io->nodes[i], err,
 			    sizeof err) != 0))
 				continue;
-			if (io_cluster_refresh_from(io, (int)i, err,
-			    sizeof err) == 0)
+			rc = io_cluster_refresh_from(io, (int)i, err,
+			    sizeof err);
+			if (rc == 0)
+				return;
+			if (rc == -2 && io->slots_refused)
+				/* Refused (ACL): MOVED replies keep the map. */
 				return;
 		}
 	}

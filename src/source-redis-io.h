@@ -164,6 +164,7 @@ struct redis_io {
 	bool			 cluster;
 	int			*slots;		/* cluster: node per slot, -1 */
 	int64_t			 refresh_due;	/* ns: CLUSTER SLOTS, 0: no */
+	bool			 slots_refused;	/* NOPERM: MOVED alone */
 	char			 master_at[300]; /* sentinel: its master */
 	char			 sentinel_at[300]; /* the sentinel asked */
 	uint64_t		*ring[2];	/* de-duplication hash sets */

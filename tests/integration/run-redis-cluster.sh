@@ -50,6 +50,16 @@ done
 # the cluster's own CLUSTER SLOTS, not a guess, makes the difference.
 n=$(tyk -n --count "redis://127.0.0.1:$P0" 2>/dev/null)
 check "one seed reads the whole cluster ($n)" "$n" = 2200
+# A user that may not run CLUSTER SLOTS: the MOVED replies make the map.
+for p in $P0 $P1 $P2; do
+	redis-cli -p $p ACL SETUSER noslots reset on ">$VIEWER_PASS" '~*' \
+	    -@all +llen +lrange +lindex +ttl +type +multi +exec +auth +ping \
+	    +asking >/dev/null
+done
+n=$(REDISCLI_AUTH=$VIEWER_PASS "$TYKSCOPE" --user noslots -n --count \
+    "redis://127.0.0.1:$P0" 2>"$T/noslots.err")
+check "CLUSTER SLOTS refused: MOVED alone finds all 2200 ($n)" "$n" = 2200
+
 # --from-pump / --from-gateway: the pump's and the gateway's own files.
 cat >"$T/pump.conf" <<EOF
 { "analytics_storage_type": "redis",
