@@ -15,6 +15,22 @@
 #include "strnum.h"
 #include "xmalloc.h"
 
+/*
+ * Is s (len bytes) a plausible host name or address?  Printable ASCII
+ * only: a host from a reply is shown in messages and on the screen.
+ */
+static bool
+cluster_host_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || s[i] == '/' || s[i] == '@' ||
+		    s[i] == ',')
+			return (false);
+	return (true);
+}
+
 /* CRC16/XMODEM; "123456789" gives 0x31c3. */
 uint16_t
 source_redis_cluster_crc16(const void *p, size_t len)
@@ -97,6 +113,8 @@ source_redis_cluster_redirect(const char *s, size_t len, const char *peer,
 		colon[-2] = '\0';
 		sp++;
 	}
+	if (!cluster_host_ok(sp, strlen(sp)))
+		return (-1);
 	snprintf(rd->host, sizeof rd->host, "%s", *sp != '\0' ? sp :
 	    peer != NULL ? peer : "127.0.0.1");
 	return (0);
@@ -113,7 +131,8 @@ cluster_node(const redisReply *e, const char *peer, struct redis_slot_range *r)
 	h = e->element[0];
 	p = e->element[1];
 	if (h->type != REDIS_REPLY_STRING || p->type != REDIS_REPLY_INTEGER ||
-	    p->integer < 1 || p->integer > 65535 || h->len >= sizeof r->host)
+	    p->integer < 1 || p->integer > 65535 || h->len >= sizeof r->host ||
+	    !cluster_host_ok(h->str, h->len))
 		return (-1);
 	/* "" or "?" means: the address the client used. */
 	if (h->len == 0 || (h->len == 1 && h->str[0] == '?'))

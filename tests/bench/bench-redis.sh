@@ -19,6 +19,7 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
 . "$top_srcdir/tests/integration/lib-redis.sh"
+. "$top_srcdir/tests/integration/lib-cluster.sh"
 
 RATE=${1:-50000}
 SECS=${2:-5}

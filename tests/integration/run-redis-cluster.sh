@@ -9,6 +9,7 @@
 # lost; MONITOR shows tykscope's connections sent only read commands.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$top_srcdir/tests/integration/lib-redis.sh"
+. "$top_srcdir/tests/integration/lib-cluster.sh"
 
 P=analytics-tyk-system-analytics
 KEYS="$P"

@@ -165,6 +165,9 @@ test_cluster(void **state)
 	    NULL, &rd), -1);
 	assert_int_equal(source_redis_cluster_redirect("MOVED 1 h", 9,
 	    NULL, &rd), -1);
+	/* A host that could move the cursor is no host. */
+	assert_int_equal(source_redis_cluster_redirect("MOVED 1 \033]0;x:1",
+	    15, NULL, &rd), -1);
 }
 
 static void
