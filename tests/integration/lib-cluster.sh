@@ -3,7 +3,10 @@
 # $VIEWER and $VIEWER_PASS (lib-redis.sh sets them).
 # A Redis Cluster of three masters on 127.0.0.1 in $T/n0..n2 (random
 # ports; a port p needs p + 10000 free too, the cluster bus), with the
-# read-only user; sets P0 P1 P2.  Stop it with cluster_cleanup.
+# read-only user; sets P0 P1 P2.  Stop it with cluster_cleanup.  With
+# CLUSTER_TLS="CERT KEY CA" the nodes also have TLS ports TP0 TP1 TP2
+# (tls-cluster yes: the bus and CLUSTER SLOTS over TLS speak TLS); the
+# plaintext ports stay, for the test's writer.
 mpids=
 cluster_cleanup() {
 	# shellcheck disable=SC2086
@@ -22,7 +25,15 @@ cluster_start() {
 		ok_all=yes
 		for i in 0 1 2; do
 			mkdir -p "$T/n$i"
-			redis-server --port $((base + i)) --bind 127.0.0.1 \
+			tls=
+			if [ -n "${CLUSTER_TLS:-}" ]; then
+				set -- $CLUSTER_TLS
+				tls="--tls-port $((base + 3 + i)) --tls-cluster yes
+				    --tls-cert-file $1 --tls-key-file $2
+				    --tls-ca-cert-file $3 --tls-auth-clients no"
+			fi
+			# shellcheck disable=SC2086
+			redis-server --port $((base + i)) --bind 127.0.0.1 $tls \
 			    --cluster-enabled yes \
 			    --cluster-config-file "$T/n$i/nodes.conf" \
 			    --cluster-require-full-coverage no \
@@ -48,8 +59,16 @@ cluster_start() {
 	done
 	[ -n "$started" ] || { echo "cannot start 3 cluster nodes"; cat "$T"/n*/log; exit 99; }
 	P0=$base; P1=$((base + 1)); P2=$((base + 2))
-	redis-cli --cluster create 127.0.0.1:$P0 127.0.0.1:$P1 127.0.0.1:$P2 \
-	    --cluster-yes >"$T/create.out" 2>&1 ||
+	TP0=$((base + 3)); TP1=$((base + 4)); TP2=$((base + 5))
+	pre=
+	cr="127.0.0.1:$P0 127.0.0.1:$P1 127.0.0.1:$P2"
+	if [ -n "${CLUSTER_TLS:-}" ]; then
+		set -- $CLUSTER_TLS
+		pre="--tls --cacert $3"
+		cr="127.0.0.1:$TP0 127.0.0.1:$TP1 127.0.0.1:$TP2"
+	fi
+	# shellcheck disable=SC2086
+	redis-cli $pre --cluster create $cr --cluster-yes >"$T/create.out" 2>&1 ||
 	    { echo "cluster create failed"; cat "$T/create.out"; exit 99; }
 	for p in $P0 $P1 $P2; do
 		j=0

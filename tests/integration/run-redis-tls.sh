@@ -200,6 +200,40 @@ else
 	ok "--from-pump: no secret of the file printed"
 fi
 
+# A TLS Redis Cluster (tls-cluster yes), its nodes' certificate for
+# 127.0.0.1: read through one TLS seed, the slot map over TLS gives the
+# TLS ports; the writer uses the plaintext ports.
+printf 'subjectAltName=IP:127.0.0.1\n' >"$C/node.ext"
+ssl req -newkey rsa:2048 -nodes -keyout "$C/node.key" -out "$C/node.csr" \
+    -subj /CN=127.0.0.1
+ssl x509 -req -in "$C/node.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" \
+    -CAcreateserial -days 2 -extfile "$C/node.ext" -out "$C/node.crt"
+CLUSTER_TLS="$C/node.crt $C/node.key $C/ca.crt"
+Tsave=$T; T=$T/tlscluster; mkdir -p "$T"
+. "$top_srcdir/tests/integration/lib-cluster.sh"
+trap 'T=$Tsave/tlscluster; cluster_cleanup; T=$Tsave; redis_cleanup' EXIT
+cluster_start
+T=$Tsave
+echo "note: TLS cluster ports $TP0 $TP1 $TP2 (plaintext $P0 $P1 $P2)"
+CK=
+for i in 0 1 2 3 4 5 6 7 8 9; do CK="$CK ${P}_$i"; done
+# shellcheck disable=SC2086
+"$WRITER" push "cluster:127.0.0.1:$P0" -n 1000 -p 100 -b 1704164645 \
+    -e "$T/cexpect.jsonl" $CK >/dev/null || fail "cluster writer push"
+tyk -n --tls-ca-file "$C/ca.crt" "rediss://127.0.0.1:$TP1" \
+    >"$T/ctls.jsonl" 2>"$T/ctls.err"
+rc=$?
+check "TLS cluster: exit 0" $rc -eq 0
+cmp -s "$T/cexpect.jsonl" "$T/ctls.jsonl" &&
+    ok "TLS cluster: all 1000 records from the 3 masters, as pushed" ||
+    fail "TLS cluster: $(wc -l <"$T/ctls.jsonl") lines: $(head -3 "$T/ctls.err")"
+h=$(tyk -n --health --tls-ca-file "$C/ca.crt" "rediss://127.0.0.1:$TP2" 2>&1)
+n=$(echo "$h" | grep -c "\"node\":\"127.0.0.1:\($TP0\|$TP1\|$TP2\)\",\"role\":\"master\",\"link\":\"up\"")
+check "TLS cluster: every key on a TLS port, link up ($n of 22)" "$n" -eq 22
+tyk -n --count "rediss://127.0.0.1:$TP0" >/dev/null 2>"$T/cnoca.err"
+grep -q "certificate not trusted" "$T/cnoca.err" &&
+    ok "TLS cluster without the CA: not trusted" || fail "TLS cluster no CA: $(cat "$T/cnoca.err")"
+
 if cat "$T"/e? "$T"/*.err | grep -q "$VIEWER_PASS"; then
 	fail "a password appeared in a message"
 else
