@@ -12,8 +12,9 @@
  * needs no flag here: CLUSTER SLOTS tells).
  *
  * The SQL stores of the sql and sql_aggregate pumps go through
- * tykconf_sql alone, which says they are skipped until this build has a
- * SQL source.
+ * tykconf_sql alone: a PostgreSQL one (meta.type "postgres") becomes a
+ * PostgreSQL source, once per connection string; another kind (sqlite,
+ * mysql) is said to be skipped, as this build has no source for it.
  */
 #include "config.h"
 
@@ -339,18 +340,41 @@ tykconf_redis(struct tykconf *tc, struct tykconf_redis *r, struct options *o,
 }
 
 /*
- * The SQL store of a pump: no SQL source in this build yet, so it is
- * skipped, with its kind.  When one exists, this is where its URI is
- * added to o->sources.
+ * The SQL store of a pump (meta.type, meta.connection_string): PostgreSQL
+ * is opened, once per connection string; the others are skipped.
  */
 static void
 tykconf_sql(struct tykconf *tc, struct options *o, const char *name,
-    const char *type, const char *conn)
+    const char *type, const char *kind, const char *conn)
 {
-	(void)o;
-	(void)conn;
-	buf_printf(&tc->summary, "; pump %s (%s): skipped: no SQL source in "
-	    "this build", name, type);
+	char	*safe;
+	size_t	 i;
+	bool	 dup = false;
+
+	if (kind != NULL && strcmp(kind, "postgres") != 0 &&
+	    strcmp(kind, "postgresql") != 0) {
+		buf_printf(&tc->summary, "; pump %s (%s): skipped: no %s source "
+		    "in this build", name, type, kind);
+		return;
+	}
+	if (conn == NULL || (strncmp(conn, "postgres://", 11) != 0 &&
+	    strncmp(conn, "postgresql://", 13) != 0 &&
+	    !source_pg_is_conninfo(conn))) {
+		buf_printf(&tc->summary, "; pump %s (%s): skipped: %s", name,
+		    type, conn == NULL ? "no connection_string" :
+		    "connection_string is not a PostgreSQL URI or key=value "
+		    "string");
+		return;
+	}
+	for (i = 0; i < o->sources.n; i++)
+		if (strcmp(o->sources.v[i], conn) == 0)
+			dup = true;
+	safe = source_pg_safe_arg(conn);
+	buf_printf(&tc->summary, "; pump %s (%s): %s%s", name, type,
+	    dup ? "the same " : "PostgreSQL ", safe);
+	free(safe);
+	if (!dup)
+		options_add_source(o, conn);
 }
 
 /* The pumps' Mongo and SQL stores. */
@@ -359,7 +383,7 @@ tykconf_pumps(struct tykconf *tc, yajl_val root, struct options *o)
 {
 	yajl_val	 pumps, p, meta;
 	const char	*name, *ev;
-	char		*type, *url, *safe, prefix[160];
+	char		*type, *url, *safe, *kind, prefix[160];
 	size_t		 i, j;
 	bool		 dup;
 
@@ -417,10 +441,24 @@ tykconf_pumps(struct tykconf *tc, yajl_val root, struct options *o)
 		    strcmp(type, "sql-aggregate") == 0) {
 			url = tykconf_scalar(tykconf_get(meta,
 			    "connection_string"), TC_STR);
-			tykconf_sql(tc, o, name, type, url);
+			kind = tykconf_scalar(tykconf_get(meta, "type"),
+			    TC_STR);
+			snprintf(prefix + strlen(prefix), sizeof prefix -
+			    strlen(prefix), "META_");
+			if ((ev = tykconf_env(prefix,
+			    "connection_string")) != NULL) {
+				free(url);
+				url = xstrdup(ev);
+			}
+			if ((ev = tykconf_env(prefix, "type")) != NULL) {
+				free(kind);
+				kind = xstrdup(ev);
+			}
+			tykconf_sql(tc, o, name, type, kind, url);
 			if (url != NULL)
 				explicit_bzero(url, strlen(url));
 			free(url);
+			free(kind);
 		}
 		free(type);
 	}

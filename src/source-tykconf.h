@@ -5,7 +5,7 @@
  * that overrides it, as the pump or the gateway would, and turn what they
  * name into tykscope's own sources and options: the analytics Redis (a
  * URI, its TLS, Cluster, Sentinel, user, password, database and key
- * prefix), and the Mongo and SQL stores of the pump's pumps.  The command
+ * prefix), and the Mongo and PostgreSQL stores of the pump's pumps.  The command
  * line wins over the file.  Secrets read go into the URIs and options
  * only, never into a message.
  */

@@ -169,7 +169,11 @@ cat >"$T/pump.conf" <<EOF
     "mongo-pump-aggregate": { "meta": {
       "mongo_url": "mongodb://tyk:mongo-pass-31@127.0.0.1:1/tyk_analytics" } },
     "sql": { "type": "sql", "meta": { "type": "postgres",
-      "connection_string": "host=db user=tyk password=sql-pass-17" } },
+      "connection_string": "host=127.0.0.1 port=1 user=tyk password=sql-pass-17" } },
+    "sql_aggregate": { "type": "sql_aggregate", "meta": { "type": "postgres",
+      "connection_string": "host=127.0.0.1 port=1 user=tyk password=sql-pass-17" } },
+    "lite": { "type": "sql", "meta": { "type": "sqlite",
+      "connection_string": "/tmp/tyk.db" } },
     "stdout": { "type": "stdout", "meta": {} } } }
 EOF
 sed '/"pumps"/,$d' "$T/pump.conf" | sed '$s/,$//' >"$T/pump-redis.conf"
@@ -181,11 +185,13 @@ grep -q "Redis rediss://$VIEWER@localhost:$PORT/0 (TLS)" "$T/pump.err" &&
     ok "--from-pump: rediss with the pump's CA" || fail "--from-pump: $(cat "$T/pump.err")"
 TYK_PMP_ANALYTICSSTORAGECONFIG_PORT=$PORT "$TYKSCOPE" -n --count \
     --from-pump "$T/pump.conf" >/dev/null 2>"$T/pumps.err"
-grep -q "pump mongo (mongo): Mongo mongodb://tyk@127.0.0.1:1/tyk_analytics; pump mongo-pump-aggregate (mongo-pump-aggregate): the same mongodb://tyk@127.0.0.1:1/tyk_analytics; pump sql (sql): skipped: no SQL source in this build" \
-    "$T/pumps.err" && ok "--from-pump: the Mongo store opened once, SQL skipped" ||
+grep -q "pump mongo (mongo): Mongo mongodb://tyk@127.0.0.1:1/tyk_analytics; pump mongo-pump-aggregate (mongo-pump-aggregate): the same mongodb://tyk@127.0.0.1:1/tyk_analytics; pump sql (sql): PostgreSQL host=127.0.0.1 port=1 user=tyk; pump sql_aggregate (sql_aggregate): the same host=127.0.0.1 port=1 user=tyk; pump lite (sql): skipped: no sqlite source in this build" \
+    "$T/pumps.err" && ok "--from-pump: Mongo and PostgreSQL opened once each, SQLite skipped" ||
     fail "--from-pump pumps: $(cat "$T/pumps.err")"
 grep -q "mongodb://tyk@127.0.0.1:1/tyk_analytics: server selection failed" "$T/pumps.err" &&
     ok "--from-pump: the Mongo source was opened" || fail "mongo not opened: $(cat "$T/pumps.err")"
+grep -q "host=127.0.0.1 port=1 user=tyk: cannot connect" "$T/pumps.err" &&
+    ok "--from-pump: the PostgreSQL source was opened" || fail "pg not opened: $(cat "$T/pumps.err")"
 n=$("$TYKSCOPE" -n --count --from-pump "$T/nonexistent.conf" 2>&1)
 case $n in *"--from-pump $T/nonexistent.conf: No such file"*) ok "--from-pump: missing file" ;;
 *) fail "missing file: $n" ;; esac
