@@ -16,6 +16,7 @@
 #include "log-warn.h"
 #include "options.h"
 #include "render-stream.h"
+#include "source-tykconf.h"
 #include "source.h"
 #include "ui.h"
 #include "ui-keys.h"
@@ -25,7 +26,7 @@ static int
 main_run(int argc, char **argv)
 {
 	struct options	 o;
-	char		*cause;
+	char		*cause, *p;
 	size_t		 j;
 	int		 rc, i;
 
@@ -49,6 +50,20 @@ main_run(int argc, char **argv)
 				source_hide_password(argv[i]);
 				break;
 			}
+	/* So is --sentinel-password's value. */
+	for (i = 1; o.sentinel_password != NULL && i < argc; i++) {
+		p = strncmp(argv[i], "--sentinel-password=", 20) == 0 ?
+		    argv[i] + 20 : argv[i];
+		if (strcmp(p, o.sentinel_password) == 0)
+			memset(p, '*', strlen(p));
+	}
+	if ((o.from_pump != NULL || o.from_gateway != NULL) &&
+	    source_tykconf_apply(&o, &cause) != 0) {
+		warnx_("%s", cause);
+		free(cause);
+		options_clear(&o);
+		return (2);
+	}
 	if (o.log_file != NULL)
 		log_open(o.log_file);
 	if (getenv("TYKSCOPE_UI_BENCH") != NULL)

@@ -24,7 +24,9 @@ enum {
 	OPT_TRACK_ALL, OPT_IGNORE_TAG, OPT_FOLLOW, OPT_DURATION, OPT_HEALTH,
 	OPT_KEY_PREFIX, OPT_KEY, OPT_USER, OPT_PASSWORD_FILE, OPT_TLS_CA_FILE,
 	OPT_TLS_CERT_FILE, OPT_TLS_KEY_FILE, OPT_TLS_SERVER_NAME,
-	OPT_TLS_INSECURE, OPT_MASK_HEADER,
+	OPT_TLS_INSECURE, OPT_MASK_HEADER, OPT_SENTINEL_MASTER,
+	OPT_SENTINEL_PASSWORD, OPT_SENTINEL_PASSWORD_FILE, OPT_REPLICA,
+	OPT_FROM_PUMP, OPT_FROM_GATEWAY,
 	OPT_CURL_TARGET, OPT_MAX_RECORDS, OPT_MAX_VALUE_SIZE, OPT_DEMO, OPT_DEMO_RATE,
 	OPT_DEMO_SEED, OPT_DEMO_COUNT, OPT_CONFIG, OPT_MOUSE,
 	OPT_SQL_SCHEMA, OPT_SUMMARY, OPT_THEME, OPT_BIND, OPT_KEEP_DUPLICATES,
@@ -63,6 +65,13 @@ static const struct option options_long[] = {
 	{ "tls-key-file",	required_argument,	NULL, OPT_TLS_KEY_FILE },
 	{ "tls-server-name",	required_argument,	NULL, OPT_TLS_SERVER_NAME },
 	{ "tls-insecure",	no_argument,		NULL, OPT_TLS_INSECURE },
+	{ "sentinel-master",	required_argument,	NULL, OPT_SENTINEL_MASTER },
+	{ "sentinel-password",	required_argument,	NULL, OPT_SENTINEL_PASSWORD },
+	{ "sentinel-password-file", required_argument,	NULL,
+	    OPT_SENTINEL_PASSWORD_FILE },
+	{ "replica",		no_argument,		NULL, OPT_REPLICA },
+	{ "from-pump",		required_argument,	NULL, OPT_FROM_PUMP },
+	{ "from-gateway",	required_argument,	NULL, OPT_FROM_GATEWAY },
 	{ "mask-header",	required_argument,	NULL, OPT_MASK_HEADER },
 	{ "curl-target",	required_argument,	NULL, OPT_CURL_TARGET },
 	{ "max-records",	required_argument,	NULL, OPT_MAX_RECORDS },
@@ -90,6 +99,8 @@ static const char options_help_text[] =
 "\n"
 "Sources:\n"
 "  redis://[user[:pass]@]host[:port][/db]   live tail of the analytics lists\n"
+"  redis://host:port,host:port,...          a Redis Cluster's seed nodes, or\n"
+"                                           sentinels (--sentinel-master)\n"
 "  rediss://...                             same, over TLS\n"
 "  unix:///path/redis.sock                  same, over a unix socket\n"
 "  mongodb://[user[:pass]@]host[:port][/db] the pump's MongoDB collections\n"
@@ -136,6 +147,14 @@ static const char options_help_text[] =
 "      --tls-key-file F     its private key (default: in the certificate file)\n"
 "      --tls-server-name N  name sent (SNI) and verified (default: the host)\n"
 "      --tls-insecure       do not verify the server's certificate\n"
+"      --sentinel-master NAME  the URI's hosts are sentinels: read the master\n"
+"                           they name NAME, and follow its failovers\n"
+"      --sentinel-password P   the sentinels' password\n"
+"      --sentinel-password-file F  read it from F\n"
+"      --replica            Redis Cluster: read the keys from replicas\n"
+"      --from-pump F        read what the pump of pump.conf F reads: its\n"
+"                           Redis (and TYK_PMP_*), Mongo and PostgreSQL\n"
+"      --from-gateway F     read the analytics Redis of tyk.conf F (TYK_GW_*)\n"
 "      --max-records N      records held in memory (default 1000000)\n"
 "      --max-value-size SIZE  Redis values larger than SIZE (K, M, G) are\n"
 "                           bad records, not decoded (default 64M)\n"
@@ -220,6 +239,13 @@ options_list_add(struct options_list *l, const char *s)
 {
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
 	l->v[l->n++] = xstrdup(s);
+}
+
+/* Add a source, as if given on the command line (--from-pump). */
+void
+options_add_source(struct options *o, const char *s)
+{
+	options_list_add(&o->sources, s);
 }
 
 static void
@@ -583,6 +609,24 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 		case OPT_TLS_INSECURE:
 			o->tls_insecure = true;
 			break;
+		case OPT_SENTINEL_MASTER:
+			options_set(&o->sentinel_master, optarg);
+			break;
+		case OPT_SENTINEL_PASSWORD:
+			options_set(&o->sentinel_password, optarg);
+			break;
+		case OPT_SENTINEL_PASSWORD_FILE:
+			options_set(&o->sentinel_password_file, optarg);
+			break;
+		case OPT_REPLICA:
+			o->replica = true;
+			break;
+		case OPT_FROM_PUMP:
+			options_set(&o->from_pump, optarg);
+			break;
+		case OPT_FROM_GATEWAY:
+			options_set(&o->from_gateway, optarg);
+			break;
 		case OPT_MASK_HEADER:
 			options_list_add(&o->mask_headers, optarg);
 			break;
@@ -711,7 +755,12 @@ options_check(struct options *o, char **cause)
 	}
 	if (o->summary)
 		o->aggregate = o->stored = true;
-	if (o->sources.n == 0 && !o->demo) {
+	if (o->from_pump != NULL && o->from_gateway != NULL) {
+		*cause = xstrdup("--from-pump and --from-gateway are exclusive");
+		return (-1);
+	}
+	if (o->sources.n == 0 && !o->demo && o->from_pump == NULL &&
+	    o->from_gateway == NULL) {
 		*cause = xstrdup("no source given (try --demo, or see --help)");
 		return (-1);
 	}
@@ -735,6 +784,14 @@ options_clear(struct options *o)
 	free(o->tls_cert_file);
 	free(o->tls_key_file);
 	free(o->tls_server_name);
+	free(o->sentinel_master);
+	if (o->sentinel_password != NULL)
+		explicit_bzero(o->sentinel_password,
+		    strlen(o->sentinel_password));
+	free(o->sentinel_password);
+	free(o->sentinel_password_file);
+	free(o->from_pump);
+	free(o->from_gateway);
 	free(o->curl_target);
 	free(o->config);
 	free(o->log_file);

@@ -62,6 +62,12 @@ struct options {
 	char			*tls_key_file;	/* its key */
 	char			*tls_server_name; /* SNI and name checked */
 	bool			 tls_insecure;	/* skip verification */
+	char			*sentinel_master; /* ask sentinels for it */
+	char			*sentinel_password;
+	char			*sentinel_password_file;
+	bool			 replica;	/* cluster: read replicas */
+	char			*from_pump;	/* pump.conf to read */
+	char			*from_gateway;	/* tyk.conf to read */
 
 	struct options_list	 mask_headers;
 	char			*curl_target;	/* "gateway" or "upstream" */
@@ -86,6 +92,7 @@ struct options {
 };
 
 int	 options_parse(struct options *, int, char **, char **);
+void	 options_add_source(struct options *, const char *);
 void	 options_clear(struct options *);
 const char *options_help(void);
 

@@ -409,6 +409,36 @@ source_redis_conn_append(struct redis_conn *rc, int argc, const char **argv)
 	return (0);
 }
 
+/*
+ * Send what is queued without waiting for a reply, so that several
+ * servers work on their pipelines at once.  0 or -1.
+ */
+int
+source_redis_conn_flush(struct redis_conn *rc)
+{
+	size_t	 off = 0;
+	int	 n, done = 0;
+
+	if (rc->ssl == NULL) {
+		while (!done)
+			if (redisBufferWrite(rc->c, &done) != REDIS_OK)
+				return (-1);
+		return (0);
+	}
+	if (rc->failed)
+		return (-1);
+	while (off < rc->obuf.len) {
+		n = SSL_write(rc->ssl, rc->obuf.data + off,
+		    (int)(rc->obuf.len - off > INT32_MAX ? INT32_MAX :
+		    rc->obuf.len - off));
+		if (n <= 0)
+			return (conn_tls_error(rc, n, false));
+		off += (size_t)n;
+	}
+	buf_reset(&rc->obuf);
+	return (0);
+}
+
 /* The reader's protocol error (it may quote a byte of the reply). */
 static int
 conn_proto_error(struct redis_conn *rc)

@@ -20,6 +20,12 @@
 #define REDIS_CONNECT_S		2	/* connect and handshake timeout */
 #define REDIS_READ_S		5	/* reply timeout */
 
+/* One host:port of the URI: a seed of a cluster, or a sentinel. */
+struct redis_addr {
+	char		*host;
+	int		 port;
+};
+
 /* Connection settings, parsed from the URI and options. */
 struct redis_conf {
 	char		*host;		/* NULL for a unix socket */
@@ -34,6 +40,11 @@ struct redis_conf {
 	char		*tls_key;	/* its key, NULL: in tls_cert */
 	char		*tls_name;	/* name verified, NULL: host */
 	bool		 tls_insecure;	/* no verification at all */
+	struct redis_addr *addrs;	/* every host of the URI, in order */
+	size_t		 naddrs;	/* (host, port above: the first) */
+	char		*sentinel_master; /* ask the sentinels for it */
+	char		*sentinel_pass;	/* the sentinels' password */
+	bool		 replica;	/* cluster: read replicas (READONLY) */
 	bool		 follow;	/* else one snapshot, then EOF */
 	bool		 health_only;	/* snapshot of health, no values */
 	uint64_t	 max_value;	/* bytes; bigger values are bad */
@@ -45,6 +56,7 @@ struct redis_conn *source_redis_conn_open(const struct redis_conf *, char *,
 		    size_t);
 int		 source_redis_conn_append(struct redis_conn *, int,
 		    const char **);
+int		 source_redis_conn_flush(struct redis_conn *);
 int		 source_redis_conn_reply(struct redis_conn *, redisReply **);
 void		 source_redis_conn_error(const struct redis_conn *, char *,
 		    size_t);

@@ -6,8 +6,13 @@
  * of events protected by a mutex.  The main thread (source-redis.c) only
  * takes events and decodes them; it never touches the connection.
  *
+ * A single server, a Redis Cluster (one connection per node that serves
+ * a watched key, each key read from the node owning its slot), or the
+ * master a set of sentinels names.
+ *
  * Commands sent, and no others: AUTH, SELECT, PING, MULTI, LLEN, LINDEX,
- * LRANGE, EXEC, TTL, TYPE.
+ * LRANGE, EXEC, TTL, TYPE; CLUSTER SLOTS, ASKING and READONLY (--replica)
+ * in a cluster; SENTINEL GET-MASTER-ADDR-BY-NAME to a sentinel.
  */
 #ifndef SOURCE_REDIS_IO_H
 #define SOURCE_REDIS_IO_H
@@ -58,6 +63,8 @@ struct redis_ev {
 	int			 ends;		/* REDIS_ENDS_* */
 	redisReply		*oldest;	/* owned: LINDEX 0, or NULL */
 	redisReply		*newest;	/* owned: LINDEX -1, or NULL */
+	char			 node[64];	/* the node that served it */
+	bool			 node_replica;
 	/* REDIS_EV_WARN, REDIS_EV_FATAL */
 	char			*text;		/* owned */
 	size_t			 bytes;		/* value bytes held */
@@ -101,6 +108,32 @@ struct redis_key_io {
 	int64_t		 skip_until;	/* ns: recheck a skipped key */
 	int64_t		 interval_us;	/* current poll interval */
 	int64_t		 next_due;	/* ns: next poll */
+	int		 slot;		/* cluster hash slot */
+	int		 ask_node;	/* ASK: next poll there, -1 */
+	bool		 asking;	/* this poll sent ASKING */
+};
+
+/* Where a key is read from, for the health (under lock). */
+struct redis_key_link {
+	char			 node[64];	/* host:port or the socket */
+	bool			 replica;
+	bool			 up;		/* the connection is open */
+};
+
+/* A server: the only one, a cluster node, or the sentinels' master. */
+struct redis_node {
+	char			*host;		/* owned, NULL: unix socket */
+	const char		*path;		/* the socket (conf's) */
+	int			 port;
+	bool			 replica;	/* READONLY after connecting */
+	struct redis_conn	*conn;		/* NULL: not connected */
+	int			 fd;		/* under lock, -1: none */
+	bool			 used;		/* serves a watched key */
+	int64_t			 retry_at;	/* ns: next connection attempt */
+	int64_t			 backoff_ms;
+	char			 err[256];	/* why it is down, or "" */
+	size_t			 npolled;	/* blocks in this round */
+	int			*polled;	/* key index per block */
 };
 
 struct redis_io {
@@ -118,17 +151,26 @@ struct redis_io {
 	size_t			 queued_bytes;
 	char			 state[192];	/* "connected", ... */
 	uint64_t		 state_gen;	/* bumped on every change */
-	int			 fd;		/* socket, -1: none */
 	bool			 connected_once;
+	/* Changed by the I/O thread under lock (fds read by stop). */
+	struct redis_node	*nodes;
+	size_t			 nnodes;
+	struct redis_key_link	*links;		/* per key: its node now */
+	struct redis_conn	*sentinel;	/* kept connection, or NULL */
+	int			 sentinel_fd;
 
 	/* I/O thread only. */
-	struct redis_conn	*conn;		/* NULL: not connected */
+	bool			 ready;		/* topology known */
+	bool			 cluster;
+	int			*slots;		/* cluster: node per slot, -1 */
+	int64_t			 refresh_due;	/* ns: CLUSTER SLOTS, 0: no */
+	bool			 slots_refused;	/* NOPERM: MOVED alone */
+	char			 master_at[300]; /* sentinel: its master */
+	char			 sentinel_at[300]; /* the sentinel asked */
 	uint64_t		*ring[2];	/* de-duplication hash sets */
 	size_t			 ring_n;	/* entries in ring[0] */
 	int64_t			 backoff_ms;
 	int64_t			 next_health;
-	size_t			 npolled;
-	int			*polled;	/* key index per pipelined block */
 };
 
 void		 source_redis_io_start(struct redis_io *);

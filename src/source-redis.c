@@ -50,6 +50,7 @@
 #define REDIS_BASE		"tyk-system-analytics"
 #define REDIS_PASS_MAX		4096
 #define REDIS_GAP_MIN_EST	3.0
+#define REDIS_ADDRS_MAX		64	/* hosts in one URI */
 
 struct redis_key {
 	char		*name;		/* owned */
@@ -71,6 +72,8 @@ struct redis_key {
 	int64_t		 checked_at;
 	int64_t		 llen, ttl;
 	char		 type[16];
+	char		 node[64];	/* the node of the last health */
+	bool		 node_replica;
 	int64_t		 oldest_ts, newest_ts;	/* INT64_MIN: unknown */
 	int64_t		 head_ts, tail_ts;	/* of index 0, of the last */
 	bool		 skipped;
@@ -128,18 +131,63 @@ redis_unescape(char *s)
 	return (0);
 }
 
+/* Add one host[:port] or [v6addr][:port] of the URI to cf->addrs. */
+static int
+redis_parse_host(struct redis_conf *cf, char *host, char **cause)
+{
+	char		*q, *port = NULL, *colon;
+	const char	*errstr;
+	int		 n = 6379;
+
+	if (*host == '[') {
+		if ((q = strchr(host, ']')) == NULL) {
+			*cause = xstrdup("unterminated [ in the host");
+			return (-1);
+		}
+		*q = '\0';
+		host++;
+		if (q[1] == ':')
+			port = q + 2;
+	} else if ((colon = strrchr(host, ':')) != NULL) {
+		*colon = '\0';
+		port = colon + 1;
+	}
+	if (*host == '\0')
+		host = (char *)"127.0.0.1";
+	if (port != NULL && *port != '\0') {
+		n = (int)strnum_parse(port, 1, 65535, &errstr);
+		if (errstr != NULL) {
+			xasprintf(cause, "port '%s': %s", port, errstr);
+			return (-1);
+		}
+	}
+	if (cf->naddrs >= REDIS_ADDRS_MAX) {
+		xasprintf(cause, "more than %d hosts", REDIS_ADDRS_MAX);
+		return (-1);
+	}
+	cf->addrs = xreallocarray(cf->addrs, cf->naddrs + 1,
+	    sizeof *cf->addrs);
+	cf->addrs[cf->naddrs].host = xstrdup(host);
+	cf->addrs[cf->naddrs].port = n;
+	cf->naddrs++;
+	return (0);
+}
+
 /*
- * Parse redis://[user[:pass]@]host[:port][/db], the same with rediss://
- * (TLS), or unix:///path[?db=N] into cf; *safe gets the URI without the password.  Returns 0 or -1 with
- * a message in *cause.  (Not static: tests/fuzz/fuzz-uri.c.)
+ * Parse redis://[user[:pass]@]host[:port][,host[:port]...][/db], the
+ * same with rediss:// (TLS), or unix:///path[?db=N] into cf; several
+ * hosts are the seeds of a cluster or, with --sentinel-master, the
+ * sentinels.  *safe gets the URI without the password.  Returns 0 or -1
+ * with a message in *cause.  (Not static: tests/fuzz/fuzz-uri.c.)
  */
 int
 source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
     char **cause)
 {
-	char		*copy, *p, *at, *colon, *slash, *q, *host, *port;
+	char		*copy, *p, *at, *colon, *slash, *q, *host, *next;
 	const char	*errstr;
 	struct buf	 b;
+	size_t		 i;
 
 	memset(cf, 0, sizeof *cf);
 	cf->port = 6379;
@@ -211,36 +259,22 @@ source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 		}
 		p = at + 1;
 	}
-	host = p;
-	port = NULL;
-	if (*host == '[') {
-		if ((q = strchr(host, ']')) == NULL) {
-			*cause = xstrdup("unterminated [ in the host");
+	/* One host or several, comma-separated: seeds or sentinels. */
+	for (host = p; host != NULL; host = next) {
+		if ((next = strchr(host, ',')) != NULL)
+			*next++ = '\0';
+		if (redis_parse_host(cf, host, cause) != 0)
 			goto fail;
-		}
-		*q = '\0';
-		host++;
-		if (q[1] == ':')
-			port = q + 2;
-	} else if ((colon = strrchr(host, ':')) != NULL) {
-		*colon = '\0';
-		port = colon + 1;
 	}
-	if (*host == '\0')
-		host = (char *)"127.0.0.1";
-	if (port != NULL && *port != '\0') {
-		cf->port = (int)strnum_parse(port, 1, 65535, &errstr);
-		if (errstr != NULL) {
-			xasprintf(cause, "port '%s': %s", port, errstr);
-			goto fail;
-		}
-	}
-	cf->host = xstrdup(host);
+	cf->host = xstrdup(cf->addrs[0].host);
+	cf->port = cf->addrs[0].port;
 	buf_adds(&b, cf->tls ? "rediss://" : "redis://");
 	if (cf->user != NULL)
 		buf_printf(&b, "%s@", cf->user);
-	buf_printf(&b, strchr(cf->host, ':') != NULL ? "[%s]:%d" : "%s:%d",
-	    cf->host, cf->port);
+	for (i = 0; i < cf->naddrs; i++)
+		buf_printf(&b, strchr(cf->addrs[i].host, ':') != NULL ?
+		    "%s[%s]:%d" : "%s%s:%d", i > 0 ? "," : "",
+		    cf->addrs[i].host, cf->addrs[i].port);
 	buf_printf(&b, "/%d", cf->db);
 	free(copy);
 	*safe = buf_take(&b);
@@ -249,11 +283,7 @@ source_redis_parse_uri(const char *uri, struct redis_conf *cf, char **safe,
 fail:
 	free(copy);
 	buf_clear(&b);
-	free(cf->host);
-	free(cf->path);
-	free(cf->user);
-	free(cf->pass);
-	memset(cf, 0, sizeof *cf);
+	source_redis_conf_clear(cf);
 	return (-1);
 }
 
@@ -261,6 +291,8 @@ fail:
 void
 source_redis_conf_clear(struct redis_conf *cf)
 {
+	size_t	 i;
+
 	free(cf->host);
 	free(cf->path);
 	free(cf->user);
@@ -272,20 +304,27 @@ source_redis_conf_clear(struct redis_conf *cf)
 	free(cf->tls_cert);
 	free(cf->tls_key);
 	free(cf->tls_name);
+	for (i = 0; i < cf->naddrs; i++)
+		free(cf->addrs[i].host);
+	free(cf->addrs);
+	free(cf->sentinel_master);
+	if (cf->sentinel_pass != NULL) {
+		explicit_bzero(cf->sentinel_pass, strlen(cf->sentinel_pass));
+		free(cf->sentinel_pass);
+	}
 	memset(cf, 0, sizeof *cf);
 }
 
 /* Read the first line of a password file. */
 static char *
-redis_read_password(const char *path, char **cause)
+redis_read_password(const char *opt, const char *path, char **cause)
 {
 	FILE	*f;
 	char	 line[REDIS_PASS_MAX];
 	size_t	 len;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "--password-file %s: %s", path,
-		    strerror(errno));
+		xasprintf(cause, "%s %s: %s", opt, path, strerror(errno));
 		return (NULL);
 	}
 	if (fgets(line, sizeof line, f) == NULL)
@@ -341,16 +380,35 @@ source_redis_open(const char *arg, const struct options *o,
 	if (o->user != NULL && cf.user == NULL)
 		cf.user = xstrdup(o->user);
 	if (cf.pass == NULL && o->password_file != NULL) {
-		if ((pass = redis_read_password(o->password_file,
-		    cause)) == NULL) {
+		if ((pass = redis_read_password("--password-file",
+		    o->password_file, cause)) == NULL) {
 			free(safe);
-			free(cf.host);
-			free(cf.path);
-			free(cf.user);
+			source_redis_conf_clear(&cf);
 			return (NULL);
 		}
 		cf.pass = pass;
 	}
+	if (o->sentinel_master != NULL) {
+		if (cf.path != NULL) {
+			*cause = xstrdup("--sentinel-master needs the sentinels' "
+			    "host:port, not a unix socket");
+			free(safe);
+			source_redis_conf_clear(&cf);
+			return (NULL);
+		}
+		cf.sentinel_master = xstrdup(o->sentinel_master);
+		if (o->sentinel_password != NULL)
+			cf.sentinel_pass = xstrdup(o->sentinel_password);
+		else if (o->sentinel_password_file != NULL &&
+		    (cf.sentinel_pass = redis_read_password(
+		    "--sentinel-password-file", o->sentinel_password_file,
+		    cause)) == NULL) {
+			free(safe);
+			source_redis_conf_clear(&cf);
+			return (NULL);
+		}
+	}
+	cf.replica = o->replica;
 	if (cf.pass == NULL && (env = getenv("REDISCLI_AUTH")) != NULL &&
 	    *env != '\0')
 		cf.pass = xstrdup(env);
@@ -590,6 +648,8 @@ redis_event(struct redis_src *rs, struct store *st, struct redis_ev *ev,
 		k->llen = ev->llen;
 		k->ttl = ev->ttl;
 		snprintf(k->type, sizeof k->type, "%s", ev->type);
+		memcpy(k->node, ev->node, sizeof k->node);
+		k->node_replica = ev->node_replica;
 		k->skipped = ev->type[0] != '\0' &&
 		    strcmp(ev->type, "list") != 0 &&
 		    strcmp(ev->type, "none") != 0;
@@ -697,7 +757,8 @@ redis_describe(struct source *s, struct buf *b)
 			mp = true;
 	}
 	buf_printf(b, "%s%s %s, %zu/%zu keys active", s->arg,
-	    rs->io.conf.tls_insecure ? " (TLS NOT VERIFIED)" : "",
+	    !rs->io.conf.tls ? "" : rs->io.conf.tls_insecure ?
+	    " (TLS NOT VERIFIED)" : " (TLS verified)",
 	    source_redis_state(s), active, rs->nkeys);
 	if (mp || pb)
 		buf_printf(b, " (%s%s%s)", mp ? "msgpack" : "",
@@ -746,6 +807,16 @@ source_redis_health(struct source *s, size_t *n)
 		h->rate = k->rate;
 		h->checked_age = k->checked ? redis_age(now, k->checked_at) :
 		    -1;
+		pthread_mutex_lock(&rs->io.lock);
+		if (rs->io.links != NULL && rs->io.links[i].node[0] != '\0') {
+			memcpy(k->node, rs->io.links[i].node, sizeof k->node);
+			k->node_replica = rs->io.links[i].replica;
+			h->link_up = rs->io.links[i].up;
+		} else
+			h->link_up = false;
+		pthread_mutex_unlock(&rs->io.lock);
+		h->node = k->node;
+		h->role = k->node_replica ? "replica" : "master";
 	}
 	*n = rs->nkeys;
 	return (rs->health);
@@ -810,6 +881,13 @@ source_redis_health_json(struct source *s, struct buf *b)
 		json_gen_key(g, "state");
 		p = (const unsigned char *)source_redis_state(s);
 		json_gen_slice(g, (const char *)p, strlen((const char *)p));
+		json_gen_key(g, "node");
+		json_gen_slice(g, h[i].node, strlen(h[i].node));
+		json_gen_key(g, "role");
+		json_gen_slice(g, h[i].role, strlen(h[i].role));
+		json_gen_key(g, "link");
+		json_gen_slice(g, h[i].link_up ? "up" : "down",
+		    h[i].link_up ? 2 : 4);
 		yajl_gen_map_close(g);
 		yajl_gen_get_buf(g, &p, &len);
 		buf_add(b, p, len);

@@ -36,6 +36,9 @@ struct source_redis_health {
 	double		 drain_period;	/* s between drains (EWMA); -1 n/a */
 	double		 rate;		/* records/s (record time); 0 n/a */
 	double		 checked_age;	/* s since the last health check */
+	const char	*node;		/* host:port that served it, or "" */
+	const char	*role;		/* "master" or "replica" */
+	bool		 link_up;	/* the connection to it is open */
 };
 
 const struct source_redis_health *source_redis_health(struct source *,

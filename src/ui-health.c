@@ -5,7 +5,8 @@
  * record (an old head means a stuck pump), records seen, bad records,
  * gaps, drains seen and the inferred pump drain period.  Other sources
  * show their one-line description, and their health JSON if they have
- * any.  Read fresh on every draw; the loop redraws live screens often.
+ * any.  A source whose keys are on several nodes (a Redis Cluster) adds a
+ * line per node: its address, role, link and how many keys it serves.  Read fresh on every draw; the loop redraws live screens often.
  */
 #include "config.h"
 
@@ -54,6 +55,41 @@ ui_health_age(char *out, size_t size, double s)
 		snprintf(out, size, "%.0fm", s / 60);
 	else
 		snprintf(out, size, "%.0fh", s / 3600);
+}
+
+/*
+ * A line per node when the keys are spread over several (a cluster):
+ * address, role, link state and the number of watched keys on it.
+ */
+static int
+ui_health_nodes(struct ui *ui, const struct source_redis_health *h,
+    size_t n, int y)
+{
+	char	 t[256];
+	size_t	 i, j, keys;
+	bool	 seen, several = false;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(h[i].node, h[0].node) != 0)
+			several = true;
+	if (!several)
+		return (y);
+	for (i = 0; i < n && y < ui->lines - 1; i++) {
+		for (j = 0, seen = false; j < i; j++)
+			if (strcmp(h[j].node, h[i].node) == 0)
+				seen = true;
+		if (seen || h[i].node[0] == '\0')
+			continue;
+		for (j = i, keys = 0; j < n; j++)
+			if (strcmp(h[j].node, h[i].node) == 0)
+				keys++;
+		snprintf(t, sizeof t, "  node %-28.28s %-7s %-4s %zu key%s",
+		    h[i].node, h[i].role, h[i].link_up ? "up" : "down", keys,
+		    keys == 1 ? "" : "s");
+		ui_draw_str(ui, y++, 0, ui->cols, t, h[i].link_up ?
+		    UI_AT_NORMAL : ui_attr(ui, UI_C_5XX));
+	}
+	return (y);
 }
 
 /* One Redis source: state line, titles, a line per key. */
@@ -128,6 +164,7 @@ ui_health_redis(struct ui *ui, struct source *s, int y)
 		    absent == 1 ? "" : "s");
 		ui_draw_str(ui, y++, 0, ui->cols, t, ui_attr(ui, UI_C_DIM));
 	}
+	y = ui_health_nodes(ui, h, n, y);
 	if (n > 0 && y < ui->lines - 1) {
 		for (i = 0; i < n; i++)
 			if (ui_health_stuck(&h[i]))

@@ -24,11 +24,14 @@ _tykscope()
 		COMPREPLY=($(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur"))
 		return ;;
 	--password-file|--tls-ca-file|--tls-cert-file|--tls-key-file|\
-	--config|-v|--verbose-log)
+	--sentinel-password-file|--from-pump|--from-gateway|--config|-v|\
+	--verbose-log)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	-f|--filter|--limit|--since|--until|--duration|--key-prefix|--key|\
-	--user|--sql-schema|--tls-server-name|--mask-header|--max-records|--max-value-size|--demo-rate|\
+	--user|--sql-schema|--tls-server-name|--sentinel-master|\
+	--sentinel-password|--mask-header|--max-records|--max-value-size|\
+	--demo-rate|\
 	--demo-seed|\
 	--demo-count|--ignore-tag-prefix|--bind)
 		return ;;

@@ -154,6 +154,92 @@ check "--follow over TLS: all 600 records seen" "$(seen_seqs "$T/f.jsonl")" -eq 
 grep -q ": connected$" "$T/f.err" && ! grep -q "gap:\|reconnect" "$T/f.err" &&
     ok "--follow over TLS: connected, no gap" || fail "--follow: $(cat "$T/f.err")"
 
+# --from-pump: the pump's TLS settings (CA, client certificate: the server
+# still requires one) and its user.
+cat >"$T/pump.conf" <<EOF
+{ "analytics_storage_type": "redis",
+  "analytics_storage_config": { "type": "redis", "host": "localhost",
+    "port": 1, "username": "$VIEWER", "password": "$VIEWER_PASS",
+    "database": 0, "use_ssl": true, "ssl_ca_file": "$C/ca.crt",
+    "ssl_cert_file": "$C/cli.crt", "ssl_key_file": "$C/cli.key",
+    "redis_key_prefix": "analytics-" },
+  "pumps": {
+    "mongo": { "type": "mongo", "meta": { "collection_name": "tyk_analytics",
+      "mongo_url": "mongodb://tyk:mongo-pass-31@127.0.0.1:1/tyk_analytics" } },
+    "mongo-pump-aggregate": { "meta": {
+      "mongo_url": "mongodb://tyk:mongo-pass-31@127.0.0.1:1/tyk_analytics" } },
+    "sql": { "type": "sql", "meta": { "type": "postgres",
+      "connection_string": "host=127.0.0.1 port=1 user=tyk password=sql-pass-17" } },
+    "sql_aggregate": { "type": "sql_aggregate", "meta": { "type": "postgres",
+      "connection_string": "host=127.0.0.1 port=1 user=tyk password=sql-pass-17" } },
+    "lite": { "type": "sql", "meta": { "type": "sqlite",
+      "connection_string": "/tmp/tyk.db" } },
+    "stdout": { "type": "stdout", "meta": {} } } }
+EOF
+sed '/"pumps"/,$d' "$T/pump.conf" | sed '$s/,$//' >"$T/pump-redis.conf"
+echo "}" >>"$T/pump-redis.conf"
+n=$(TYK_PMP_ANALYTICSSTORAGECONFIG_PORT=$PORT "$TYKSCOPE" -n --count \
+    --from-pump "$T/pump-redis.conf" 2>"$T/pump.err")
+check "--from-pump over TLS, port from TYK_PMP_*: 1300 ($n $(tail -1 "$T/pump.err"))" "$n" = 1300
+grep -q "Redis rediss://$VIEWER@localhost:$PORT/0 (TLS)" "$T/pump.err" &&
+    ok "--from-pump: rediss with the pump's CA" || fail "--from-pump: $(cat "$T/pump.err")"
+TYK_PMP_ANALYTICSSTORAGECONFIG_PORT=$PORT "$TYKSCOPE" -n --count \
+    --from-pump "$T/pump.conf" >/dev/null 2>"$T/pumps.err"
+grep -q "pump mongo (mongo): Mongo mongodb://tyk@127.0.0.1:1/tyk_analytics; pump mongo-pump-aggregate (mongo-pump-aggregate): the same mongodb://tyk@127.0.0.1:1/tyk_analytics; pump sql (sql): PostgreSQL host=127.0.0.1 port=1 user=tyk; pump sql_aggregate (sql_aggregate): the same host=127.0.0.1 port=1 user=tyk; pump lite (sql): skipped: no sqlite source in this build" \
+    "$T/pumps.err" && ok "--from-pump: Mongo and PostgreSQL opened once each, SQLite skipped" ||
+    fail "--from-pump pumps: $(cat "$T/pumps.err")"
+grep -q "mongodb://tyk@127.0.0.1:1/tyk_analytics: server selection failed" "$T/pumps.err" &&
+    ok "--from-pump: the Mongo source was opened" || fail "mongo not opened: $(cat "$T/pumps.err")"
+grep -q "host=127.0.0.1 port=1 user=tyk: cannot connect" "$T/pumps.err" &&
+    ok "--from-pump: the PostgreSQL source was opened" || fail "pg not opened: $(cat "$T/pumps.err")"
+n=$("$TYKSCOPE" -n --count --from-pump "$T/nonexistent.conf" 2>&1)
+case $n in *"--from-pump $T/nonexistent.conf: No such file"*) ok "--from-pump: missing file" ;;
+*) fail "missing file: $n" ;; esac
+printf '{"analytics_storage_config": {"password": "json-pass-5" ' >"$T/bad.conf"
+n=$("$TYKSCOPE" -n --count --from-pump "$T/bad.conf" 2>&1)
+case $n in *"not a JSON object (JSON syntax error)"*) ok "--from-pump: bad JSON" ;;
+*) fail "bad JSON: $n" ;; esac
+if cat "$T/pumps.err" "$T/pump.err" | grep -q "mongo-pass-31\|sql-pass-17\|json-pass-5" ||
+    echo "$n" | grep -q json-pass-5; then
+	fail "a secret of the pump's file was printed"
+else
+	ok "--from-pump: no secret of the file printed"
+fi
+
+# A TLS Redis Cluster (tls-cluster yes), its nodes' certificate for
+# 127.0.0.1: read through one TLS seed, the slot map over TLS gives the
+# TLS ports; the writer uses the plaintext ports.
+printf 'subjectAltName=IP:127.0.0.1\n' >"$C/node.ext"
+ssl req -newkey rsa:2048 -nodes -keyout "$C/node.key" -out "$C/node.csr" \
+    -subj /CN=127.0.0.1
+ssl x509 -req -in "$C/node.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" \
+    -CAcreateserial -days 2 -extfile "$C/node.ext" -out "$C/node.crt"
+CLUSTER_TLS="$C/node.crt $C/node.key $C/ca.crt"
+Tsave=$T; T=$T/tlscluster; mkdir -p "$T"
+. "$top_srcdir/tests/integration/lib-cluster.sh"
+trap 'T=$Tsave/tlscluster; cluster_cleanup; T=$Tsave; redis_cleanup' EXIT
+cluster_start
+T=$Tsave
+echo "note: TLS cluster ports $TP0 $TP1 $TP2 (plaintext $P0 $P1 $P2)"
+CK=
+for i in 0 1 2 3 4 5 6 7 8 9; do CK="$CK ${P}_$i"; done
+# shellcheck disable=SC2086
+"$WRITER" push "cluster:127.0.0.1:$P0" -n 1000 -p 100 -b 1704164645 \
+    -e "$T/cexpect.jsonl" $CK >/dev/null || fail "cluster writer push"
+tyk -n --tls-ca-file "$C/ca.crt" "rediss://127.0.0.1:$TP1" \
+    >"$T/ctls.jsonl" 2>"$T/ctls.err"
+rc=$?
+check "TLS cluster: exit 0" $rc -eq 0
+cmp -s "$T/cexpect.jsonl" "$T/ctls.jsonl" &&
+    ok "TLS cluster: all 1000 records from the 3 masters, as pushed" ||
+    fail "TLS cluster: $(wc -l <"$T/ctls.jsonl") lines: $(head -3 "$T/ctls.err")"
+h=$(tyk -n --health --tls-ca-file "$C/ca.crt" "rediss://127.0.0.1:$TP2" 2>&1)
+n=$(echo "$h" | grep -c "\"node\":\"127.0.0.1:\($TP0\|$TP1\|$TP2\)\",\"role\":\"master\",\"link\":\"up\"")
+check "TLS cluster: every key on a TLS port, link up ($n of 22)" "$n" -eq 22
+tyk -n --count "rediss://127.0.0.1:$TP0" >/dev/null 2>"$T/cnoca.err"
+grep -q "certificate not trusted" "$T/cnoca.err" &&
+    ok "TLS cluster without the CA: not trusted" || fail "TLS cluster no CA: $(cat "$T/cnoca.err")"
+
 if cat "$T"/e? "$T"/*.err | grep -q "$VIEWER_PASS"; then
 	fail "a password appeared in a message"
 else

@@ -31,6 +31,12 @@
  *	records with the wall clock when it pushes them); at EOF print
  *	"lines N unique N p50_ms X p99_ms X max_ms X".
  *
+ * SOCK may also be cluster:HOST:PORT, a node of a Redis Cluster: every
+ * command then goes to the node of its key, following MOVED and ASK
+ * (ASKING first) as a cluster client does; push sends one RPUSH at a time
+ * there (pipelined per node; a value redirected is sent again, in order),
+ * and drain one transaction at a time.
+ *
  * Exit status 0, or 1 on an error (printed on stderr).
  */
 #include "config.h"
@@ -428,11 +434,214 @@ expect_record(struct store *st, uint16_t src, uint64_t idx,
 	record_build_clear(&b);
 }
 
+/* Cluster mode: a connection per node, and the node of each key. */
+#define CL_MAX	32
+static int		 cl_mode;
+static struct {
+	char		 host[64];
+	int		 port;
+	redisContext	*c;
+} cl_nodes[CL_MAX];
+static int		 cl_n;
+static redisContext	*cl_key[256];
+
+static redisContext *
+cl_get(const char *host, int port)
+{
+	redisContext	*c;
+	int		 i;
+
+	for (i = 0; i < cl_n; i++)
+		if (cl_nodes[i].port == port &&
+		    strcmp(cl_nodes[i].host, host) == 0)
+			return (cl_nodes[i].c);
+	c = redisConnect(host, port);
+	if (c == NULL || c->err || cl_n == CL_MAX) {
+		fprintf(stderr, "redis-writer: %s:%d: %s\n", host, port,
+		    c != NULL ? c->errstr : "out of memory");
+		exit(1);
+	}
+	snprintf(cl_nodes[cl_n].host, sizeof cl_nodes[cl_n].host, "%s", host);
+	cl_nodes[cl_n].port = port;
+	cl_nodes[cl_n].c = c;
+	cl_n++;
+	return (c);
+}
+
+/* A MOVED/ASK reply: the node it names (1 for ASK), or -1. */
+static int
+cl_redirect(const redisReply *r, redisContext **to)
+{
+	char	 host[64];
+	int	 port, slot;
+
+	if (r == NULL || r->type != REDIS_REPLY_ERROR)
+		return (-1);
+	if (sscanf(r->str, "MOVED %d %63[^:]:%d", &slot, host, &port) == 3) {
+		*to = cl_get(host, port);
+		return (0);
+	}
+	if (sscanf(r->str, "ASK %d %63[^:]:%d", &slot, host, &port) == 3) {
+		*to = cl_get(host, port);
+		return (1);
+	}
+	return (-1);
+}
+
+/*
+ * Run argv (about keys[k]) on the key's node; with n > 1, argv is a
+ * whole transaction of n commands of argc[i] words, and the reply is
+ * the last one.  Follows MOVED and ASK.
+ */
+static redisReply *
+cl_run(size_t k, int n, const int *argc, const char ***argv,
+    const size_t **lens)
+{
+	redisContext	*c = cl_key[k], *to = NULL;
+	redisReply	*r, *last = NULL, *first_err;
+	int		 i, tries, ask = 0, red;
+
+	for (tries = 0; tries < 10; tries++) {
+		if (ask)
+			redisAppendCommand(c, "ASKING");
+		for (i = 0; i < n; i++)
+			redisAppendCommandArgv(c, argc[i], argv[i], lens[i]);
+		first_err = NULL;
+		if (ask) {
+			if (redisGetReply(c, (void **)&r) != REDIS_OK)
+				goto fail;
+			freeReplyObject(r);
+		}
+		for (i = 0; i < n; i++) {
+			if (redisGetReply(c, (void **)&r) != REDIS_OK)
+				goto fail;
+			if (first_err == NULL && r->type == REDIS_REPLY_ERROR &&
+			    (strncmp(r->str, "MOVED ", 6) == 0 ||
+			    strncmp(r->str, "ASK ", 4) == 0))
+				first_err = r;
+			else if (i == n - 1)
+				last = r;
+			else
+				freeReplyObject(r);
+		}
+		if (first_err == NULL)
+			return (last);
+		if (last != NULL)
+			freeReplyObject(last);
+		last = NULL;
+		red = cl_redirect(first_err, &to);
+		freeReplyObject(first_err);
+		if (red == 0)
+			cl_key[k] = c = to;
+		else {
+			c = to;
+			ask = 1;
+			continue;
+		}
+		ask = 0;
+	}
+	fprintf(stderr, "redis-writer: too many redirections\n");
+	exit(1);
+fail:
+	fprintf(stderr, "redis-writer: %s\n", c->errstr);
+	exit(1);
+}
+
+/* One command on key k's node. */
+static redisReply *
+cl_one(size_t k, int argc, const char **argv, const size_t *lens)
+{
+	const char	**av[1] = { argv };
+	const size_t	 *ln[1] = { lens };
+
+	return (cl_run(k, 1, &argc, av, ln));
+}
+
+/* Cluster push: the values in flight, in the order sent. */
+static struct cl_fly {
+	size_t		 k;
+	redisContext	*c;
+	char		*key, *val;
+	size_t		 len;
+} *cl_fly;
+static size_t	 cl_nfly;
+
+static void
+cl_push(size_t k, const char *key, const char *val, size_t len)
+{
+	struct cl_fly	*f;
+	const char	*argv[3] = { "RPUSH", key, NULL };
+	size_t		 lens[3] = { 5, strlen(key), len };
+
+	cl_fly = realloc(cl_fly, (cl_nfly + 1) * sizeof *cl_fly);
+	f = &cl_fly[cl_nfly++];
+	f->k = k;
+	f->c = cl_key[k];
+	f->key = strdup(key);
+	f->val = malloc(len + 1);
+	memcpy(f->val, val, len);
+	f->len = len;
+	argv[2] = f->val;
+	redisAppendCommandArgv(f->c, 3, argv, lens);
+}
+
+/*
+ * Read every reply in flight, then send each redirected value again,
+ * alone and in order (once the replies before it were read: a connection
+ * answers in order).
+ */
+static void
+cl_flush(void)
+{
+	struct cl_fly	*f;
+	redisReply	*r;
+	const char	*argv[3];
+	size_t		 i, lens[3];
+	char		*again;
+
+	again = calloc(cl_nfly + 1, 1);
+	for (i = 0; i < cl_nfly; i++) {
+		f = &cl_fly[i];
+		if (redisGetReply(f->c, (void **)&r) != REDIS_OK) {
+			fprintf(stderr, "redis-writer: %s\n", f->c->errstr);
+			exit(1);
+		}
+		again[i] = r->type == REDIS_REPLY_ERROR;
+		freeReplyObject(r);
+	}
+	for (i = 0; i < cl_nfly; i++) {
+		f = &cl_fly[i];
+		if (again[i]) {
+			argv[0] = "RPUSH";
+			argv[1] = f->key;
+			argv[2] = f->val;
+			lens[0] = 5;
+			lens[1] = strlen(f->key);
+			lens[2] = f->len;
+			freeReplyObject(cl_one(f->k, 3, argv, lens));
+		}
+		free(f->key);
+		free(f->val);
+	}
+	free(again);
+	cl_nfly = 0;
+}
+
 static redisContext *
 connect_sock(const char *sock)
 {
 	redisContext	*c;
+	char		 host[64];
+	int		 port;
+	size_t		 k;
 
+	if (sscanf(sock, "cluster:%63[^:]:%d", host, &port) == 2) {
+		cl_mode = 1;
+		c = cl_get(host, port);
+		for (k = 0; k < sizeof cl_key / sizeof cl_key[0]; k++)
+			cl_key[k] = c;
+		return (c);
+	}
 	c = redisConnectUnix(sock);
 	if (c == NULL || c->err) {
 		fprintf(stderr, "redis-writer: %s: %s\n", sock,
@@ -527,7 +736,8 @@ cmd_push(const char *sock, int argc, char **argv)
 			/* Start where the list already ends. */
 			argvv[0] = "LLEN";
 			argvv[1] = argv[k];
-			reply = redisCommandArgv(c, 2, argvv, NULL);
+			reply = cl_mode ? cl_one(k, 2, argvv, NULL) :
+			    redisCommandArgv(c, 2, argvv, NULL);
 			if (reply != NULL)
 				idx[k] = (uint64_t)((redisReply *)reply)->integer;
 			freeReplyObject(reply);
@@ -540,6 +750,8 @@ cmd_push(const char *sock, int argc, char **argv)
 			due = t0 + (int64_t)((double)i * 1e9 / rate);
 			while (now_ns() < due) {
 				/* Flush what is queued before sleeping. */
+				if (cl_mode)
+					cl_flush();
 				for (; inflight > 0; inflight--) {
 					if (redisGetReply(c, &reply) != REDIS_OK)
 						goto fail;
@@ -578,8 +790,14 @@ cmd_push(const char *sock, int argc, char **argv)
 				expect_record(&st, srcs[k], idx[k], g, false);
 		}
 		idx[k]++;
-		redisAppendCommandArgv(c, 3, argvv, argvlen);
-		inflight++;
+		if (cl_mode) {
+			cl_push(k, key, argvv[2], argvlen[2]);
+			if (cl_nfly >= 1000)
+				cl_flush();
+		} else {
+			redisAppendCommandArgv(c, 3, argvv, argvlen);
+			inflight++;
+		}
 		msgpack_sbuffer_destroy(&sb);
 		free(pb);
 		/* The gateway flushes pipelines of up to ~1000. */
@@ -591,6 +809,8 @@ cmd_push(const char *sock, int argc, char **argv)
 			}
 		}
 	}
+	if (cl_mode)
+		cl_flush();
 	for (; inflight > 0; inflight--) {
 		if (redisGetReply(c, &reply) != REDIS_OK)
 			goto fail;
@@ -623,7 +843,26 @@ drain_once(redisContext *c, char **keys, size_t nkeys, long chunk)
 	size_t		 k;
 	char		 end[32], start[32];
 
-	for (k = 0; k < nkeys; k++) {
+	for (k = 0; k < nkeys && cl_mode; k++) {
+		const char	*m[1] = { "MULTI" }, *e[1] = { "EXEC" };
+		const char	*lr[4] = { "LRANGE", keys[k], "0", "-1" };
+		const char	*d[2] = { "DEL", keys[k] };
+		const char	*lt[4] = { "LTRIM", keys[k], start, "-1" };
+		const char	**av[4] = { m, lr, chunk > 0 ? lt : d, e };
+		const size_t	*ln[4] = { NULL, NULL, NULL, NULL };
+		int		 ac[4] = { 1, 4, chunk > 0 ? 4 : 2, 1 };
+
+		snprintf(end, sizeof end, "%ld", chunk - 1);
+		snprintf(start, sizeof start, "%ld", chunk);
+		if (chunk > 0)
+			lr[3] = end;
+		r = cl_run(k, 4, ac, av, ln);
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_ARRAY)
+			total += r->element[0]->elements;
+		freeReplyObject(r);
+	}
+	for (k = 0; k < nkeys && !cl_mode; k++) {
 		r = redisCommand(c, "MULTI");
 		freeReplyObject(r);
 		if (chunk > 0) {

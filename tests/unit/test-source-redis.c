@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "source-redis-cluster.h"
 #include "source.h"
 #include "store.h"
 #include "unit.h"
@@ -122,9 +123,60 @@ test_password_slash(void **state)
 	free(safe);
 }
 
+/* The slot of a key, as CLUSTER KEYSLOT gives it; MOVED and ASK. */
+static void
+test_cluster(void **state)
+{
+	struct redis_redirect	 rd;
+	const char		*m = "MOVED 3999 127.0.0.1:6381";
+	const char		*a = "ASK 12 [::1]:7000";
+	const char		*e = "MOVED 3999 :7002";
+
+	assert_int_equal(source_redis_cluster_crc16("123456789", 9), 0x31c3);
+	/* Values from redis-server 7.0's CLUSTER KEYSLOT. */
+	assert_int_equal(source_redis_cluster_slot("foo", 3), 12182);
+	assert_int_equal(source_redis_cluster_slot("{user1000}.following",
+	    20), source_redis_cluster_slot("user1000", 8));
+	assert_int_equal(source_redis_cluster_slot("foo{}{bar}", 10),
+	    source_redis_cluster_slot("foo{}{bar}", 10));
+	assert_int_equal(source_redis_cluster_slot("foo{{bar}}zap", 13),
+	    source_redis_cluster_slot("{bar", 4));
+	assert_int_equal(source_redis_cluster_slot("foo{bar}{zap}", 13),
+	    source_redis_cluster_slot("bar", 3));
+	assert_int_equal(source_redis_cluster_slot(
+	    "analytics-tyk-system-analytics_3", 32), 5120);
+	assert_int_equal(source_redis_cluster_redirect(m, strlen(m), NULL,
+	    &rd), 0);
+	assert_false(rd.ask);
+	assert_int_equal(rd.slot, 3999);
+	assert_string_equal(rd.host, "127.0.0.1");
+	assert_int_equal(rd.port, 6381);
+	assert_int_equal(source_redis_cluster_redirect(a, strlen(a), NULL,
+	    &rd), 0);
+	assert_true(rd.ask);
+	assert_string_equal(rd.host, "::1");
+	assert_int_equal(rd.port, 7000);
+	assert_int_equal(source_redis_cluster_redirect(e, strlen(e),
+	    "10.0.0.5", &rd), 0);
+	assert_string_equal(rd.host, "10.0.0.5");
+	assert_int_equal(source_redis_cluster_redirect("MOVED 16384 h:1", 15,
+	    NULL, &rd), -1);
+	assert_int_equal(source_redis_cluster_redirect("WRONGTYPE x", 11,
+	    NULL, &rd), -1);
+	assert_int_equal(source_redis_cluster_redirect("MOVED 1 h", 9,
+	    NULL, &rd), -1);
+	/* A host that could move the cursor is no host. */
+	assert_int_equal(source_redis_cluster_redirect("MOVED 1 \033]0;x:1",
+	    15, NULL, &rd), -1);
+}
+
 static void
 test_uris(void **state)
 {
+	open_ok("redis://u:pw@10.0.0.1:7000,10.0.0.2,[::1]:7002/0",
+	    "redis://u@10.0.0.1:7000,10.0.0.2:6379,[::1]:7002/0");
+	open_ok("rediss://a:1,b:2", "rediss://a:1,b:2/0");
+	open_bad("redis://a:1,b:99999", "port");
 	open_ok("redis://127.0.0.1:1", "redis://127.0.0.1:1/0");
 	open_ok("redis://localhost", "redis://localhost:6379/0");
 	open_ok("redis://", "redis://127.0.0.1:6379/0");
@@ -149,6 +201,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uris),
+		cmocka_unit_test(test_cluster),
 		cmocka_unit_test(test_password_slash),
 	};
 
