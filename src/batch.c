@@ -183,7 +183,8 @@ batch_on_signal(int sig)
  * Follow mode (--follow or --duration): print records as the sources add
  * them, in arrival order, until every source ends, the duration or --limit
  * is reached, SIGINT/SIGTERM, or stdout fails.
- * The store is a ring of --max-records, so memory stays bounded.
+ * The store is a ring of --max-records, so memory stays bounded (records
+ * are printed as they arrive; the ring only bounds what stays held).
  */
 static int
 batch_follow(const struct options *o, struct filter *flt, bool want_bad)
@@ -221,7 +222,7 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 		until = o->until[0] == '-' ? lo : hi;
 	}
 
-	store_init(&st, o->max_records);
+	store_init(&st, options_record_limit(o, true));
 	if (batch_open_sources(o, &st, &srcs, &nsrcs) != 0) {
 		store_clear(&st);
 		return (2);

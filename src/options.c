@@ -129,7 +129,7 @@ static const char options_help_text[] =
 "      --tls-key-file F     its private key (default: in the certificate file)\n"
 "      --tls-server-name N  name sent (SNI) and verified (default: the host)\n"
 "      --tls-insecure       do not verify the server's certificate\n"
-"      --max-records N      records held in memory (default 1000000)\n"
+"      --max-records N      records held from live sources (default 1000000)\n"
 "      --max-value-size SIZE  Redis values larger than SIZE (K, M, G) are\n"
 "                           bad records, not decoded (default 64M)\n"
 "      --demo-rate R        demo records per second (default 20)\n"
@@ -145,6 +145,17 @@ static const char options_help_text[] =
 "  -v, --verbose-log FILE   write a debug log to FILE\n"
 "  -h, --help               show this help\n"
 "  -V, --version            show the version\n";
+
+/*
+ * The store's record limit (0: none) for sources that are live or not:
+ * --max-records bounds live sources, and every source when it is given.
+ * Offline sources (files, stdin, a finished query) keep every record.
+ */
+uint64_t
+options_record_limit(const struct options *o, bool live)
+{
+	return (live || o->max_records_set ? o->max_records : 0);
+}
 
 /* The --help text. */
 const char *
@@ -602,6 +613,7 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 				return (-1);
 			}
 			o->max_records = (uint64_t)n;
+			o->max_records_set = true;
 			break;
 		case OPT_MAX_VALUE_SIZE:
 			if (options_size(optarg, &o->max_value_size,

@@ -28,8 +28,46 @@ struct store_chunk {
 
 static struct store_chunk *store_chunk_new(struct store *);
 static void	 store_evict(struct store *);
+static void	 store_trim(struct store *);
 static struct record *store_slot(struct store *);
 static uint32_t	 store_extra_new(struct store *, const struct record_extra *);
+
+/* The store an out-of-memory message describes (the last initialised). */
+static const struct store	*store_oom;
+
+/* What an out-of-memory message adds: the records held, what bounds them. */
+static const char *
+store_oom_hint(void)
+{
+	static char	 buf[256];
+
+	if (store_oom == NULL)
+		return (NULL);
+	if (store_oom->max_records == 0)
+		snprintf(buf, sizeof buf, " with %llu records held (about %zu "
+		    "MiB); --max-records N keeps only the newest N",
+		    (unsigned long long)store_count(store_oom),
+		    store_memory(store_oom) >> 20);
+	else
+		snprintf(buf, sizeof buf, " with %llu records held (about %zu "
+		    "MiB); a smaller --max-records than %llu keeps fewer",
+		    (unsigned long long)store_count(store_oom),
+		    store_memory(store_oom) >> 20,
+		    (unsigned long long)store_oom->max_records);
+	return (buf);
+}
+
+/* Chunks of about 1/16 of the limit (at most 64 Ki records). */
+static unsigned
+store_chunk_shift(uint64_t max_records)
+{
+	unsigned	 shift = STORE_CHUNK_SHIFT_MAX;
+
+	while (max_records != 0 && shift > STORE_CHUNK_SHIFT_MIN &&
+	    (1ULL << shift) * 16 > max_records)
+		shift--;
+	return (shift);
+}
 
 /* Initialise an empty store holding at most max_records (0: no limit). */
 void
@@ -38,15 +76,13 @@ store_init(struct store *st, uint64_t max_records)
 	memset(st, 0, sizeof *st);
 	strtab_init(&st->strs);
 	st->max_records = max_records;
-	/* Evict in steps of about 1/16 of the limit, as tmux's history. */
-	st->chunk_shift = STORE_CHUNK_SHIFT_MAX;
-	while (max_records != 0 && st->chunk_shift > STORE_CHUNK_SHIFT_MIN &&
-	    (1ULL << st->chunk_shift) * 16 > max_records)
-		st->chunk_shift--;
+	st->chunk_shift = store_chunk_shift(max_records);
 	st->extras_base = 1;
 	st->extras_next = 1;
 	st->newest_ts = INT64_MIN;
 	st->oldest_ts = INT64_MAX;
+	store_oom = st;
+	xmalloc_set_hint(store_oom_hint);
 }
 
 /* Free everything the store holds. */
@@ -75,6 +111,10 @@ store_clear(struct store *st)
 	free(st->keeps);
 	strtab_clear(&st->strs);
 	memset(st, 0, sizeof *st);
+	if (store_oom == st) {
+		store_oom = NULL;
+		xmalloc_set_hint(NULL);
+	}
 }
 
 /*
@@ -151,8 +191,9 @@ store_chunk_new(struct store *st)
 }
 
 /*
- * Free the oldest chunk.  Evicting a whole chunk (64 Ki records) at a time
- * keeps eviction O(1) per record and keeps record memory in large blocks.
+ * Free the oldest chunk, whose records store_trim has all evicted.  Memory
+ * goes back a whole chunk at a time, which keeps eviction O(1) per record
+ * and record memory in large blocks.
  */
 static void
 store_evict(struct store *st)
@@ -168,9 +209,6 @@ store_evict(struct store *st)
 		    (st->extras_next - st->extras_base - drop) *
 		    sizeof *st->extras);
 	st->extras_base += drop;
-	st->evicted += c->n;
-	st->first = c->first + c->n;
-	st->generation++;
 	arena_clear(&c->arena);
 	free(c->recs);
 	free(c);
@@ -188,13 +226,49 @@ store_tail(struct store *st)
 	if (c == NULL || c->n == 1U << st->chunk_shift) {
 		if (c != NULL)
 			c->extras_end = st->extras_next;
-		if (st->max_records != 0 && st->nchunks > 0 &&
-		    store_count(st) + (1ULL << st->chunk_shift) >
-		    st->max_records)
-			store_evict(st);
 		c = store_chunk_new(st);
 	}
 	return (c);
+}
+
+/*
+ * Evict exactly the oldest records beyond max_records.  The oldest chunk
+ * is freed once every record in it is gone (it is never the chunk being
+ * filled: at least one record, the newest, is held).
+ */
+static void
+store_trim(struct store *st)
+{
+	struct store_chunk	*c;
+	uint64_t		 drop;
+
+	if (st->max_records == 0 || store_count(st) <= st->max_records)
+		return;
+	drop = store_count(st) - st->max_records;
+	st->first += drop;
+	st->evicted += drop;
+	st->generation++;
+	while (st->nchunks > 1) {
+		c = st->chunks[0];
+		if (c->first + c->n > st->first)
+			break;
+		store_evict(st);
+	}
+}
+
+/*
+ * Bound the store to max_records (0: no limit) from now on, evicting the
+ * oldest records beyond it at once.  Before the first record the chunk
+ * size follows the limit, so that a partly evicted oldest chunk costs at
+ * most about a sixteenth more than the limit.
+ */
+void
+store_limit(struct store *st, uint64_t max_records)
+{
+	st->max_records = max_records;
+	if (st->nchunks == 0)
+		st->chunk_shift = store_chunk_shift(max_records);
+	store_trim(st);
 }
 
 static struct record *
@@ -205,6 +279,7 @@ store_slot(struct store *st)
 
 	memset(r, 0, sizeof *r);
 	st->next++;
+	store_trim(st);
 	return (r);
 }
 

@@ -2,9 +2,11 @@
 /*
  * The record store: every loaded record, in arrival order, in chunks of
  * STORE_CHUNK records.  Each chunk owns an arena for what its records point
- * to (extra blocks, copied payloads, bad-record bytes).  When more than
- * max_records are held the oldest chunk is freed whole, like tmux's grid
- * history, and the eviction is counted.
+ * to (extra blocks, copied payloads, bad-record bytes).  A store bounded
+ * by max_records (live sources, or --max-records given) holds exactly the
+ * newest max_records: each record beyond evicts the oldest, which is
+ * counted; a chunk is freed once all its records are evicted.  Offline
+ * sources use an unbounded store (max_records 0).
  *
  * Records are named by a sequence number (seq) that grows forever; those in
  * [first, next) are held.  Views keep seqs, never pointers, and re-clamp
@@ -106,6 +108,7 @@ struct store {
 
 void		 store_init(struct store *, uint64_t);
 void		 store_clear(struct store *);
+void		 store_limit(struct store *, uint64_t);
 uint16_t	 store_source_add(struct store *, const char *,
 		    enum store_source_kind);
 void		 store_source_damage(struct store *, uint16_t, const char *, ...)

@@ -396,6 +396,8 @@ ui_setup(struct ui *ui, const struct options *o)
 		if (ui->srcs[i]->live)
 			ui->live = true;
 	}
+	/* Offline sources keep every record unless told otherwise. */
+	store_limit(&ui->st, options_record_limit(o, ui->live));
 	ui->spark_n = SIZE_MAX;
 	return (0);
 }
@@ -627,7 +629,7 @@ ui_bench(const struct options *o)
 	n = strtoull(e, NULL, 10);
 	if (ui_setup(&ui, o) != 0)
 		return (2);
-	ui.st.max_records = 0;		/* hold all n, whatever the options */
+	store_limit(&ui.st, 0);		/* hold all n, whatever the options */
 	t0 = ui_clock();
 	ui_bench_fill(&ui, n);
 	fill = (double)(ui_clock() - t0) / 1e9;

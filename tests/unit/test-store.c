@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "options.h"
 #include "record.h"
 #include "store.h"
 #include "unit.h"
@@ -125,9 +126,12 @@ test_eviction(void **state)
 		else
 			add_simple(&st, 0, 1700000000 + (int64_t)i, 200, "/p");
 	}
-	assert_true(store_count(&st) <= 1000);
-	assert_true(store_count(&st) >= 1000 - 2 * 64);
-	assert_int_equal(st.evicted + store_count(&st), 5000);
+	/* Exactly the oldest beyond the limit are gone, and counted. */
+	assert_int_equal(store_count(&st), 1000);
+	assert_int_equal(st.evicted, 4000);
+	assert_int_equal(st.first, 4000);
+	/* Memory: the held chunks cover the limit and at most one more. */
+	assert_true(st.nchunks <= 1000 / (1U << st.chunk_shift) + 2);
 	assert_null(store_get(&st, st.first - 1));
 	for (i = st.first; i < st.next; i++) {
 		r = store_get(&st, i);
@@ -141,6 +145,95 @@ test_eviction(void **state)
 			    1700000000 + (int64_t)i);
 	}
 	store_clear(&st);
+}
+
+/* Every add beyond the limit evicts one record, from the first one on. */
+static void
+test_eviction_exact(void **state)
+{
+	struct store		 st;
+	uint64_t		 i, gen;
+	const struct record	*r;
+
+	store_init(&st, 100);
+	store_source_add(&st, "s", STORE_SRC_FILE);
+	for (i = 0; i < 100; i++)
+		add_simple(&st, 0, 1700000000 + (int64_t)i, 200, "/p");
+	assert_int_equal(st.evicted, 0);
+	gen = st.generation;
+	for (i = 100; i < 1000; i++) {
+		add_simple(&st, 0, 1700000000 + (int64_t)i, 200, "/p");
+		assert_int_equal(store_count(&st), 100);
+		assert_int_equal(st.evicted, i - 99);
+		assert_int_equal(st.first, i - 99);
+		assert_true(st.generation > gen);
+		gen = st.generation;
+		assert_null(store_get(&st, st.first - 1));
+		r = store_get(&st, st.first);
+		assert_non_null(r);
+		assert_int_equal(record_ts_sec(&st, r),
+		    1700000000 + (int64_t)st.first);
+	}
+	store_clear(&st);
+}
+
+/* A limit set later evicts down to it at once; 0 lifts it. */
+static void
+test_limit_later(void **state)
+{
+	struct store	 st;
+	uint64_t	 i;
+
+	store_init(&st, 0);
+	store_source_add(&st, "s", STORE_SRC_FILE);
+	for (i = 0; i < 200000; i++)
+		add_simple(&st, 0, 1700000000 + (int64_t)i, 200, "/p");
+	assert_int_equal(store_count(&st), 200000);
+	assert_int_equal(st.evicted, 0);
+	store_limit(&st, 70000);
+	assert_int_equal(store_count(&st), 70000);
+	assert_int_equal(st.evicted, 130000);
+	assert_int_equal(st.first, 130000);
+	/* Fully evicted chunks are freed. */
+	assert_int_equal(st.nchunks, (199999 >> st.chunk_shift) -
+	    (130000 >> st.chunk_shift) + 1);
+	assert_int_equal(record_ts_sec(&st, store_get(&st, 130000)),
+	    1700000000 + 130000);
+	store_limit(&st, 0);
+	for (i = 200000; i < 300000; i++)
+		add_simple(&st, 0, 1700000000 + (int64_t)i, 200, "/p");
+	assert_int_equal(store_count(&st), 170000);
+	assert_int_equal(st.evicted, 130000);
+
+	/* Before any record the limit also sets the chunk size. */
+	store_clear(&st);
+	store_init(&st, 0);
+	assert_int_equal(st.chunk_shift, STORE_CHUNK_SHIFT_MAX);
+	store_limit(&st, 1000);
+	assert_int_equal(st.chunk_shift, STORE_CHUNK_SHIFT_MIN);
+	store_clear(&st);
+}
+
+/* Offline sources keep everything unless --max-records is given. */
+static void
+test_limit_policy(void **state)
+{
+	struct options	 o;
+	char		*cause;
+	char		 p0[] = "tykscope", p1[] = "x.bson";
+	char		 m0[] = "--max-records", m1[] = "500";
+	char		*a1[] = { p0, p1, NULL };
+	char		*a2[] = { p0, m0, m1, p1, NULL };
+
+	setenv("TYKSCOPE_CONFIG", "/dev/null", 1);
+	assert_int_equal(options_parse(&o, 2, a1, &cause), 0);
+	assert_int_equal(options_record_limit(&o, false), 0);
+	assert_int_equal(options_record_limit(&o, true), 1000000);
+	options_clear(&o);
+	assert_int_equal(options_parse(&o, 4, a2, &cause), 0);
+	assert_int_equal(options_record_limit(&o, false), 500);
+	assert_int_equal(options_record_limit(&o, true), 500);
+	options_clear(&o);
 }
 
 static void
@@ -228,6 +321,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_add_get),
 	cmocka_unit_test(test_wide_values),
 	cmocka_unit_test(test_eviction),
+	cmocka_unit_test(test_eviction_exact),
+	cmocka_unit_test(test_limit_later),
+	cmocka_unit_test(test_limit_policy),
 	cmocka_unit_test(test_payload_reference_and_copy),
 	cmocka_unit_test(test_many_sources),
 };
