@@ -236,6 +236,87 @@ test_limit_policy(void **state)
 	options_clear(&o);
 }
 
+/*
+ * Columns: every field of a record comes back as it was added, whether
+ * it is a column of its own or a slot of a shared id tuple, and records
+ * that share an API or a key share one tuple.
+ */
+static void
+test_columns_round_trip(void **state)
+{
+	struct store		 st;
+	struct record_build	 b;
+	struct record		 r, r2;
+	char			 t[32];
+	uint32_t		 want[RS_COUNT];
+	int			 k, n;
+	uint64_t		 i;
+
+	store_init(&st, 0);
+	store_source_add(&st, "s", STORE_SRC_FILE);
+	for (i = 0; i < 3000; i++) {
+		record_build_init(&b);
+		b.ts_set = b.exp_set = true;
+		b.ts_sec = 1700000000 + (int64_t)i;
+		b.exp_sec = b.ts_sec + 60;
+		b.response_code = 200 + (int)(i % 300);
+		b.lat_total = (int64_t)i;
+		b.lat_upstream = (int64_t)i / 2;
+		b.lat_gateway = (int64_t)i / 3;
+		b.request_time = (int64_t)i + 1;
+		b.content_length = (int64_t)i * 7;
+		b.year = 2023;
+		b.month = 11;
+		b.day = 14;
+		b.hour = (int)(i % 24);
+		for (k = 0; k < RS_TAGS; k++) {
+			/* API fields repeat every 10, the rest vary. */
+			n = snprintf(t, sizeof t, "%d-%llu", k,
+			    (unsigned long long)(k == RS_API_ID ||
+			    k == RS_API_NAME || k == RS_API_VERSION ||
+			    k == RS_ORG_ID || k == RS_LISTEN_PATH ? i % 10 :
+			    i));
+			record_build_str(&b, &st, (enum record_str)k, t,
+			    (size_t)n);
+		}
+		record_build_tag(&b, "tag", 3);
+		store_add(&st, &b, 0, i);
+		record_build_clear(&b);
+	}
+	assert_int_equal(st.api_tuples.count, 1 + 10);
+	for (i = 0; i < 3000; i++) {
+		memset(&r, 0, sizeof r);	/* padding too, for the compare */
+		assert_true(store_read(&st, i, &r));
+		assert_int_equal(record_ts_sec(&st, &r), 1700000000 + (int64_t)i);
+		assert_int_equal(record_exp_sec(&st, &r),
+		    1700000000 + (int64_t)i + 60);
+		assert_int_equal(r.response_code, 200 + (int)(i % 300));
+		assert_int_equal(r.lat_total, (int32_t)i);
+		assert_int_equal(r.lat_upstream, (int32_t)i / 2);
+		assert_int_equal(r.lat_gateway, (int32_t)i / 3);
+		assert_int_equal(r.request_time, (int32_t)i + 1);
+		assert_int_equal(r.content_length, (int32_t)i * 7);
+		assert_int_equal(record_hour(&r), (int)(i % 24));
+		assert_int_equal(REC_POS_OFFSET(r.pos), i);
+		for (k = 0; k < RS_TAGS; k++) {
+			n = snprintf(t, sizeof t, "%d-%llu", k,
+			    (unsigned long long)(k == RS_API_ID ||
+			    k == RS_API_NAME || k == RS_API_VERSION ||
+			    k == RS_ORG_ID || k == RS_LISTEN_PATH ? i % 10 :
+			    i));
+			want[k] = strtab_find(&st.strs, t, (size_t)n);
+			assert_int_not_equal(want[k], 0);
+			assert_int_equal(r.str[k], want[k]);
+		}
+		assert_int_not_equal(r.str[RS_TAGS], 0);
+		/* store_get gives the same value. */
+		memcpy(&r2, store_get(&st, i), sizeof r2);
+		assert_memory_equal(&r, &r2, sizeof r);
+	}
+	assert_false(store_read(&st, 3000, &r));
+	store_clear(&st);
+}
+
 static void
 test_payload_reference_and_copy(void **state)
 {
@@ -324,6 +405,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_eviction_exact),
 	cmocka_unit_test(test_limit_later),
 	cmocka_unit_test(test_limit_policy),
+	cmocka_unit_test(test_columns_round_trip),
 	cmocka_unit_test(test_payload_reference_and_copy),
 	cmocka_unit_test(test_many_sources),
 };
