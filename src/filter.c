@@ -353,6 +353,107 @@ filter_match(struct filter *f, const struct store *st, const struct record *r)
 }
 
 /*
+ * Predicate p on record i of chunk c, from the columns; *r is filled from
+ * them (once, *filled says) when a predicate needs the whole record
+ * (payloads, wide numbers, fields without a column).
+ */
+static bool
+filter_pred_test_at(struct filter *f, struct filter_pred *p,
+    const struct store *st, const struct store_chunk *c, uint32_t i,
+    struct record *r, bool *filled)
+{
+	const struct field	*fl = p->field;
+	int64_t			 v;
+	uint32_t		 a, b;
+	size_t			 j;
+
+	switch (p->kind) {
+	case FILTER_K_NUM:
+		if (c->flags[i] & REC_WIDE)
+			break;
+		switch (fl->id) {
+		case FIELD_STATUS:
+			v = c->status[i];
+			break;
+		case FIELD_LATENCY:
+			v = c->lat_total[i];
+			break;
+		case FIELD_UPSTREAM:
+			v = c->lat_upstream[i];
+			break;
+		case FIELD_GATEWAY:
+			v = c->lat_gateway[i];
+			break;
+		case FIELD_SIZE:
+			v = c->content_length[i];
+			break;
+		case FIELD_TIME:
+		case FIELD_SINCE:
+		case FIELD_UNTIL:
+			v = c->ts[i];
+			break;
+		default:
+			goto whole;
+		}
+		for (j = 0; j < p->nalts; j++)
+			if (v >= p->alts[j].lo && v <= p->alts[j].hi)
+				return (true);
+		return (false);
+	case FILTER_K_TEXT:
+		a = store_str_id(st, c, i, fl->strs[0]);
+		b = fl->nstrs > 1 ? store_str_id(st, c, i, fl->strs[1]) : 0;
+		if (b == 0)
+			return (filter_text_id(f, p, a));
+		if (a == 0)
+			return (filter_text_id(f, p, b));
+		return (filter_text_id(f, p, a) || filter_text_id(f, p, b));
+	default:
+		break;
+	}
+whole:
+	if (!*filled) {
+		store_fill_at(st, c, i, r);
+		*filled = true;
+	}
+	return (filter_pred_test(f, p, st, r));
+}
+
+/*
+ * filter_match for record i of chunk c, reading only the columns its
+ * predicates need: a one-field filter reads one column.
+ */
+bool
+filter_match_at(struct filter *f, const struct store *st,
+    const struct store_chunk *c, uint32_t i)
+{
+	struct filter_pred	*p;
+	struct record		 r;
+	size_t			 k;
+	bool			 filled = false;
+
+	if (f->strs != &st->strs)
+		filter_rebind(f, &st->strs);
+	if (c->flags[i] & (REC_BAD | REC_GAP)) {
+		for (k = 0; k < f->npreds; k++) {
+			p = f->order[k];
+			if (!(p->field->flags & FIELD_RECORDS))
+				return (false);
+			if (filter_pred_test_at(f, p, st, c, i, &r,
+			    &filled) == p->negate)
+				return (false);
+		}
+		return (true);
+	}
+	for (k = 0; k < f->npreds; k++) {
+		p = f->order[k];
+		if (filter_pred_test_at(f, p, st, c, i, &r, &filled) ==
+		    p->negate)
+			return (false);
+	}
+	return (true);
+}
+
+/*
  * Select the records of st with seq in [from, to) that match f (every
  * record if f is NULL), writing their seqs to out in order; out must have
  * room for to - from entries.  Returns the number written.
@@ -361,17 +462,22 @@ size_t
 filter_select(struct filter *f, const struct store *st, uint64_t from,
     uint64_t to, uint64_t *out)
 {
-	const struct record	*r;
-	uint64_t		 seq;
-	size_t			 n = 0;
+	const struct store_chunk	*c;
+	uint64_t			 seq;
+	uint32_t			 i;
+	size_t				 n = 0;
 
 	if (from < st->first)
 		from = st->first;
 	if (to > st->next)
 		to = st->next;
 	for (seq = from; seq < to; seq++) {
-		r = store_get(st, seq);
-		if (r != NULL && (f == NULL || filter_match(f, st, r)))
+		if (f == NULL) {
+			out[n++] = seq;
+			continue;
+		}
+		c = store_chunk_of(st, seq, &i);
+		if (filter_match_at(f, st, c, i))
 			out[n++] = seq;
 	}
 	return (n);

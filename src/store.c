@@ -396,9 +396,9 @@ store_put(struct store *st, const struct record *r)
 	store_trim(st);
 }
 
-/* Fill r from record i of chunk c. */
-static void
-store_fill(const struct store *st, const struct store_chunk *c, uint32_t i,
+/* Fill r from record i of chunk c (from store_chunk_of). */
+void
+store_fill_at(const struct store *st, const struct store_chunk *c, uint32_t i,
     struct record *r)
 {
 	const struct store_cold	*sc;
@@ -771,7 +771,7 @@ store_read(const struct store *st, uint64_t seq, struct record *r)
 	if (seq < st->first || seq >= st->next || st->nchunks == 0)
 		return (false);
 	c = store_chunk_of(st, seq, &i);
-	store_fill(st, c, i, r);
+	store_fill_at(st, c, i, r);
 	return (true);
 }
 

@@ -197,6 +197,8 @@ void		 store_keep(struct store *, void *, size_t,
 		    void (*)(void *, size_t));
 const struct record *store_get(const struct store *, uint64_t);
 bool		 store_read(const struct store *, uint64_t, struct record *);
+void		 store_fill_at(const struct store *, const struct store_chunk *,
+		    uint32_t, struct record *);
 uint32_t	 store_str_id(const struct store *, const struct store_chunk *,
 		    uint32_t, enum record_str);
 const char	*store_source_name(const struct store *, const struct record *);

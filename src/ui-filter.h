@@ -15,6 +15,8 @@ int		 ui_filter_compile(struct ui *, const char *, void **, char **,
 		    int *);
 bool		 ui_filter_match(void *, const struct store *,
 		    const struct record *);
+bool		 ui_filter_match_at(void *, const struct store *,
+		    const struct store_chunk *, uint32_t);
 void		 ui_filter_free(void *);
 bool		 ui_filter_slide(void *);
 const char	*ui_filter_saved(struct ui *, const char *, size_t);

@@ -697,7 +697,7 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, "no search (/ to search)");
 			break;
 		}
-		if (view_search(v, &ui->st, ui_filter_match, ui->search_c,
+		if (view_search_at(v, &ui->st, ui_filter_match_at, ui->search_c,
 		    a == UI_A_NEXT ? 1 : -1) < 0)
 			ui_message(ui, "no match");
 		break;

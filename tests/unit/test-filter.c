@@ -162,10 +162,12 @@ teardown(void **state)
 static char *
 matches(struct fixture *fx, const char *expr)
 {
-	struct filter	*f;
-	char		*cause, *out;
-	uint64_t	 seq;
-	int		 col;
+	struct filter			*f;
+	const struct store_chunk	*c;
+	char				*cause, *out;
+	uint64_t			 seq;
+	uint32_t			 i;
+	int				 col;
 
 	if (filter_compile(expr, NOW, &f, &cause, &col) != 0) {
 		fprintf(stderr, "compile '%s': %s\n", expr, cause);
@@ -176,6 +178,15 @@ matches(struct fixture *fx, const char *expr)
 	for (seq = fx->st.first; seq < fx->st.next; seq++)
 		out[seq] = filter_match(f, &fx->st, store_get(&fx->st, seq)) ?
 		    '1' : '0';
+	/* The column form (whole-set passes) must agree on every record. */
+	for (seq = fx->st.first; seq < fx->st.next; seq++) {
+		c = store_chunk_of(&fx->st, seq, &i);
+		if (filter_match_at(f, &fx->st, c, i) != (out[seq] == '1')) {
+			free(out);
+			out = strdup("column form differs");
+			break;
+		}
+	}
 	filter_free(f);
 	return (out);
 }
