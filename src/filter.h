@@ -48,6 +48,8 @@ bool		 filter_match(struct filter *, const struct store *,
 		    const struct record *);
 bool		 filter_match_at(struct filter *, const struct store *,
 		    const struct store_chunk *, uint32_t);
+size_t		 filter_select_at(struct filter *, const struct store *,
+		    const struct store_chunk *, uint32_t, uint32_t, uint32_t *);
 size_t		 filter_select(struct filter *, const struct store *,
 		    uint64_t, uint64_t, uint64_t *);
 void		 filter_set_now(struct filter *, int64_t);

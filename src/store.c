@@ -449,6 +449,13 @@ store_fill_at(const struct store *st, const struct store_chunk *c, uint32_t i,
 	}
 }
 
+/* The column of string s in chunk c, or NULL if s is in a tuple. */
+const uint32_t *
+store_str_column(const struct store_chunk *c, enum record_str s)
+{
+	return (store_strs[s].scol >= 0 ? c->str[store_strs[s].scol] : NULL);
+}
+
 /* String id s of record i of chunk c (a column or a tuple slot). */
 uint32_t
 store_str_id(const struct store *st, const struct store_chunk *c,

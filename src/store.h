@@ -201,6 +201,7 @@ void		 store_fill_at(const struct store *, const struct store_chunk *,
 		    uint32_t, struct record *);
 uint32_t	 store_str_id(const struct store *, const struct store_chunk *,
 		    uint32_t, enum record_str);
+const uint32_t	*store_str_column(const struct store_chunk *, enum record_str);
 const char	*store_source_name(const struct store *, const struct record *);
 size_t		 store_memory(const struct store *);
 

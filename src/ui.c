@@ -184,7 +184,7 @@ ui_apply_filter(struct ui *ui, const char *text)
 	free(ui->filter_err);
 	ui->filter_err = NULL;
 	view_set_filter(&ui->v, c != NULL ? ui_filter_match : NULL, c);
-	view_set_filter_at(&ui->v, ui_filter_match_at);
+	view_set_filter_at(&ui->v, ui_filter_match_at, ui_filter_select_at);
 	view_rebuild(&ui->v, &ui->st);
 	ui->dirty |= UI_REDRAW;
 	return (0);

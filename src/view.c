@@ -67,17 +67,21 @@ view_set_filter(struct view *v, view_match_fn fn, void *arg)
 {
 	v->match = fn;
 	v->match_at = NULL;
+	v->select_at = NULL;
 	v->match_arg = arg;
 }
 
 /*
- * Give the filter set by view_set_filter a column form (same argument),
- * which whole-set passes use instead; call after view_set_filter.
+ * Give the filter set by view_set_filter its column forms (same
+ * argument), one record and a chunk at a time, which whole-set passes use
+ * instead; call after view_set_filter.
  */
 void
-view_set_filter_at(struct view *v, view_match_at_fn fn)
+view_set_filter_at(struct view *v, view_match_at_fn fn,
+    view_select_at_fn sel)
 {
 	v->match_at = v->match != NULL ? fn : NULL;
+	v->select_at = v->match != NULL ? sel : NULL;
 }
 
 /* Set the time range [since, until) in ns; call view_rebuild after. */
@@ -507,25 +511,42 @@ view_marks_prune(struct view *v, const struct store *st)
 void
 view_rebuild(struct view *v, const struct store *st)
 {
-	uint64_t		 seq, cur = view_cursor_seq(v);
+	uint64_t		 cur = view_cursor_seq(v);
 	const struct store_chunk *c;
-	uint32_t		 i;
-	size_t			 oc = v->cursor, ot = v->top;
+	struct view		 tmp;
+	uint32_t		 i, from, *idx = NULL;
+	size_t			 oc = v->cursor, ot = v->top, k, j, nidx;
 	int64_t			 last = INT64_MIN;
 	bool			 in_order = true;
 
 	v->n = 0;
 	view_reserve(v, (size_t)store_count(st));
-	for (seq = st->first; seq < st->next; seq++) {
-		c = store_chunk_of(st, seq, &i);
-		if (!view_selects(v, st, c, i))
-			continue;
-		/* Seq order is time order unless a record is older. */
-		if (c->ts[i] < last)
-			in_order = false;
-		last = c->ts[i];
-		v->rows[v->n++] = seq;
+	if (v->select_at != NULL && st->nchunks > 0)
+		idx = xreallocarray(NULL, (size_t)1 << st->chunk_shift,
+		    sizeof *idx);
+	for (k = 0; k < st->nchunks; k++) {
+		/* A chunk at a time: the filter, then the time range. */
+		c = st->chunks[k];
+		from = k == 0 ? (uint32_t)(st->first - c->first) : 0;
+		if (idx != NULL) {
+			nidx = v->select_at(v->match_arg, st, c, from, c->n,
+			    idx);
+			tmp = *v;
+			tmp.match = NULL;
+		} else
+			nidx = c->n - from;
+		for (j = 0; j < nidx; j++) {
+			i = idx != NULL ? idx[j] : from + (uint32_t)j;
+			if (!view_selects(idx != NULL ? &tmp : v, st, c, i))
+				continue;
+			/* Seq order is time order unless a record is older. */
+			if (c->ts[i] < last)
+				in_order = false;
+			last = c->ts[i];
+			v->rows[v->n++] = c->first + i;
+		}
 	}
+	free(idx);
 	v->scanned = st->next;
 	v->generation = st->generation;
 	v->pending = 0;

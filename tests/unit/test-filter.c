@@ -166,8 +166,10 @@ matches(struct fixture *fx, const char *expr)
 	const struct store_chunk	*c;
 	char				*cause, *out;
 	uint64_t			 seq;
-	uint32_t			 i;
+	uint32_t			 i, from, *sel;
+	size_t				 k, j, nsel;
 	int				 col;
+	bool				 yes;
 
 	if (filter_compile(expr, NOW, &f, &cause, &col) != 0) {
 		fprintf(stderr, "compile '%s': %s\n", expr, cause);
@@ -187,6 +189,32 @@ matches(struct fixture *fx, const char *expr)
 			break;
 		}
 	}
+	/* And so must the chunk-at-a-time form. */
+	sel = calloc((size_t)1 << fx->st.chunk_shift, sizeof *sel);
+	for (k = 0; k < fx->st.nchunks && strcmp(out, "column form differs");
+	    k++) {
+		c = fx->st.chunks[k];
+		from = k == 0 ? (uint32_t)(fx->st.first - c->first) : 0;
+		nsel = filter_select_at(f, &fx->st, c, from, c->n, sel);
+		j = 0;
+		for (i = from; i < c->n; i++) {
+			yes = j < nsel && sel[j] == i;
+			if (yes)
+				j++;
+			if (yes != (out[c->first + i] == '1')) {
+				free(out);
+				out = strdup("chunk form differs");
+				break;
+			}
+		}
+		if (i == c->n && j != nsel) {
+			free(out);
+			out = strdup("chunk form differs");
+		}
+		if (strncmp(out, "chunk", 5) == 0)
+			break;
+	}
+	free(sel);
 	filter_free(f);
 	return (out);
 }
