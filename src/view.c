@@ -343,6 +343,45 @@ view_ranks(const struct view *v, const struct store *st, enum record_str s)
 	return (rank);
 }
 
+/*
+ * Put the rows (distinct held seqs) in seq order through a bitmap of the
+ * store's seqs.  False (rows untouched) if they are not all held and
+ * distinct.
+ */
+static bool
+view_seq_order(struct view *v, const struct store *st)
+{
+	uint64_t	*bits, *out, base = st->first, x, d;
+	size_t		 i, n = 0, w, nw;
+
+	for (i = 1; i < v->n && v->rows[i - 1] < v->rows[i]; i++)
+		/* nothing */;
+	if (i >= v->n)
+		return (true);
+	nw = (size_t)((st->next - base + 63) / 64);
+	bits = xcalloc(nw, sizeof *bits);
+	for (i = 0; i < v->n; i++) {
+		if (v->rows[i] < base || v->rows[i] >= st->next) {
+			free(bits);
+			return (false);
+		}
+		d = v->rows[i] - base;
+		bits[d >> 6] |= 1ULL << (d & 63);
+	}
+	out = xreallocarray(NULL, v->n, sizeof *out);
+	for (w = 0; w < nw; w++)
+		for (x = bits[w]; x != 0 && n < v->n; x &= x - 1)
+			out[n++] = base + w * 64 + (uint64_t)__builtin_ctzll(x);
+	free(bits);
+	if (n != v->n) {	/* duplicates */
+		free(out);
+		return (false);
+	}
+	memcpy(v->rows, out, n * sizeof *out);
+	free(out);
+	return (true);
+}
+
 /* Are the rows in time order (ties by seq)? */
 static bool
 view_time_sorted(const struct view *v, const struct store *st)
@@ -380,20 +419,21 @@ view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
 	/* The usual case: selected in seq order, which is time order. */
 	if (by_time && (in_time_order || view_time_sorted(v, st)))
 		return;
-	e = xreallocarray(NULL, v->n, sizeof *e);
-	for (i = 0; i < v->n; i++)
-		e[i].seq = e[i].key = v->rows[i];
 	/*
 	 * Time order with ties by seq is the base of every stable sort.
-	 * Seq order first (radix is stable; seqs are small numbers); most
-	 * stores hold records in time order, so that is often enough.
+	 * Seq order first (a bitmap of the held seqs: two light passes);
+	 * most stores hold records in time order, so that is often enough.
 	 */
-	for (i = 1; i < v->n && e[i - 1].seq < e[i].seq; i++)
-		/* nothing */;
-	if (i < v->n)
+	e = xreallocarray(NULL, v->n, sizeof *e);
+	if (!view_seq_order(v, st)) {
+		for (i = 0; i < v->n; i++)
+			e[i].seq = e[i].key = v->rows[i];
 		view_radix(e, v->n);
+		for (i = 0; i < v->n; i++)
+			v->rows[i] = e[i].seq;
+	}
 	for (i = 0; i < v->n; i++)
-		v->rows[i] = e[i].seq;
+		e[i].seq = v->rows[i];
 	if (!view_time_sorted(v, st)) {
 		for (i = 0; i < v->n; i++)
 			e[i].key = (uint64_t)view_ts(st, e[i].seq) ^
