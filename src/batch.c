@@ -335,9 +335,10 @@ batch_read_all(const struct options *o)
 	struct buf		  hb;
 	struct batch_sel	 *sel = NULL;
 	enum source_status	  ss;
-	const struct record	 *r;
+	const struct store_chunk *c;
 	struct output		 *out;
 	uint64_t		  seq, printed = 0;
+	uint32_t		  ci;
 	int64_t			  since = INT64_MIN, until = INT64_MAX, lo, hi;
 	int64_t			  now;
 	struct filter		 *flt = NULL;
@@ -447,14 +448,15 @@ batch_read_all(const struct options *o)
 
 	sel = xreallocarray(NULL, store_count(&st) + 1, sizeof *sel);
 	for (seq = st.first; seq < st.next; seq++) {
-		r = store_get(&st, seq);
-		if ((r->flags & (REC_BAD | REC_GAP)) && !want_bad)
+		/* The columns the selection needs, not whole records. */
+		c = store_chunk_of(&st, seq, &ci);
+		if ((c->flags[ci] & (REC_BAD | REC_GAP)) && !want_bad)
 			continue;
-		if (flt != NULL && !filter_match(flt, &st, r))
+		if (flt != NULL && !filter_match_at(flt, &st, c, ci))
 			continue;
-		if (r->ts < since || r->ts >= until)
+		if (c->ts[ci] < since || c->ts[ci] >= until)
 			continue;
-		sel[nsel].ts = r->ts;
+		sel[nsel].ts = c->ts[ci];
 		sel[nsel].seq = seq;
 		nsel++;
 	}
