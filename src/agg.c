@@ -1037,7 +1037,9 @@ agg_compute(const struct store *st, const uint64_t *seqs, size_t n,
 {
 	struct agg		*a;
 	struct agg_tsseq	*v;
-	const struct record	*r;
+	const struct store_chunk *c;
+	struct record		 r;
+	uint32_t		 ci;
 	size_t			 i;
 	bool			 sorted = true;
 
@@ -1046,19 +1048,21 @@ agg_compute(const struct store *st, const uint64_t *seqs, size_t n,
 		return (NULL);
 	v = xreallocarray(NULL, n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
-		r = store_get(st, seqs[i]);
-		v[i].ts = r != NULL ? r->ts : 0;
+		/* The time column only: no whole record for the order. */
+		if (seqs[i] >= st->first && seqs[i] < st->next) {
+			c = store_chunk_of(st, seqs[i], &ci);
+			v[i].ts = c->ts[ci];
+		} else
+			v[i].ts = 0;
 		v[i].seq = seqs[i];
 		if (i > 0 && agg_cmp_tsseq(&v[i - 1], &v[i]) > 0)
 			sorted = false;
 	}
 	if (!sorted)
 		qsort(v, n, sizeof *v, agg_cmp_tsseq);
-	for (i = 0; i < n; i++) {
-		r = store_get(st, v[i].seq);
-		if (r != NULL)
-			agg_add(a, st, r);
-	}
+	for (i = 0; i < n; i++)
+		if (store_read(st, v[i].seq, &r))
+			agg_add(a, st, &r);
 	free(v);
 	agg_finish(a);
 	return (a);

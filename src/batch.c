@@ -215,7 +215,8 @@ batch_on_signal(int sig)
  * Follow mode (--follow or --duration): print records as the sources add
  * them, in arrival order, until every source ends, the duration or --limit
  * is reached, SIGINT/SIGTERM, or stdout fails.
- * The store is a ring of --max-records, so memory stays bounded.
+ * The store is a ring of --max-records, so memory stays bounded (records
+ * are printed as they arrive; the ring only bounds what stays held).
  */
 static int
 batch_follow(const struct options *o, struct filter *flt, bool want_bad)
@@ -253,7 +254,7 @@ batch_follow(const struct options *o, struct filter *flt, bool want_bad)
 		until = o->until[0] == '-' ? lo : hi;
 	}
 
-	store_init(&st, o->max_records);
+	store_init(&st, options_record_limit(o, true));
 	if (batch_open_sources(o, &st, &srcs, &nsrcs) != 0) {
 		store_clear(&st);
 		return (2);
@@ -366,9 +367,10 @@ batch_read_all(const struct options *o)
 	struct buf		  hb;
 	struct batch_sel	 *sel = NULL;
 	enum source_status	  ss;
-	const struct record	 *r;
+	const struct store_chunk *c;
 	struct output		 *out;
 	uint64_t		  seq, printed = 0;
+	uint32_t		  ci;
 	int64_t			  since = INT64_MIN, until = INT64_MAX, lo, hi;
 	int64_t			  now;
 	struct filter		 *flt = NULL;
@@ -489,14 +491,15 @@ batch_read_all(const struct options *o)
 
 	sel = xreallocarray(NULL, store_count(&st) + 1, sizeof *sel);
 	for (seq = st.first; seq < st.next; seq++) {
-		r = store_get(&st, seq);
-		if ((r->flags & (REC_BAD | REC_GAP)) && !want_bad)
+		/* The columns the selection needs, not whole records. */
+		c = store_chunk_of(&st, seq, &ci);
+		if ((c->flags[ci] & (REC_BAD | REC_GAP)) && !want_bad)
 			continue;
-		if (flt != NULL && !filter_match(flt, &st, r))
+		if (flt != NULL && !filter_match_at(flt, &st, c, ci))
 			continue;
-		if (r->ts < since || r->ts >= until)
+		if (c->ts[ci] < since || c->ts[ci] >= until)
 			continue;
-		sel[nsel].ts = r->ts;
+		sel[nsel].ts = c->ts[ci];
 		sel[nsel].seq = seq;
 		nsel++;
 	}

@@ -353,6 +353,215 @@ filter_match(struct filter *f, const struct store *st, const struct record *r)
 }
 
 /*
+ * Predicate p on record i of chunk c, from the columns; *r is filled from
+ * them (once, *filled says) when a predicate needs the whole record
+ * (payloads, wide numbers, fields without a column).
+ */
+static bool
+filter_pred_test_at(struct filter *f, struct filter_pred *p,
+    const struct store *st, const struct store_chunk *c, uint32_t i,
+    struct record *r, bool *filled)
+{
+	const struct field	*fl = p->field;
+	int64_t			 v;
+	uint32_t		 a, b;
+	size_t			 j;
+
+	switch (p->kind) {
+	case FILTER_K_NUM:
+		if (c->flags[i] & REC_WIDE)
+			break;
+		switch (fl->id) {
+		case FIELD_STATUS:
+			v = c->status[i];
+			break;
+		case FIELD_LATENCY:
+			v = c->lat_total[i];
+			break;
+		case FIELD_UPSTREAM:
+			v = c->lat_upstream[i];
+			break;
+		case FIELD_GATEWAY:
+			v = c->lat_gateway[i];
+			break;
+		case FIELD_SIZE:
+			v = c->content_length[i];
+			break;
+		case FIELD_TIME:
+		case FIELD_SINCE:
+		case FIELD_UNTIL:
+			v = c->ts[i];
+			break;
+		default:
+			goto whole;
+		}
+		for (j = 0; j < p->nalts; j++)
+			if (v >= p->alts[j].lo && v <= p->alts[j].hi)
+				return (true);
+		return (false);
+	case FILTER_K_TEXT:
+		a = store_str_id(st, c, i, fl->strs[0]);
+		b = fl->nstrs > 1 ? store_str_id(st, c, i, fl->strs[1]) : 0;
+		if (b == 0)
+			return (filter_text_id(f, p, a));
+		if (a == 0)
+			return (filter_text_id(f, p, b));
+		return (filter_text_id(f, p, a) || filter_text_id(f, p, b));
+	default:
+		break;
+	}
+whole:
+	if (!*filled) {
+		store_fill_at(st, c, i, r);
+		*filled = true;
+	}
+	return (filter_pred_test(f, p, st, r));
+}
+
+/*
+ * filter_match for record i of chunk c, reading only the columns its
+ * predicates need: a one-field filter reads one column.
+ */
+bool
+filter_match_at(struct filter *f, const struct store *st,
+    const struct store_chunk *c, uint32_t i)
+{
+	struct filter_pred	*p;
+	struct record		 r;
+	size_t			 k;
+	bool			 filled = false;
+
+	if (f->strs != &st->strs)
+		filter_rebind(f, &st->strs);
+	if (c->flags[i] & (REC_BAD | REC_GAP)) {
+		for (k = 0; k < f->npreds; k++) {
+			p = f->order[k];
+			if (!(p->field->flags & FIELD_RECORDS))
+				return (false);
+			if (filter_pred_test_at(f, p, st, c, i, &r,
+			    &filled) == p->negate)
+				return (false);
+		}
+		return (true);
+	}
+	for (k = 0; k < f->npreds; k++) {
+		p = f->order[k];
+		if (filter_pred_test_at(f, p, st, c, i, &r, &filled) ==
+		    p->negate)
+			return (false);
+	}
+	return (true);
+}
+
+/* The column of number field id in chunk c, by type; false if none. */
+static bool
+filter_num_col(const struct store_chunk *c, enum field_id id,
+    const int16_t **c16, const int32_t **c32, const int64_t **c64)
+{
+	*c16 = NULL;
+	*c32 = NULL;
+	*c64 = NULL;
+	switch (id) {
+	case FIELD_STATUS:
+		*c16 = c->status;
+		return (true);
+	case FIELD_LATENCY:
+		*c32 = c->lat_total;
+		return (true);
+	case FIELD_UPSTREAM:
+		*c32 = c->lat_upstream;
+		return (true);
+	case FIELD_GATEWAY:
+		*c32 = c->lat_gateway;
+		return (true);
+	case FIELD_SIZE:
+		*c32 = c->content_length;
+		return (true);
+	case FIELD_TIME:
+	case FIELD_SINCE:
+	case FIELD_UNTIL:
+		*c64 = c->ts;
+		return (true);
+	default:
+		return (false);
+	}
+}
+
+/*
+ * Select the records [from, to) of chunk c that match f, writing their
+ * indexes to out (room for to - from); returns how many.  A filter of one
+ * number or text predicate runs as a tight loop over its column(s);
+ * other filters, and bad, gap and wide records, go through
+ * filter_match_at.
+ */
+size_t
+filter_select_at(struct filter *f, const struct store *st,
+    const struct store_chunk *c, uint32_t from, uint32_t to, uint32_t *out)
+{
+	struct filter_pred	*p;
+	const int16_t		*c16 = NULL;
+	const int32_t		*c32 = NULL;
+	const int64_t		*c64 = NULL;
+	const uint32_t		*ids = NULL, *ids2 = NULL;
+	const uint32_t		 special = REC_BAD | REC_GAP | REC_WIDE;
+	uint32_t		 a, b;
+	int64_t			 v;
+	uint32_t		 i;
+	size_t			 n = 0, j;
+	bool			 yes, one = false;
+
+	if (f->strs != &st->strs)
+		filter_rebind(f, &st->strs);
+	p = f->npreds == 1 ? f->order[0] : NULL;
+	if (p != NULL && p->kind == FILTER_K_NUM)
+		one = filter_num_col(c, p->field->id, &c16, &c32, &c64);
+	else if (p != NULL && p->kind == FILTER_K_TEXT) {
+		ids = store_str_column(c, p->field->strs[0]);
+		if (p->field->nstrs > 1)
+			ids2 = store_str_column(c, p->field->strs[1]);
+		one = ids != NULL && (p->field->nstrs == 1 || ids2 != NULL);
+	}
+	if (!one) {
+		for (i = from; i < to; i++)
+			if (filter_match_at(f, st, c, i))
+				out[n++] = i;
+		return (n);
+	}
+	for (i = from; i < to; i++) {
+		if (c->flags[i] & special) {
+			if (filter_match_at(f, st, c, i))
+				out[n++] = i;
+			continue;
+		}
+		if (ids2 != NULL) {
+			/* As filter_pred_test: any non-empty one of two. */
+			a = ids[i];
+			b = ids2[i];
+			if (b == 0)
+				yes = filter_text_id(f, p, a);
+			else if (a == 0)
+				yes = filter_text_id(f, p, b);
+			else
+				yes = filter_text_id(f, p, a) ||
+				    filter_text_id(f, p, b);
+		} else if (ids != NULL)
+			yes = filter_text_id(f, p, ids[i]);
+		else {
+			v = c16 != NULL ? c16[i] : c32 != NULL ? c32[i] : c64[i];
+			yes = false;
+			for (j = 0; j < p->nalts; j++)
+				if (v >= p->alts[j].lo && v <= p->alts[j].hi) {
+					yes = true;
+					break;
+				}
+		}
+		if (yes != p->negate)
+			out[n++] = i;
+	}
+	return (n);
+}
+
+/*
  * Select the records of st with seq in [from, to) that match f (every
  * record if f is NULL), writing their seqs to out in order; out must have
  * room for to - from entries.  Returns the number written.
@@ -361,17 +570,22 @@ size_t
 filter_select(struct filter *f, const struct store *st, uint64_t from,
     uint64_t to, uint64_t *out)
 {
-	const struct record	*r;
-	uint64_t		 seq;
-	size_t			 n = 0;
+	const struct store_chunk	*c;
+	uint64_t			 seq;
+	uint32_t			 i;
+	size_t				 n = 0;
 
 	if (from < st->first)
 		from = st->first;
 	if (to > st->next)
 		to = st->next;
 	for (seq = from; seq < to; seq++) {
-		r = store_get(st, seq);
-		if (r != NULL && (f == NULL || filter_match(f, st, r)))
+		if (f == NULL) {
+			out[n++] = seq;
+			continue;
+		}
+		c = store_chunk_of(st, seq, &i);
+		if (filter_match_at(f, st, c, i))
 			out[n++] = seq;
 	}
 	return (n);

@@ -32,6 +32,7 @@ struct field;
 struct filter;
 struct record;
 struct store;
+struct store_chunk;
 
 /*
  * Caps that keep compile time and memory bounded on any input: the
@@ -45,6 +46,10 @@ int		 filter_compile(const char *, int64_t, struct filter **,
 void		 filter_free(struct filter *);
 bool		 filter_match(struct filter *, const struct store *,
 		    const struct record *);
+bool		 filter_match_at(struct filter *, const struct store *,
+		    const struct store_chunk *, uint32_t);
+size_t		 filter_select_at(struct filter *, const struct store *,
+		    const struct store_chunk *, uint32_t, uint32_t, uint32_t *);
 size_t		 filter_select(struct filter *, const struct store *,
 		    uint64_t, uint64_t, uint64_t *);
 void		 filter_set_now(struct filter *, int64_t);

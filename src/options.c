@@ -155,7 +155,7 @@ static const char options_help_text[] =
 "      --from-pump F        read what the pump of pump.conf F reads: its\n"
 "                           Redis (and TYK_PMP_*), Mongo and PostgreSQL\n"
 "      --from-gateway F     read the analytics Redis of tyk.conf F (TYK_GW_*)\n"
-"      --max-records N      records held in memory (default 1000000)\n"
+"      --max-records N      records held from live sources (default 1000000)\n"
 "      --max-value-size SIZE  Redis values larger than SIZE (K, M, G) are\n"
 "                           bad records, not decoded (default 64M)\n"
 "      --demo-rate R        demo records per second (default 20)\n"
@@ -174,6 +174,17 @@ static const char options_help_text[] =
 "  -v, --verbose-log FILE   write a debug log to FILE\n"
 "  -h, --help               show this help\n"
 "  -V, --version            show the version\n";
+
+/*
+ * The store's record limit (0: none) for sources that are live or not:
+ * --max-records bounds live sources, and every source when it is given.
+ * Offline sources (files, stdin, a finished query) keep every record.
+ */
+uint64_t
+options_record_limit(const struct options *o, bool live)
+{
+	return (live || o->max_records_set ? o->max_records : 0);
+}
 
 /* The --help text. */
 const char *
@@ -662,6 +673,7 @@ options_getopt(struct options *o, int argc, char **argv, char **cause)
 				return (-1);
 			}
 			o->max_records = (uint64_t)n;
+			o->max_records_set = true;
 			break;
 		case OPT_MAX_VALUE_SIZE:
 			if (options_size(optarg, &o->max_value_size,

@@ -73,6 +73,7 @@ struct options {
 	char			*curl_target;	/* "gateway" or "upstream" */
 
 	uint64_t		 max_records;	/* ring size for live sources */
+	bool			 max_records_set; /* given: bounds every source */
 	uint64_t		 max_value_size; /* bytes: bigger Redis values are bad */
 	bool			 demo;
 	double			 demo_rate;	/* records per second */
@@ -95,5 +96,6 @@ int	 options_parse(struct options *, int, char **, char **);
 void	 options_add_source(struct options *, const char *);
 void	 options_clear(struct options *);
 const char *options_help(void);
+uint64_t	 options_record_limit(const struct options *, bool);
 
 #endif

@@ -4,9 +4,11 @@
  * tyk-formats.md 1.1/1.2, whichever encoding (msgpack, protobuf, BSON, JSON)
  * it came from.  Missing fields are zero or empty.
  *
- * Layout.  struct record is 152 bytes.  Strings are ids into the store's
- * string table (strtab.h); the tag list and the geo data are interned as
- * small binary blobs (record_tags_*, record_geo_*).  Numbers that fit are
+ * Layout.  struct record is 152 bytes, but that is only the value handed
+ * out: the store keeps records as columns (store.h), about 100 bytes a
+ * record.  Strings are ids into the store's string table (strtab.h); the
+ * tag list and the geo data are interned as small binary blobs
+ * (record_tags_*, record_geo_*).  Numbers that fit are
  * kept narrow; a value that does not fit (a latency above 2^31 ms, a time
  * outside 1678..2262) sets REC_WIDE and lives in the record's extra block,
  * as do network statistics, GraphQL/MCP data, bad-record and gap details.
@@ -18,7 +20,10 @@
  * file or into the owning chunk's arena, req at payload[0..req_len) and
  * resp at payload[resp_off..resp_off+resp_len).
  *
- * Records are immutable once added to the store, and owned by it.
+ * Records are immutable once added to the store, and owned by it; a
+ * struct record from store_get is a copy (see store.h for how long it
+ * lasts).  Payload fields are read through record_raw_request and
+ * record_raw_response, so that how a payload is referenced can change.
  */
 #ifndef RECORD_H
 #define RECORD_H

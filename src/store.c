@@ -18,18 +18,73 @@
 
 #include "xmalloc.h"
 
-struct store_chunk {
-	uint64_t	 first;		/* seq of recs[0] */
-	uint32_t	 n;		/* records used */
-	uint32_t	 extras_end;	/* extras_next when the chunk filled */
-	struct arena	 arena;		/* extras, payload copies, bad bytes */
-	struct record	*recs;		/* STORE_CHUNK records */
+/* Where each string of a record is kept: a column, or a tuple slot. */
+static const struct {
+	int8_t		 scol;		/* enum store_scol, or -1 */
+	int8_t		 api;		/* index in the API tuple, or -1 */
+	int8_t		 key;		/* index in the key tuple, or -1 */
+} store_strs[RS_COUNT] = {
+	[RS_METHOD] =		{ SC_METHOD, -1, -1 },
+	[RS_HOST] =		{ SC_HOST, -1, -1 },
+	[RS_PATH] =		{ SC_PATH, -1, -1 },
+	[RS_RAW_PATH] =		{ SC_RAW_PATH, -1, -1 },
+	[RS_USER_AGENT] =	{ SC_USER_AGENT, -1, -1 },
+	[RS_API_KEY] =		{ -1, -1, 0 },
+	[RS_API_VERSION] =	{ -1, 2, -1 },
+	[RS_API_NAME] =		{ -1, 1, -1 },
+	[RS_API_ID] =		{ -1, 0, -1 },
+	[RS_ORG_ID] =		{ -1, 3, -1 },
+	[RS_OAUTH_ID] =		{ -1, -1, 2 },
+	[RS_IP_ADDRESS] =	{ SC_IP_ADDRESS, -1, -1 },
+	[RS_ALIAS] =		{ -1, -1, 1 },
+	[RS_ORIGINAL_PATH] =	{ SC_ORIGINAL_PATH, -1, -1 },
+	[RS_LISTEN_PATH] =	{ -1, 4, -1 },
+	[RS_TAGS] =		{ SC_TAGS, -1, -1 },
+	[RS_GEO] =		{ SC_GEO, -1, -1 },
 };
 
 static struct store_chunk *store_chunk_new(struct store *);
+static void	 store_chunk_free(struct store_chunk *);
 static void	 store_evict(struct store *);
-static struct record *store_slot(struct store *);
+static void	 store_trim(struct store *);
 static uint32_t	 store_extra_new(struct store *, const struct record_extra *);
+
+/* The store an out-of-memory message describes (the last initialised). */
+static const struct store	*store_oom;
+
+/* What an out-of-memory message adds: the records held, what bounds them. */
+static const char *
+store_oom_hint(void)
+{
+	static char	 buf[256];
+
+	if (store_oom == NULL)
+		return (NULL);
+	if (store_oom->max_records == 0)
+		snprintf(buf, sizeof buf, " with %llu records held (about %zu "
+		    "MiB); --max-records N keeps only the newest N",
+		    (unsigned long long)store_count(store_oom),
+		    store_memory(store_oom) >> 20);
+	else
+		snprintf(buf, sizeof buf, " with %llu records held (about %zu "
+		    "MiB); a smaller --max-records than %llu keeps fewer",
+		    (unsigned long long)store_count(store_oom),
+		    store_memory(store_oom) >> 20,
+		    (unsigned long long)store_oom->max_records);
+	return (buf);
+}
+
+/* Chunks of about 1/16 of the limit (at most 64 Ki records). */
+static unsigned
+store_chunk_shift(uint64_t max_records)
+{
+	unsigned	 shift = STORE_CHUNK_SHIFT_MAX;
+
+	while (max_records != 0 && shift > STORE_CHUNK_SHIFT_MIN &&
+	    (1ULL << shift) * 16 > max_records)
+		shift--;
+	return (shift);
+}
 
 /* Initialise an empty store holding at most max_records (0: no limit). */
 void
@@ -37,16 +92,16 @@ store_init(struct store *st, uint64_t max_records)
 {
 	memset(st, 0, sizeof *st);
 	strtab_init(&st->strs);
+	idtuple_init(&st->api_tuples, STORE_API_WIDTH);
+	idtuple_init(&st->key_tuples, STORE_KEY_WIDTH);
 	st->max_records = max_records;
-	/* Evict in steps of about 1/16 of the limit, as tmux's history. */
-	st->chunk_shift = STORE_CHUNK_SHIFT_MAX;
-	while (max_records != 0 && st->chunk_shift > STORE_CHUNK_SHIFT_MIN &&
-	    (1ULL << st->chunk_shift) * 16 > max_records)
-		st->chunk_shift--;
+	st->chunk_shift = store_chunk_shift(max_records);
 	st->extras_base = 1;
 	st->extras_next = 1;
 	st->newest_ts = INT64_MIN;
 	st->oldest_ts = INT64_MAX;
+	store_oom = st;
+	xmalloc_set_hint(store_oom_hint);
 }
 
 /* Free everything the store holds. */
@@ -55,11 +110,8 @@ store_clear(struct store *st)
 {
 	size_t	 i;
 
-	for (i = 0; i < st->nchunks; i++) {
-		arena_clear(&st->chunks[i]->arena);
-		free(st->chunks[i]->recs);
-		free(st->chunks[i]);
-	}
+	for (i = 0; i < st->nchunks; i++)
+		store_chunk_free(st->chunks[i]);
 	free(st->chunks);
 	free(st->extras);
 	for (i = 0; i < st->nsources; i++) {
@@ -74,7 +126,13 @@ store_clear(struct store *st)
 		st->keeps[i].release(st->keeps[i].ptr, st->keeps[i].len);
 	free(st->keeps);
 	strtab_clear(&st->strs);
+	idtuple_clear(&st->api_tuples);
+	idtuple_clear(&st->key_tuples);
 	memset(st, 0, sizeof *st);
+	if (store_oom == st) {
+		store_oom = NULL;
+		xmalloc_set_hint(NULL);
+	}
 }
 
 /*
@@ -132,6 +190,46 @@ store_source_damage(struct store *st, uint16_t id, const char *fmt, ...)
 	st->sources[id].damage = msg;
 }
 
+/* Lay the columns of a chunk out in one block, each 8-byte aligned. */
+static size_t
+store_chunk_layout(struct store_chunk *c, size_t cap, char *p)
+{
+	size_t	 off = 0, i;
+
+#define STORE_COL(field, n) do {					\
+	if (p != NULL)							\
+		c->field = (void *)(p + off);				\
+	off += ((n) * sizeof *c->field + 7) & ~(size_t)7;		\
+} while (0)
+	STORE_COL(ts, cap);
+	STORE_COL(expire, cap);
+	STORE_COL(pos, cap);
+	STORE_COL(lat_total, cap);
+	STORE_COL(lat_upstream, cap);
+	STORE_COL(lat_gateway, cap);
+	STORE_COL(request_time, cap);
+	STORE_COL(content_length, cap);
+	STORE_COL(ymdh, cap);
+	STORE_COL(flags, cap);
+	STORE_COL(cold, cap);
+	STORE_COL(api, cap);
+	STORE_COL(key, cap);
+	for (i = 0; i < SC_COUNT; i++)
+		STORE_COL(str[i], cap);
+	STORE_COL(status, cap);
+#undef STORE_COL
+	return (off);
+}
+
+/* Bytes of the columns of a chunk of 2^shift records. */
+static size_t
+store_chunk_bytes(unsigned shift)
+{
+	struct store_chunk	 c;
+
+	return (store_chunk_layout(&c, (size_t)1 << shift, NULL));
+}
+
 static struct store_chunk *
 store_chunk_new(struct store *st)
 {
@@ -144,15 +242,26 @@ store_chunk_new(struct store *st)
 	}
 	c = xcalloc(1, sizeof *c);
 	c->first = st->next;
-	c->recs = xmalloc(((size_t)1 << st->chunk_shift) * sizeof *c->recs);
+	c->block = xmalloc(store_chunk_bytes(st->chunk_shift));
+	store_chunk_layout(c, (size_t)1 << st->chunk_shift, c->block);
 	arena_init(&c->arena, 256 * 1024);
 	st->chunks[st->nchunks++] = c;
 	return (c);
 }
 
+static void
+store_chunk_free(struct store_chunk *c)
+{
+	arena_clear(&c->arena);
+	free(c->block);
+	free(c->colds);
+	free(c);
+}
+
 /*
- * Free the oldest chunk.  Evicting a whole chunk (64 Ki records) at a time
- * keeps eviction O(1) per record and keeps record memory in large blocks.
+ * Free the oldest chunk, whose records store_trim has all evicted.  Memory
+ * goes back a whole chunk at a time, which keeps eviction O(1) per record
+ * and record memory in large blocks.
  */
 static void
 store_evict(struct store *st)
@@ -168,12 +277,7 @@ store_evict(struct store *st)
 		    (st->extras_next - st->extras_base - drop) *
 		    sizeof *st->extras);
 	st->extras_base += drop;
-	st->evicted += c->n;
-	st->first = c->first + c->n;
-	st->generation++;
-	arena_clear(&c->arena);
-	free(c->recs);
-	free(c);
+	store_chunk_free(c);
 	st->nchunks--;
 	memmove(st->chunks, st->chunks + 1, st->nchunks * sizeof *st->chunks);
 }
@@ -188,24 +292,181 @@ store_tail(struct store *st)
 	if (c == NULL || c->n == 1U << st->chunk_shift) {
 		if (c != NULL)
 			c->extras_end = st->extras_next;
-		if (st->max_records != 0 && st->nchunks > 0 &&
-		    store_count(st) + (1ULL << st->chunk_shift) >
-		    st->max_records)
-			store_evict(st);
 		c = store_chunk_new(st);
 	}
 	return (c);
 }
 
-static struct record *
-store_slot(struct store *st)
+/*
+ * Evict exactly the oldest records beyond max_records.  The oldest chunk
+ * is freed once every record in it is gone (it is never the chunk being
+ * filled: at least one record, the newest, is held).
+ */
+static void
+store_trim(struct store *st)
+{
+	struct store_chunk	*c;
+	uint64_t		 drop;
+
+	if (st->max_records == 0 || store_count(st) <= st->max_records)
+		return;
+	drop = store_count(st) - st->max_records;
+	st->first += drop;
+	st->evicted += drop;
+	st->generation++;
+	while (st->nchunks > 1) {
+		c = st->chunks[0];
+		if (c->first + c->n > st->first)
+			break;
+		store_evict(st);
+	}
+}
+
+/*
+ * Bound the store to max_records (0: no limit) from now on, evicting the
+ * oldest records beyond it at once.  Before the first record the chunk
+ * size follows the limit, so that a partly evicted oldest chunk costs at
+ * most about a sixteenth more than the limit.
+ */
+void
+store_limit(struct store *st, uint64_t max_records)
+{
+	st->max_records = max_records;
+	if (st->nchunks == 0)
+		st->chunk_shift = store_chunk_shift(max_records);
+	store_trim(st);
+}
+
+/* A cold entry in chunk c; returns its index. */
+static uint32_t
+store_cold_new(struct store_chunk *c, const struct store_cold *sc)
+{
+	if (c->ncolds == 0)
+		c->ncolds = 1;		/* 0 is none */
+	if (c->ncolds >= c->colds_cap) {
+		c->colds_cap = c->colds_cap == 0 ? 64 : c->colds_cap * 2;
+		c->colds = xreallocarray(c->colds, c->colds_cap,
+		    sizeof *c->colds);
+	}
+	c->colds[c->ncolds] = *sc;
+	return (c->ncolds++);
+}
+
+/* Write r as the next record of the newest chunk. */
+static void
+store_put(struct store *st, const struct record *r)
 {
 	struct store_chunk	*c = store_tail(st);
-	struct record		*r = &c->recs[c->n++];
+	struct store_cold	 sc;
+	uint32_t		 i = c->n, t[STORE_API_WIDTH], k;
 
-	memset(r, 0, sizeof *r);
+	c->ts[i] = r->ts;
+	c->expire[i] = r->expire;
+	c->pos[i] = r->pos;
+	c->lat_total[i] = r->lat_total;
+	c->lat_upstream[i] = r->lat_upstream;
+	c->lat_gateway[i] = r->lat_gateway;
+	c->request_time[i] = r->request_time;
+	c->content_length[i] = r->content_length;
+	c->ymdh[i] = r->ymdh;
+	c->flags[i] = r->flags;
+	c->status[i] = r->response_code;
+	for (k = 0; k < RS_COUNT; k++)
+		if (store_strs[k].scol >= 0)
+			c->str[store_strs[k].scol][i] = r->str[k];
+	for (k = 0; k < RS_COUNT; k++)
+		if (store_strs[k].api >= 0)
+			t[store_strs[k].api] = r->str[k];
+	c->api[i] = idtuple_intern(&st->api_tuples, t);
+	for (k = 0; k < RS_COUNT; k++)
+		if (store_strs[k].key >= 0)
+			t[store_strs[k].key] = r->str[k];
+	c->key[i] = idtuple_intern(&st->key_tuples, t);
+	c->cold[i] = 0;
+	if (r->payload != NULL || r->extra != 0) {
+		sc.payload = r->payload;
+		sc.req_len = r->req_len;
+		sc.resp_off = r->resp_off;
+		sc.resp_len = r->resp_len;
+		sc.extra = r->extra;
+		c->cold[i] = store_cold_new(c, &sc);
+	}
+	c->n++;
 	st->next++;
-	return (r);
+	store_trim(st);
+}
+
+/* Fill r from record i of chunk c (from store_chunk_of). */
+void
+store_fill_at(const struct store *st, const struct store_chunk *c, uint32_t i,
+    struct record *r)
+{
+	const struct store_cold	*sc;
+	const uint32_t		*t;
+	uint32_t		 k;
+
+	r->ts = c->ts[i];
+	r->expire = c->expire[i];
+	r->pos = c->pos[i];
+	r->lat_total = c->lat_total[i];
+	r->lat_upstream = c->lat_upstream[i];
+	r->lat_gateway = c->lat_gateway[i];
+	r->request_time = c->request_time[i];
+	r->content_length = c->content_length[i];
+	r->ymdh = c->ymdh[i];
+	r->flags = c->flags[i];
+	r->response_code = c->status[i];
+	t = idtuple_get(&st->api_tuples, c->api[i]);
+	r->str[RS_API_ID] = t[0];
+	r->str[RS_API_NAME] = t[1];
+	r->str[RS_API_VERSION] = t[2];
+	r->str[RS_ORG_ID] = t[3];
+	r->str[RS_LISTEN_PATH] = t[4];
+	t = idtuple_get(&st->key_tuples, c->key[i]);
+	r->str[RS_API_KEY] = t[0];
+	r->str[RS_ALIAS] = t[1];
+	r->str[RS_OAUTH_ID] = t[2];
+	r->str[RS_METHOD] = c->str[SC_METHOD][i];
+	r->str[RS_HOST] = c->str[SC_HOST][i];
+	r->str[RS_PATH] = c->str[SC_PATH][i];
+	r->str[RS_RAW_PATH] = c->str[SC_RAW_PATH][i];
+	r->str[RS_USER_AGENT] = c->str[SC_USER_AGENT][i];
+	r->str[RS_IP_ADDRESS] = c->str[SC_IP_ADDRESS][i];
+	r->str[RS_ORIGINAL_PATH] = c->str[SC_ORIGINAL_PATH][i];
+	r->str[RS_TAGS] = c->str[SC_TAGS][i];
+	r->str[RS_GEO] = c->str[SC_GEO][i];
+	if ((k = c->cold[i]) != 0) {
+		sc = &c->colds[k];
+		r->payload = sc->payload;
+		r->req_len = sc->req_len;
+		r->resp_off = sc->resp_off;
+		r->resp_len = sc->resp_len;
+		r->extra = sc->extra;
+	} else {
+		r->payload = NULL;
+		r->req_len = r->resp_off = r->resp_len = 0;
+		r->extra = 0;
+	}
+}
+
+/* The column of string s in chunk c, or NULL if s is in a tuple. */
+const uint32_t *
+store_str_column(const struct store_chunk *c, enum record_str s)
+{
+	return (store_strs[s].scol >= 0 ? c->str[store_strs[s].scol] : NULL);
+}
+
+/* String id s of record i of chunk c (a column or a tuple slot). */
+uint32_t
+store_str_id(const struct store *st, const struct store_chunk *c,
+    uint32_t i, enum record_str s)
+{
+	if (store_strs[s].scol >= 0)
+		return (c->str[store_strs[s].scol][i]);
+	if (store_strs[s].api >= 0)
+		return (idtuple_get(&st->api_tuples,
+		    c->api[i])[store_strs[s].api]);
+	return (idtuple_get(&st->key_tuples, c->key[i])[store_strs[s].key]);
 }
 
 /*
@@ -278,7 +539,7 @@ uint64_t
 store_add(struct store *st, struct record_build *b, uint16_t src,
     uint64_t off)
 {
-	struct record		*r;
+	struct record		 rec, *r = &rec;
 	struct record_extra	*ex = &b->ex;
 	bool			 wide = false;
 	int64_t			 ts, exp;
@@ -339,7 +600,6 @@ store_add(struct store *st, struct record_build *b, uint16_t src,
 			    (const char *)&b->geo, sizeof b->geo);
 	}
 
-	r = store_slot(st);
 	*r = b->rec;
 	r->pos = REC_POS(src, off);
 	r->ts = ts;
@@ -378,8 +638,7 @@ store_add(struct store *st, struct record_build *b, uint16_t src,
 				r->payload = b->resp;
 			r->resp_len = (uint32_t)b->resp_len;
 		} else if (b->req_len + b->resp_len <= UINT32_MAX) {
-			p = arena_alloc(&st->chunks[st->nchunks - 1]->arena,
-			    b->req_len + b->resp_len + 1);
+			p = store_alloc(st, b->req_len + b->resp_len + 1);
 			if (b->req_len != 0)
 				memcpy(p, b->req, b->req_len);
 			if (b->resp_len != 0)
@@ -410,6 +669,7 @@ store_add(struct store *st, struct record_build *b, uint16_t src,
 		ex->hour = b->hour;
 		b->has_extra = true;
 	}
+	r->extra = 0;
 	if (b->has_extra) {
 		r->extra = store_extra_new(st, ex);
 		if (r->extra != 0)
@@ -417,6 +677,7 @@ store_add(struct store *st, struct record_build *b, uint16_t src,
 		else
 			r->flags &= ~(uint32_t)REC_WIDE;
 	}
+	store_put(st, r);
 
 	if (!(r->flags & (REC_BAD | REC_GAP)) && !(r->flags & REC_TS_ZERO)) {
 		if (ts > st->newest_ts)
@@ -507,17 +768,34 @@ store_add_aggdoc(struct store *st, uint16_t src, uint64_t off,
 	a->offset = off;
 }
 
-/* The record with sequence number seq, or NULL if not held. */
+/* Fill *r with the record with sequence number seq; false if not held. */
+bool
+store_read(const struct store *st, uint64_t seq, struct record *r)
+{
+	const struct store_chunk	*c;
+	uint32_t			 i;
+
+	if (seq < st->first || seq >= st->next || st->nchunks == 0)
+		return (false);
+	c = store_chunk_of(st, seq, &i);
+	store_fill_at(st, c, i, r);
+	return (true);
+}
+
+/*
+ * The record with sequence number seq, or NULL if not held: one of this
+ * thread's STORE_RING values, overwritten STORE_RING calls later.
+ */
 const struct record *
 store_get(const struct store *st, uint64_t seq)
 {
-	size_t	 ci;
+	static __thread struct record	 ring[STORE_RING];
+	static __thread unsigned	 next;
+	struct record			*r = &ring[next++ % STORE_RING];
 
-	if (seq < st->first || seq >= st->next || st->nchunks == 0)
+	if (!store_read(st, seq, r))
 		return (NULL);
-	ci = (size_t)((seq - st->chunks[0]->first) >> st->chunk_shift);
-	return (&st->chunks[ci]->recs[(seq - st->chunks[0]->first) &
-	    ((1ULL << st->chunk_shift) - 1)]);
+	return (r);
 }
 
 /* The name of the source a record came from. */
@@ -537,9 +815,11 @@ store_memory(const struct store *st)
 {
 	size_t	 i, n;
 
-	n = strtab_memory(&st->strs);
+	n = strtab_memory(&st->strs) + idtuple_memory(&st->api_tuples) +
+	    idtuple_memory(&st->key_tuples);
 	for (i = 0; i < st->nchunks; i++)
-		n += ((size_t)1 << st->chunk_shift) * sizeof(struct record) +
-		    st->chunks[i]->arena.total;
+		n += store_chunk_bytes(st->chunk_shift) +
+		    st->chunks[i]->arena.total +
+		    st->chunks[i]->colds_cap * sizeof(struct store_cold);
 	return (n + st->extras_cap * sizeof *st->extras);
 }

@@ -2,13 +2,21 @@
 /*
  * The record store: every loaded record, in arrival order, in chunks of
  * STORE_CHUNK records.  Each chunk owns an arena for what its records point
- * to (extra blocks, copied payloads, bad-record bytes).  When more than
- * max_records are held the oldest chunk is freed whole, like tmux's grid
- * history, and the eviction is counted.
+ * to (extra blocks, copied payloads, bad-record bytes).  A store bounded
+ * by max_records (live sources, or --max-records given) holds exactly the
+ * newest max_records: each record beyond evicts the oldest, which is
+ * counted; a chunk is freed once all its records are evicted.  Offline
+ * sources use an unbounded store (max_records 0).
  *
  * Records are named by a sequence number (seq) that grows forever; those in
  * [first, next) are held.  Views keep seqs, never pointers, and re-clamp
  * when first moves.
+ *
+ * Records are stored as columns (struct store_chunk) and handed out as
+ * struct record values: store_read fills the caller's, store_get one of
+ * STORE_RING per thread, valid until that thread's next STORE_RING calls
+ * (use it, do not keep it; store_read a copy to keep).  Whole-set passes
+ * (filter, sort keys, aggregates) read the columns of each chunk instead.
  *
  * The store also owns the string table, the table of sources (a source id
  * is the high 16 bits of record.pos), and the stored aggregate documents
@@ -22,6 +30,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "idtuple.h"
 #include "record.h"
 #include "strtab.h"
 
@@ -29,6 +38,7 @@
 #define STORE_CHUNK_SHIFT_MIN	6
 #define STORE_CHUNK_SHIFT_MAX	16
 #define STORE_MAX_SOURCES	65535
+#define STORE_RING		256	/* store_get values per thread */
 
 enum store_source_kind {
 	STORE_SRC_FILE,		/* a .bson/.bson.gz/archive/jsonl file */
@@ -49,7 +59,68 @@ struct store_source {
 };
 
 struct _bson_t;			/* libbson's bson_t, kept out of this header */
-struct store_chunk;
+
+/*
+ * The string ids a chunk keeps as columns of their own; the others are
+ * kept as tuples (STORE_API_*, STORE_KEY_*), one tuple id per record.
+ */
+enum store_scol {
+	SC_METHOD,
+	SC_HOST,
+	SC_PATH,
+	SC_RAW_PATH,
+	SC_USER_AGENT,
+	SC_IP_ADDRESS,
+	SC_ORIGINAL_PATH,
+	SC_TAGS,
+	SC_GEO,
+	SC_COUNT
+};
+/* The API tuple: API id, name, version, org, listen path. */
+#define STORE_API_WIDTH	5
+/* The key tuple: API key, alias, OAuth client id. */
+#define STORE_KEY_WIDTH	3
+
+/* What few records have (payload references, an extra block). */
+struct store_cold {
+	const char	*payload;	/* as struct record */
+	uint32_t	 req_len;
+	uint32_t	 resp_off;
+	uint32_t	 resp_len;
+	uint32_t	 extra;		/* store extra index, 0 = none */
+};
+
+/*
+ * A chunk of up to 2^chunk_shift records, as columns: each hot field of
+ * every record of the chunk in an array of its own, so that a pass over
+ * one field reads only that field.  Rare and wide data is in colds,
+ * named by the cold column (0: none).
+ */
+struct store_chunk {
+	uint64_t	 first;		/* seq of record 0 */
+	uint32_t	 n;		/* records used */
+	uint32_t	 extras_end;	/* extras_next when the chunk filled */
+	struct arena	 arena;		/* extras, payload copies, bad bytes */
+	void		*block;		/* every column, one allocation */
+	int64_t		*ts;
+	int64_t		*expire;
+	uint64_t	*pos;
+	int32_t		*lat_total;
+	int32_t		*lat_upstream;
+	int32_t		*lat_gateway;
+	int32_t		*request_time;
+	int32_t		*content_length;
+	uint32_t	*ymdh;
+	uint32_t	*flags;
+	uint32_t	*cold;		/* index in colds, 0 = none */
+	uint32_t	*api;		/* API tuple id */
+	uint32_t	*key;		/* key tuple id */
+	uint32_t	*str[SC_COUNT];
+	int16_t		*status;	/* response_code */
+	struct store_cold *colds;	/* colds[0] unused */
+	uint32_t	 ncolds;
+	uint32_t	 colds_cap;
+};
 
 /* A stored aggregate document (tyk-formats.md 5.2) read from a dump. */
 struct store_aggdoc {
@@ -72,6 +143,8 @@ struct store_keep {
 
 struct store {
 	struct strtab		  strs;
+	struct idtuple		  api_tuples;	/* STORE_API_WIDTH ids */
+	struct idtuple		  key_tuples;	/* STORE_KEY_WIDTH ids */
 	struct store_chunk	**chunks;	/* ring of held chunks, oldest first */
 	size_t			  nchunks;
 	size_t			  chunks_cap;
@@ -106,6 +179,7 @@ struct store {
 
 void		 store_init(struct store *, uint64_t);
 void		 store_clear(struct store *);
+void		 store_limit(struct store *, uint64_t);
 uint16_t	 store_source_add(struct store *, const char *,
 		    enum store_source_kind);
 void		 store_source_damage(struct store *, uint16_t, const char *, ...)
@@ -122,8 +196,27 @@ void		*store_alloc(struct store *, size_t);
 void		 store_keep(struct store *, void *, size_t,
 		    void (*)(void *, size_t));
 const struct record *store_get(const struct store *, uint64_t);
+bool		 store_read(const struct store *, uint64_t, struct record *);
+void		 store_fill_at(const struct store *, const struct store_chunk *,
+		    uint32_t, struct record *);
+uint32_t	 store_str_id(const struct store *, const struct store_chunk *,
+		    uint32_t, enum record_str);
+const uint32_t	*store_str_column(const struct store_chunk *, enum record_str);
 const char	*store_source_name(const struct store *, const struct record *);
 size_t		 store_memory(const struct store *);
+
+/*
+ * The chunk holding seq (which must be held) and seq's index in it, for
+ * passes that read columns directly.
+ */
+static inline const struct store_chunk *
+store_chunk_of(const struct store *st, uint64_t seq, uint32_t *idx)
+{
+	uint64_t	 d = seq - st->chunks[0]->first;
+
+	*idx = (uint32_t)(d & ((1ULL << st->chunk_shift) - 1));
+	return (st->chunks[d >> st->chunk_shift]);
+}
 
 /* Number of records held. */
 static inline uint64_t

@@ -92,6 +92,22 @@ ui_filter_match(void *arg, const struct store *st, const struct record *r)
 	return (filter_match(arg, st, r));
 }
 
+/* The same on record i of store chunk c, reading only the columns needed. */
+bool
+ui_filter_match_at(void *arg, const struct store *st,
+    const struct store_chunk *c, uint32_t i)
+{
+	return (filter_match_at(arg, st, c, i));
+}
+
+/* The same on records [from, to) of chunk c; writes the indexes matched. */
+size_t
+ui_filter_select_at(void *arg, const struct store *st,
+    const struct store_chunk *c, uint32_t from, uint32_t to, uint32_t *out)
+{
+	return (filter_select_at(arg, st, c, from, to, out));
+}
+
 /*
  * Move the "now" of a relative filter (since:-15m) to the wall clock;
  * returns true if the filter is relative (the view needs a rebuild).

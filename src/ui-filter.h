@@ -15,6 +15,10 @@ int		 ui_filter_compile(struct ui *, const char *, void **, char **,
 		    int *);
 bool		 ui_filter_match(void *, const struct store *,
 		    const struct record *);
+bool		 ui_filter_match_at(void *, const struct store *,
+		    const struct store_chunk *, uint32_t);
+size_t		 ui_filter_select_at(void *, const struct store *,
+		    const struct store_chunk *, uint32_t, uint32_t, uint32_t *);
 void		 ui_filter_free(void *);
 bool		 ui_filter_slide(void *);
 bool		 ui_filter_anchor(void *, int64_t);

@@ -502,7 +502,8 @@ ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
 	ui->search = xstrdup(p->text);
 	ui_prompt_free(ui);
 	if (ui->screen == UI_RECORDS &&
-	    view_search(&ui->v, &ui->st, ui_filter_match, ui->search_c, 1) < 0)
+	    view_search_at(&ui->v, &ui->st, ui_filter_match_at, ui->search_c,
+	    1) < 0)
 		ui_message(ui, "no match: %s", ui->search);
 	return (UI_REDRAW);
 }

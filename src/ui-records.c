@@ -146,6 +146,9 @@ static void
 ui_records_spark_update(struct ui *ui, int w)
 {
 	const struct record	*r;
+	const struct store_chunk *c;
+	uint32_t		 ci;
+	bool			 err;
 	int64_t			 lo = INT64_MAX, hi = INT64_MIN, now, span;
 	size_t			 i;
 	int			 b;
@@ -174,24 +177,25 @@ ui_records_spark_update(struct ui *ui, int w)
 	if (ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
 		/* In time order: the range is the first and last record. */
 		for (i = 0; i < ui->v.n && lo == INT64_MAX; i++) {
-			r = store_get(&ui->st, ui->v.rows[i]);
-			if (!(r->flags & (REC_BAD | REC_GAP)))
-				lo = r->ts;
+			c = store_chunk_of(&ui->st, ui->v.rows[i], &ci);
+			if (!(c->flags[ci] & (REC_BAD | REC_GAP)))
+				lo = c->ts[ci];
 		}
 		for (i = ui->v.n; i > 0 && hi == INT64_MIN; i--) {
-			r = store_get(&ui->st, ui->v.rows[i - 1]);
-			if (!(r->flags & (REC_BAD | REC_GAP)))
-				hi = r->ts;
+			c = store_chunk_of(&ui->st, ui->v.rows[i - 1], &ci);
+			if (!(c->flags[ci] & (REC_BAD | REC_GAP)))
+				hi = c->ts[ci];
 		}
 	} else {
+		/* The columns, not whole records: this is a pass over all. */
 		for (i = 0; i < ui->v.n; i++) {
-			r = store_get(&ui->st, ui->v.rows[i]);
-			if (r->flags & (REC_BAD | REC_GAP))
+			c = store_chunk_of(&ui->st, ui->v.rows[i], &ci);
+			if (c->flags[ci] & (REC_BAD | REC_GAP))
 				continue;
-			if (r->ts < lo)
-				lo = r->ts;
-			if (r->ts > hi)
-				hi = r->ts;
+			if (c->ts[ci] < lo)
+				lo = c->ts[ci];
+			if (c->ts[ci] > hi)
+				hi = c->ts[ci];
 		}
 	}
 	ui->spark_lo = lo;
@@ -200,14 +204,19 @@ ui_records_spark_update(struct ui *ui, int w)
 		return;
 	span = hi - lo + 1;
 	for (i = 0; i < ui->v.n; i++) {
-		r = store_get(&ui->st, ui->v.rows[i]);
-		if (r->flags & (REC_BAD | REC_GAP))
+		c = store_chunk_of(&ui->st, ui->v.rows[i], &ci);
+		if (c->flags[ci] & (REC_BAD | REC_GAP))
 			continue;
-		b = (int)((double)(r->ts - lo) / (double)span * w);
+		b = (int)((double)(c->ts[ci] - lo) / (double)span * w);
 		if (b >= w)
 			b = w - 1;
 		ui->spark[b]++;
-		if (record_response_code(&ui->st, r) >= 500)
+		if (c->flags[ci] & REC_WIDE) {
+			r = store_get(&ui->st, ui->v.rows[i]);
+			err = record_response_code(&ui->st, r) >= 500;
+		} else
+			err = c->status[ci] >= 500;
+		if (err)
 			ui->spark_err[b]++;
 	}
 }
@@ -807,7 +816,7 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, "no search (/ to search)");
 			break;
 		}
-		if (view_search(v, &ui->st, ui_filter_match, ui->search_c,
+		if (view_search_at(v, &ui->st, ui_filter_match_at, ui->search_c,
 		    a == UI_A_NEXT ? 1 : -1) < 0)
 			ui_message(ui, "no match");
 		break;

@@ -249,6 +249,7 @@ ui_apply_filter(struct ui *ui, const char *text)
 	free(ui->filter_err);
 	ui->filter_err = NULL;
 	view_set_filter(&ui->v, c != NULL ? ui_filter_match : NULL, c);
+	view_set_filter_at(&ui->v, ui_filter_match_at, ui_filter_select_at);
 	view_rebuild(&ui->v, &ui->st);
 	ui->dirty |= UI_REDRAW;
 	return (0);
@@ -522,6 +523,8 @@ ui_setup(struct ui *ui, const struct options *o)
 		if (ui->srcs[i]->live)
 			ui->live = true;
 	}
+	/* Offline sources keep every record unless told otherwise. */
+	store_limit(&ui->st, options_record_limit(o, ui->live));
 	ui->spark_n = SIZE_MAX;
 	ui_zone(ui);
 	return (0);
@@ -710,8 +713,11 @@ ui_run(const struct options *o)
  * Benchmark mode (TYKSCOPE_UI_BENCH=N; tests/bench/bench-tui.sh): fill the
  * store with N synthetic records, open curses on /dev/null at 200x50, and
  * time each keystroke from dispatch to the end of the redraw (refresh
- * included), against a baseline measured in the same run: a bare redraw
- * of a full screen of text.  Prints one line per key.
+ * included), against baselines measured in the same run: a bare redraw
+ * of a full screen of text and, for whole-set work, one pass reading one
+ * field of every record.  TYKSCOPE_UI_BENCH=load loads the sources given
+ * instead (as the TUI does) and reports the load time and the memory per
+ * record.  Prints one line per key.
  */
 static void
 ui_bench_fill(struct ui *ui, uint64_t n)
@@ -771,9 +777,9 @@ ui_bench_cpu(void)
 }
 
 /* Feed the keys of s (C-x as "^x", Enter as "\r") and time them. */
-static void
+static double
 ui_bench_keys(struct ui *ui, const char *name, const char *s, int reps,
-    double base)
+    double base, double scan)
 {
 	double		 t[16], best, worst, med, tmp;
 	int64_t		 t0;
@@ -806,9 +812,69 @@ ui_bench_keys(struct ui *ui, const char *name, const char *s, int reps,
 	best = t[0];
 	worst = t[reps - 1];
 	med = t[reps / 2];
-	printf("  %-34s %9.2f %9.2f %9.2f %8.1fx %s\n", name, best, med, worst,
-	    med / base, worst < 50 ? "ok" : "OVER 50 ms");
+	printf("  %-34s %9.2f %9.2f %9.2f %8.1fx", name, best, med, worst,
+	    med / base);
+	if (scan > 0)
+		printf(" %7.1fx", med / scan);
+	else
+		printf(" %8s", "");
+	printf(" %s\n", worst < 50 ? "ok" : "OVER 50 ms");
 	fflush(stdout);
+	return (med);
+}
+
+/* Anonymous resident memory (RssAnon) in KiB, or 0 if unknown. */
+static long
+ui_bench_anon_kb(void)
+{
+	FILE	*f;
+	char	 line[256];
+	long	 kb = 0;
+
+	if ((f = fopen("/proc/self/status", "r")) == NULL)
+		return (0);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "RssAnon: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return (kb);
+}
+
+/*
+ * The per-operation baseline: one pass over every held record reading
+ * one field (the status column), the least any whole-set operation can
+ * cost.
+ * Median CPU ms of five passes.
+ */
+static double
+ui_bench_scan(struct ui *ui)
+{
+	const struct store_chunk	*c;
+	uint32_t		 ci;
+	double			 t[5], tmp;
+	uint64_t		 seq, hits;
+	int64_t			 t0;
+	int			 i, j;
+
+	for (i = 0; i < 5; i++) {
+		t0 = ui_bench_cpu();
+		hits = 0;
+		for (seq = ui->st.first; seq < ui->st.next; seq++) {
+			c = store_chunk_of(&ui->st, seq, &ci);
+			if (c->status[ci] >= 500)
+				hits++;
+		}
+		t[i] = (double)(ui_bench_cpu() - t0) / 1e6;
+		if (hits == UINT64_MAX)
+			t[i] = 0;	/* keep the loop */
+	}
+	for (i = 1; i < 5; i++)
+		for (j = i; j > 0 && t[j - 1] > t[j]; j--) {
+			tmp = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = tmp;
+		}
+	return (t[2]);
 }
 
 /* Run the benchmark; returns the exit status. */
@@ -819,18 +885,31 @@ ui_bench(const struct options *o)
 	SCREEN		*sc;
 	FILE		*out, *in;
 	uint64_t	 n;
-	int64_t		 t0;
-	double		 base, fill, t[9], tmp;
+	int64_t		 t0, c0;
+	double		 base, fill, fillcpu, scan, med, t[9], tmp;
+	long		 anon0, anon;
+	size_t		 strs, held;
 	int		 i, j, y;
 	const char	*e = getenv("TYKSCOPE_UI_BENCH");
 
 	n = strtoull(e, NULL, 10);
+	anon0 = ui_bench_anon_kb();
 	if (ui_setup(&ui, o) != 0)
 		return (2);
-	ui.st.max_records = 0;		/* hold all n, whatever the options */
+	store_limit(&ui.st, 0);		/* hold all n, whatever the options */
 	t0 = ui_clock();
-	ui_bench_fill(&ui, n);
+	c0 = ui_bench_cpu();
+	if (strcmp(e, "load") == 0) {
+		/* The sources given, loaded as the TUI does, to the end. */
+		do
+			ui_poll_sources(&ui, 1000000000);
+		while (ui.loading);
+		n = store_count(&ui.st);
+	} else
+		ui_bench_fill(&ui, n);
 	fill = (double)(ui_clock() - t0) / 1e9;
+	fillcpu = (double)(ui_bench_cpu() - c0) / 1e9;
+	anon = ui_bench_anon_kb();
 	out = fopen("/dev/null", "w");
 	in = fopen("/dev/null", "r");
 	if (out == NULL || in == NULL)
@@ -851,8 +930,23 @@ ui_bench(const struct options *o)
 	view_rebuild(&ui.v, &ui.st);
 	ui_resize(&ui);
 	ui_draw(&ui);
-	printf("tykscope TUI benchmark: %llu records (made in %.1f s), "
-	    "200x50, curses to /dev/null\n", (unsigned long long)n, fill);
+	if (strcmp(e, "load") == 0)
+		printf("tykscope TUI benchmark: %llu records loaded from the "
+		    "sources in %.1f s (%.1f s CPU), 200x50, curses to "
+		    "/dev/null\n", (unsigned long long)n, fill, fillcpu);
+	else
+		printf("tykscope TUI benchmark: %llu synthetic records (made in "
+		    "%.1f s), 200x50, curses to /dev/null\n",
+		    (unsigned long long)n, fill);
+	strs = strtab_memory(&ui.st.strs);
+	held = store_memory(&ui.st);
+	if (n > 0)
+		printf("  memory per record: %.0f B anonymous beyond the "
+		    "strings (%.0f B with them; store %.0f B, strings %.1f "
+		    "MiB)\n", (double)(anon - anon0) * 1024 / (double)n -
+		    (double)strs / (double)n, (double)(anon - anon0) * 1024 /
+		    (double)n, (double)(held - strs) / (double)n,
+		    (double)strs / 1048576);
 	printf("  first screen (select + sort + draw): %.1f ms\n",
 	    (double)(ui_clock() - t0) / 1e6);
 
@@ -872,57 +966,64 @@ ui_bench(const struct options *o)
 			t[j - 1] = tmp;
 		}
 	base = t[4];
-	printf("  baseline: bare full-screen redraw %.3f ms (median)\n\n",
+	printf("  baseline: bare full-screen redraw %.3f ms (median)\n",
 	    base);
-	printf("  %-34s %9s %9s %9s %9s\n", "key (CPU ms)", "best", "median",
-	    "worst", "/base");
+	scan = ui_bench_scan(&ui);
+	printf("  baseline for whole-set work: one pass reading every "
+	    "record's status %.1f ms (%.1f ns/record)\n\n", scan,
+	    n > 0 ? scan * 1e6 / (double)n : 0);
+	printf("  %-34s %9s %9s %9s %9s %8s\n", "key (CPU ms)", "best",
+	    "median", "worst", "/base", "/scan");
 
 	printf("navigation (target < 50 ms):\n");
-	ui_bench_keys(&ui, "j (down)", "j", 9, base);
-	ui_bench_keys(&ui, "k (up, pauses)", "k", 9, base);
-	ui_bench_keys(&ui, "PgDn", "@", 9, base);
-	ui_bench_keys(&ui, "b (page up)", "b", 9, base);
-	ui_bench_keys(&ui, "G (bottom, follow)", "G", 9, base);
-	ui_bench_keys(&ui, "g (top)", "g", 9, base);
-	ui_bench_keys(&ui, "l (column cursor)", "l", 9, base);
-	ui_bench_keys(&ui, "t (time display)", "t", 9, base);
-	ui_bench_keys(&ui, "m (mark)", "m", 9, base);
-	ui_bench_keys(&ui, "e (next error)", "e", 9, base);
+	ui_bench_keys(&ui, "j (down)", "j", 9, base, 0);
+	ui_bench_keys(&ui, "k (up, pauses)", "k", 9, base, 0);
+	ui_bench_keys(&ui, "PgDn", "@", 9, base, 0);
+	ui_bench_keys(&ui, "b (page up)", "b", 9, base, 0);
+	ui_bench_keys(&ui, "G (bottom, follow)", "G", 9, base, 0);
+	ui_bench_keys(&ui, "g (top)", "g", 9, base, 0);
+	ui_bench_keys(&ui, "l (column cursor)", "l", 9, base, 0);
+	ui_bench_keys(&ui, "t (time display)", "t", 9, base, 0);
+	ui_bench_keys(&ui, "m (mark)", "m", 9, base, 0);
+	ui_bench_keys(&ui, "e (next error)", "e", 9, base, 0);
 	ui_bench_keys(&ui, "/path:/v1/resource7/ (search)",
-	    "/path:/v1/resource7/\r", 5, base);
-	ui_bench_keys(&ui, "n (next match)", "n", 9, base);
-	ui_bench_keys(&ui, "Enter, q (detail and back)", "\rq", 9, base);
-	ui_bench_keys(&ui, "? q (help and back)", "?q", 9, base);
-	ui_bench_keys(&ui, "^L (redraw)", "^L", 9, base);
+	    "/path:/v1/resource7/\r", 5, base, 0);
+	ui_bench_keys(&ui, "n (next match)", "n", 9, base, 0);
+	ui_bench_keys(&ui, "Enter, q (detail and back)", "\rq", 9, base, 0);
+	ui_bench_keys(&ui, "? q (help and back)", "?q", 9, base, 0);
+	ui_bench_keys(&ui, "^L (redraw)", "^L", 9, base, 0);
 
-	printf("whole-set operations (filter target < 150 ms per 1M):\n");
-	ui_bench_keys(&ui, "f status:5xx (filter)", "f^Ustatus:5xx\r", 3,
-	    base);
+	printf("whole-set operations (filter target < 150 ms per 1M; /scan "
+	    "is against the one-field pass above):\n");
+	med = ui_bench_keys(&ui, "f status:5xx (filter)", "f^Ustatus:5xx\r",
+	    3, base, scan);
+	printf("    (%zu records shown; %.1f ns/record)\n", ui.v.n,
+	    n > 0 ? med * 1e6 / (double)n : 0);
+	ui_bench_keys(&ui, "j (filtered)", "j", 9, base, 0);
+	med = ui_bench_keys(&ui, "f path:~7/ (regex filter)",
+	    "f^Upath:~7/\r", 3, base, scan);
+	printf("    (%zu records shown; %.1f ns/record)\n", ui.v.n,
+	    n > 0 ? med * 1e6 / (double)n : 0);
+	ui_bench_keys(&ui, "^T (clear filter)", "^T", 3, base, scan);
 	printf("    (%zu records shown)\n", ui.v.n);
-	ui_bench_keys(&ui, "j (filtered)", "j", 9, base);
-	ui_bench_keys(&ui, "f path:~7/ (regex filter)", "f^Upath:~7/\r", 3,
-	    base);
-	printf("    (%zu records shown)\n", ui.v.n);
-	ui_bench_keys(&ui, "^T (clear filter)", "^T", 3, base);
-	printf("    (%zu records shown)\n", ui.v.n);
-	ui_bench_keys(&ui, "hhhs (sort by latency)", "hhhs", 1, base);
+	ui_bench_keys(&ui, "hhhs (sort by latency)", "hhhs", 1, base, scan);
 	printf("    (sorted by %s)\n", view_col_name(ui.v.sort));
-	ui_bench_keys(&ui, "s (reverse sort)", "s", 3, base);
-	ui_bench_keys(&ui, "j (sorted)", "j", 9, base);
-	ui_bench_keys(&ui, "ll (sort by path)", "lls", 1, base);
+	ui_bench_keys(&ui, "s (reverse sort)", "s", 3, base, scan);
+	ui_bench_keys(&ui, "j (sorted)", "j", 9, base, 0);
+	ui_bench_keys(&ui, "ll (sort by path)", "lls", 1, base, scan);
 	printf("    (sorted by %s)\n", view_col_name(ui.v.sort));
-	ui_bench_keys(&ui, "hhhhhs (sort by time)", "hhhhhs", 1, base);
+	ui_bench_keys(&ui, "hhhhhs (sort by time)", "hhhhhs", 1, base, scan);
 	printf("    (sorted by %s)\n", view_col_name(ui.v.sort));
-	ui_bench_keys(&ui, "3 (aggregates)", "3", 1, base);
-	ui_bench_keys(&ui, "Tab (next pane)", "\t", 3, base);
-	ui_bench_keys(&ui, "1 (records)", "1", 3, base);
+	ui_bench_keys(&ui, "3 (aggregates)", "3", 1, base, scan);
+	ui_bench_keys(&ui, "Tab (next pane)", "\t", 3, base, 0);
+	ui_bench_keys(&ui, "1 (records)", "1", 3, base, 0);
 	printf("chart (buckets counted over every shown record):\n");
-	ui_bench_keys(&ui, "5 (chart, first count)", "5", 1, base);
-	ui_bench_keys(&ui, "h (bucket cursor)", "h", 9, base);
-	ui_bench_keys(&ui, "- (coarser buckets)", "-", 1, base);
-	ui_bench_keys(&ui, "v (heatmap)", "v", 3, base);
-	ui_bench_keys(&ui, "a (scope: all records)", "a", 1, base);
-	ui_bench_keys(&ui, "q (back)", "q", 3, base);
+	ui_bench_keys(&ui, "5 (chart, first count)", "5", 1, base, scan);
+	ui_bench_keys(&ui, "h (bucket cursor)", "h", 9, base, 0);
+	ui_bench_keys(&ui, "- (coarser buckets)", "-", 1, base, scan);
+	ui_bench_keys(&ui, "v (heatmap)", "v", 3, base, scan);
+	ui_bench_keys(&ui, "a (scope: all records)", "a", 1, base, scan);
+	ui_bench_keys(&ui, "q (back)", "q", 3, base, 0);
 
 	endwin();
 	ui_curses_on = false;

@@ -67,7 +67,22 @@ void
 view_set_filter(struct view *v, view_match_fn fn, void *arg)
 {
 	v->match = fn;
+	v->match_at = NULL;
+	v->select_at = NULL;
 	v->match_arg = arg;
+}
+
+/*
+ * Give the filter set by view_set_filter its column forms (same
+ * argument), one record and a chunk at a time, which whole-set passes use
+ * instead; call after view_set_filter.
+ */
+void
+view_set_filter_at(struct view *v, view_match_at_fn fn,
+    view_select_at_fn sel)
+{
+	v->match_at = v->match != NULL ? fn : NULL;
+	v->select_at = v->match != NULL ? sel : NULL;
 }
 
 /* Set the time range [since, until) in ns; call view_rebuild after. */
@@ -111,20 +126,36 @@ view_col_str(enum view_col c)
 	}
 }
 
-/* Does r pass the filter and the time range? */
+/* Does record i of chunk c pass the filter and the time range? */
 static bool
 view_selects(const struct view *v, const struct store *st,
-    const struct record *r)
+    const struct store_chunk *c, uint32_t i)
 {
-	if (r->ts < v->since || r->ts >= v->until) {
-		/* Bad records and gaps have no real time: keep them. */
-		if (!(r->flags & (REC_BAD | REC_GAP)) ||
+	struct record	 r;
+	int64_t		 ts = c->ts[i];
+
+	if (ts < v->since || ts >= v->until) {
+		if (!(c->flags[i] & (REC_BAD | REC_GAP)) ||
 		    (v->since == INT64_MIN && v->until == INT64_MAX))
 			return (false);
 	}
-	if (v->match != NULL && !v->match(v->match_arg, st, r))
-		return (false);
-	return (true);
+	if (v->match == NULL)
+		return (true);
+	if (v->match_at != NULL)
+		return (v->match_at(v->match_arg, st, c, i));
+	store_fill_at(st, c, i, &r);
+	return (v->match(v->match_arg, st, &r));
+}
+
+/* The timestamp of held record seq. */
+static inline int64_t
+view_ts(const struct store *st, uint64_t seq)
+{
+	const struct store_chunk	*c;
+	uint32_t			 i;
+
+	c = store_chunk_of(st, seq, &i);
+	return (c->ts[i]);
 }
 
 /* Numeric sort key of a record for a numeric column, biased unsigned. */
@@ -153,6 +184,32 @@ view_numkey(const struct store *st, const struct record *r, enum view_col c)
 		break;
 	default:
 		x = r->ts;
+		break;
+	}
+	return ((uint64_t)x ^ (1ULL << 63));
+}
+
+/* view_numkey of record i of chunk c, from the columns. */
+static uint64_t
+view_numkey_at(const struct store *st, const struct store_chunk *c,
+    uint32_t i, enum view_col col)
+{
+	struct record	 r;
+	int64_t		 x;
+
+	if (c->flags[i] & REC_WIDE) {
+		store_fill_at(st, c, i, &r);
+		return (view_numkey(st, &r, col));
+	}
+	switch (col) {
+	case VIEW_COL_STATUS:
+		x = c->flags[i] & (REC_BAD | REC_GAP) ? -1 : c->status[i];
+		break;
+	case VIEW_COL_LATENCY:
+		x = c->flags[i] & (REC_BAD | REC_GAP) ? -1 : c->lat_total[i];
+		break;
+	default:
+		x = c->ts[i];
 		break;
 	}
 	return ((uint64_t)x ^ (1ULL << 63));
@@ -261,13 +318,13 @@ static uint32_t *
 view_ranks(const struct view *v, const struct store *st, enum record_str s)
 {
 	uint32_t		*rank, *ids, nids = 0, i, count = st->strs.count;
-	const struct record	*r;
+	const struct store_chunk *c;
 	size_t			 j, k, lo;
 
 	rank = xcalloc(count + 1, sizeof *rank);
 	for (j = 0; j < v->n; j++) {
-		r = store_get(st, v->rows[j]);
-		rank[r->str[s]] = 1;
+		c = store_chunk_of(st, v->rows[j], &i);
+		rank[store_str_id(st, c, i, s)] = 1;
 	}
 	ids = xreallocarray(NULL, count + 1, sizeof *ids);
 	for (i = 0; i < count; i++)
@@ -300,19 +357,58 @@ view_ranks(const struct view *v, const struct store *st, enum record_str s)
 	return (rank);
 }
 
+/*
+ * Put the rows (distinct held seqs) in seq order through a bitmap of the
+ * store's seqs.  False (rows untouched) if they are not all held and
+ * distinct.
+ */
+static bool
+view_seq_order(struct view *v, const struct store *st)
+{
+	uint64_t	*bits, *out, base = st->first, x, d;
+	size_t		 i, n = 0, w, nw;
+
+	for (i = 1; i < v->n && v->rows[i - 1] < v->rows[i]; i++)
+		/* nothing */;
+	if (i >= v->n)
+		return (true);
+	nw = (size_t)((st->next - base + 63) / 64);
+	bits = xcalloc(nw, sizeof *bits);
+	for (i = 0; i < v->n; i++) {
+		if (v->rows[i] < base || v->rows[i] >= st->next) {
+			free(bits);
+			return (false);
+		}
+		d = v->rows[i] - base;
+		bits[d >> 6] |= 1ULL << (d & 63);
+	}
+	out = xreallocarray(NULL, v->n, sizeof *out);
+	for (w = 0; w < nw; w++)
+		for (x = bits[w]; x != 0 && n < v->n; x &= x - 1)
+			out[n++] = base + w * 64 + (uint64_t)__builtin_ctzll(x);
+	free(bits);
+	if (n != v->n) {	/* duplicates */
+		free(out);
+		return (false);
+	}
+	memcpy(v->rows, out, n * sizeof *out);
+	free(out);
+	return (true);
+}
+
 /* Are the rows in time order (ties by seq)? */
 static bool
 view_time_sorted(const struct view *v, const struct store *st)
 {
-	const struct record	*r, *q = NULL;
-	size_t			 i;
+	int64_t		 ts, last = INT64_MIN;
+	size_t		 i;
 
 	for (i = 0; i < v->n; i++) {
-		r = store_get(st, v->rows[i]);
-		if (q != NULL && (r->ts < q->ts || (r->ts == q->ts &&
+		ts = view_ts(st, v->rows[i]);
+		if (i > 0 && (ts < last || (ts == last &&
 		    v->rows[i] < v->rows[i - 1])))
 			return (false);
-		q = r;
+		last = ts;
 	}
 	return (true);
 }
@@ -325,9 +421,9 @@ static void
 view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
 {
 	struct view_ent		*e;
-	const struct record	*r;
+	const struct store_chunk *c;
 	enum record_str		 s;
-	uint32_t		*rank = NULL;
+	uint32_t		*rank = NULL, ci;
 	size_t			 i;
 	bool			 by_time;
 
@@ -337,23 +433,24 @@ view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
 	/* The usual case: selected in seq order, which is time order. */
 	if (by_time && (in_time_order || view_time_sorted(v, st)))
 		return;
-	e = xreallocarray(NULL, v->n, sizeof *e);
-	for (i = 0; i < v->n; i++)
-		e[i].seq = e[i].key = v->rows[i];
 	/*
 	 * Time order with ties by seq is the base of every stable sort.
-	 * Seq order first (radix is stable; seqs are small numbers); most
-	 * stores hold records in time order, so that is often enough.
+	 * Seq order first (a bitmap of the held seqs: two light passes);
+	 * most stores hold records in time order, so that is often enough.
 	 */
-	for (i = 1; i < v->n && e[i - 1].seq < e[i].seq; i++)
-		/* nothing */;
-	if (i < v->n)
+	e = xreallocarray(NULL, v->n, sizeof *e);
+	if (!view_seq_order(v, st)) {
+		for (i = 0; i < v->n; i++)
+			e[i].seq = e[i].key = v->rows[i];
 		view_radix(e, v->n);
+		for (i = 0; i < v->n; i++)
+			v->rows[i] = e[i].seq;
+	}
 	for (i = 0; i < v->n; i++)
-		v->rows[i] = e[i].seq;
+		e[i].seq = v->rows[i];
 	if (!view_time_sorted(v, st)) {
 		for (i = 0; i < v->n; i++)
-			e[i].key = (uint64_t)store_get(st, e[i].seq)->ts ^
+			e[i].key = (uint64_t)view_ts(st, e[i].seq) ^
 			    (1ULL << 63);
 		view_radix(e, v->n);
 	}
@@ -362,11 +459,11 @@ view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
 		if (s != RS_COUNT)
 			rank = view_ranks(v, st, s);
 		for (i = 0; i < v->n; i++) {
-			r = store_get(st, e[i].seq);
+			c = store_chunk_of(st, e[i].seq, &ci);
 			if (rank != NULL)
-				e[i].key = rank[r->str[s]];
+				e[i].key = rank[store_str_id(st, c, ci, s)];
 			else
-				e[i].key = view_numkey(st, r, v->sort);
+				e[i].key = view_numkey_at(st, c, ci, v->sort);
 			if (v->sort_reverse)
 				e[i].key = ~e[i].key;
 		}
@@ -468,25 +565,43 @@ view_marks_prune(struct view *v, const struct store *st)
 void
 view_rebuild(struct view *v, const struct store *st)
 {
-	uint64_t		 seq, cur = view_cursor_seq(v);
-	const struct record	*r;
-	size_t			 oc = v->cursor, ot = v->top;
+	uint64_t		 cur = view_cursor_seq(v);
+	const struct store_chunk *c;
+	struct view		 tmp;
+	uint32_t		 i, from, *idx = NULL;
+	size_t			 oc = v->cursor, ot = v->top, k, j, nidx;
 	int64_t			 last = INT64_MIN;
 	bool			 in_order = true;
 
 	v->n = 0;
 	view_reserve(v, (size_t)store_count(st));
-	for (seq = st->first; seq < st->next; seq++) {
-		r = store_get(st, seq);
-		if (!view_selects(v, st, r) ||
-		    (v->marked_only && !view_is_marked(v, seq)))
-			continue;
-		/* Seq order is time order unless a record is older. */
-		if (r->ts < last)
-			in_order = false;
-		last = r->ts;
-		v->rows[v->n++] = seq;
+	if (v->select_at != NULL && st->nchunks > 0)
+		idx = xreallocarray(NULL, (size_t)1 << st->chunk_shift,
+		    sizeof *idx);
+	for (k = 0; k < st->nchunks; k++) {
+		/* A chunk at a time: the filter, then the time range. */
+		c = st->chunks[k];
+		from = k == 0 ? (uint32_t)(st->first - c->first) : 0;
+		if (idx != NULL) {
+			nidx = v->select_at(v->match_arg, st, c, from, c->n,
+			    idx);
+			tmp = *v;
+			tmp.match = NULL;
+		} else
+			nidx = c->n - from;
+		for (j = 0; j < nidx; j++) {
+			i = idx != NULL ? idx[j] : from + (uint32_t)j;
+			if (!view_selects(idx != NULL ? &tmp : v, st, c, i) ||
+			    (v->marked_only && !view_is_marked(v, c->first + i)))
+				continue;
+			/* Seq order is time order unless a record is older. */
+			if (c->ts[i] < last)
+				in_order = false;
+			last = c->ts[i];
+			v->rows[v->n++] = c->first + i;
+		}
 	}
+	free(idx);
 	v->scanned = st->next;
 	v->generation = st->generation;
 	v->pending = 0;
@@ -538,7 +653,8 @@ view_update(struct view *v, const struct store *st, bool frozen)
 {
 	uint64_t		 cur = view_cursor_seq(v), seq, *add = NULL;
 	size_t			 oc = v->cursor, ot = v->top, nadd = 0, i, j, k;
-	const struct record	*r;
+	const struct store_chunk *c;
+	uint32_t		 ci;
 	struct view_sortctx	 ctx;
 	bool			 changed = false;
 
@@ -561,8 +677,8 @@ view_update(struct view *v, const struct store *st, bool frozen)
 		add = xreallocarray(NULL, (size_t)(st->next - v->scanned),
 		    sizeof *add);
 		for (seq = v->scanned; seq < st->next; seq++) {
-			r = store_get(st, seq);
-			if (view_selects(v, st, r) &&
+			c = store_chunk_of(st, seq, &ci);
+			if (view_selects(v, st, c, ci) &&
 			    (!v->marked_only || view_is_marked(v, seq)))
 				add[nadd++] = seq;
 		}
@@ -838,6 +954,32 @@ view_search(struct view *v, const struct store *st, view_match_fn fn,
 		else
 			i = i + 1 == v->n ? 0 : i + 1;
 		if (fn(arg, st, store_get(st, v->rows[i]))) {
+			view_goto(v, i);
+			return ((long)i);
+		}
+	}
+	return (-1);
+}
+
+/* view_search with a predicate on the store's columns. */
+long
+view_search_at(struct view *v, const struct store *st, view_match_at_fn fn,
+    void *arg, int dir)
+{
+	const struct store_chunk	*c;
+	size_t				 i, k;
+	uint32_t			 ci;
+
+	if (v->n == 0)
+		return (-1);
+	i = v->cursor;
+	for (k = 0; k < v->n; k++) {
+		if (dir < 0)
+			i = i == 0 ? v->n - 1 : i - 1;
+		else
+			i = i + 1 == v->n ? 0 : i + 1;
+		c = store_chunk_of(st, v->rows[i], &ci);
+		if (fn(arg, st, c, ci)) {
 			view_goto(v, i);
 			return ((long)i);
 		}

@@ -25,6 +25,7 @@
 
 struct record;
 struct store;
+struct store_chunk;
 
 /* Table columns, in display order. */
 enum view_col {
@@ -68,6 +69,12 @@ struct view_layout {
 /* A record predicate (the filter, or a search). */
 typedef bool (*view_match_fn)(void *, const struct store *,
     const struct record *);
+/* The same on record i of a store chunk, reading only the columns needed. */
+typedef bool (*view_match_at_fn)(void *, const struct store *,
+    const struct store_chunk *, uint32_t);
+/* The same on records [from, to) of a chunk: writes the indexes matched. */
+typedef size_t (*view_select_at_fn)(void *, const struct store *,
+    const struct store_chunk *, uint32_t, uint32_t, uint32_t *);
 
 struct view {
 	uint64_t	*rows;		/* seqs, in sort order; owned */
@@ -94,12 +101,16 @@ struct view {
 	int64_t		 since;		/* ns, INT64_MIN: none */
 	int64_t		 until;		/* ns, exclusive; INT64_MAX: none */
 	view_match_fn	 match;		/* NULL: everything */
+	view_match_at_fn match_at;	/* match on columns, or NULL */
+	view_select_at_fn select_at;	/* a chunk at a time, or NULL */
 	void		*match_arg;	/* borrowed */
 };
 
 void		 view_init(struct view *);
 void		 view_clear(struct view *);
 void		 view_set_filter(struct view *, view_match_fn, void *);
+void		 view_set_filter_at(struct view *, view_match_at_fn,
+		    view_select_at_fn);
 void		 view_set_range(struct view *, int64_t, int64_t);
 void		 view_rebuild(struct view *, const struct store *);
 bool		 view_update(struct view *, const struct store *, bool);
@@ -121,6 +132,8 @@ bool		 view_is_marked(const struct view *, uint64_t);
 void		 view_marks_clear(struct view *);
 long		 view_search(struct view *, const struct store *,
 		    view_match_fn, void *, int);
+long		 view_search_at(struct view *, const struct store *,
+		    view_match_at_fn, void *, int);
 void		 view_layout(struct view_layout *, int);
 const char	*view_col_name(enum view_col);
 

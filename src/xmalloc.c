@@ -15,6 +15,28 @@
 
 #include "log.h"
 
+static const char	*(*xmalloc_hint)(void);
+
+/*
+ * Set what an out-of-memory message adds (e.g. how many records were
+ * held and what bounds them), or NULL for nothing.
+ */
+void
+xmalloc_set_hint(const char *(*hint)(void))
+{
+	xmalloc_hint = hint;
+}
+
+static const char *
+xmalloc_oom(void)
+{
+	const char	*h;
+
+	if (xmalloc_hint == NULL || (h = xmalloc_hint()) == NULL)
+		return ("");
+	return (h);
+}
+
 /* Allocate size bytes; fatal on failure. */
 void *
 xmalloc(size_t size)
@@ -24,7 +46,8 @@ xmalloc(size_t size)
 	if (size == 0)
 		fatalx("xmalloc: zero size");
 	if ((p = malloc(size)) == NULL)
-		fatalx("xmalloc: allocating %zu bytes: out of memory", size);
+		fatalx("xmalloc: allocating %zu bytes: out of memory%s", size,
+		    xmalloc_oom());
 	return (p);
 }
 
@@ -37,8 +60,8 @@ xcalloc(size_t n, size_t size)
 	if (n == 0 || size == 0)
 		fatalx("xcalloc: zero size");
 	if ((p = calloc(n, size)) == NULL)
-		fatalx("xcalloc: allocating %zu * %zu bytes: out of memory",
-		    n, size);
+		fatalx("xcalloc: allocating %zu * %zu bytes: out of memory%s",
+		    n, size, xmalloc_oom());
 	return (p);
 }
 
@@ -60,8 +83,8 @@ xreallocarray(void *p, size_t n, size_t size)
 	if (SIZE_MAX / n < size)
 		fatalx("xreallocarray: %zu * %zu overflows", n, size);
 	if ((q = realloc(p, n * size)) == NULL)
-		fatalx("xreallocarray: allocating %zu * %zu bytes: out of memory",
-		    n, size);
+		fatalx("xreallocarray: allocating %zu * %zu bytes: out of "
+		    "memory%s", n, size, xmalloc_oom());
 	return (q);
 }
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+void	 xmalloc_set_hint(const char *(*)(void));
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);

@@ -2,11 +2,15 @@
 /*
  * Fuzz the filter compiler and matcher: any input either compiles (and is
  * then matched against a few records and described) or fails with a
- * message and a column; so does its @NAME expansion.  Also checks that filter_token_append quotes any
+ * message and a column; so does its @NAME expansion.  The column forms
+ * (filter_match_at, one record of a store chunk, and filter_select_at, a
+ * chunk at a time) must agree with filter_match on every record.  Also
+ * checks that filter_token_append quotes any
  * value so that it compiles back to an exact match of that value.
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,6 +64,23 @@ fuzz_add(const char *path, const char *key, const char *ip, int code)
 	record_build_clear(&b);
 }
 
+/* A record whose numbers do not fit the narrow columns. */
+static void
+fuzz_add_wide(void)
+{
+	struct record_build	 b;
+
+	record_build_init(&b);
+	b.ts_set = true;
+	b.ts_sec = 1709200860;
+	b.response_code = 70000;
+	b.lat_total = 5000000000LL;
+	b.content_length = -7;
+	record_build_str(&b, &st, RS_PATH, "/wide", 5);
+	store_add(&st, &b, 0, 0);
+	record_build_clear(&b);
+}
+
 static void
 fuzz_setup(void)
 {
@@ -69,17 +90,22 @@ fuzz_setup(void)
 	fuzz_add("/caf\xc3\xa9", "", "2001:db8::1", 503);
 	fuzz_add("\xff\xfe/x", "k\"q\\", "::ffff:1.2.3.4", -1);
 	store_add_bad(&st, 0, 1, 0, "bad", "x", 1);
+	fuzz_add_wide();
 	ready = 1;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct filter	*f;
-	struct buf	 b;
-	char		*expr, *cause;
-	uint64_t	 seq;
-	int		 col;
+	struct filter			*f;
+	const struct store_chunk	*c;
+	struct buf			 b;
+	char				*expr, *cause;
+	uint64_t			 seq;
+	uint32_t			 sel[8];
+	size_t				 nsel, j;
+	int				 col;
+	bool				 yes;
 
 	if (!ready)
 		fuzz_setup();
@@ -89,8 +115,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_init(&b);
 	if (filter_compile(expr, 1709200800000000000LL, &f, &cause,
 	    &col) == 0) {
-		for (seq = st.first; seq < st.next; seq++)
-			(void)filter_match(f, &st, store_get(&st, seq));
+		c = st.chunks[0];
+		nsel = filter_select_at(f, &st, c, 0, c->n, sel);
+		j = 0;
+		for (seq = st.first; seq < st.next; seq++) {
+			yes = filter_match(f, &st, store_get(&st, seq));
+			if (filter_match_at(f, &st, c, (uint32_t)seq) != yes)
+				abort();
+			if (yes != (j < nsel && sel[j] == seq))
+				abort();
+			if (yes)
+				j++;
+		}
+		if (j != nsel)
+			abort();
 		filter_describe(f, &b);
 		filter_free(f);
 	} else {

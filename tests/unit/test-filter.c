@@ -162,10 +162,14 @@ teardown(void **state)
 static char *
 matches(struct fixture *fx, const char *expr)
 {
-	struct filter	*f;
-	char		*cause, *out;
-	uint64_t	 seq;
-	int		 col;
+	struct filter			*f;
+	const struct store_chunk	*c;
+	char				*cause, *out;
+	uint64_t			 seq;
+	uint32_t			 i, from, *sel;
+	size_t				 k, j, nsel;
+	int				 col;
+	bool				 yes;
 
 	if (filter_compile(expr, NOW, &f, &cause, &col) != 0) {
 		fprintf(stderr, "compile '%s': %s\n", expr, cause);
@@ -176,6 +180,41 @@ matches(struct fixture *fx, const char *expr)
 	for (seq = fx->st.first; seq < fx->st.next; seq++)
 		out[seq] = filter_match(f, &fx->st, store_get(&fx->st, seq)) ?
 		    '1' : '0';
+	/* The column form (whole-set passes) must agree on every record. */
+	for (seq = fx->st.first; seq < fx->st.next; seq++) {
+		c = store_chunk_of(&fx->st, seq, &i);
+		if (filter_match_at(f, &fx->st, c, i) != (out[seq] == '1')) {
+			free(out);
+			out = strdup("column form differs");
+			break;
+		}
+	}
+	/* And so must the chunk-at-a-time form. */
+	sel = calloc((size_t)1 << fx->st.chunk_shift, sizeof *sel);
+	for (k = 0; k < fx->st.nchunks && strcmp(out, "column form differs");
+	    k++) {
+		c = fx->st.chunks[k];
+		from = k == 0 ? (uint32_t)(fx->st.first - c->first) : 0;
+		nsel = filter_select_at(f, &fx->st, c, from, c->n, sel);
+		j = 0;
+		for (i = from; i < c->n; i++) {
+			yes = j < nsel && sel[j] == i;
+			if (yes)
+				j++;
+			if (yes != (out[c->first + i] == '1')) {
+				free(out);
+				out = strdup("chunk form differs");
+				break;
+			}
+		}
+		if (i == c->n && j != nsel) {
+			free(out);
+			out = strdup("chunk form differs");
+		}
+		if (strncmp(out, "chunk", 5) == 0)
+			break;
+	}
+	free(sel);
 	filter_free(f);
 	return (out);
 }
