@@ -99,7 +99,8 @@ ui_chart_get(struct ui *ui)
 		/* --tz, or the zone :tz set since. */
 		c->tz_tried = true;
 		c->zone_gen = ui->zone_gen;
-		name = ui->zone != NULL ? ui->zone : ui->o->tz;
+		/* The display zone: :tz, else --tz, else TZ, else UTC. */
+		name = ui->zone != NULL ? ui->zone : timefmt_zone_name();
 		timeline_clear(&c->tl);
 		if (c->tz != NULL)
 			tz_free(c->tz);

@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "options.h"
+#include "timefmt.h"
 #include "tz.h"
 #include "ui-copy.h"
 #include "ui-filter.h"
@@ -53,8 +54,9 @@ static const struct ui_palette_cmd ui_palette_cmds[] = {
 	  "2024-02-29T10:00); no TIME: from the first", ui_palette_since },
 	{ "until", "[TIME]", "show records before TIME; no TIME: to the last",
 	  ui_palette_until },
-	{ "tz", "[ZONE]", "the zone of the chart's buckets (UTC, "
-	  "Europe/Berlin); no ZONE: show it", ui_palette_tz },
+	{ "tz", "[ZONE]", "the zone times are shown and typed in, and the "
+	  "chart's buckets (UTC, Europe/Berlin); no ZONE: show it",
+	  ui_palette_tz },
 	{ "export", "[FILE]", "write the marked records, or all shown, as "
 	  "JSON lines (HAR if FILE ends in .har) to FILE (no FILE: as x "
 	  "does)", ui_palette_export },
@@ -248,8 +250,7 @@ ui_palette_tz(struct ui *ui, const char *arg)
 	char		*cause = NULL;
 
 	if (*arg == '\0') {
-		ui_message(ui, "chart buckets in %s", ui->zone != NULL ?
-		    ui->zone : ui->o->tz != NULL ? ui->o->tz : "UTC");
+		ui_message(ui, "times in %s", timefmt_zone_name());
 		return (UI_REDRAW);
 	}
 	if ((tz = tz_load(arg, &cause)) == NULL) {
@@ -257,11 +258,16 @@ ui_palette_tz(struct ui *ui, const char *arg)
 		free(cause);
 		return (UI_REDRAW);
 	}
-	tz_free(tz);
+	/* The one zone: times shown and typed, and the chart's buckets. */
 	free(ui->zone);
 	ui->zone = xstrdup(arg);
 	ui->zone_gen++;
-	ui_message(ui, "chart buckets in %s", arg);
+	tz_free(ui->tz);
+	ui->tz = tz;
+	timefmt_set_zone(ui->tz, ui->zone);
+	ui->dlines_ok = false;
+	ui->spark_n = SIZE_MAX;
+	ui_message(ui, "times and chart buckets in %s", arg);
 	return (UI_REDRAW);
 }
 

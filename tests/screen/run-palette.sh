@@ -100,7 +100,8 @@ wait_for 'PAUSED|OFFLINE' && keys c b
 wait_for "also in $WORK/state/tykscope/request-body.json"
 keys C-t
 wait_for 'filter: none'
-# An action with nothing to do here, then tz for the chart.
+# An action with nothing to do here, then tz: the header, the times and
+# the chart follow it.
 keys :
 type_text 'heatmap'
 keys Enter
@@ -108,7 +109,8 @@ wait_for 'heatmap: nothing to do on the Records screen'
 keys :
 type_text 'tz America/New_York'
 keys Enter
-wait_for 'chart buckets in America/New_York' && keys 5
+wait_for 'times and chart buckets in America/New_York'
+wait_for 'bad 0  America/New_York' && keys 5
 wait_for 'America/New_York  hits'
 keys :
 type_text 'tz Mars/Olympus'
