@@ -268,3 +268,10 @@ ui_columns_title(enum view_col c)
 {
 	return (ui_columns[ui_columns_find(c)].title);
 }
+
+/* The name of column c as --columns takes it ("upstream"). */
+const char *
+ui_columns_name(enum view_col c)
+{
+	return (ui_columns[ui_columns_find(c)].name);
+}

@@ -19,5 +19,6 @@ void		 ui_columns_layout(const struct ui *, struct view_layout *);
 enum view_col	 ui_columns_next(const struct ui *, enum view_col, int);
 bool		 ui_columns_numeric(enum view_col);
 const char	*ui_columns_title(enum view_col);
+const char	*ui_columns_name(enum view_col);
 
 #endif

@@ -25,6 +25,7 @@
 #include "options.h"
 #include "timefmt.h"
 #include "tz.h"
+#include "ui-columns.h"
 #include "ui-copy.h"
 #include "ui-filter.h"
 #include "ui-keys.h"
@@ -42,6 +43,7 @@ static unsigned	 ui_palette_filter(struct ui *, const char *);
 static unsigned	 ui_palette_since(struct ui *, const char *);
 static unsigned	 ui_palette_until(struct ui *, const char *);
 static unsigned	 ui_palette_tz(struct ui *, const char *);
+static unsigned	 ui_palette_columns(struct ui *, const char *);
 static unsigned	 ui_palette_export(struct ui *, const char *);
 static unsigned	 ui_palette_jsonl(struct ui *, const char *);
 static unsigned	 ui_palette_har(struct ui *, const char *);
@@ -57,6 +59,10 @@ static const struct ui_palette_cmd ui_palette_cmds[] = {
 	{ "tz", "[ZONE]", "the zone times are shown and typed in, and the "
 	  "chart's buckets (UTC, Europe/Berlin); no ZONE: show it",
 	  ui_palette_tz },
+	{ "columns", "[LIST]", "the Records table's columns, comma-"
+	  "separated (time,method,status,latency,upstream,gateway,api,path,"
+	  "key,ip,org,version,reason); no LIST: show them; default: the "
+	  "default list", ui_palette_columns },
 	{ "export", "[FILE]", "write the marked records, or all shown, as "
 	  "JSON lines (HAR if FILE ends in .har) to FILE (no FILE: as x "
 	  "does)", ui_palette_export },
@@ -268,6 +274,41 @@ ui_palette_tz(struct ui *ui, const char *arg)
 	ui->dlines_ok = false;
 	ui->spark_n = SIZE_MAX;
 	ui_message(ui, "times and chart buckets in %s", arg);
+	return (UI_REDRAW);
+}
+
+/* :columns [LIST|default] */
+static unsigned
+ui_palette_columns(struct ui *ui, const char *arg)
+{
+	enum view_col	 v[VIEW_COL_COUNT];
+	struct buf	 b;
+	char		*cause = NULL;
+	int		 n, i;
+
+	if (*arg == '\0') {
+		buf_init(&b);
+		n = ui->ncols;
+		for (i = 0; i < n; i++)
+			buf_printf(&b, "%s%s", i > 0 ? "," : "",
+			    ui_columns_name(ui->cols_v[i]));
+		ui_message(ui, "columns: %s", n > 0 ? b.data : "the default");
+		buf_clear(&b);
+		return (UI_REDRAW);
+	}
+	if (strcmp(arg, "default") == 0) {
+		ui->ncols = 0;
+		ui_message(ui, "columns: the default");
+		return (UI_REDRAW);
+	}
+	if (ui_columns_parse(arg, v, &n, &cause) != 0) {
+		ui_message(ui, "columns: %s", cause);
+		free(cause);
+		return (UI_REDRAW);
+	}
+	memcpy(ui->cols_v, v, sizeof v);
+	ui->ncols = n;
+	ui_message(ui, "columns: %s", arg);
 	return (UI_REDRAW);
 }
 

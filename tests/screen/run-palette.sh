@@ -116,6 +116,24 @@ keys :
 type_text 'tz Mars/Olympus'
 keys Enter
 wait_for 'tz Mars/Olympus: '
+# :columns sets the Records table's columns, shows them, and refuses an
+# unknown one; default goes back.
+keys 1 :
+type_text 'columns time,status,upstream,gateway,path'
+keys Enter
+wait_for 'TIME[^ ]* +ST +UPSTREAM +GATEWAY +PATH'
+keys :
+type_text 'columns'
+keys Enter
+wait_for 'columns: time,status,upstream,gateway,path'
+keys :
+type_text 'columns time,bogus'
+keys Enter
+wait_for "columns: unknown column 'bogus'"
+keys :
+type_text 'columns default'
+keys Enter
+wait_for 'TIME[^ ]* +METHOD +ST +LATENCY API'
 quit
 
 # No XDG_STATE_HOME: ~/.local/state/tykscope.
