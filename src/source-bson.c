@@ -54,6 +54,7 @@
 #include "decode-bson.h"
 #include "gzstream.h"
 #include "record.h"
+#include "source-doc.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -458,7 +459,7 @@ sbson_doc(struct source_bson *rd, struct store *st, struct sbson_coll *c,
 	enum decode_bson_kind	 kind;
 	size_t			 erroff;
 	const char		*why;
-	char			 msg[96];
+	struct source_doc	 d;
 
 	if (c->kind == DECODE_BSON_SKIP)
 		return;
@@ -468,15 +469,15 @@ sbson_doc(struct source_bson *rd, struct store *st, struct sbson_coll *c,
 		    "bad document length", p, len);
 		return;
 	}
+	d.src = c->src;
+	d.pos = off;
+	d.last_ts = &rd->last_ts;
+	d.raw = p;
+	d.rawlen = len;
 	record_build_reset(&rd->b);
 	if (decode_bson_record_cached(&doc, st, &rd->b, &rd->cache, &kind,
 	    &erroff, &why) != 0) {
-		if (erroff != 0)
-			snprintf(msg, sizeof msg, "%s at offset %llu", why,
-			    (unsigned long long)(off + erroff));
-		else
-			snprintf(msg, sizeof msg, "%s", why);
-		store_add_bad(st, c->src, off, rd->last_ts, msg, p, len);
+		source_doc_bad(st, &d, why, erroff != 0 ? off + erroff : 0);
 		return;
 	}
 	if (c->kind == DECODE_BSON_OTHER) {
@@ -493,25 +494,9 @@ sbson_doc(struct source_bson *rd, struct store *st, struct sbson_coll *c,
 		}
 		c->kind = kind;
 	}
-	switch (kind) {
-	case DECODE_BSON_RAW:
-		rd->b.payload_stable = rd->gz == NULL &&
-		    rd->maptype != SOURCE_BSON_MAP_OWNED;
-		store_add(st, &rd->b, c->src, off);
-		if (rd->b.ts_set && rd->b.ts_sec > -9223372035LL &&
-		    rd->b.ts_sec < 9223372035LL)
-			rd->last_ts = rd->b.ts_sec * 1000000000LL +
-			    rd->b.ts_nsec;
-		break;
-	case DECODE_BSON_AGG:
-		store_add_aggdoc(st, c->src, off, &doc);
-		break;
-	default:
-		store_add_bad(st, c->src, off, rd->last_ts, "not a Tyk "
-		    "analytics record (no record or aggregate fields)", p,
-		    len);
-		break;
-	}
+	rd->b.payload_stable = rd->gz == NULL &&
+	    rd->maptype != SOURCE_BSON_MAP_OWNED;
+	source_doc_add(st, &rd->b, &d, &doc, kind);
 }
 
 /*

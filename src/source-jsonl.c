@@ -27,6 +27,7 @@
 #include "decode-bson.h"
 #include "gzstream.h"
 #include "record.h"
+#include "source-doc.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -93,6 +94,7 @@ source_jsonl_line(struct source_jsonl *js, struct store *st,
 	size_t			 erroff, i;
 	const char		*why;
 	char			 msg[600];
+	struct source_doc	 d;
 
 	if (len > 0 && p[len - 1] == '\r')
 		len--;
@@ -111,30 +113,21 @@ source_jsonl_line(struct source_jsonl *js, struct store *st,
 		store_add_bad(st, js->src, lineno, js->last_ts, msg, p, len);
 		return;
 	}
+	d.src = js->src;
+	d.pos = lineno;
+	d.last_ts = &js->last_ts;
+	d.raw = p;
+	d.rawlen = len;
 	record_build_reset(&js->b);
 	if (decode_bson_record_cached(&doc, st, &js->b, &js->cache, &kind,
 	    &erroff, &why) != 0) {
-		store_add_bad(st, js->src, lineno, js->last_ts, why, p, len);
+		/* Offsets in the BSON made of the JSON would mislead. */
+		source_doc_bad(st, &d, why, 0);
 		bson_destroy(&doc);
 		return;
 	}
-	switch (kind) {
-	case DECODE_BSON_RAW:
-		js->b.payload_stable = false;
-		store_add(st, &js->b, js->src, lineno);
-		if (js->b.ts_set && js->b.ts_sec > -9223372035LL &&
-		    js->b.ts_sec < 9223372035LL)
-			js->last_ts = js->b.ts_sec * 1000000000LL +
-			    js->b.ts_nsec;
-		break;
-	case DECODE_BSON_AGG:
-		store_add_aggdoc(st, js->src, lineno, &doc);
-		break;
-	default:
-		store_add_bad(st, js->src, lineno, js->last_ts, "not a Tyk "
-		    "analytics record (no record or aggregate fields)", p, len);
-		break;
-	}
+	js->b.payload_stable = false;
+	source_doc_add(st, &js->b, &d, &doc, kind);
 	bson_destroy(&doc);
 }
 

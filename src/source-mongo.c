@@ -85,6 +85,7 @@
 #include "options.h"
 #include "record.h"
 #include "render.h"
+#include "source-doc.h"
 #include "source-mongo-push.h"
 #include "source-mongo-worker.h"
 #include "source.h"
@@ -168,43 +169,27 @@ mongo_add_doc(struct mongo_src *ms, struct store *st, struct mongo_mcoll *m,
 	enum decode_bson_kind	 kind;
 	size_t			 erroff;
 	const char		*why;
-	char			 msg[96];
 	struct record_build	*b = &ms->b;
+	struct source_doc	 d;
 
+	d.src = m->src;
+	d.pos = index;
+	d.last_ts = &m->last_ts;
+	d.raw = bson_get_data(doc);
+	d.rawlen = doc->len;
 	m->docs++;
 	record_build_reset(b);
 	if (decode_bson_record(doc, st, b, &kind, &erroff, &why) != 0) {
-		if (erroff != 0)
-			snprintf(msg, sizeof msg, "%s at offset %zu", why,
-			    erroff);
-		else
-			snprintf(msg, sizeof msg, "%s", why);
-		store_add_bad(st, m->src, index, m->last_ts, msg,
-		    bson_get_data(doc), doc->len);
+		source_doc_bad(st, &d, why, erroff);
 		m->bad++;
 		return;
 	}
-	switch (kind) {
-	case DECODE_BSON_RAW:
-		b->payload_stable = false;	/* the copy is freed */
-		store_add(st, b, m->src, index);
-		if (b->ts_set && b->ts_sec > -9223372035LL &&
-		    b->ts_sec < 9223372035LL) {
-			m->last_ts = b->ts_sec * 1000000000LL + b->ts_nsec;
-			if (m->last_ts > m->newest)
-				m->newest = m->last_ts;
-		}
-		break;
-	case DECODE_BSON_AGG:
-		store_add_aggdoc(st, m->src, index, doc);
-		break;
-	default:
-		store_add_bad(st, m->src, index, m->last_ts, "not a Tyk "
-		    "analytics record (no record or aggregate fields)",
-		    bson_get_data(doc), doc->len);
+	b->payload_stable = false;	/* the copy is freed */
+	source_doc_add(st, b, &d, doc, kind);
+	if (kind == DECODE_BSON_RAW && m->last_ts > m->newest)
+		m->newest = m->last_ts;
+	else if (kind != DECODE_BSON_RAW && kind != DECODE_BSON_AGG)
 		m->bad++;
-		break;
-	}
 }
 
 /* Take up to max documents from the worker and add them to the store. */
