@@ -64,47 +64,6 @@ mongo_error(const struct mongo_src *ms, char *msg, size_t len,
 	buf_clear(&b);
 }
 
-/* Set the state line (under mu). */
-static void
-mongo_state(struct mongo_src *ms, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void
-mongo_state(struct mongo_src *ms, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	pthread_mutex_lock(&ms->mu);
-	va_start(ap, fmt);
-	vsnprintf(ms->state, sizeof ms->state, fmt, ap);
-	va_end(ap);
-	pthread_mutex_unlock(&ms->mu);
-}
-
-/* Sleep for up to msec, or until asked to stop.  Returns true to stop. */
-static bool
-mongo_sleep(struct mongo_src *ms, int msec)
-{
-	struct timespec	 ts;
-	bool		 stop;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += msec / 1000;
-	ts.tv_nsec += (long)(msec % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&ms->mu);
-	while (!ms->stop) {
-		if (pthread_cond_timedwait(&ms->wake_worker, &ms->mu, &ts) ==
-		    ETIMEDOUT)
-			break;
-	}
-	stop = ms->stop;
-	pthread_mutex_unlock(&ms->mu);
-	return (stop);
-}
-
 /*
  * Hand a copy of doc to the main thread, waiting while the queue is full.
  * Returns false if the worker must stop.
@@ -116,7 +75,7 @@ mongo_push_doc(struct mongo_src *ms, struct mongo_wcoll *c, const bson_t *doc)
 	bool			 ok;
 
 	if (!c->announced) {
-		pthread_mutex_lock(&ms->mu);
+		pthread_mutex_lock(&ms->th.mu);
 		ms->names = xreallocarray(ms->names, ms->nnames + 1,
 		    sizeof *ms->names);
 		ms->kinds = xreallocarray(ms->kinds, ms->nnames + 1,
@@ -124,14 +83,14 @@ mongo_push_doc(struct mongo_src *ms, struct mongo_wcoll *c, const bson_t *doc)
 		ms->kinds[ms->nnames] = c->kind;
 		c->id = ms->nnames;
 		ms->names[ms->nnames++] = xstrdup(c->name);
-		pthread_mutex_unlock(&ms->mu);
+		pthread_mutex_unlock(&ms->th.mu);
 		c->announced = true;
 	}
-	pthread_mutex_lock(&ms->mu);
-	while (!ms->stop && (ms->qlen == MONGO_QUEUE_DOCS ||
+	pthread_mutex_lock(&ms->th.mu);
+	while (!ms->th.stop && (ms->qlen == MONGO_QUEUE_DOCS ||
 	    (ms->qlen != 0 && ms->qbytes + doc->len > MONGO_QUEUE_BYTES)))
-		pthread_cond_wait(&ms->wake_worker, &ms->mu);
-	ok = !ms->stop;
+		pthread_cond_wait(&ms->th.wake_worker, &ms->th.mu);
+	ok = !ms->th.stop;
 	if (ok) {
 		it = &ms->q[(ms->qhead + ms->qlen) % MONGO_QUEUE_DOCS];
 		it->doc = bson_copy(doc);
@@ -140,9 +99,9 @@ mongo_push_doc(struct mongo_src *ms, struct mongo_wcoll *c, const bson_t *doc)
 		ms->qlen++;
 		ms->qbytes += doc->len;
 		ms->docs++;
-		pthread_cond_signal(&ms->wake_main);
+		pthread_cond_signal(&ms->th.wake_main);
 	}
-	pthread_mutex_unlock(&ms->mu);
+	pthread_mutex_unlock(&ms->th.mu);
 	return (ok);
 }
 
@@ -461,7 +420,7 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 		    c->kind != DECODE_BSON_AGG))
 			continue;
 		if (!ms->follow || !ms->first_done)
-			mongo_state(ms, "connected; reading %s.%s", ms->db,
+			source_thread_set_state(&ms->th, "connected; reading %s.%s", ms->db,
 			    c->name);
 		rc = mongo_read(ms, c, base, &err);
 		if (rc == 1)
@@ -486,7 +445,7 @@ source_mongo_worker(void *arg)
 	char			 msg[MONGO_MSG_MAX];
 	int			 rc, backoff = 1000;
 
-	mongo_state(ms, "connecting");
+	source_thread_set_state(&ms->th, "connecting");
 	for (;;) {
 		rc = mongo_pass(ms, msg, sizeof msg);
 		if (rc == 1)
@@ -495,34 +454,34 @@ source_mongo_worker(void *arg)
 			backoff = 1000;
 			if (!ms->follow)
 				break;
-			mongo_state(ms, "connected; following %s every %d ms",
+			source_thread_set_state(&ms->th, "connected; following %s every %d ms",
 			    ms->db, MONGO_FOLLOW_MS);
-			if (mongo_sleep(ms, MONGO_FOLLOW_MS))
+			if (source_thread_sleep(&ms->th, MONGO_FOLLOW_MS))
 				break;
 			continue;
 		}
 		if (!ms->follow) {
-			pthread_mutex_lock(&ms->mu);
-			ms->fatal = xstrdup(msg);
-			pthread_mutex_unlock(&ms->mu);
+			pthread_mutex_lock(&ms->th.mu);
+			ms->th.fatal = xstrdup(msg);
+			pthread_mutex_unlock(&ms->th.mu);
 			break;
 		}
 		if (rc == -2) {
-			mongo_state(ms, "connected; waiting: %s", msg);
-			if (mongo_sleep(ms, MONGO_FOLLOW_MS))
+			source_thread_set_state(&ms->th, "connected; waiting: %s", msg);
+			if (source_thread_sleep(&ms->th, MONGO_FOLLOW_MS))
 				break;
 			continue;
 		}
-		mongo_state(ms, "%s; retrying in %d s", msg, backoff / 1000);
-		if (mongo_sleep(ms, backoff))
+		source_thread_set_state(&ms->th, "%s; retrying in %d s", msg, backoff / 1000);
+		if (source_thread_sleep(&ms->th, backoff))
 			break;
 		backoff = backoff * 2 > MONGO_RETRY_MS_MAX ?
 		    MONGO_RETRY_MS_MAX : backoff * 2;
 	}
-	pthread_mutex_lock(&ms->mu);
-	ms->done = true;
-	pthread_cond_broadcast(&ms->wake_main);
-	pthread_mutex_unlock(&ms->mu);
+	pthread_mutex_lock(&ms->th.mu);
+	ms->th.done = true;
+	pthread_cond_broadcast(&ms->th.wake_main);
+	pthread_mutex_unlock(&ms->th.mu);
 	return (NULL);
 }
 

@@ -16,6 +16,7 @@
 
 #include "decode-bson.h"
 #include "record.h"
+#include "source-thread.h"
 
 #define MONGO_DEFAULT_DB	"tyk_analytics"
 #define MONGO_SELECT_MS		5000	/* serverSelectionTimeoutMS default */
@@ -28,7 +29,6 @@
 #define MONGO_FOLLOW_MS		1000	/* --follow: time between queries */
 #define MONGO_RETRY_MS_MAX	30000	/* --follow: longest backoff */
 #define MONGO_FOLLOW_SLACK	(60 * 1000000000LL)	/* ns, see push */
-#define MONGO_STATE_MAX		1024
 #define MONGO_MSG_MAX		900
 
 /* A collection as the worker reads it. */
@@ -83,26 +83,19 @@ struct mongo_src {
 	bool			 first_done;
 
 	/* Shared, under mu. */
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 wake_worker;
-	pthread_cond_t		 wake_main;
+	struct source_thread	 th;		/* mu, state, fatal, done, stop */
 	struct mongo_item	*q;		/* ring of MONGO_QUEUE_DOCS */
 	size_t			 qhead, qlen;
 	size_t			 qbytes;
 	char			**names;	/* announced collections */
 	enum decode_bson_kind	 *kinds;	/* and what they hold */
 	size_t			 nnames;
-	char			 state[MONGO_STATE_MAX];
-	char			*fatal;		/* worker gave up (batch) */
-	bool			 done;		/* worker finished */
-	bool			 stop;		/* main wants the worker gone */
 	uint64_t		 docs;		/* documents read */
 
 	/* Main thread only. */
 	struct mongo_mcoll	*mcolls;
 	size_t			 nmcolls;
 	struct record_build	 b;
-	char			 mstate[MONGO_STATE_MAX];
 };
 
 void	*source_mongo_worker(void *);

@@ -208,15 +208,15 @@ mongo_poll(struct source *s, struct store *st, size_t max)
 
 	if (max == 0)
 		max = 1;
-	pthread_mutex_lock(&ms->mu);
-	if (ms->qlen == 0 && !ms->done) {
+	pthread_mutex_lock(&ms->th.mu);
+	if (ms->qlen == 0 && !ms->th.done) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += MONGO_WAIT_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&ms->wake_main, &ms->mu, &ts);
+		pthread_cond_timedwait(&ms->th.wake_main, &ms->th.mu, &ts);
 	}
 	n = ms->qlen < max ? ms->qlen : max;
 	items = xreallocarray(NULL, n + 1, sizeof *items);
@@ -227,7 +227,7 @@ mongo_poll(struct source *s, struct store *st, size_t max)
 		ms->qlen--;
 	}
 	if (n != 0)
-		pthread_cond_signal(&ms->wake_worker);
+		pthread_cond_signal(&ms->th.wake_worker);
 	nnames = ms->nnames;
 	if (nnames > ms->nmcolls) {
 		names = xreallocarray(NULL, nnames, sizeof *names);
@@ -237,10 +237,10 @@ mongo_poll(struct source *s, struct store *st, size_t max)
 			kinds[i] = ms->kinds[i];
 		}
 	}
-	done = ms->done && ms->qlen == 0;
-	if (done && ms->fatal != NULL)
-		fatal = xstrdup(ms->fatal);
-	pthread_mutex_unlock(&ms->mu);
+	done = ms->th.done && ms->qlen == 0;
+	if (done && ms->th.fatal != NULL)
+		fatal = xstrdup(ms->th.fatal);
+	pthread_mutex_unlock(&ms->th.mu);
 
 	/* New collections become store sources. */
 	if (nnames > ms->nmcolls) {
@@ -284,9 +284,9 @@ mongo_progress(struct source *s, uint64_t *done, uint64_t *total)
 {
 	struct mongo_src	*ms = s->data;
 
-	pthread_mutex_lock(&ms->mu);
+	pthread_mutex_lock(&ms->th.mu);
 	*done = ms->docs;
-	pthread_mutex_unlock(&ms->mu);
+	pthread_mutex_unlock(&ms->th.mu);
 	*total = 0;
 }
 
@@ -300,15 +300,7 @@ source_mongo_state(struct source *s)
 {
 	struct mongo_src	*ms = s->data;
 
-	pthread_mutex_lock(&ms->mu);
-	if (ms->fatal != NULL)
-		snprintf(ms->mstate, sizeof ms->mstate, "%s", ms->fatal);
-	else if (ms->done && !ms->stop)
-		snprintf(ms->mstate, sizeof ms->mstate, "read");
-	else
-		memcpy(ms->mstate, ms->state, sizeof ms->mstate);
-	pthread_mutex_unlock(&ms->mu);
-	return (ms->mstate);
+	return (source_thread_state(&ms->th));
 }
 
 /* One line: URI, state, documents read. */
@@ -318,9 +310,9 @@ mongo_describe(struct source *s, struct buf *b)
 	struct mongo_src	*ms = s->data;
 	uint64_t		 docs;
 
-	pthread_mutex_lock(&ms->mu);
+	pthread_mutex_lock(&ms->th.mu);
 	docs = ms->docs;
-	pthread_mutex_unlock(&ms->mu);
+	pthread_mutex_unlock(&ms->th.mu);
 	buf_printf(b, "%s %s, %llu documents", s->arg, source_mongo_state(s),
 	    (unsigned long long)docs);
 }
@@ -395,10 +387,10 @@ mongo_free(struct source *s)
 	if (ms == NULL)
 		return;
 	if (ms->started) {
-		pthread_mutex_lock(&ms->mu);
-		ms->stop = true;
-		pthread_cond_broadcast(&ms->wake_worker);
-		pthread_mutex_unlock(&ms->mu);
+		pthread_mutex_lock(&ms->th.mu);
+		ms->th.stop = true;
+		pthread_cond_broadcast(&ms->th.wake_worker);
+		pthread_mutex_unlock(&ms->th.mu);
 		pthread_join(ms->thread, NULL);
 	}
 	for (i = 0; i < ms->qlen; i++)
@@ -420,10 +412,7 @@ mongo_free(struct source *s)
 	source_mongo_push_free(ms->push);
 	if (ms->client != NULL)
 		mongoc_client_destroy(ms->client);
-	pthread_mutex_destroy(&ms->mu);
-	pthread_cond_destroy(&ms->wake_worker);
-	pthread_cond_destroy(&ms->wake_main);
-	free(ms->fatal);
+	source_thread_destroy(&ms->th);
 	free(ms->db);
 	free(ms->safe);
 	free(ms);
@@ -555,10 +544,8 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 
 	record_build_init(&ms->b);
 	ms->q = xcalloc(MONGO_QUEUE_DOCS, sizeof *ms->q);
-	snprintf(ms->state, sizeof ms->state, "connecting");
-	pthread_mutex_init(&ms->mu, NULL);
-	pthread_cond_init(&ms->wake_worker, NULL);
-	pthread_cond_init(&ms->wake_main, NULL);
+	source_thread_init(&ms->th);
+	snprintf(ms->th.state, sizeof ms->th.state, "connecting");
 
 	s = source_create(&mongo_ops, ms->safe, ms);
 	s->live = ms->follow;

@@ -95,55 +95,14 @@ pg_message(const struct pg_src *ps, char *msg, size_t len, const char *where,
 	free(t);
 }
 
-/* Set the state line (under mu). */
-static void
-pg_state(struct pg_src *ps, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void
-pg_state(struct pg_src *ps, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	pthread_mutex_lock(&ps->mu);
-	va_start(ap, fmt);
-	vsnprintf(ps->state, sizeof ps->state, fmt, ap);
-	va_end(ap);
-	pthread_mutex_unlock(&ps->mu);
-}
-
-/* Sleep for up to msec, or until asked to stop.  Returns true to stop. */
-static bool
-pg_sleep(struct pg_src *ps, int msec)
-{
-	struct timespec	 ts;
-	bool		 stop;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += msec / 1000;
-	ts.tv_nsec += (long)(msec % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&ps->mu);
-	while (!ps->stop) {
-		if (pthread_cond_timedwait(&ps->wake_worker, &ps->mu, &ts) ==
-		    ETIMEDOUT)
-			break;
-	}
-	stop = ps->stop;
-	pthread_mutex_unlock(&ps->mu);
-	return (stop);
-}
-
 static bool
 pg_stopping(struct pg_src *ps)
 {
 	bool	 stop;
 
-	pthread_mutex_lock(&ps->mu);
-	stop = ps->stop;
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
+	stop = ps->th.stop;
+	pthread_mutex_unlock(&ps->th.mu);
 	return (stop);
 }
 
@@ -166,7 +125,7 @@ pg_announce(struct pg_src *ps, struct pg_wtable *t)
 {
 	if (t->announced)
 		return;
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	ps->names = xreallocarray(ps->names, ps->nnames + 1,
 	    sizeof *ps->names);
 	ps->aggs = xreallocarray(ps->aggs, ps->nnames + 1, sizeof *ps->aggs);
@@ -179,7 +138,7 @@ pg_announce(struct pg_src *ps, struct pg_wtable *t)
 	memset(&ps->stats[ps->nnames], 0, sizeof ps->stats[ps->nnames]);
 	t->id = ps->nnames;
 	ps->names[ps->nnames++] = pg_display(ps, t->name);
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	t->announced = true;
 }
 
@@ -192,17 +151,17 @@ pg_queue(struct pg_src *ps, struct pg_item *it, uint64_t nrows)
 {
 	bool	 ok;
 
-	pthread_mutex_lock(&ps->mu);
-	while (!ps->stop && ps->qlen == PG_QUEUE)
-		pthread_cond_wait(&ps->wake_worker, &ps->mu);
-	ok = !ps->stop;
+	pthread_mutex_lock(&ps->th.mu);
+	while (!ps->th.stop && ps->qlen == PG_QUEUE)
+		pthread_cond_wait(&ps->th.wake_worker, &ps->th.mu);
+	ok = !ps->th.stop;
 	if (ok) {
 		ps->q[(ps->qhead + ps->qlen) % PG_QUEUE] = *it;
 		ps->qlen++;
 		ps->rows += nrows;
-		pthread_cond_signal(&ps->wake_main);
+		pthread_cond_signal(&ps->th.wake_main);
 	}
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	if (!ok) {
 		PQclear(it->res);
 		free(it->skip);
@@ -232,11 +191,11 @@ pg_command(struct pg_src *ps, const char *sql, char *msg, size_t len)
 static void
 pg_disconnect(struct pg_src *ps)
 {
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	if (ps->cancel != NULL)
 		PQfreeCancel(ps->cancel);
 	ps->cancel = NULL;
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	if (ps->conn != NULL)
 		PQfinish(ps->conn);
 	ps->conn = NULL;
@@ -266,9 +225,9 @@ pg_connect(struct pg_src *ps, char *msg, size_t len)
 	db = PQdb(conn);
 	free(ps->db);
 	ps->db = xstrdup(db != NULL ? db : "");
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	ps->cancel = PQgetCancel(conn);
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	if (!pg_command(ps, "SET SESSION CHARACTERISTICS AS TRANSACTION "
 	    "READ ONLY", msg, len) ||
 	    !pg_command(ps, "SET TimeZone = 'UTC'", msg, len) ||
@@ -887,11 +846,11 @@ pg_table_stats(struct pg_src *ps, struct pg_wtable *t, char *msg,
 	}
 	PQclear(res);
 	pg_announce(ps, t);
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	ps->stats[t->id] = s;
 	ps->has_stats[t->id] = true;
-	pthread_cond_signal(&ps->wake_main);
-	pthread_mutex_unlock(&ps->mu);
+	pthread_cond_signal(&ps->th.wake_main);
+	pthread_mutex_unlock(&ps->th.mu);
 	return (0);
 }
 
@@ -957,7 +916,7 @@ pg_pass(struct pg_src *ps, char *msg, size_t len)
 			continue;
 		}
 		if (!ps->follow || !ps->first_done)
-			pg_state(ps, "connected; reading %s.%s", ps->db,
+			source_thread_set_state(&ps->th, "connected; reading %s.%s", ps->db,
 			    t->name);
 		rc = pg_read(ps, t, base, tail, msg, len);
 		if (rc != 0)
@@ -976,7 +935,7 @@ source_pg_worker(void *arg)
 	char		 msg[PG_MSG_MAX];
 	int		 rc, backoff = 1000;
 
-	pg_state(ps, "connecting");
+	source_thread_set_state(&ps->th, "connecting");
 	for (;;) {
 		rc = pg_pass(ps, msg, sizeof msg);
 		if (rc == 1)
@@ -985,35 +944,35 @@ source_pg_worker(void *arg)
 			backoff = 1000;
 			if (!ps->follow)
 				break;
-			pg_state(ps, "connected; following %s every %d ms",
+			source_thread_set_state(&ps->th, "connected; following %s every %d ms",
 			    ps->db, PG_FOLLOW_MS);
-			if (pg_sleep(ps, PG_FOLLOW_MS))
+			if (source_thread_sleep(&ps->th, PG_FOLLOW_MS))
 				break;
 			continue;
 		}
 		if (!ps->follow) {
-			pthread_mutex_lock(&ps->mu);
-			ps->fatal = xstrdup(msg);
-			pthread_mutex_unlock(&ps->mu);
+			pthread_mutex_lock(&ps->th.mu);
+			ps->th.fatal = xstrdup(msg);
+			pthread_mutex_unlock(&ps->th.mu);
 			break;
 		}
 		if (rc == -2) {
-			pg_state(ps, "connected; waiting: %s", msg);
-			if (pg_sleep(ps, PG_FOLLOW_MS))
+			source_thread_set_state(&ps->th, "connected; waiting: %s", msg);
+			if (source_thread_sleep(&ps->th, PG_FOLLOW_MS))
 				break;
 			continue;
 		}
 		pg_disconnect(ps);
-		pg_state(ps, "%s; retrying in %d s", msg, backoff / 1000);
-		if (pg_sleep(ps, backoff))
+		source_thread_set_state(&ps->th, "%s; retrying in %d s", msg, backoff / 1000);
+		if (source_thread_sleep(&ps->th, backoff))
 			break;
 		backoff = backoff * 2 > PG_RETRY_MS_MAX ? PG_RETRY_MS_MAX :
 		    backoff * 2;
 	}
 	pg_disconnect(ps);
-	pthread_mutex_lock(&ps->mu);
-	ps->done = true;
-	pthread_cond_broadcast(&ps->wake_main);
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
+	ps->th.done = true;
+	pthread_cond_broadcast(&ps->th.wake_main);
+	pthread_mutex_unlock(&ps->th.mu);
 	return (NULL);
 }

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include "record.h"
+#include "source-thread.h"
 #include "source-pg-query.h"
 #include "source-pg-row.h"
 
@@ -28,7 +29,6 @@
 #define PG_FOLLOW_MS		1000
 #define PG_RETRY_MS_MAX		30000
 #define PG_FOLLOW_SLACK		(60 * 1000000000LL)
-#define PG_STATE_MAX		1024
 #define PG_MSG_MAX		900
 #define PG_PASS_MAX		1024
 #define PG_RAW			"tyk_analytics"
@@ -109,9 +109,7 @@ struct pg_src {
 	bool			 first_done;
 
 	/* Shared, under mu. */
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 wake_worker;
-	pthread_cond_t		 wake_main;
+	struct source_thread	 th;		/* mu, state, fatal, done, stop */
 	PGcancel		*cancel;
 	struct pg_item		 q[PG_QUEUE];
 	size_t			 qhead, qlen;
@@ -120,9 +118,6 @@ struct pg_src {
 	struct pg_stat		*stats;		/* per announced table */
 	bool			*has_stats;
 	size_t			 nnames;
-	char			 state[PG_STATE_MAX];
-	char			*fatal;
-	bool			 done, stop;
 	uint64_t		 rows;
 
 	/* Main thread only. */
@@ -132,7 +127,6 @@ struct pg_src {
 	PGresult		*cur;		/* item being added */
 	struct pg_item		 curit;
 	int			 currow;
-	char			 mstate[PG_STATE_MAX];
 };
 
 void		*source_pg_worker(void *);

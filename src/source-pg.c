@@ -110,7 +110,7 @@ pg_learn(struct pg_src *ps, struct store *st)
 	size_t			 i, n;
 	char			*name;
 
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	n = ps->nnames;
 	if (n > ps->nmt) {
 		ps->mt = xreallocarray(ps->mt, n, sizeof *ps->mt);
@@ -133,7 +133,7 @@ pg_learn(struct pg_src *ps, struct store *st)
 		m->oldest_ns = ps->stats[i].oldest_ns;
 		m->newest_ns = ps->stats[i].newest_ns;
 	}
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	for (i = ps->nmt; i < n; i++) {
 		m = &ps->mt[i];
 		xasprintf(&name, "postgresql:%s", m->name);
@@ -180,30 +180,30 @@ pg_poll(struct source *s, struct store *st, size_t max)
 			free(ps->curit.skip);
 			ps->cur = NULL;
 		}
-		pthread_mutex_lock(&ps->mu);
-		if (ps->qlen == 0 && !ps->done && !got) {
+		pthread_mutex_lock(&ps->th.mu);
+		if (ps->qlen == 0 && !ps->th.done && !got) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_nsec += PG_WAIT_MS * 1000000L;
 			if (ts.tv_nsec >= 1000000000L) {
 				ts.tv_sec++;
 				ts.tv_nsec -= 1000000000L;
 			}
-			pthread_cond_timedwait(&ps->wake_main, &ps->mu, &ts);
+			pthread_cond_timedwait(&ps->th.wake_main, &ps->th.mu, &ts);
 		}
 		got = true;
 		if (ps->qlen == 0 || added >= max) {
-			done = ps->done && ps->qlen == 0;
-			if (done && ps->fatal != NULL)
-				fatal = xstrdup(ps->fatal);
-			pthread_mutex_unlock(&ps->mu);
+			done = ps->th.done && ps->qlen == 0;
+			if (done && ps->th.fatal != NULL)
+				fatal = xstrdup(ps->th.fatal);
+			pthread_mutex_unlock(&ps->th.mu);
 			pg_learn(ps, st);
 			break;
 		}
 		ps->curit = ps->q[ps->qhead];
 		ps->qhead = (ps->qhead + 1) % PG_QUEUE;
 		ps->qlen--;
-		pthread_cond_signal(&ps->wake_worker);
-		pthread_mutex_unlock(&ps->mu);
+		pthread_cond_signal(&ps->th.wake_worker);
+		pthread_mutex_unlock(&ps->th.mu);
 		pg_learn(ps, st);
 		if (ps->curit.doc != NULL) {
 			m = &ps->mt[ps->curit.table];
@@ -234,9 +234,9 @@ pg_progress(struct source *s, uint64_t *done, uint64_t *total)
 {
 	struct pg_src	*ps = s->data;
 
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	*done = ps->rows;
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	*total = 0;
 }
 
@@ -246,15 +246,7 @@ pg_state_get(struct source *s)
 {
 	struct pg_src	*ps = s->data;
 
-	pthread_mutex_lock(&ps->mu);
-	if (ps->fatal != NULL)
-		snprintf(ps->mstate, sizeof ps->mstate, "%s", ps->fatal);
-	else if (ps->done && !ps->stop)
-		snprintf(ps->mstate, sizeof ps->mstate, "read");
-	else
-		memcpy(ps->mstate, ps->state, sizeof ps->mstate);
-	pthread_mutex_unlock(&ps->mu);
-	return (ps->mstate);
+	return (source_thread_state(&ps->th));
 }
 
 /* One line: argument, state, rows read. */
@@ -264,9 +256,9 @@ pg_describe(struct source *s, struct buf *b)
 	struct pg_src	*ps = s->data;
 	uint64_t	 rows;
 
-	pthread_mutex_lock(&ps->mu);
+	pthread_mutex_lock(&ps->th.mu);
 	rows = ps->rows;
-	pthread_mutex_unlock(&ps->mu);
+	pthread_mutex_unlock(&ps->th.mu);
 	buf_printf(b, "%s %s, %llu rows", s->arg, pg_state_get(s),
 	    (unsigned long long)rows);
 }
@@ -388,12 +380,12 @@ pg_free(struct source *s)
 	if (ps == NULL)
 		return;
 	if (ps->started) {
-		pthread_mutex_lock(&ps->mu);
-		ps->stop = true;
+		pthread_mutex_lock(&ps->th.mu);
+		ps->th.stop = true;
 		if (ps->cancel != NULL)
 			PQcancel(ps->cancel, err, sizeof err);
-		pthread_cond_broadcast(&ps->wake_worker);
-		pthread_mutex_unlock(&ps->mu);
+		pthread_cond_broadcast(&ps->th.wake_worker);
+		pthread_mutex_unlock(&ps->th.mu);
 		pthread_join(ps->thread, NULL);
 	}
 	for (i = 0; i < ps->qlen; i++) {
@@ -431,10 +423,7 @@ pg_free(struct source *s)
 		explicit_bzero(ps->secret, strlen(ps->secret));
 		free(ps->secret);
 	}
-	pthread_mutex_destroy(&ps->mu);
-	pthread_cond_destroy(&ps->wake_worker);
-	pthread_cond_destroy(&ps->wake_main);
-	free(ps->fatal);
+	source_thread_destroy(&ps->th);
 	free(ps->db);
 	free(ps->schema);
 	free(ps->safe);
@@ -604,10 +593,8 @@ source_pg_open(const char *arg, const struct options *o, struct store *st,
 		ps->limit = o->limit;
 
 	record_build_init(&ps->b);
-	snprintf(ps->state, sizeof ps->state, "connecting");
-	pthread_mutex_init(&ps->mu, NULL);
-	pthread_cond_init(&ps->wake_worker, NULL);
-	pthread_cond_init(&ps->wake_main, NULL);
+	source_thread_init(&ps->th);
+	snprintf(ps->th.state, sizeof ps->th.state, "connecting");
 
 	s = source_create(&pg_ops, ps->safe, ps);
 	s->live = ps->follow;
