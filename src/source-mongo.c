@@ -114,28 +114,6 @@ mongo_init_once(void)
 	atexit(mongoc_cleanup);
 }
 
-/* Replace every occurrence of secret in s (allocated) by "***". */
-static char *
-mongo_scrub(char *s, const char *secret)
-{
-	struct buf	 b;
-	const char	*p, *q;
-	size_t		 n;
-
-	if (secret == NULL || *secret == '\0' || strstr(s, secret) == NULL)
-		return (s);
-	n = strlen(secret);
-	buf_init(&b);
-	for (p = s; (q = strstr(p, secret)) != NULL; p = q + n) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_adds(&b, "***");
-	}
-	buf_adds(&b, p);
-	buf_addc(&b, '\0');
-	free(s);
-	return (buf_take(&b));
-}
-
 /*
  * Scrub a message about uri: its password becomes "***", as written and
  * %-decoded (the driver may quote either).
@@ -150,10 +128,10 @@ mongo_scrub_uri(char *s, const char *uri)
 	if (!source_uri_password(uri, &p, &len) || len == 0)
 		return (s);
 	pass = xstrndup(p, len);
-	s = mongo_scrub(s, pass);
+	s = source_scrub(s, pass);
 	dec = mongoc_uri_unescape(pass);
 	if (dec != NULL) {
-		s = mongo_scrub(s, dec);
+		s = source_scrub(s, dec);
 		bson_free(dec);
 	}
 	explicit_bzero(pass, len);

@@ -26,6 +26,7 @@
 #include "render.h"
 #include "source-pg-query.h"
 #include "source-pg-row.h"
+#include "source.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -35,28 +36,6 @@ pg_notice(void *arg, const char *message)
 {
 	(void)arg;
 	log_debug("postgresql: %s", message);
-}
-
-/* Replace every occurrence of secret in s (allocated) by "***". */
-static char *
-pg_scrub(char *s, const char *secret)
-{
-	struct buf	 b;
-	const char	*p, *q;
-	size_t		 n;
-
-	if (secret == NULL || *secret == '\0' || strstr(s, secret) == NULL)
-		return (s);
-	n = strlen(secret);
-	buf_init(&b);
-	for (p = s; (q = strstr(p, secret)) != NULL; p = q + n) {
-		buf_add(&b, p, (size_t)(q - p));
-		buf_adds(&b, "***");
-	}
-	buf_adds(&b, p);
-	buf_addc(&b, '\0');
-	free(s);
-	return (buf_take(&b));
 }
 
 /*
@@ -86,7 +65,7 @@ pg_message(const struct pg_src *ps, char *msg, size_t len, const char *where,
 			buf_adds(&one, "; ");
 	}
 	buf_addc(&one, '\0');
-	t = pg_scrub(buf_take(&one), ps->secret);
+	t = source_scrub(buf_take(&one), ps->secret);
 	buf_init(&b);
 	render_safe(&b, t, strlen(t), 0);
 	snprintf(msg, len, "%s%.*s", where, (int)b.len, b.data != NULL ?

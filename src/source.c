@@ -159,3 +159,25 @@ source_free(struct source *s)
 	free(s->error);
 	free(s);
 }
+
+/* Replace every occurrence of secret in s (allocated) by "***". */
+char *
+source_scrub(char *s, const char *secret)
+{
+	struct buf	 b;
+	const char	*p, *q;
+	size_t		 n;
+
+	if (secret == NULL || *secret == '\0' || strstr(s, secret) == NULL)
+		return (s);
+	n = strlen(secret);
+	buf_init(&b);
+	for (p = s; (q = strstr(p, secret)) != NULL; p = q + n) {
+		buf_add(&b, p, (size_t)(q - p));
+		buf_adds(&b, "***");
+	}
+	buf_adds(&b, p);
+	buf_addc(&b, '\0');
+	free(s);
+	return (buf_take(&b));
+}

@@ -71,5 +71,6 @@ struct source	*source_pg_open(const char *, const struct options *,
 bool		 source_pg_is_conninfo(const char *);
 char		*source_pg_safe_arg(const char *);
 void		 source_hide_password(char *);
+char		*source_scrub(char *, const char *);
 
 #endif
