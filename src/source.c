@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "options.h"
 #include "store.h"
 #include "xmalloc.h"
