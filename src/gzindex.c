@@ -34,14 +34,20 @@
 
 #define GZINDEX_WINDOW	32768U
 #define GZINDEX_SLOTS	2
+#ifdef HAVE_ISAL
+#define GZINDEX_STATE	sizeof(struct inflate_state)
+#else
+#define GZINDEX_STATE	GZINDEX_WINDOW
+#endif
 
 struct gzindex_point {
 	uint64_t	 out;		/* decompressed offset */
 	uint64_t	 in;		/* compressed offset to go on from */
 	int		 bits;		/* zlib: unused bits of in[-1] */
-	uint8_t		*blob;		/* compressed state; NULL: the start */
+	uint8_t		*blob;		/* the state; NULL: the start */
 	uint32_t	 bloblen;
 	uint32_t	 rawlen;	/* state bytes before compression */
+	bool		 packed;	/* blob is compressed */
 };
 
 /* A decoded span: stream bytes [start, start + len). */
@@ -62,6 +68,7 @@ struct gzindex {
 	struct gzindex_point	*points;
 	size_t			 npoints;
 	size_t			 cap;
+	size_t			 packed;	/* points [0, packed) compressed */
 	uint64_t		 span;
 	uint64_t		 due;
 	size_t			 memory;
@@ -81,8 +88,8 @@ static void	 gzindex_add(struct gzindex *, uint64_t, uint64_t, int,
 		    const void *, size_t);
 static void	 gzindex_drop(const struct gzindex *, uint64_t, size_t);
 static size_t	 gzindex_inflate(const struct gzindex *,
-		    const struct gzindex_point *, uint8_t *, size_t, char *,
-		    size_t);
+		    const struct gzindex_point *, void *, uint8_t *, size_t,
+		    char *, size_t);
 
 /*
  * Index len bytes of gzip at in (borrowed); mapped: in is a read-only file
@@ -123,20 +130,20 @@ gzindex_due(const struct gzindex *ix)
 	return (ix->due);
 }
 
-/* Append a point whose state is the len bytes at raw (kept compressed). */
+/*
+ * Append a point whose state is the len bytes at raw.  The copy is kept
+ * as it is until gzindex_compact compresses it, on the reader's thread:
+ * the inflater, the slower of the two, only copies.
+ */
 static void
 gzindex_add(struct gzindex *ix, uint64_t in, uint64_t out, int bits,
     const void *raw, size_t len)
 {
 	struct gzindex_point	*pt;
-	uLongf			 clen;
 	uint8_t			*blob;
 
-	clen = compressBound((uLong)len);
-	blob = xmalloc(clen);
-	if (compress2(blob, &clen, raw, (uLong)len, 1) != Z_OK)
-		fatalx("compress2 failed");
-	blob = xrealloc(blob, clen);
+	blob = xmalloc(len == 0 ? 1 : len);
+	memcpy(blob, raw, len);
 
 	pthread_mutex_lock(&ix->mtx);
 	if (ix->npoints == ix->cap) {
@@ -150,13 +157,75 @@ gzindex_add(struct gzindex *ix, uint64_t in, uint64_t out, int bits,
 	pt->in = in;
 	pt->bits = bits;
 	pt->blob = blob;
-	pt->bloblen = (uint32_t)clen;
+	pt->bloblen = (uint32_t)len;
 	pt->rawlen = (uint32_t)len;
-	ix->memory += clen;
+	pt->packed = false;
+	ix->memory += len;
 	if (ix->npoints % GZINDEX_STEP == 0)
 		ix->span *= 2;
 	ix->due = out + ix->span;
 	pthread_mutex_unlock(&ix->mtx);
+}
+
+/*
+ * Compress the states of the points added since the last call (any
+ * thread; readers use a state only under the lock, so the raw copy can
+ * go once the compressed one is in).
+ */
+void
+gzindex_compact(struct gzindex *ix)
+{
+	struct gzindex_point	*pt;
+	const uint8_t		*raw;
+	uint8_t			*blob;
+	uLongf			 clen;
+	size_t			 i, len;
+
+	pthread_mutex_lock(&ix->mtx);
+	while (ix->packed < ix->npoints) {
+		i = ix->packed++;
+		pt = &ix->points[i];
+		if (pt->blob == NULL || pt->packed)
+			continue;
+		raw = pt->blob;
+		len = pt->rawlen;
+		pthread_mutex_unlock(&ix->mtx);
+
+		/* Only this call frees raw: it is safe to read unlocked. */
+		clen = compressBound((uLong)len);
+		blob = xmalloc(clen);
+		if (compress2(blob, &clen, raw, (uLong)len, 1) != Z_OK)
+			fatalx("compress2 failed");
+		blob = xrealloc(blob, clen);
+
+		pthread_mutex_lock(&ix->mtx);
+		pt = &ix->points[i];
+		free(pt->blob);
+		pt->blob = blob;
+		pt->bloblen = (uint32_t)clen;
+		pt->packed = true;
+		ix->memory = ix->memory - len + clen;
+	}
+	pthread_mutex_unlock(&ix->mtx);
+}
+
+/* Copy point pt's state into dst (cap bytes; under the lock). */
+static void
+gzindex_state(const struct gzindex_point *pt, void *dst, size_t cap)
+{
+	uLongf	 dlen = cap;
+
+	if (pt->blob == NULL)
+		return;
+	if (!pt->packed) {
+		if (pt->rawlen > cap)
+			fatalx("gzindex: a saved state is too large");
+		memcpy(dst, pt->blob, pt->rawlen);
+		return;
+	}
+	if (uncompress(dst, &dlen, pt->blob, pt->bloblen) != Z_OK ||
+	    dlen != pt->rawlen)
+		fatalx("gzindex: a saved state does not inflate");
 }
 
 /*
@@ -207,24 +276,18 @@ gzindex_finish(struct gzindex *ix, uint64_t out, const char *error)
 /* Inflate from pt into out (at most want bytes); returns the bytes made. */
 static size_t
 gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
-    uint8_t *out, size_t want, char *cause, size_t causelen)
+    void *state, uint8_t *out, size_t want, char *cause, size_t causelen)
 {
 	struct inflate_state	*s;
-	uLongf			 dlen;
 	uint64_t		 used, left;
 	size_t			 got = 0;
 	const uint8_t		*next;
 	int			 rc;
 
-	s = xcalloc(1, sizeof *s);
+	s = state;
 	if (pt->blob == NULL) {
 		isal_inflate_init(s);
 		s->crc_flag = ISAL_GZIP;
-	} else {
-		dlen = sizeof *s;
-		if (uncompress((Bytef *)s, &dlen, pt->blob, pt->bloblen) !=
-		    Z_OK || dlen != pt->rawlen)
-			fatalx("gzindex: a saved state does not inflate");
 	}
 	s->next_in = (uint8_t *)(uintptr_t)ix->in + pt->in;
 	s->avail_in = 0;
@@ -266,18 +329,15 @@ gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
 			break;
 		}
 	}
-	free(s);
 	return (got);
 }
 #else
 /* Inflate from pt into out (at most want bytes); returns the bytes made. */
 static size_t
 gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
-    uint8_t *out, size_t want, char *cause, size_t causelen)
+    void *state, uint8_t *out, size_t want, char *cause, size_t causelen)
 {
 	z_stream	 z;
-	uint8_t		 win[GZINDEX_WINDOW];
-	uLongf		 dlen = sizeof win;
 	uint64_t	 used, left;
 	const uint8_t	*next;
 	bool		 raw = pt->blob != NULL;
@@ -290,13 +350,8 @@ gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
 		if (pt->bits != 0)
 			inflatePrime(&z, pt->bits,
 			    ix->in[pt->in - 1] >> (8 - pt->bits));
-		if (pt->rawlen != 0) {
-			if (uncompress(win, &dlen, pt->blob, pt->bloblen) !=
-			    Z_OK || dlen != pt->rawlen)
-				fatalx("gzindex: a saved window does not "
-				    "inflate");
-			inflateSetDictionary(&z, win, (uInt)dlen);
-		}
+		if (pt->rawlen != 0)
+			inflateSetDictionary(&z, state, pt->rawlen);
 	}
 	z.next_in = (Bytef *)(uintptr_t)ix->in + pt->in;
 	*cause = '\0';
@@ -395,6 +450,7 @@ gzindex_read(struct gzindex *ix, uint64_t off, void *buf, size_t len,
 	uint64_t		 to, want;
 	size_t			 lo, hi, mid, i, got, cap;
 	uint8_t			*data;
+	void			*state;
 
 	if (len == 0)
 		return (0);
@@ -452,15 +508,19 @@ gzindex_read(struct gzindex *ix, uint64_t off, void *buf, size_t len,
 	cap = ix->spare_cap;
 	ix->spare = NULL;
 	ix->spare_cap = 0;
+	state = xcalloc(1, GZINDEX_STATE);
+	gzindex_state(&pt, state, GZINDEX_STATE);
 	pthread_mutex_unlock(&ix->mtx);
 
-	/* Inflate the span without the lock: blobs never move. */
+	/* Inflate the span without the lock, from the copied state. */
 	if (cap < want) {
 		free(data);
 		cap = (size_t)want;
 		data = xmalloc(cap);
 	}
-	got = gzindex_inflate(ix, &pt, data, (size_t)want, cause, causelen);
+	got = gzindex_inflate(ix, &pt, state, data, (size_t)want, cause,
+	    causelen);
+	free(state);
 	if (ix->mapped)
 		gzindex_drop(ix, pt.in, got);
 

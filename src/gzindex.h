@@ -14,7 +14,8 @@
  * 32 KiB of output, so any return of isal_inflate is a point; with zlib a
  * block boundary (inflate with Z_BLOCK), the bit offset and the 32 KiB
  * window (inflatePrime and inflateSetDictionary to restart).  States are
- * kept compressed.  Concatenated members are read on as gzstream does.
+ * kept compressed (gzindex_compact, called by the reader's thread, so that
+ * the inflater only copies them).  Concatenated members are read on as gzstream does.
  *
  * The input is borrowed and must outlive the index.  If it is a read-only
  * file mapping, the pages a read touched are dropped after it, so that
@@ -40,6 +41,7 @@ void		 gzindex_set_span(struct gzindex *, uint64_t);
 uint64_t	 gzindex_due(const struct gzindex *);
 void		 gzindex_point(struct gzindex *, const void *, uint64_t,
 		    uint64_t);
+void		 gzindex_compact(struct gzindex *);
 void		 gzindex_finish(struct gzindex *, uint64_t, const char *);
 int		 gzindex_read(struct gzindex *, uint64_t, void *, size_t,
 		    char *, size_t);

@@ -381,6 +381,9 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 		n = gzstream_take(gz, out, len);
 	else
 		n = gzstream_inflate(gz, out, len);
+	/* Compress new index points here, off the inflater's thread. */
+	if (gz->idx != NULL)
+		gzindex_compact(gz->idx);
 	if (n > 0)
 		gz->produced += (uint64_t)n;
 	return (n);
