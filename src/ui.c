@@ -602,7 +602,7 @@ ui_run(const struct options *o)
 	struct sigaction	 sa;
 	int64_t			 now = 0, last_draw = 0, wait, slid = 0, start;
 	int64_t			 anchored = INT64_MIN, anchor_at = 0;
-	bool			 more, quit_loaded;
+	bool			 more, quit_loaded, was_loading;
 	unsigned		 r;
 	int			 ch, timeout, rc;
 	size_t			 i;
@@ -652,7 +652,11 @@ ui_run(const struct options *o)
 	ui.load = ui_load_start(&ui);
 
 	while (!ui_signalled) {
+		was_loading = ui.loading;
 		more = ui_poll_sources(&ui, UI_BUDGET_NS);
+		/* The loader finished (maybe with no new record): say so. */
+		if (was_loading && !ui.loading)
+			ui.dirty |= UI_REDRAW;
 		ui_rate_update(&ui);
 		if (!ui.loading || now - anchor_at > UI_SLIDE_NS) {
 			anchor_at = now;
@@ -677,7 +681,7 @@ ui_run(const struct options *o)
 		if (ui.loading || ui.live)
 			ui.dirty |= UI_REDRAW;	/* progress, rate */
 		now = ui_clock();
-		timeout = more ? 0 : (ui.live ? 100 : 500);
+		timeout = more ? 0 : (ui.live || ui.loading ? 100 : 500);
 		if (ui.dirty & UI_REDRAW) {
 			if (now - last_draw >= UI_DATA_NS) {
 				ui.dirty = 0;

@@ -107,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (uint32_t)data[6] << 16 | (uint32_t)data[7] << 24;
 	if (data[0] & 1) {
 		half = (size - 8) / 2;
-		fgz_member(&z, &zlen, data + 8, half, data[0] >> 4);
+		fgz_member(&z, &zlen, data + 8, half, (data[0] >> 4) % 10);
 		if (data[0] & 2)
 			fgz_member(&z, &zlen, data + 8 + half,
 			    size - 8 - half, 1);
