@@ -10,7 +10,7 @@
  * wait for input (ui_load_enter / ui_load_leave); the loader takes it
  * between those, one batch of UI_LOAD_BATCH records per source at a time,
  * and gives way at the end of a batch whenever the main thread asks.  So
- * a key waits for at most one batch (about a millisecond), the screen
+ * a key waits for at most one batch (a few milliseconds), the screen
  * shows what has arrived at its data redraw rate, and nothing in the
  * store, the view or the screens needs a lock of its own.
  */
@@ -24,7 +24,7 @@
 
 struct ui_load;
 
-#define UI_LOAD_BATCH	1024	/* records per poll of one source */
+#define UI_LOAD_BATCH	4096	/* records per poll of one source */
 
 struct ui_load	*ui_load_start(struct ui *);
 void		 ui_load_enter(struct ui_load *);
