@@ -9,6 +9,7 @@
 
 #include "gzstream.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,27 @@
 #include <zlib.h>
 #endif
 
+#include "gzindex.h"
+#include "log.h"
 #include "xmalloc.h"
+
+#define GZSTREAM_NBUF	4		/* buffers between the threads */
+#define GZSTREAM_BUF	(1U << 20)
+
+/* The inflater thread and what it has made (gzstream_background). */
+struct gzstream_pipe {
+	pthread_t	 thread;
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 cond;
+	uint8_t		*buf[GZSTREAM_NBUF];
+	size_t		 len[GZSTREAM_NBUF];
+	uint64_t	 head;		/* buffers filled */
+	uint64_t	 tail;		/* buffers read */
+	size_t		 rpos;		/* read offset in the tail buffer */
+	uint64_t	 consumed;	/* compressed bytes, after head */
+	bool		 eof;		/* the inflater has stopped */
+	bool		 stop;		/* gzstream_free: stop now */
+};
 
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 size_t	(*gzstream_fuzz_step)(void);
@@ -32,6 +53,9 @@ struct gzstream {
 	bool		 done;		/* every member finished */
 	bool		 failed;
 	char		 error[128];
+	uint64_t	 inflated;	/* by the inflater */
+	struct gzindex	*idx;		/* points to add, or NULL */
+	struct gzstream_pipe *pipe;	/* background inflater, or NULL */
 #ifdef HAVE_ISAL
 	struct inflate_state	 st;
 #else
@@ -71,9 +95,9 @@ gzstream_create(const void *in, size_t len)
 	return (gz);
 }
 
-/* Compressed bytes consumed so far. */
-uint64_t
-gzstream_consumed(const struct gzstream *gz)
+/* Compressed bytes the inflater has consumed so far. */
+static uint64_t
+gzstream_used(const struct gzstream *gz)
 {
 #ifdef HAVE_ISAL
 	return ((uint64_t)(gz->st.next_in - gz->in));
@@ -82,7 +106,22 @@ gzstream_consumed(const struct gzstream *gz)
 #endif
 }
 
-/* Decompressed bytes so far. */
+/* Compressed bytes consumed so far (by the inflater thread, if any). */
+uint64_t
+gzstream_consumed(const struct gzstream *gz)
+{
+	struct gzstream_pipe	*pp = gz->pipe;
+	uint64_t		 n;
+
+	if (pp == NULL)
+		return (gzstream_used(gz));
+	pthread_mutex_lock(&pp->mtx);
+	n = pp->consumed;
+	pthread_mutex_unlock(&pp->mtx);
+	return (n);
+}
+
+/* Decompressed bytes read so far. */
 uint64_t
 gzstream_produced(const struct gzstream *gz)
 {
@@ -102,14 +141,14 @@ gzstream_fail(struct gzstream *gz, const char *what)
 {
 	gz->failed = true;
 	snprintf(gz->error, sizeof gz->error, "%s at compressed offset %llu",
-	    what, (unsigned long long)gzstream_consumed(gz));
+	    what, (unsigned long long)gzstream_used(gz));
 }
 
 /* Refill the 4 GiB input window of a very large file. */
 static void
 gzstream_window(struct gzstream *gz)
 {
-	uint64_t	 used = gzstream_consumed(gz), left = gz->inlen - used;
+	uint64_t	 used = gzstream_used(gz), left = gz->inlen - used;
 	uint32_t	 avail;
 
 	avail = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
@@ -124,30 +163,19 @@ gzstream_window(struct gzstream *gz)
 }
 
 /*
- * Decompress up to len bytes into out.  Returns the number of bytes (0 at
- * the end of the stream) or -1 after an error (see gzstream_error); bytes
- * decompressed before an error are returned first.
+ * Inflate up to len bytes into out, adding index points when they are
+ * due.  Returns as gzstream_read.
  */
-ssize_t
-gzstream_read(struct gzstream *gz, void *out, size_t len)
+static ssize_t
+gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 {
 	size_t		 got = 0;
 	uint64_t	 rest;
 	int		 rc;
 	const uint8_t	*next;
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	size_t		 step;
-#endif
 
 	if (gz->failed)
 		return (-1);
-	if (len > (1U << 30))
-		len = 1U << 30;
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-	if (gzstream_fuzz_step != NULL && (step = gzstream_fuzz_step()) != 0 &&
-	    len > step)
-		len = step;
-#endif
 	while (got < len && !gz->done) {
 		gzstream_window(gz);
 #ifdef HAVE_ISAL
@@ -161,9 +189,15 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 			    "corrupt gzip data");
 			break;
 		}
+		/* Any return is a point: the state holds all it needs. */
+		if (gz->idx != NULL && gz->st.block_state !=
+		    ISAL_BLOCK_FINISH && gz->inflated + got >=
+		    gzindex_due(gz->idx))
+			gzindex_point(gz->idx, &gz->st, gzstream_used(gz),
+			    gz->inflated + got);
 		if (gz->st.block_state == ISAL_BLOCK_FINISH) {
 			next = gz->st.next_in;
-			rest = gz->inlen - gzstream_consumed(gz);
+			rest = gz->inlen - gzstream_used(gz);
 			if (rest >= 2 && gzstream_is_gzip(next, rest)) {
 				isal_inflate_reset(&gz->st);
 				gz->st.crc_flag = ISAL_GZIP;
@@ -174,7 +208,7 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 				gz->done = true;
 			continue;
 		}
-		if (gz->st.avail_in == 0 && gzstream_consumed(gz) ==
+		if (gz->st.avail_in == 0 && gzstream_used(gz) ==
 		    gz->inlen && gz->st.avail_out != 0) {
 			gzstream_fail(gz, "gzip stream cut short");
 			break;
@@ -182,11 +216,17 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 #else
 		gz->z.next_out = (Bytef *)out + got;
 		gz->z.avail_out = (uInt)(len - got);
-		rc = inflate(&gz->z, Z_NO_FLUSH);
+		rc = inflate(&gz->z, gz->idx != NULL ? Z_BLOCK : Z_NO_FLUSH);
 		got = len - gz->z.avail_out;
+		/* A point at a block boundary (not the last block's end). */
+		if (gz->idx != NULL && rc == Z_OK &&
+		    (gz->z.data_type & 128) && !(gz->z.data_type & 64) &&
+		    gz->inflated + got >= gzindex_due(gz->idx))
+			gzindex_point(gz->idx, &gz->z, gzstream_used(gz),
+			    gz->inflated + got);
 		if (rc == Z_STREAM_END) {
 			next = gz->z.next_in;
-			rest = gz->inlen - gzstream_consumed(gz);
+			rest = gz->inlen - gzstream_used(gz);
 			if (rest >= 2 && gzstream_is_gzip(next, rest))
 				inflateReset(&gz->z);
 			else
@@ -194,7 +234,7 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 			continue;
 		}
 		if (rc == Z_BUF_ERROR && gz->z.avail_in == 0 &&
-		    gzstream_consumed(gz) == gz->inlen) {
+		    gzstream_used(gz) == gz->inlen) {
 			gzstream_fail(gz, "gzip stream cut short");
 			break;
 		}
@@ -206,18 +246,180 @@ gzstream_read(struct gzstream *gz, void *out, size_t len)
 		}
 #endif
 	}
-	gz->produced += got;
+	gz->inflated += got;
+	if (gz->idx != NULL && (gz->done || gz->failed))
+		gzindex_finish(gz->idx, gz->inflated, gz->error);
 	if (got == 0 && gz->failed)
 		return (-1);
 	return ((ssize_t)got);
+}
+
+/* The inflater thread: fill buffers until the stream ends or stop. */
+static void *
+gzstream_thread(void *arg)
+{
+	struct gzstream		*gz = arg;
+	struct gzstream_pipe	*pp = gz->pipe;
+	ssize_t			 n;
+	size_t			 i;
+
+	for (;;) {
+		pthread_mutex_lock(&pp->mtx);
+		while (!pp->stop && pp->head - pp->tail == GZSTREAM_NBUF)
+			pthread_cond_wait(&pp->cond, &pp->mtx);
+		if (pp->stop) {
+			pthread_mutex_unlock(&pp->mtx);
+			break;
+		}
+		i = (size_t)(pp->head % GZSTREAM_NBUF);
+		pthread_mutex_unlock(&pp->mtx);
+
+		/* Only this thread touches buffer i until head moves. */
+		n = gzstream_inflate(gz, pp->buf[i], GZSTREAM_BUF);
+
+		pthread_mutex_lock(&pp->mtx);
+		pp->consumed = gzstream_used(gz);
+		if (n > 0) {
+			pp->len[i] = (size_t)n;
+			pp->head++;
+		} else
+			pp->eof = true;
+		pthread_cond_broadcast(&pp->cond);
+		pthread_mutex_unlock(&pp->mtx);
+		if (n <= 0)
+			break;
+	}
+	return (NULL);
+}
+
+/*
+ * Inflate on a thread of its own from now on, a few MiB ahead of the
+ * reader, so that inflating and what the reader does with the bytes run
+ * at once.
+ */
+void
+gzstream_background(struct gzstream *gz)
+{
+	struct gzstream_pipe	*pp;
+	size_t			 i;
+
+	if (gz->pipe != NULL)
+		return;
+	pp = xcalloc(1, sizeof *pp);
+	for (i = 0; i < GZSTREAM_NBUF; i++)
+		pp->buf[i] = xmalloc(GZSTREAM_BUF);
+	pp->consumed = gzstream_used(gz);
+	if (pthread_mutex_init(&pp->mtx, NULL) != 0 ||
+	    pthread_cond_init(&pp->cond, NULL) != 0)
+		fatalx("pthread_mutex_init failed");
+	gz->pipe = pp;
+	if (pthread_create(&pp->thread, NULL, gzstream_thread, gz) != 0)
+		fatalx("pthread_create failed");
+}
+
+/* Copy up to len bytes the inflater thread has made. */
+static ssize_t
+gzstream_take(struct gzstream *gz, uint8_t *out, size_t len)
+{
+	struct gzstream_pipe	*pp = gz->pipe;
+	size_t			 got = 0, i, n;
+
+	while (got < len) {
+		pthread_mutex_lock(&pp->mtx);
+		while (pp->head == pp->tail && !pp->eof)
+			pthread_cond_wait(&pp->cond, &pp->mtx);
+		if (pp->head == pp->tail) {
+			pthread_mutex_unlock(&pp->mtx);
+			break;
+		}
+		i = (size_t)(pp->tail % GZSTREAM_NBUF);
+		pthread_mutex_unlock(&pp->mtx);
+
+		n = pp->len[i] - pp->rpos;
+		if (n > len - got)
+			n = len - got;
+		memcpy(out + got, pp->buf[i] + pp->rpos, n);
+		got += n;
+		pp->rpos += n;
+		if (pp->rpos == pp->len[i]) {
+			pp->rpos = 0;
+			pthread_mutex_lock(&pp->mtx);
+			pp->tail++;
+			pthread_cond_broadcast(&pp->cond);
+			pthread_mutex_unlock(&pp->mtx);
+		}
+		/* Return what is there rather than wait for more. */
+		if (got != 0)
+			break;
+	}
+	if (got == 0 && gz->failed)
+		return (-1);
+	return ((ssize_t)got);
+}
+
+/*
+ * Decompress up to len bytes into out.  Returns the number of bytes (0 at
+ * the end of the stream) or -1 after an error (see gzstream_error); bytes
+ * decompressed before an error are returned first.
+ */
+ssize_t
+gzstream_read(struct gzstream *gz, void *out, size_t len)
+{
+	ssize_t		 n;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	size_t		 step;
+#endif
+
+	if (len > (1U << 30))
+		len = 1U << 30;
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	if (gzstream_fuzz_step != NULL && (step = gzstream_fuzz_step()) != 0 &&
+	    len > step)
+		len = step;
+#endif
+	if (gz->pipe != NULL)
+		n = gzstream_take(gz, out, len);
+	else
+		n = gzstream_inflate(gz, out, len);
+	/* Compress new index points here, off the inflater's thread. */
+	if (gz->idx != NULL)
+		gzindex_compact(gz->idx);
+	if (n > 0)
+		gz->produced += (uint64_t)n;
+	return (n);
+}
+
+/*
+ * Add access points to idx as the stream is inflated (call before the
+ * first read; the index must outlive the stream's reads).
+ */
+void
+gzstream_index(struct gzstream *gz, struct gzindex *idx)
+{
+	gz->idx = idx;
 }
 
 /* Free the stream (not its input). */
 void
 gzstream_free(struct gzstream *gz)
 {
+	struct gzstream_pipe	*pp;
+	size_t			 i;
+
 	if (gz == NULL)
 		return;
+	if ((pp = gz->pipe) != NULL) {
+		pthread_mutex_lock(&pp->mtx);
+		pp->stop = true;
+		pthread_cond_broadcast(&pp->cond);
+		pthread_mutex_unlock(&pp->mtx);
+		pthread_join(pp->thread, NULL);
+		for (i = 0; i < GZSTREAM_NBUF; i++)
+			free(pp->buf[i]);
+		pthread_mutex_destroy(&pp->mtx);
+		pthread_cond_destroy(&pp->cond);
+		free(pp);
+	}
 #ifndef HAVE_ISAL
 	inflateEnd(&gz->z);
 #endif

@@ -5,6 +5,10 @@
  * isal_inflate when configure found it (about 2.4x zlib's speed), zlib
  * otherwise.  Concatenated gzip members are read as one stream, as gzip(1)
  * does.  The input is borrowed and must outlive the stream.
+ *
+ * Optionally the stream adds access points to a gzindex as it goes
+ * (gzstream_index), and inflates on a thread of its own, a few MiB ahead
+ * of the reader (gzstream_background); reads stay on the caller's thread.
  */
 #ifndef GZSTREAM_H
 #define GZSTREAM_H
@@ -14,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct gzindex;
 struct gzstream;
 
 struct gzstream	*gzstream_create(const void *, size_t);
@@ -21,6 +26,8 @@ ssize_t		 gzstream_read(struct gzstream *, void *, size_t);
 const char	*gzstream_error(const struct gzstream *);
 uint64_t	 gzstream_consumed(const struct gzstream *);
 uint64_t	 gzstream_produced(const struct gzstream *);
+void		 gzstream_index(struct gzstream *, struct gzindex *);
+void		 gzstream_background(struct gzstream *);
 void		 gzstream_free(struct gzstream *);
 bool		 gzstream_is_gzip(const void *, size_t);
 

@@ -23,6 +23,7 @@
 #include "mask.h"
 #include "options.h"
 #include "output-har.h"
+#include "payload.h"
 #include "record.h"
 #include "render.h"
 #include "store.h"
@@ -188,15 +189,21 @@ static void
 output_gen_payload(yajl_gen g, const struct store *st, const struct record *r,
     enum wire_which w, const struct mask *mk)
 {
-	struct slice	 s = w == WIRE_REQUEST ? record_raw_request(r) :
-			    record_raw_response(r);
+	struct payload	 pl;
+	struct slice	 s;
 	struct wire_msg	 m;
 	struct buf	 raw, b64;
 
+	/* Unreadable (counted by the gzip index): written as empty. */
+	payload_init(&pl);
+	(void)payload_get(&pl, st, r);
+	s = w == WIRE_REQUEST ? pl.req : pl.resp;
 	if (!mask_active(mk) || s.len == 0) {
 		json_gen_slice(g, s.ptr, s.len);
+		payload_clear(&pl);
 		return;
 	}
+	payload_clear(&pl);
 	wire_init(&m);
 	buf_init(&raw);
 	buf_init(&b64);

@@ -242,24 +242,31 @@ record_hour(const struct record *r)
 	return ((int)(r->ymdh & 0x3f));
 }
 
-/* raw_request as stored (base64 text); empty slice if none. */
+/*
+ * raw_request as held in memory (base64 text); empty slice if none, or if
+ * the record only references it (REC_PAYREF): readers use payload_get.
+ */
 struct slice
 record_raw_request(const struct record *r)
 {
 	struct slice	 s;
 
-	s.ptr = r->req_len != 0 ? r->payload : "";
+	if (r->req_len == 0 || (r->flags & REC_PAYREF))
+		return ((struct slice){ "", 0 });
+	s.ptr = r->payload;
 	s.len = r->req_len;
 	return (s);
 }
 
-/* raw_response as stored (base64 text); empty slice if none. */
+/* raw_response as held in memory; as record_raw_request. */
 struct slice
 record_raw_response(const struct record *r)
 {
 	struct slice	 s;
 
-	s.ptr = r->resp_len != 0 ? r->payload + r->resp_off : "";
+	if (r->resp_len == 0 || (r->flags & REC_PAYREF))
+		return ((struct slice){ "", 0 });
+	s.ptr = r->payload + r->resp_off;
 	s.len = r->resp_len;
 	return (s);
 }

@@ -18,7 +18,12 @@
  * Payloads.  raw_request and raw_response (base64 text, as stored) are not
  * copied when they can stay where they are: payload points into a mapped
  * file or into the owning chunk's arena, req at payload[0..req_len) and
- * resp at payload[resp_off..resp_off+resp_len).
+ * resp at payload[resp_off..resp_off+resp_len).  A record of a gzipped
+ * dump keeps only where they are (REC_PAYREF): payload is NULL and the
+ * payload starts payload_at bytes after the record's document, whose
+ * offset in the decompressed stream is the record's position; payload.h
+ * reads them from the source's gzip index.  Read payloads through
+ * payload_get (payload.h), which handles both.
  *
  * Records are immutable once added to the store, and owned by it; a
  * struct record from store_get is a copy (see store.h for how long it
@@ -72,6 +77,7 @@ enum record_str {
 #define REC_EXP_ZERO	0x0400	/* expireAt is Go's zero time */
 #define REC_HAS_GQL	0x0800	/* extra holds GraphQL stats */
 #define REC_HAS_MCP	0x1000	/* extra holds MCP stats */
+#define REC_PAYREF	0x2000	/* payload by reference: see payload_at */
 /* Stored sub-second precision of timestamp/expireAt, in digits (0-9). */
 #define REC_TSPREC_SHIFT	16
 #define REC_EXPPREC_SHIFT	20
@@ -106,6 +112,7 @@ struct record {
 	uint32_t	ymdh;		/* year<<16 | month<<12 | day<<6 | hour */
 	uint32_t	flags;		/* REC_* */
 	int16_t		response_code;
+	uint32_t	payload_at;	/* REC_PAYREF: offset in the document */
 };
 
 #define REC_POS(src, off)	((uint64_t)(src) << 48 | ((off) & 0xffffffffffffULL))
@@ -193,6 +200,7 @@ struct record_build {
 	const char		*req, *resp;
 	size_t			 req_len, resp_len;
 	bool			 payload_stable; /* req/resp outlive the store? */
+	const char		*payload_doc;	/* else: keep by reference */
 };
 
 void		 record_build_init(struct record_build *);

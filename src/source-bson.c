@@ -52,6 +52,7 @@
 #include <bson/bson.h>
 
 #include "decode-bson.h"
+#include "gzindex.h"
 #include "gzstream.h"
 #include "record.h"
 #include "source-doc.h"
@@ -91,6 +92,7 @@ struct source_bson {
 	size_t			 maplen;
 	enum source_bson_map	 maptype;
 	struct gzstream		*gz;		/* NULL: plain */
+	struct gzindex		*idx;		/* kept by the store, or NULL */
 
 	/* Decompressed window: stream bytes [woff, woff + wlen). */
 	uint8_t			*win;
@@ -141,6 +143,14 @@ sbson_le32(const uint8_t *p)
 	    (uint32_t)p[3] << 24);
 }
 
+/* Free a gzip index handed to the store (store_keep). */
+static void
+sbson_index_release(void *p, size_t len)
+{
+	(void)len;
+	gzindex_free(p);
+}
+
 /* Unmap a mapping handed to the store. */
 static void
 sbson_unmap(void *p, size_t len)
@@ -175,9 +185,17 @@ source_bson_create(struct store *st, const char *name, const uint8_t *map,
 	rd->last_ts = -1;
 	record_build_init(&rd->b);
 	decode_bson_cache_init(&rd->cache, st);
-	if (gzip)
+	if (gzip) {
 		rd->gz = gzstream_create(map, len);
-	else {
+		if (maptype != SOURCE_BSON_MAP_OWNED) {
+			/* The mapping outlives the reader: index it. */
+			rd->idx = gzindex_create(map, len,
+			    maptype == SOURCE_BSON_MAP_STORE);
+			store_keep(st, rd->idx, 0, sbson_index_release);
+			gzstream_index(rd->gz, rd->idx);
+		}
+		gzstream_background(rd->gz);
+	} else {
 		rd->win = (uint8_t *)(uintptr_t)map;
 		rd->wlen = len;
 		rd->gz_end = true;
@@ -196,6 +214,7 @@ source_bson_create(struct store *st, const char *name, const uint8_t *map,
 		if (explicit && rd->cur->kind == DECODE_BSON_SKIP)
 			rd->cur->kind = DECODE_BSON_OTHER;
 		rd->cur->src = store_source_add(st, name, STORE_SRC_FILE);
+		st->sources[rd->cur->src].gzidx = rd->idx;
 		rd->cur->registered = true;
 		rd->main_src = rd->cur->src;
 		rd->main_registered = true;
@@ -446,6 +465,7 @@ sbson_register(struct source_bson *rd, struct store *st,
 		return;
 	xasprintf(&name, "%s:%s", rd->name, c->ns);
 	c->src = store_source_add(st, name, STORE_SRC_COLLECTION);
+	st->sources[c->src].gzidx = rd->idx;
 	c->registered = true;
 	free(name);
 }
@@ -496,6 +516,8 @@ sbson_doc(struct source_bson *rd, struct store *st, struct sbson_coll *c,
 	}
 	rd->b.payload_stable = rd->gz == NULL &&
 	    rd->maptype != SOURCE_BSON_MAP_OWNED;
+	if (rd->idx != NULL)
+		rd->b.payload_doc = (const char *)p;
 	source_doc_add(st, &rd->b, &d, &doc, kind);
 }
 

@@ -231,12 +231,12 @@ sfile_open_part(struct sfile *sf, struct store *st, size_t i, char **cause)
 	case SFILE_EMPTY:
 	case SFILE_BSON:
 	case SFILE_ARCHIVE:
-		if (!gz)
-			store_keep(st, (void *)(uintptr_t)map, len,
-			    source_bson_unmap);
+		/* Records point into it, or (gzip) reference it. */
+		store_keep(st, (void *)(uintptr_t)map, len,
+		    source_bson_unmap);
 		sf->bs = source_bson_create(st, pt->name, map, len,
-		    gz ? SOURCE_BSON_MAP_OWNED : SOURCE_BSON_MAP_STORE, gz,
-		    kind == SFILE_ARCHIVE, sf->explicit);
+		    SOURCE_BSON_MAP_STORE, gz, kind == SFILE_ARCHIVE,
+		    sf->explicit);
 		return (0);
 	case SFILE_JSONL:
 		sf->js = source_jsonl_create(st, pt->name, -1, map, len, gz);

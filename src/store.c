@@ -383,12 +383,13 @@ store_put(struct store *st, const struct record *r)
 			t[store_strs[k].key] = r->str[k];
 	c->key[i] = idtuple_intern(&st->key_tuples, t);
 	c->cold[i] = 0;
-	if (r->payload != NULL || r->extra != 0) {
+	if (r->payload != NULL || r->extra != 0 || (r->flags & REC_PAYREF)) {
 		sc.payload = r->payload;
 		sc.req_len = r->req_len;
 		sc.resp_off = r->resp_off;
 		sc.resp_len = r->resp_len;
 		sc.extra = r->extra;
+		sc.payload_at = r->payload_at;
 		c->cold[i] = store_cold_new(c, &sc);
 	}
 	c->n++;
@@ -442,10 +443,12 @@ store_fill_at(const struct store *st, const struct store_chunk *c, uint32_t i,
 		r->resp_off = sc->resp_off;
 		r->resp_len = sc->resp_len;
 		r->extra = sc->extra;
+		r->payload_at = sc->payload_at;
 	} else {
 		r->payload = NULL;
 		r->req_len = r->resp_off = r->resp_len = 0;
 		r->extra = 0;
+		r->payload_at = 0;
 	}
 }
 
@@ -533,7 +536,9 @@ store_ns(int64_t sec, uint32_t nsec, int64_t *out)
 /*
  * Add the record in b (from source src at offset off) and return its seq.
  * Payloads are copied into the chunk unless b->payload_stable says they
- * outlive the store and raw_response follows raw_request within 4 GiB.
+ * outlive the store and raw_response follows raw_request within 4 GiB, or
+ * b->payload_doc is set: then only their place in that document (at off
+ * in the source's stream) is kept, and payload.h reads them from there.
  */
 uint64_t
 store_add(struct store *st, struct record_build *b, uint16_t src,
@@ -625,7 +630,22 @@ store_add(struct store *st, struct record_build *b, uint16_t src,
 	if (b->resp_len > UINT32_MAX)
 		b->resp_len = 0;
 	if (b->req_len != 0 || b->resp_len != 0) {
-		if (b->payload_stable && (b->req_len == 0 ||
+		if (b->payload_doc != NULL && (b->req_len == 0 ||
+		    b->resp_len == 0 || b->resp >= b->req) &&
+		    (b->req_len != 0 ? b->req : b->resp) >= b->payload_doc &&
+		    (size_t)((b->req_len != 0 ? b->req : b->resp) -
+		    b->payload_doc) <= UINT32_MAX && (b->resp_len == 0 ||
+		    b->req_len == 0 || (size_t)(b->resp - b->req) <=
+		    UINT32_MAX)) {
+			/* By reference: where in the document they are. */
+			r->flags |= REC_PAYREF;
+			r->payload_at = (uint32_t)((b->req_len != 0 ? b->req :
+			    b->resp) - b->payload_doc);
+			r->req_len = (uint32_t)b->req_len;
+			if (b->req_len != 0 && b->resp_len != 0)
+				r->resp_off = (uint32_t)(b->resp - b->req);
+			r->resp_len = (uint32_t)b->resp_len;
+		} else if (b->payload_stable && (b->req_len == 0 ||
 		    (b->resp_len == 0 || (b->resp >= b->req &&
 		    (size_t)(b->resp - b->req) <= UINT32_MAX)))) {
 			if (b->req_len != 0) {

@@ -56,8 +56,10 @@ struct store_source {
 	uint64_t		 bad;		/* bad records added */
 	uint64_t		 gaps;
 	char			*damage;	/* owned: last damage report, or NULL */
+	struct gzindex		*gzidx;		/* REC_PAYREF payloads (borrowed) */
 };
 
+struct gzindex;
 struct _bson_t;			/* libbson's bson_t, kept out of this header */
 
 /*
@@ -88,6 +90,7 @@ struct store_cold {
 	uint32_t	 resp_off;
 	uint32_t	 resp_len;
 	uint32_t	 extra;		/* store extra index, 0 = none */
+	uint32_t	 payload_at;	/* REC_PAYREF: as struct record */
 };
 
 /*

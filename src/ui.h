@@ -115,6 +115,7 @@ struct ui {
 	int			 *src_state;	/* enum source_status per source */
 	bool			  live;		/* some source follows new data */
 	bool			  loading;	/* some offline source not done */
+	struct ui_load		 *load;		/* the loader thread, or NULL */
 
 	struct view		  v;
 	enum ui_screen		  screen;

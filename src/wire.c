@@ -23,6 +23,7 @@
 #include "base64.h"
 #include "json.h"
 #include "mask.h"
+#include "payload.h"
 #include "record.h"
 #include "render.h"
 #include "store.h"
@@ -361,11 +362,22 @@ int
 wire_decode_record(const struct store *st, const struct record *r,
     enum wire_which which, struct wire_msg *m)
 {
-	struct slice	 req = record_raw_request(r);
-	struct slice	 resp = record_raw_response(r);
-	struct slice	 s = which == WIRE_REQUEST ? req : resp;
+	struct payload	 pl;
+	struct slice	 req, resp, s;
 	int		 rc;
 
+	payload_init(&pl);
+	if (payload_get(&pl, st, r) != 0) {
+		rc = wire_decode(m, "", 0);
+		snprintf(m->error, sizeof m->error, "payload not read: %s",
+		    pl.error);
+		snprintf(m->note, sizeof m->note, "not read: %s", pl.error);
+		payload_clear(&pl);
+		return (-1);
+	}
+	req = pl.req;
+	resp = pl.resp;
+	s = which == WIRE_REQUEST ? req : resp;
 	if (which == WIRE_RESPONSE)
 		m->head = slice_caseeq(record_strs(st, r, RS_METHOD), "HEAD");
 	rc = wire_decode(m, s.ptr, s.len);
@@ -374,9 +386,8 @@ wire_decode_record(const struct store *st, const struct record *r,
 			snprintf(m->note, sizeof m->note, "truncated by the "
 			    "pump (max_record_size): %zu base64 characters "
 			    "kept", s.len);
-		return (rc);
-	}
-	if (req.len == 0 && resp.len == sizeof WIRE_MONGO_PLACEHOLDER_B64 - 1 &&
+	} else if (req.len == 0 && resp.len ==
+	    sizeof WIRE_MONGO_PLACEHOLDER_B64 - 1 &&
 	    memcmp(resp.ptr, WIRE_MONGO_PLACEHOLDER_B64, resp.len) == 0)
 		snprintf(m->note, sizeof m->note, "removed by the mongo pump: "
 		    "document too large (max_document_size_bytes)");
@@ -390,6 +401,7 @@ wire_decode_record(const struct store *st, const struct record *r,
 		    "the gateway keeps no copy of it (tag cached-response)");
 	else
 		snprintf(m->note, sizeof m->note, "empty: not captured");
+	payload_clear(&pl);
 	return (rc);
 }
 
@@ -451,6 +463,7 @@ wire_search(const struct store *st, const struct record *r, int what,
     wire_search_cb cb, void *arg)
 {
 	struct wire_msg	 m;
+	struct payload	 pl;
 	struct buf	 line;
 	struct slice	 s;
 	size_t		 i, searched = 0;
@@ -458,11 +471,13 @@ wire_search(const struct store *st, const struct record *r, int what,
 	bool		 hit = false;
 
 	buf_init(&line);
+	payload_init(&pl);
+	(void)payload_get(&pl, st, r);	/* unreadable: searched as empty */
 	for (k = 0; k < 2 && !hit; k++) {
 		if (!(what & (k == 0 ? WIRE_SEARCH_REQUEST :
 		    WIRE_SEARCH_RESPONSE)))
 			continue;
-		s = k == 0 ? record_raw_request(r) : record_raw_response(r);
+		s = k == 0 ? pl.req : pl.resp;
 		if (s.len == 0)
 			continue;
 		wire_init(&m);
@@ -487,6 +502,7 @@ wire_search(const struct store *st, const struct record *r, int what,
 	}
 	if (!hit && searched == 0)
 		hit = cb(arg, "", 0);
+	payload_clear(&pl);
 	buf_clear(&line);
 	return (hit);
 }

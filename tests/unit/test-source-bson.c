@@ -11,6 +11,7 @@
 #include <bson/bson.h>
 #include <zlib.h>
 
+#include "payload.h"
 #include "record.h"
 #include "source-bson.h"
 #include "store.h"
@@ -110,6 +111,9 @@ static void
 test_gzip(void **state)
 {
 	struct store	 st;
+	struct payload	 pl;
+	const struct record *r;
+	int		 i;
 	size_t		 len, offs[5];
 	uLongf		 zlen;
 	uint8_t		*p, *z;
@@ -133,6 +137,19 @@ test_gzip(void **state)
 	assert_int_equal(store_count(&st), 5);
 	assert_int_equal(REC_POS_OFFSET(store_get(&st, 4)->pos), offs[4]);
 	assert_null(st.sources[0].damage);
+	/* Payloads by reference, read back through the gzip index. */
+	payload_init(&pl);
+	for (i = 0; i < 5; i++) {
+		r = store_get(&st, (uint64_t)i);
+		assert_true(r->flags & REC_PAYREF);
+		assert_null(r->payload);
+		assert_int_equal(payload_get(&pl, &st, r), 0);
+		assert_int_equal(pl.req.len, 4);
+		assert_memory_equal(pl.req.ptr, "UkVR", 4);
+		assert_int_equal(pl.resp.len, 8);
+		assert_memory_equal(pl.resp.ptr, "UkVTUA==", 8);
+	}
+	payload_clear(&pl);
 	store_clear(&st);
 	/* Cut short: the documents before the cut are read. */
 	store_init(&st, 0);
