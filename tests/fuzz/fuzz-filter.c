@@ -139,7 +139,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* @NAME expansion: the result compiles or fails as any text. */
 	{
-		static char	*saved[] = { "e=status:5xx", "x=@e path:/a" };
+		static char	 e0[] = "e=status:5xx", e1[] = "x=@e path:/a";
+		static char	*saved[] = { e0, e1 };
 		char		*x;
 
 		x = filter_expand_saved(expr, saved, 2, &cause, &col);
