@@ -342,6 +342,7 @@ gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
 	const uint8_t	*next;
 	bool		 raw = pt->blob != NULL;
 	int		 rc;
+	size_t		 made = 0;	/* total_out restarts with a member */
 
 	memset(&z, 0, sizeof z);
 	if (inflateInit2(&z, raw ? -15 : 15 + 16) != Z_OK)
@@ -355,16 +356,17 @@ gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
 	}
 	z.next_in = (Bytef *)(uintptr_t)ix->in + pt->in;
 	*cause = '\0';
-	while (z.total_out < want) {
+	while (made < want) {
 		used = (uint64_t)(z.next_in - ix->in);
 		left = ix->inlen - used;
 		if (z.avail_in == 0 && left != 0)
 			z.avail_in = left > UINT32_MAX ? UINT32_MAX :
 			    (uInt)left;
-		z.next_out = out + z.total_out;
-		z.avail_out = want - z.total_out > UINT32_MAX ? UINT32_MAX :
-		    (uInt)(want - z.total_out);
+		z.next_out = out + made;
+		z.avail_out = want - made > UINT32_MAX ? UINT32_MAX :
+		    (uInt)(want - made);
 		rc = inflate(&z, Z_NO_FLUSH);
+		made = (size_t)(z.next_out - out);
 		used = (uint64_t)(z.next_in - ix->in);
 		if (rc == Z_STREAM_END) {
 			next = z.next_in;
@@ -400,7 +402,7 @@ gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
 		}
 	}
 	inflateEnd(&z);
-	return ((size_t)z.total_out);
+	return (made);
 }
 #endif
 

@@ -49,6 +49,8 @@ size_t	(*gzstream_fuzz_step)(void);
 struct gzstream {
 	const uint8_t	*in;		/* borrowed */
 	size_t		 inlen;
+	enum gzstream_format fmt;
+	bool		 cut;		/* failed because the input ended */
 	uint64_t	 produced;	/* decompressed bytes so far */
 	bool		 done;		/* every member finished */
 	bool		 failed;
@@ -72,22 +74,59 @@ gzstream_is_gzip(const void *p, size_t len)
 	return (len >= 2 && b[0] == 0x1f && b[1] == 0x8b);
 }
 
-/* Start decompressing len bytes at in (borrowed). */
+/* The format's name in messages. */
+static const char *
+gzstream_name(const struct gzstream *gz)
+{
+	switch (gz->fmt) {
+	case GZSTREAM_ZLIB:
+		return ("zlib");
+	case GZSTREAM_DEFLATE:
+		return ("deflate");
+	default:
+		return ("gzip");
+	}
+}
+
+#ifdef HAVE_ISAL
+/* ISA-L's name for the format (its crc_flag). */
+static int
+gzstream_isal_flag(enum gzstream_format fmt)
+{
+	return (fmt == GZSTREAM_ZLIB ? ISAL_ZLIB : fmt == GZSTREAM_DEFLATE ?
+	    ISAL_DEFLATE : ISAL_GZIP);
+}
+#endif
+
+/* Start decompressing len bytes at in (borrowed), a gzip file. */
 struct gzstream *
 gzstream_create(const void *in, size_t len)
+{
+	return (gzstream_create_format(in, len, GZSTREAM_GZIP));
+}
+
+/*
+ * Start decompressing len bytes at in (borrowed) in format fmt: gzip
+ * (members read as one stream), a zlib stream or raw DEFLATE, as HTTP's
+ * Content-Encoding gzip and deflate carry them.
+ */
+struct gzstream *
+gzstream_create_format(const void *in, size_t len, enum gzstream_format fmt)
 {
 	struct gzstream	*gz;
 
 	gz = xcalloc(1, sizeof *gz);
 	gz->in = in;
 	gz->inlen = len;
+	gz->fmt = fmt;
 #ifdef HAVE_ISAL
 	isal_inflate_init(&gz->st);
-	gz->st.crc_flag = ISAL_GZIP;
+	gz->st.crc_flag = gzstream_isal_flag(fmt);
 	gz->st.next_in = (uint8_t *)(uintptr_t)in;
 	gz->st.avail_in = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 #else
-	if (inflateInit2(&gz->z, 15 + 16) != Z_OK)
+	if (inflateInit2(&gz->z, fmt == GZSTREAM_ZLIB ? 15 :
+	    fmt == GZSTREAM_DEFLATE ? -15 : 15 + 16) != Z_OK)
 		fatalx("inflateInit2 failed");
 	gz->z.next_in = (Bytef *)(uintptr_t)in;
 	gz->z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
@@ -135,13 +174,37 @@ gzstream_error(const struct gzstream *gz)
 	return (gz->error);
 }
 
-/* Make the stream fail (sticky) with what, at the current offset. */
+/* Why a stream fails. */
+enum gzstream_why {
+	GZSTREAM_CORRUPT,
+	GZSTREAM_CHECKSUM,
+	GZSTREAM_CUT
+};
+
+/* Make the stream fail (sticky) for why, at the current offset. */
 static void
-gzstream_fail(struct gzstream *gz, const char *what)
+gzstream_fail(struct gzstream *gz, enum gzstream_why why)
 {
+	const char	*name = gzstream_name(gz);
+	char		 w[64];
+
 	gz->failed = true;
+	if (why == GZSTREAM_CUT) {
+		gz->cut = true;
+		snprintf(w, sizeof w, "%s stream cut short", name);
+	} else if (why == GZSTREAM_CHECKSUM)
+		snprintf(w, sizeof w, "%s checksum mismatch", name);
+	else
+		snprintf(w, sizeof w, "corrupt %s data", name);
 	snprintf(gz->error, sizeof gz->error, "%s at compressed offset %llu",
-	    what, (unsigned long long)gzstream_used(gz));
+	    w, (unsigned long long)gzstream_used(gz));
+}
+
+/* Did the stream fail because its input ended (not corrupt data)? */
+bool
+gzstream_cut(const struct gzstream *gz)
+{
+	return (gz->cut);
 }
 
 /* Refill the 4 GiB input window of a very large file. */
@@ -185,8 +248,7 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		got = len - gz->st.avail_out;
 		if (rc < 0) {
 			gzstream_fail(gz, rc == ISAL_INCORRECT_CHECKSUM ?
-			    "gzip checksum mismatch" :
-			    "corrupt gzip data");
+			    GZSTREAM_CHECKSUM : GZSTREAM_CORRUPT);
 			break;
 		}
 		/* Any return is a point: the state holds all it needs. */
@@ -198,7 +260,8 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		if (gz->st.block_state == ISAL_BLOCK_FINISH) {
 			next = gz->st.next_in;
 			rest = gz->inlen - gzstream_used(gz);
-			if (rest >= 2 && gzstream_is_gzip(next, rest)) {
+			if (gz->fmt == GZSTREAM_GZIP && rest >= 2 &&
+			    gzstream_is_gzip(next, rest)) {
 				isal_inflate_reset(&gz->st);
 				gz->st.crc_flag = ISAL_GZIP;
 				gz->st.next_in = (uint8_t *)(uintptr_t)next;
@@ -210,7 +273,7 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		}
 		if (gz->st.avail_in == 0 && gzstream_used(gz) ==
 		    gz->inlen && gz->st.avail_out != 0) {
-			gzstream_fail(gz, "gzip stream cut short");
+			gzstream_fail(gz, GZSTREAM_CUT);
 			break;
 		}
 #else
@@ -227,7 +290,8 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		if (rc == Z_STREAM_END) {
 			next = gz->z.next_in;
 			rest = gz->inlen - gzstream_used(gz);
-			if (rest >= 2 && gzstream_is_gzip(next, rest))
+			if (gz->fmt == GZSTREAM_GZIP && rest >= 2 &&
+			    gzstream_is_gzip(next, rest))
 				inflateReset(&gz->z);
 			else
 				gz->done = true;
@@ -235,13 +299,13 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		}
 		if (rc == Z_BUF_ERROR && gz->z.avail_in == 0 &&
 		    gzstream_used(gz) == gz->inlen) {
-			gzstream_fail(gz, "gzip stream cut short");
+			gzstream_fail(gz, GZSTREAM_CUT);
 			break;
 		}
 		if (rc != Z_OK && rc != Z_BUF_ERROR) {
 			gzstream_fail(gz, rc == Z_DATA_ERROR &&
 			    gz->z.msg != NULL && strstr(gz->z.msg, "check") ?
-			    "gzip checksum mismatch" : "corrupt gzip data");
+			    GZSTREAM_CHECKSUM : GZSTREAM_CORRUPT);
 			break;
 		}
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Streaming gunzip of a gzip file held in memory (a mapping): the caller
- * pulls decompressed bytes in pieces of its choosing.  Uses ISA-L's
+ * pulls decompressed bytes in pieces of its choosing.  The one inflate
+ * loop of the tree: HTTP bodies (wire-body.c) use it too, for gzip, zlib
+ * and raw DEFLATE.  Uses ISA-L's
  * isal_inflate when configure found it (about 2.4x zlib's speed), zlib
  * otherwise.  Concatenated gzip members are read as one stream, as gzip(1)
  * does.  The input is borrowed and must outlive the stream.
@@ -21,7 +23,16 @@
 struct gzindex;
 struct gzstream;
 
+enum gzstream_format {
+	GZSTREAM_GZIP,		/* gzip members (RFC 1952) */
+	GZSTREAM_ZLIB,		/* a zlib stream (RFC 1950) */
+	GZSTREAM_DEFLATE	/* raw DEFLATE (RFC 1951) */
+};
+
 struct gzstream	*gzstream_create(const void *, size_t);
+struct gzstream	*gzstream_create_format(const void *, size_t,
+		    enum gzstream_format);
+bool		 gzstream_cut(const struct gzstream *);
 ssize_t		 gzstream_read(struct gzstream *, void *, size_t);
 const char	*gzstream_error(const struct gzstream *);
 uint64_t	 gzstream_consumed(const struct gzstream *);

@@ -13,7 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include <zlib.h>
+#include "gzstream.h"
+
 
 /*
  * Remove chunked framing (RFC 9112 7.1) from len bytes at in, appending the
@@ -150,80 +151,63 @@ wire_body_codec_name(enum wire_body_codec c)
  * corrupt data or when the output would pass max (st->error), with out
  * holding what was inflated before that.  Raw DEFLATE that fails before
  * producing a byte is reported as -1 so the caller can keep the body as is.
+ * The inflating is gzstream's (ISA-L where configure found it), as for
+ * gzipped dumps.
  */
 int
 wire_body_inflate(struct buf *out, const char *in, size_t len,
     enum wire_body_codec c, size_t max, struct wire_body_status *st)
 {
-	z_stream	 z;
-	int		 zr, wbits, rc = 0;
-	size_t		 start = out->len, room, produced, pos = 0;
-	uInt		 step;
+	struct gzstream	*gz;
+	size_t		 start = out->len, room;
+	ssize_t		 n;
+	char		 one;
+	int		 rc = 0;
 
 	memset(st, 0, sizeof *st);
-	memset(&z, 0, sizeof z);
-	wbits = c == WIRE_BODY_GZIP ? 16 + 15 : c == WIRE_BODY_ZLIB ? 15 :
-	    -15;
-	if (inflateInit2(&z, wbits) != Z_OK) {
-		snprintf(st->error, sizeof st->error, "inflateInit failed");
-		return (-1);
-	}
+	gz = gzstream_create_format(in, len, c == WIRE_BODY_GZIP ?
+	    GZSTREAM_GZIP : c == WIRE_BODY_ZLIB ? GZSTREAM_ZLIB :
+	    GZSTREAM_DEFLATE);
 	for (;;) {
-		if (out->len - start >= max) {
-			snprintf(st->error, sizeof st->error,
-			    "inflated body larger than %zu bytes "
-			    "(decompression bomb?)", max);
-			rc = -1;
-			break;
-		}
 		room = max - (out->len - start);
-		if (room > 256 * 1024)
-			room = 256 * 1024;
-		/* Grow geometrically but never past the cap. */
-		buf_reserve(out, room);
-		step = len - pos > 1024 * 1024 * 1024 ? 1024 * 1024 * 1024 :
-		    (uInt)(len - pos);
-		z.next_in = (Bytef *)(uintptr_t)(in + pos);
-		z.avail_in = step;
-		z.next_out = (Bytef *)out->data + out->len;
-		z.avail_out = (uInt)room;
-		zr = inflate(&z, Z_NO_FLUSH);
-		produced = room - z.avail_out;
-		out->len += produced;
-		out->data[out->len] = '\0';
-		pos += step - z.avail_in;
-		if (zr == Z_STREAM_END) {
-			/* Another gzip member may follow. */
-			if (c == WIRE_BODY_GZIP && len - pos >= 2 &&
-			    (unsigned char)in[pos] == 0x1f &&
-			    (unsigned char)in[pos + 1] == 0x8b) {
-				inflateReset(&z);
-				continue;
-			}
-			break;
-		}
-		if (zr == Z_BUF_ERROR || (zr == Z_OK && pos == len &&
-		    z.avail_out != 0)) {
-			if (pos == len || (produced == 0 &&
-			    z.avail_in == step)) {
-				st->truncated = true;
+		if (room == 0) {
+			/* At the cap: only the stream's end may follow. */
+			if ((n = gzstream_read(gz, &one, 1)) == 0)
+				break;
+			if (n > 0) {
 				snprintf(st->error, sizeof st->error,
-				    "%s stream cut off",
-				    wire_body_codec_name(c));
+				    "inflated body larger than %zu bytes "
+				    "(decompression bomb?)", max);
+				rc = -1;
 				break;
 			}
-			continue;
+		} else {
+			if (room > 256 * 1024)
+				room = 256 * 1024;
+			/* Grow geometrically but never past the cap. */
+			buf_reserve(out, room);
+			n = gzstream_read(gz, out->data + out->len, room);
+			if (n > 0) {
+				out->len += (size_t)n;
+				out->data[out->len] = '\0';
+				continue;
+			}
+			if (n == 0)
+				break;
 		}
-		if (zr != Z_OK) {
+		/* Failed: cut short (kept, truncated) or corrupt. */
+		if (gzstream_cut(gz)) {
+			st->truncated = true;
 			snprintf(st->error, sizeof st->error,
-			    "%s data corrupt at input byte %zu: %s",
-			    wire_body_codec_name(c), pos,
-			    z.msg != NULL ? z.msg : "error");
+			    "%s stream cut off", wire_body_codec_name(c));
+		} else {
+			snprintf(st->error, sizeof st->error, "%s",
+			    gzstream_error(gz));
 			rc = -1;
-			break;
 		}
+		break;
 	}
-	st->used = pos;
-	inflateEnd(&z);
+	st->used = (size_t)gzstream_consumed(gz);
+	gzstream_free(gz);
 	return (rc);
 }

@@ -124,8 +124,16 @@ test_random(void **state)
 	add_member(&z, &zlen, p, len, 6);
 	ix = index_all(z, zlen, p, len, 4096, false, &made);
 	assert_int_equal(made, len);
-	/* About one point per span, the start included. */
+	/*
+	 * About one point per span, the start included (ISA-L restarts
+	 * anywhere; zlib only at block ends, and one DEFLATE block may hold
+	 * more than a span of this data, so just more than the start).
+	 */
+#ifdef HAVE_ISAL
 	assert_true(gzindex_points(ix) >= len / SPAN / 2);
+#else
+	assert_true(gzindex_points(ix) > 1);
+#endif
 	for (i = 0; i < 300; i++) {
 		x = x * 1103515245U + 12345U;
 		off = (x >> 4) % len;
@@ -153,10 +161,17 @@ test_boundaries(void **state)
 	uint64_t	 b;
 
 	add_member(&z, &zlen, p, len, 1);
-	/* Reads of exactly SPAN put points exactly at multiples of it. */
+	/*
+	 * Reads of exactly SPAN put points exactly at multiples of it (with
+	 * ISA-L; zlib's are at block ends, near them).
+	 */
 	ix = index_all(z, zlen, p, len, SPAN, false, &made);
 	assert_int_equal(made, len);
+#ifdef HAVE_ISAL
 	assert_true(gzindex_points(ix) >= len / SPAN - 1);
+#else
+	assert_true(gzindex_points(ix) > 1);
+#endif
 	for (b = SPAN; b < len; b += SPAN) {
 		check_range(ix, p, b - 1, 1);
 		check_range(ix, p, b, 1);
