@@ -225,7 +225,9 @@ mongo_push_time(struct mongo_push *mp, const struct filter *flt, size_t i,
 		mp->rel = true;
 	} else if (t.lo > mp->lo)
 		mp->lo = t.lo;
-	if (!t.rel_hi && t.hi < mp->hi)
+	if (t.rel_hi)
+		return (false);		/* not pushed: not whole */
+	if (t.hi < mp->hi)
 		mp->hi = t.hi;
 	return (true);
 }
