@@ -270,6 +270,18 @@ else
 	diff "$WORK/su1.a" "$WORK/su2.a" | head -4
 	cat "$WORK/su.err"
 fi
+# The same traffic as run-pg.sh's table (seed 7): the same summaries,
+# byte for byte, as PostgreSQL's GROUP BY printed them.
+SU=mongodb://127.0.0.1:$port/summary
+"$LOAD" "$SU" tyk_analytics --demo 7 2000 >/dev/null || exit 1
+"$T" -n --aggregate --summary -f "$ORGS" "$SU" >"$WORK/su3" 2>/dev/null
+st=$?
+if [ $st = 0 ] && cmp -s "$WORK/su3" "$top_srcdir/tests/fixtures/summary-seed7.jsonl"; then
+	ok "--summary: as PostgreSQL's for the same traffic"
+else
+	bad "--summary differs from PostgreSQL's (status $st)"
+	cmp "$WORK/su3" "$top_srcdir/tests/fixtures/summary-seed7.jsonl"
+fi
 "$T" -n --aggregate --summary -f 'ua:curl' "$U" >"$WORK/o" 2>"$WORK/e"
 st=$?
 "$T" -n --aggregate --summary -f '!status:200' "$U" >"$WORK/o" 2>"$WORK/e2"

@@ -448,6 +448,13 @@ else
 	diff "$WORK/su1.a" "$WORK/su2.a" | head -4
 	cat "$WORK/su.err"
 fi
+# The summaries that run-mongo.sh checks the MongoDB source's against.
+if cmp -s "$WORK/su1" "$top_srcdir/tests/fixtures/summary-seed7.jsonl"; then
+	ok "--summary: as tests/fixtures/summary-seed7.jsonl (run-mongo.sh's)"
+else
+	bad "--summary differs from tests/fixtures/summary-seed7.jsonl"
+	cmp "$WORK/su1" "$top_srcdir/tests/fixtures/summary-seed7.jsonl"
+fi
 "$T" -n --aggregate --summary -f 'ua:curl' "$U" >"$WORK/o" 2>"$WORK/e"
 st=$?
 "$T" -n --aggregate --summary "$A" >"$WORK/o" 2>"$WORK/e2"
