@@ -32,6 +32,7 @@ struct mongo_push {
 	int64_t		 rel_lo;
 	bson_t		*conds;		/* heap: bson_t wants 128-byte alignment */
 	uint32_t	 nconds;
+	bool		 exact;		/* every predicate pushed as it is */
 };
 
 /* Saturating a + b. */
@@ -206,17 +207,17 @@ mongo_push_text(struct mongo_push *mp, const struct filter *flt, size_t i,
 }
 
 /* Narrow the time range by one time predicate, if it is one range. */
-static void
+static bool
 mongo_push_time(struct mongo_push *mp, const struct filter *flt, size_t i,
     size_t nalts)
 {
 	struct filter_term	 t;
 
 	if (nalts != 1)
-		return;
+		return (false);
 	filter_term(flt, i, 0, &t);
 	if (t.op != FILTER_TERM_RANGE)
-		return;
+		return (false);
 	if (t.rel_lo) {
 		/* The filter's now is 0 here: lo is the offset. */
 		if (!mp->rel || t.lo > mp->rel_lo)
@@ -224,8 +225,11 @@ mongo_push_time(struct mongo_push *mp, const struct filter *flt, size_t i,
 		mp->rel = true;
 	} else if (t.lo > mp->lo)
 		mp->lo = t.lo;
-	if (!t.rel_hi && t.hi < mp->hi)
+	if (t.rel_hi)
+		return (false);		/* not pushed: not whole */
+	if (t.hi < mp->hi)
 		mp->hi = t.hi;
+	return (true);
 }
 
 /*
@@ -243,13 +247,14 @@ source_mongo_push_create(const struct options *o, struct filter *flt)
 	int64_t			 lo0, hi0, lo1, hi1, until;
 	const char		*err;
 	size_t			 i, npreds, nalts;
-	bool			 negate;
+	bool			 negate, ok;
 	int			 field;
 
 	mp = xcalloc(1, sizeof *mp);
 	mp->lo = INT64_MIN;
 	mp->hi = INT64_MAX;
 	mp->conds = bson_new();
+	mp->exact = o->filter == NULL || flt != NULL;
 
 	/* --since/--until: relative when the result moves with now. */
 	if (o->since != NULL && timefmt_parse(o->since, strlen(o->since), 0,
@@ -261,13 +266,15 @@ source_mongo_push_create(const struct options *o, struct filter *flt)
 		} else
 			mp->lo = lo0;
 	}
-	if (o->until != NULL && timefmt_parse(o->until, strlen(o->until), 0,
-	    &lo0, &hi0, &err) == 0 && timefmt_parse(o->until,
-	    strlen(o->until), 1000000000, &lo1, &hi1, &err) == 0 &&
-	    lo0 == lo1) {
-		until = o->until[0] == '-' ? lo0 : hi0;	/* exclusive */
-		if (until != INT64_MIN)
-			mp->hi = until - 1;
+	if (o->until != NULL) {
+		if (timefmt_parse(o->until, strlen(o->until), 0, &lo0, &hi0,
+		    &err) == 0 && timefmt_parse(o->until, strlen(o->until),
+		    1000000000, &lo1, &hi1, &err) == 0 && lo0 == lo1) {
+			until = o->until[0] == '-' ? lo0 : hi0;	/* exclusive */
+			if (until != INT64_MIN)
+				mp->hi = until - 1;
+		} else
+			mp->exact = false;
 	}
 
 	if (flt == NULL)
@@ -276,29 +283,34 @@ source_mongo_push_create(const struct options *o, struct filter *flt)
 	npreds = filter_npredicates(flt);
 	for (i = 0; i < npreds; i++) {
 		field = filter_predicate(flt, i, &negate, &nalts);
-		if (negate || nalts == 0)
+		ok = false;
+		if (negate || nalts == 0) {
+			mp->exact = false;
 			continue;
+		}
 		switch (field) {
 		case FIELD_TIME:
 		case FIELD_SINCE:
 		case FIELD_UNTIL:
-			mongo_push_time(mp, flt, i, nalts);
+			ok = mongo_push_time(mp, flt, i, nalts);
 			break;
 		case FIELD_STATUS:
-			mongo_push_status(mp, flt, i, nalts);
+			ok = mongo_push_status(mp, flt, i, nalts);
 			break;
 		case FIELD_ORG:
-			mongo_push_text(mp, flt, i, nalts, org, 1);
+			ok = mongo_push_text(mp, flt, i, nalts, org, 1);
 			break;
 		case FIELD_API:
-			mongo_push_text(mp, flt, i, nalts, api, 2);
+			ok = mongo_push_text(mp, flt, i, nalts, api, 2);
 			break;
 		case FIELD_KEY:
-			mongo_push_text(mp, flt, i, nalts, key, 2);
+			ok = mongo_push_text(mp, flt, i, nalts, key, 2);
 			break;
 		default:
 			break;
 		}
+		if (!ok)
+			mp->exact = false;
 	}
 	return (mp);
 }
@@ -308,6 +320,16 @@ bool
 source_mongo_push_relative(const struct mongo_push *mp)
 {
 	return (mp->rel);
+}
+
+/*
+ * Was every predicate pushed as it is (relative bounds or not)?  Then the
+ * find query selects what the filter does, and the server may summarise.
+ */
+bool
+source_mongo_push_whole(const struct mongo_push *mp)
+{
+	return (mp->exact);
 }
 
 /* Free a push-down. */

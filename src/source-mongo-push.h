@@ -26,6 +26,7 @@ void		  source_mongo_push_find(const struct mongo_push *, int64_t,
 void		  source_mongo_push_query(const struct mongo_push *, int64_t,
 		    bool, bson_t *);
 bool		  source_mongo_push_relative(const struct mongo_push *);
+bool		  source_mongo_push_whole(const struct mongo_push *);
 void		  source_mongo_push_free(struct mongo_push *);
 int64_t		  source_mongo_sat_add(int64_t, int64_t);
 

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "render.h"
 #include "source-mongo-push.h"
+#include "source-mongo-sum.h"
 #include "timefmt.h"
 #include "xmalloc.h"
 
@@ -370,6 +371,99 @@ mongo_read(struct mongo_src *ms, struct mongo_wcoll *c, int64_t base,
 }
 
 /*
+ * --summary: group collection c on the server (the push-down's query as
+ * $match, then $group; aggregate commands only, read-only) into sum.
+ * Returns 0, 1 to stop, or -1 with the cursor's error in err.
+ */
+static int
+mongo_summarise(struct mongo_src *ms, struct mongo_wcoll *c, int64_t base,
+    struct mongo_sum *sum, bson_error_t *err)
+{
+	mongoc_collection_t	*col;
+	mongoc_cursor_t		*cur;
+	const bson_t		*doc;
+	bson_t			 match = BSON_INITIALIZER, pipe, *opts;
+	char			*json;
+	int			 pass, rc = 0;
+
+	source_mongo_push_find(ms->push, base, false, INT64_MIN, &match);
+	opts = BCON_NEW("batchSize", BCON_INT32(MONGO_BATCH));
+	col = mongoc_client_get_collection(ms->client, ms->db, c->name);
+	for (pass = 0; pass < MONGO_SUM_PASSES && rc == 0; pass++) {
+		bson_init(&pipe);
+		source_mongo_sum_pipeline(pass, &match, &pipe);
+		json = bson_as_relaxed_extended_json(&pipe, NULL);
+		log_debug("mongodb: aggregate %s.%s %s", ms->db, c->name, json);
+		bson_free(json);
+		cur = mongoc_collection_aggregate(col, MONGOC_QUERY_NONE, &pipe,
+		    opts, NULL);
+		while (mongoc_cursor_next(cur, &doc)) {
+			source_mongo_sum_add(sum, pass, doc);
+			pthread_mutex_lock(&ms->th.mu);
+			if (ms->th.stop)
+				rc = 1;
+			pthread_mutex_unlock(&ms->th.mu);
+			if (rc != 0)
+				break;
+		}
+		if (rc == 0 && mongoc_cursor_error(cur, err))
+			rc = -1;
+		mongoc_cursor_destroy(cur);
+		bson_destroy(&pipe);
+	}
+	mongoc_collection_destroy(col);
+	bson_destroy(opts);
+	bson_destroy(&match);
+	return (rc);
+}
+
+/*
+ * --summary: the raw collections grouped on the server, their groups
+ * folded into one document per (org, hour) and handed to the main thread
+ * as aggregate documents of the pseudo collection "(summary)".
+ */
+static int
+mongo_pass_summary(struct mongo_src *ms, int64_t base, char *msg,
+    size_t msglen)
+{
+	struct mongo_sum	*sum;
+	struct mongo_wcoll	*c;
+	bson_error_t		 err;
+	bson_t			*doc;
+	size_t			 i;
+	int			 rc = 0;
+	char			 where[256];
+
+	sum = source_mongo_sum_create();
+	for (i = 0; i < ms->nwcolls && rc == 0; i++) {
+		c = &ms->wcolls[i];
+		if (c->kind != DECODE_BSON_RAW)
+			continue;
+		source_thread_set_state(&ms->th, "connected; summarising %s.%s",
+		    ms->db, c->name);
+		rc = mongo_summarise(ms, c, base, sum, &err);
+		if (rc == -1) {
+			snprintf(where, sizeof where, "%s.%s: ", ms->db,
+			    c->name);
+			mongo_error(ms, msg, msglen, where, &err);
+		}
+	}
+	if (rc == 0 && ms->sumcoll.name == NULL) {
+		ms->sumcoll.name = xstrdup("(summary)");
+		ms->sumcoll.kind = DECODE_BSON_AGG;
+	}
+	while (rc == 0 && (doc = source_mongo_sum_next(sum)) != NULL) {
+		if (!mongo_push_doc(ms, &ms->sumcoll, doc))
+			rc = 1;
+		bson_destroy(doc);
+	}
+	source_mongo_sum_free(sum);
+	if (rc == 0)
+		ms->first_done = true;
+	return (rc);
+}
+
+/*
  * One pass over the database.  Returns 0 when done, 1 to stop, -1 on an
  * error (message in msg, without the password).
  */
@@ -412,6 +506,8 @@ mongo_pass(struct mongo_src *ms, char *msg, size_t msglen)
 			return (-1);
 		}
 	}
+	if (ms->summary)
+		return (mongo_pass_summary(ms, base, msg, msglen));
 	for (i = 0; i < ms->nwcolls; i++) {
 		c = &ms->wcolls[i];
 		if ((c->kind == DECODE_BSON_RAW && !ms->want_raw) ||

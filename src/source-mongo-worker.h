@@ -70,6 +70,7 @@ struct mongo_src {
 	bool			 follow;
 	bool			 want_raw, want_agg;
 	bool			 no_payload;	/* raw_request/response unused */
+	bool			 summary;	/* --aggregate --summary */
 	int32_t			 select_ms;	/* serverSelectionTimeoutMS */
 	int32_t			 connect_ms;	/* connectTimeoutMS */
 	int32_t			 socket_ms;	/* socketTimeoutMS */
@@ -81,6 +82,7 @@ struct mongo_src {
 	struct mongo_wcoll	*wcolls;
 	size_t			 nwcolls;
 	bool			 first_done;
+	struct mongo_wcoll	 sumcoll;	/* --summary's documents */
 
 	/* Shared, under mu. */
 	struct source_thread	 th;		/* mu, state, fatal, done, stop */

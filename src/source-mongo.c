@@ -82,6 +82,7 @@
 #include "filter.h"
 #include "json.h"
 #include "log.h"
+#include "log-warn.h"
 #include "options.h"
 #include "record.h"
 #include "render.h"
@@ -385,6 +386,7 @@ mongo_free(struct source *s)
 		free(ms->wcolls[i].last_ids);
 	}
 	free(ms->wcolls);
+	free(ms->sumcoll.name);
 	free(ms->mcolls);
 	record_build_clear(&ms->b);
 	source_mongo_push_free(ms->push);
@@ -519,6 +521,33 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	ms->push = source_mongo_push_create(o, flt);
 	ms->no_payload = mongo_no_payload(o, flt);
 	filter_free(flt);
+	if (o->summary) {
+		/* Only what the server can compute: no local filtering. */
+		if (!source_mongo_push_whole(ms->push)) {
+			xasprintf(cause, "--summary: the filter cannot be "
+			    "computed on the server (only the time range, "
+			    "status, api, org and key, not negated); drop "
+			    "--summary to aggregate the records");
+			source_mongo_push_free(ms->push);
+			mongoc_client_destroy(ms->client);
+			free(ms->db);
+			free(ms->safe);
+			free(ms);
+			return (NULL);
+		}
+		ms->summary = true;
+		ms->follow = false;
+		ms->want_raw = true;
+		ms->want_agg = false;
+		if (o->batch)
+			warnx_("%s: server-side summaries (aggregation "
+			    "pipelines with $group on the server): hits, "
+			    "success, errors, error codes, total, average and "
+			    "maximum latencies per hour for the total, apiid, "
+			    "errors, versions, apikeys, oauthids and geo; not "
+			    "the pump-exact counters (no minimum latencies, tags "
+			    "or endpoints)", ms->safe);
+	}
 
 	record_build_init(&ms->b);
 	ms->q = xcalloc(MONGO_QUEUE_DOCS, sizeof *ms->q);

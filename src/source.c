@@ -131,9 +131,11 @@ source_open(const char *arg, const struct options *o, struct store *st,
 	*cause = NULL;
 	if (o->summary && strncmp(arg, "postgresql://", 13) != 0 &&
 	    strncmp(arg, "postgres://", 11) != 0 &&
+	    strncmp(arg, "mongodb://", 10) != 0 &&
+	    strncmp(arg, "mongodb+srv://", 14) != 0 &&
 	    !source_pg_is_conninfo(arg)) {
-		xasprintf(cause, "--summary needs a PostgreSQL source "
-		    "(postgresql://...)");
+		xasprintf(cause, "--summary needs a PostgreSQL or MongoDB "
+		    "source (postgresql://... or mongodb://...)");
 		return (NULL);
 	}
 	if (strncmp(arg, "redis://", 8) == 0 || strncmp(arg, "rediss://",

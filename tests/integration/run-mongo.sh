@@ -235,6 +235,69 @@ else
 	diff "$WORK/r1" "$WORK/r2" | head -5
 fi
 
+# Server-side summaries: aggregation pipelines ($match, $group) on the
+# server, no record fetched; the totals, their latencies and the per-API
+# hits are those computed from the records (as run-pg.sh checks).
+ORGS='org:=5e9d9544a1dcd60001d0ed20|=62a0f0c1b3e4d5000190a7c3'
+"$T" -n --aggregate --summary -v "$WORK/log3" -f "$ORGS" "$U" \
+    >"$WORK/su1" 2>"$WORK/su.err"
+st=$?
+"$T" -n --aggregate -f "$ORGS" $FILES >"$WORK/su2" 2>&1
+strip() {
+	sed -E 's/"timeid":\{[^}]*\},//; s/"expireAt":"[^"]*",//; s/"errormap":\{[^}]*\}//g; s/"errorlist":\[[^]]*\]//g'
+}
+totals() {
+	strip | sed -E 's/^\{"orgid":"([^"]*)","timestamp":"([^"]*)",[^{]*"total":\{"hits":([0-9]*),"success":([0-9]*),"errortotal":([0-9]*),"requesttime":[^,]*,"totalrequesttime":([^,]*),[^{}]*"maxlatency":([0-9]*),[^{}]*"totallatency":([0-9]*),"latency":([^,]*),.*/\1 \2 \3 \4 \5 \6 \7 \8 \9/'
+}
+apis() {
+	grep -o '"[0-9a-f]\{32\}":{"hits":[0-9]*,"success":[0-9]*,"errortotal":[0-9]*' | sort
+}
+totals <"$WORK/su1" >"$WORK/su1.t"
+totals <"$WORK/su2" >"$WORK/su2.t"
+apis <"$WORK/su1" >"$WORK/su1.a"
+apis <"$WORK/su2" >"$WORK/su2.a"
+if [ $st = 0 ] && [ "$(wc -l <"$WORK/su1.t")" -ge 2 ] &&
+    cmp -s "$WORK/su1.t" "$WORK/su2.t" && [ -s "$WORK/su1.a" ] &&
+    cmp -s "$WORK/su1.a" "$WORK/su2.a" &&
+    grep -q 'server-side summaries' "$WORK/su.err" &&
+    grep -q 'aggregate tyk_analytics.tyk_analytics .*"\$match".*"\$group"' \
+    "$WORK/log3" && ! grep -q 'find tyk_analytics.tyk_analytics' \
+    "$WORK/log3"; then
+	ok "--aggregate --summary: computed by the server, as from the records"
+else
+	bad "--aggregate --summary (status $st)"
+	diff "$WORK/su1.t" "$WORK/su2.t" | head -4
+	diff "$WORK/su1.a" "$WORK/su2.a" | head -4
+	cat "$WORK/su.err"
+fi
+# The same traffic as run-pg.sh's table (seed 7): the same summaries,
+# byte for byte, as PostgreSQL's GROUP BY printed them.
+SU=mongodb://127.0.0.1:$port/summary
+"$LOAD" "$SU" tyk_analytics --demo 7 2000 >/dev/null || exit 1
+"$T" -n --aggregate --summary -f "$ORGS" "$SU" >"$WORK/su3" 2>/dev/null
+st=$?
+if [ $st = 0 ] && cmp -s "$WORK/su3" "$top_srcdir/tests/fixtures/summary-seed7.jsonl"; then
+	ok "--summary: as PostgreSQL's for the same traffic"
+else
+	bad "--summary differs from PostgreSQL's (status $st)"
+	cmp "$WORK/su3" "$top_srcdir/tests/fixtures/summary-seed7.jsonl"
+fi
+"$T" -n --aggregate --summary -f 'ua:curl' "$U" >"$WORK/o" 2>"$WORK/e"
+st=$?
+"$T" -n --aggregate --summary -f '!status:200' "$U" >"$WORK/o" 2>"$WORK/e2"
+st2=$?
+"$T" -n --aggregate --summary $FILES >"$WORK/o" 2>"$WORK/e3"
+st3=$?
+if [ $st = 2 ] && grep -q 'the filter cannot be computed on the server' \
+    "$WORK/e" && [ $st2 = 2 ] && grep -q 'cannot be computed' "$WORK/e2" &&
+    [ $st3 = 2 ] && grep -q 'needs a PostgreSQL or MongoDB source' \
+    "$WORK/e3"; then
+	ok "--summary: only a pushed-down filter, only a database"
+else
+	bad "--summary refusals: $st $st2 $st3"
+	cat "$WORK/e" "$WORK/e2" "$WORK/e3"
+fi
+
 # A document that is not a usable record is a bad record with its
 # position; the others are read.
 X=mongodb://127.0.0.1:$port/bad

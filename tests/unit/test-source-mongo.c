@@ -201,7 +201,49 @@ test_push_time(void **state)
 	    MONGO_BASE_UNKNOWN, false, "{ }");
 }
 
+/* Is the whole of expr (and --until) pushed (what --summary needs)? */
+static bool
+whole(const char *expr, const char *until)
+{
+	struct options		 o;
+	struct filter		*f = NULL;
+	struct mongo_push	*mp;
+	char			*cause = NULL;
+	bool			 w;
+
+	memset(&o, 0, sizeof o);
+	o.filter = (char *)expr;
+	o.until = (char *)until;
+	if (expr != NULL)
+		assert_int_equal(filter_compile(expr, T0, &f, &cause, NULL), 0);
+	mp = source_mongo_push_create(&o, f);
+	w = source_mongo_push_whole(mp);
+	source_mongo_push_free(mp);
+	filter_free(f);
+	return (w);
+}
+
+static void
+test_push_whole(void **state)
+{
+	assert_true(whole(NULL, NULL));
+	assert_true(whole("status:5xx|404 org:=o1 api:pet key:k", NULL));
+	assert_true(whole("since:-15m until:2024-02-29T10:00:59Z", NULL));
+	assert_true(whole(NULL, "2024-02-29T10:01:00Z"));
+	assert_true(whole("since:-15m", NULL));
+	/* Negated, unindexed, a regex, 0 or the empty key, a relative end. */
+	assert_false(whole("!status:200", NULL));
+	assert_false(whole("method:GET", NULL));
+	assert_false(whole("api:~x", NULL));
+	assert_false(whole("status:<=300", NULL));
+	assert_false(whole("key:=", NULL));
+	assert_false(whole("until:-5m", NULL));
+	assert_false(whole(NULL, "-5m"));
+	assert_false(whole("time:2024-02-29T10|2024-02-29T12", NULL));
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_push_whole),
 	cmocka_unit_test(test_safe_arg),
 	cmocka_unit_test(test_bad_uri_secret),
 	cmocka_unit_test(test_push_none),
