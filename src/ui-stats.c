@@ -133,6 +133,9 @@ ui_stats_get(struct ui *ui)
 		s->sort = UI_SC_HITS;
 		s->sort_desc = true;
 		s->col = UI_SC_HITS;
+		/* --summary: the server's summaries are the stored side. */
+		if (ui->o->summary)
+			s->mode = UI_STATS_STORED;
 		ui->stats = s;
 	}
 	return (s);
@@ -764,6 +767,11 @@ ui_stats_draw(struct ui *ui)
 		snprintf(t, sizeof t, "  computed from %s records%s%s",
 		    n1, ui->filter != NULL ? " (filtered)" : "",
 		    s->nstored > 0 ? "  S: stored" : "");
+	else if (ui->o->summary)
+		snprintf(t, sizeof t, "  %s: server-side summaries (%llu "
+		    "documents), not the pump's exact counters: no minimum "
+		    "latencies, tags or endpoints", ui_stats_modes[s->mode],
+		    (unsigned long long)s->nstored);
 	else
 		snprintf(t, sizeof t, "  %s (%llu stored documents)",
 		    ui_stats_modes[s->mode], (unsigned long long)s->nstored);

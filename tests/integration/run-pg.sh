@@ -467,6 +467,36 @@ else
 	bad "--summary refusals: $st $st2"
 	cat "$WORK/e" "$WORK/e2"
 fi
+# The TUI (in tmux): --summary opens the Aggregates screen on the
+# server's summaries, and says that is what they are.
+if command -v tmux >/dev/null 2>&1; then
+	tsock=tykscope-pg-$$
+	tmux -L "$tsock" -f /dev/null new-session -d -x 200 -y 30 \
+	    "TERM=xterm TZ=UTC LC_ALL=C.UTF-8 NO_COLOR=1 \
+	    TYKSCOPE_CONFIG=/dev/null '$T' --summary \
+	    -f 'org:=5e9d9544a1dcd60001d0ed20' '$U'; sleep 30"
+	i=0 scr=
+	while [ $i -lt 100 ]; do
+		scr=$(tmux -L "$tsock" capture-pane -p 2>/dev/null)
+		case $scr in *OFFLINE*|*held*) break ;; esac
+		i=$((i + 1)); sleep 0.1
+	done
+	tmux -L "$tsock" send-keys 3
+	i=0
+	while [ $i -lt 100 ]; do
+		scr=$(tmux -L "$tsock" capture-pane -p 2>/dev/null)
+		case $scr in *"server-side summaries"*) break ;; esac
+		i=$((i + 1)); sleep 0.1
+	done
+	tmux -L "$tsock" send-keys q 2>/dev/null
+	tmux -L "$tsock" kill-server 2>/dev/null
+	if printf '%s\n' "$scr" | grep -q 'stored: server-side summaries ([0-9][0-9,]* documents), not the pump' &&
+	    printf '%s\n' "$scr" | grep -q 'Petstore'; then
+		ok "TUI --summary: the Aggregates screen shows the server's summaries, labelled"
+	else
+		bad "TUI --summary: $(printf '%s\n' "$scr" | head -8)"
+	fi
+fi
 
 # Day shards: the shards the time range needs, older ones read.
 B="$WORK/b.bson $WORK/c.bson"
