@@ -55,14 +55,10 @@ fgz_member(uint8_t **z, size_t *zlen, const uint8_t *p, size_t len,
 
 /*
  * Read ranges chosen by seed through ix; check them against out (made
- * bytes: all the stream has unless capped).
- */
-/*
- * Read through the index and compare with the sequential pass's output.
- * open: the pass ended early (capped, or a corrupt stream: how much a
- * corrupt stream yields before its error depends on the read sizes, as
- * ISA-L keeps what it decodes for a small buffer), so reads may return
- * bytes past made.
+ * bytes, from the sequential pass).  open: the pass ended early (capped,
+ * or a corrupt stream: how much a corrupt stream yields before its error
+ * depends on the read sizes, as ISA-L keeps what it decodes for a small
+ * buffer), so reads may return bytes past made.
  */
 static void
 fgz_reads(struct gzindex *ix, const uint8_t *out, size_t made, bool open,
@@ -105,7 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t	*in;
 	size_t		 zlen = 0, inlen, made = 0, step, half;
 	ssize_t		 n = 0;
-	bool		 capped;
+	bool		 open;
 	uint32_t	 seed;
 
 	if (size < 8)
@@ -140,14 +136,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (made < FGZ_MAX &&
 	    (n = gzstream_read(gz, out + made, step)) > 0)
 		made += (size_t)n;
-	capped = (made >= FGZ_MAX && n > 0) || n < 0;
+	open = (made >= FGZ_MAX && n > 0) || n < 0;
 	gzstream_free(gz);
-	fgz_reads(ix, out, made, capped, seed);
+	fgz_reads(ix, out, made, open, seed);
 	gzindex_free(ix);
 
 	/* No sequential pass: reads inflate from the start. */
 	ix = gzindex_create(in, inlen, false);
-	fgz_reads(ix, out, made, capped, seed ^ 0x5a5a5a5aU);
+	fgz_reads(ix, out, made, open, seed ^ 0x5a5a5a5aU);
 	gzindex_free(ix);
 
 	free(out);
