@@ -437,24 +437,6 @@ source_mongo_parse_uri(const char *arg, char **cause)
 }
 
 /*
- * Can raw_request and raw_response be left on the server?  Yes in batch
- * mode when nothing printed or matched reads them: counts, aggregates,
- * tsv and table output, and a filter without payload or detailed tokens.
- */
-static bool
-mongo_no_payload(const struct options *o, const struct filter *flt)
-{
-	if (!o->batch || filter_uses_field(flt, FIELD_BODY) ||
-	    filter_uses_field(flt, FIELD_REQBODY) ||
-	    filter_uses_field(flt, FIELD_RESPBODY) ||
-	    filter_uses_field(flt, FIELD_HDR) ||
-	    filter_uses_field(flt, FIELD_DETAILED))
-		return (false);
-	return (o->count || o->aggregate || o->health ||
-	    o->format == OPT_FMT_TSV || o->format == OPT_FMT_TABLE);
-}
-
-/*
  * Open a mongodb:// or mongodb+srv:// URI.  Nothing is sent yet: the
  * worker connects, and in batch mode an unreachable server or a database
  * without Tyk collections ends the source with an error from poll.
@@ -519,7 +501,7 @@ source_mongo_open(const char *arg, const struct options *o, struct store *st,
 	}
 	free(fx);
 	ms->push = source_mongo_push_create(o, flt);
-	ms->no_payload = mongo_no_payload(o, flt);
+	ms->no_payload = source_no_payload(o, flt);
 	filter_free(flt);
 	if (o->summary) {
 		/* Only what the server can compute: no local filtering. */

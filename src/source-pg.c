@@ -477,23 +477,6 @@ pg_param_add(struct pg_src *ps, size_t *n, const char *k, const char *v)
 }
 
 /*
- * Can raw_request and raw_response be left on the server?  As for Mongo:
- * in batch mode when nothing printed or matched reads them.
- */
-static bool
-pg_no_payload(const struct options *o, const struct filter *flt)
-{
-	if (!o->batch || filter_uses_field(flt, FIELD_BODY) ||
-	    filter_uses_field(flt, FIELD_REQBODY) ||
-	    filter_uses_field(flt, FIELD_RESPBODY) ||
-	    filter_uses_field(flt, FIELD_HDR) ||
-	    filter_uses_field(flt, FIELD_DETAILED))
-		return (false);
-	return (o->count || o->aggregate || o->health ||
-	    o->format == OPT_FMT_TSV || o->format == OPT_FMT_TABLE);
-}
-
-/*
  * Open a PostgreSQL source.  The argument is checked by libpq's parser;
  * nothing is sent yet: the worker connects, and in batch mode an
  * unreachable server, a refused login or a database without Tyk tables
@@ -556,7 +539,7 @@ source_pg_open(const char *arg, const struct options *o, struct store *st,
 		flt = NULL;
 	}
 	ps->push = source_pg_push_create(o, flt);
-	ps->no_payload = pg_no_payload(o, flt);
+	ps->no_payload = source_no_payload(o, flt);
 	filter_free(flt);
 	ps->limit = -1;
 	if (o->summary) {

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "field.h"
+#include "filter.h"
 #include "options.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -183,4 +185,22 @@ source_scrub(char *s, const char *secret)
 	buf_addc(&b, '\0');
 	free(s);
 	return (buf_take(&b));
+}
+
+/*
+ * Can raw_request and raw_response be left on the server (the database
+ * sources' projection)?  In batch mode when nothing printed or matched
+ * reads them.
+ */
+bool
+source_no_payload(const struct options *o, const struct filter *flt)
+{
+	if (!o->batch || filter_uses_field(flt, FIELD_BODY) ||
+	    filter_uses_field(flt, FIELD_REQBODY) ||
+	    filter_uses_field(flt, FIELD_RESPBODY) ||
+	    filter_uses_field(flt, FIELD_HDR) ||
+	    filter_uses_field(flt, FIELD_DETAILED))
+		return (false);
+	return (o->count || o->aggregate || o->health ||
+	    o->format == OPT_FMT_TSV || o->format == OPT_FMT_TABLE);
 }

@@ -16,6 +16,7 @@
 
 #include "bytes.h"
 
+struct filter;
 struct options;
 struct store;
 struct source;
@@ -72,5 +73,7 @@ bool		 source_pg_is_conninfo(const char *);
 char		*source_pg_safe_arg(const char *);
 void		 source_hide_password(char *);
 char		*source_scrub(char *, const char *);
+bool		 source_no_payload(const struct options *,
+		    const struct filter *);
 
 #endif
