@@ -78,6 +78,8 @@ struct filter {
 	pcre2_match_context	 *mctx;
 	bool			  relative;
 	int64_t			  now;
+	char			 *expr;		/* as compiled (filter_clone) */
+	int64_t			  now0;		/* now when compiled */
 };
 
 int	 filter_parse_expr(struct filter *, const char *, int64_t, char **,

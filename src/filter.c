@@ -732,6 +732,7 @@ filter_free(struct filter *f)
 	}
 	free(f->preds);
 	free(f->order);
+	free(f->expr);
 	if (f->mctx != NULL)
 		pcre2_match_context_free(f->mctx);
 	free(f);
@@ -792,10 +793,29 @@ filter_compile(const char *expr, int64_t now, struct filter **fp,
 		fatalx("pcre2_match_context_create failed");
 	pcre2_set_match_limit(f->mctx, FILTER_MATCH_LIMIT);
 	pcre2_set_depth_limit(f->mctx, FILTER_MATCH_LIMIT / 10);
+	f->expr = xstrdup(expr != NULL ? expr : "");
+	f->now0 = now;
 	*fp = f;
 	if (column != NULL)
 		*column = 0;
 	return (0);
+}
+
+/*
+ * A copy of f with caches and match data of its own, for another thread
+ * (a filter's caches fill as it matches, so one filter is one thread's).
+ */
+struct filter *
+filter_clone(const struct filter *f)
+{
+	struct filter	*c;
+	char		*cause = NULL;
+
+	if (filter_compile(f->expr, f->now0, &c, &cause, NULL) != 0)
+		fatalx("filter_clone: %s", cause != NULL ? cause : "failed");
+	if (f->now != f->now0)
+		filter_set_now(c, f->now);
+	return (c);
 }
 
 /* Append s as a double-quoted filter value (" and \ escaped). */

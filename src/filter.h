@@ -44,6 +44,7 @@ struct store_chunk;
 int		 filter_compile(const char *, int64_t, struct filter **,
 		    char **, int *);
 void		 filter_free(struct filter *);
+struct filter	*filter_clone(const struct filter *);
 bool		 filter_match(struct filter *, const struct store *,
 		    const struct record *);
 bool		 filter_match_at(struct filter *, const struct store *,

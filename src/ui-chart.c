@@ -36,11 +36,13 @@
 #include "ui-draw.h"
 #include "ui-filter.h"
 #include "ui-frame.h"
+#include "ui-job.h"
 #include "xmalloc.h"
 
 #define UI_CHART_NS	(1000 * 1000000LL)
 #define UI_CHART_GUTTER	8		/* scale labels and the axis */
 #define UI_CHART_MAXCW	6		/* columns per bucket at most */
+#define UI_CHART_SYNC	100000		/* records counted at once, not as a job */
 
 enum ui_chart_scope {
 	UI_CHART_FILTER,
@@ -75,6 +77,7 @@ struct ui_chart {
 	int			 key_scope, key_step, key_width;
 	int64_t			 at;		/* monotonic ns */
 	uint64_t		 records;	/* counted */
+	bool			 counting;	/* on the job thread */
 };
 
 static const char *ui_chart_scopes[UI_CHART_NSCOPES] = {
@@ -95,7 +98,7 @@ ui_chart_get(struct ui *ui)
 		c->at_end = true;
 		ui->chart = c;
 	}
-	if (!c->tz_tried || c->zone_gen != ui->zone_gen) {
+	if (!c->counting && (!c->tz_tried || c->zone_gen != ui->zone_gen)) {
 		/* --tz, or the zone :tz set since. */
 		c->tz_tried = true;
 		c->zone_gen = ui->zone_gen;
@@ -160,23 +163,41 @@ ui_chart_row(struct ui *ui, struct ui_chart *c)
 	return (true);
 }
 
+/*
+ * A count of the chart's buckets: what it counts (copied, so that the
+ * job thread reads nothing the screen changes) and what it found.
+ */
+struct ui_chart_count {
+	enum ui_chart_scope	 scope;
+	int			 step;		/* asked for; -1 auto */
+	int			 width;
+	const struct tz		*tz;		/* the chart's (kept meanwhile) */
+	void			*row_c;		/* owned copy, or NULL */
+	struct timeline		 tl;		/* the result */
+	uint64_t		 records;
+	int			 step_out;	/* c->step after */
+	char			 msg[160];	/* to show, or empty */
+	int64_t			 keep_at;	/* a bucket start to stay on */
+	bool			 keep;
+};
+
 /* The i-th record of the scope, or NULL past the end (*i moves on). */
 static const struct record *
-ui_chart_next(struct ui *ui, struct ui_chart *c, uint64_t *i)
+ui_chart_next(struct ui *ui, struct ui_chart_count *k, uint64_t *i)
 {
 	const struct record	*r;
 	uint64_t		 end;
 
-	end = c->scope == UI_CHART_ALL ? ui->st.next : ui->v.n;
-	if (c->scope == UI_CHART_ALL && *i < ui->st.first)
+	end = k->scope == UI_CHART_ALL ? ui->st.next : ui->v.n;
+	if (k->scope == UI_CHART_ALL && *i < ui->st.first)
 		*i = ui->st.first;
 	for (; *i < end; (*i)++) {
-		r = store_get(&ui->st, c->scope == UI_CHART_ALL ? *i :
+		r = store_get(&ui->st, k->scope == UI_CHART_ALL ? *i :
 		    ui->v.rows[*i]);
 		if (r == NULL || (r->flags & (REC_BAD | REC_GAP | REC_TS_ZERO)))
 			continue;
-		if (c->scope == UI_CHART_ROW && c->row_c != NULL &&
-		    !ui_filter_match(c->row_c, &ui->st, r))
+		if (k->scope == UI_CHART_ROW && k->row_c != NULL &&
+		    !ui_filter_match(k->row_c, &ui->st, r))
 			continue;
 		(*i)++;
 		return (r);
@@ -193,14 +214,169 @@ ui_chart_plotw(const struct ui *ui)
 	return (w < 8 ? 8 : w);
 }
 
-/* Count the buckets again if what they were counted from changed. */
-static void
-ui_chart_update(struct ui *ui, struct ui_chart *c)
+/* Is the count cancelled?  Counts progress every 64k records. */
+static bool
+ui_chart_tick(struct view_ctl *ctl, uint64_t i)
+{
+	if (ctl == NULL || (i & 0xffff) != 0)
+		return (false);
+	atomic_fetch_add(&ctl->done, 0x10000);
+	return (atomic_load(&ctl->cancel));
+}
+
+/*
+ * Count the buckets into k->tl (any thread: reads the store and the
+ * rows only); false if ctl was cancelled.
+ */
+static bool
+ui_chart_count(struct ui *ui, struct ui_chart_count *k, struct view_ctl *ctl)
 {
 	const struct record	*r;
-	uint64_t		 i;
-	int64_t			 wlo = INT64_MAX, whi = INT64_MIN, w, now;
-	int			 step, width = ui_chart_plotw(ui);
+	uint64_t		 i, n;
+	int64_t			 wlo = INT64_MAX, whi = INT64_MIN, w;
+	int			 step;
+
+	/*
+	 * The range in wall time, then the buckets.  Rows in time order in
+	 * UTC: the first and the last record are the range (as the Records
+	 * sparkline takes it), one pass fewer.
+	 */
+	n = k->scope == UI_CHART_ALL ? store_count(&ui->st) : ui->v.n;
+	if (ctl != NULL)
+		atomic_fetch_add(&ctl->total, 2 * n);
+	k->records = 0;
+	k->step_out = k->step;
+	if (k->scope == UI_CHART_FILTER && k->tz == NULL &&
+	    ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
+		i = 0;
+		if ((r = ui_chart_next(ui, k, &i)) != NULL)
+			wlo = record_ts_sec(&ui->st, r);
+		for (i = ui->v.n; i > 0 && whi == INT64_MIN; i--) {
+			r = store_get(&ui->st, ui->v.rows[i - 1]);
+			if (r != NULL && !(r->flags & (REC_BAD | REC_GAP |
+			    REC_TS_ZERO)))
+				whi = record_ts_sec(&ui->st, r);
+		}
+		k->records = whi >= wlo ? 1 : 0;	/* counted below */
+		if (ctl != NULL)
+			atomic_fetch_add(&ctl->done, n);
+	} else {
+		i = 0;
+		while ((r = ui_chart_next(ui, k, &i)) != NULL) {
+			if (ui_chart_tick(ctl, i))
+				return (false);
+			w = timeline_wall(k->tz, record_ts_sec(&ui->st, r));
+			if (w < wlo)
+				wlo = w;
+			if (w > whi)
+				whi = w;
+			k->records++;
+		}
+	}
+	if (k->records == 0)
+		return (true);
+	step = k->step >= 0 ? k->step : (int)timeline_pick(k->tz, wlo, whi,
+	    (size_t)k->width);
+	while (timeline_start(&k->tl, step, wlo, whi) != 0) {
+		if (step + 1 < TIMELINE_NSTEPS) {
+			/* Too many buckets: the next size up. */
+			step++;
+			k->step_out = step;
+			snprintf(k->msg, sizeof k->msg, "too many buckets: %s "
+			    "buckets", timeline_step_name(step));
+			continue;
+		}
+		/*
+		 * Even days are too many (a record centuries away): chart
+		 * the newest days; the others are counted as outside.
+		 */
+		wlo = whi - (int64_t)(TIMELINE_MAX_BUCKETS - 1) * 86400;
+		snprintf(k->msg, sizeof k->msg, "range too wide: the newest %d "
+		    "days are charted", TIMELINE_MAX_BUCKETS);
+	}
+	i = 0;
+	while ((r = ui_chart_next(ui, k, &i)) != NULL) {
+		if (ui_chart_tick(ctl, i))
+			return (false);
+		timeline_add(&k->tl, record_ts_sec(&ui->st, r),
+		    record_response_code(&ui->st, r), record_lat_total(&ui->st,
+		    r));
+	}
+	timeline_finish(&k->tl);
+	k->records = k->tl.total + k->tl.outside;
+	return (true);
+}
+
+/* Free a count. */
+static void
+ui_chart_count_free(struct ui_chart_count *k)
+{
+	timeline_clear(&k->tl);
+	ui_filter_free(k->row_c);
+	free(k);
+}
+
+/* Show a finished count (main thread); frees it. */
+static void
+ui_chart_take(struct ui *ui, struct ui_chart *c, struct ui_chart_count *k)
+{
+	size_t	 i;
+
+	timeline_clear(&c->tl);
+	c->tl = k->tl;
+	timeline_init(&k->tl, k->tz);
+	c->records = k->records;
+	if (c->step == k->step && k->step_out != k->step)
+		c->step = c->key_step = k->step_out;
+	if (k->msg[0] != '\0')
+		ui_message(ui, "%s", k->msg);
+	if (c->tl.n == 0)
+		c->cursor = c->left = 0;
+	else if (k->keep && !c->at_end) {
+		i = timeline_find(&c->tl, k->keep_at);
+		c->cursor = i < c->tl.n ? i : c->tl.n - 1;
+	} else if (c->at_end || c->cursor >= c->tl.n)
+		c->cursor = c->tl.n - 1;
+	ui_chart_count_free(k);
+}
+
+/* ui_job_call's work and result. */
+static bool
+ui_chart_job(struct ui *ui, void *arg, struct view_ctl *ctl)
+{
+	return (ui_chart_count(ui, arg, ctl));
+}
+
+static void
+ui_chart_done(struct ui *ui, void *arg, bool ok)
+{
+	struct ui_chart	*c = ui->chart;
+
+	if (c == NULL) {
+		ui_chart_count_free(arg);
+		return;
+	}
+	c->counting = false;
+	if (!ok) {
+		c->valid = false;	/* count again */
+		ui_chart_count_free(arg);
+		return;
+	}
+	ui_chart_take(ui, c, arg);
+	ui->dirty |= UI_REDRAW;
+}
+
+/*
+ * Count the buckets again if what they were counted from changed: at
+ * once for a few records, else on the job thread while the old chart
+ * stays.  keep: a zoom, the cursor stays at keep_at.
+ */
+static void
+ui_chart_update(struct ui *ui, struct ui_chart *c, bool keep, int64_t keep_at)
+{
+	struct ui_chart_count	*k;
+	int64_t			 now;
+	int			 width = ui_chart_plotw(ui);
 
 	if (c->scope == UI_CHART_ROW && !ui_chart_row(ui, c))
 		c->scope = UI_CHART_FILTER;
@@ -217,8 +393,9 @@ ui_chart_update(struct ui *ui, struct ui_chart *c)
 			return;
 		}
 	}
-	ui_busy(ui, c->scope == UI_CHART_ALL ?
-	    (size_t)store_count(&ui->st) : ui->v.n, "charting");
+	/* New rows on their way, or a count: wait for them. */
+	if (c->counting || (c->valid && ui_job_pending(ui, UI_JOB_VIEW)))
+		return;
 	c->valid = true;
 	c->key_scope = (int)c->scope;
 	c->key_step = c->step;
@@ -231,68 +408,24 @@ ui_chart_update(struct ui *ui, struct ui_chart *c)
 	c->key_next = ui->st.next;
 	c->at = now;
 
-	/*
-	 * The range in wall time, then the buckets.  Rows in time order in
-	 * UTC: the first and the last record are the range (as the Records
-	 * sparkline takes it), one pass fewer.
-	 */
-	c->records = 0;
-	if (c->scope == UI_CHART_FILTER && c->tl.tz == NULL &&
-	    ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
-		i = 0;
-		if ((r = ui_chart_next(ui, c, &i)) != NULL)
-			wlo = record_ts_sec(&ui->st, r);
-		for (i = ui->v.n; i > 0 && whi == INT64_MIN; i--) {
-			r = store_get(&ui->st, ui->v.rows[i - 1]);
-			if (r != NULL && !(r->flags & (REC_BAD | REC_GAP |
-			    REC_TS_ZERO)))
-				whi = record_ts_sec(&ui->st, r);
-		}
-		c->records = whi >= wlo ? 1 : 0;	/* counted below */
-	} else {
-		i = 0;
-		while ((r = ui_chart_next(ui, c, &i)) != NULL) {
-			w = timeline_wall(c->tl.tz, record_ts_sec(&ui->st, r));
-			if (w < wlo)
-				wlo = w;
-			if (w > whi)
-				whi = w;
-			c->records++;
-		}
-	}
-	if (c->records == 0) {
-		timeline_clear(&c->tl);
-		c->cursor = c->left = 0;
+	k = xcalloc(1, sizeof *k);
+	k->scope = c->scope;
+	k->step = c->step;
+	k->width = width;
+	k->tz = c->tl.tz;
+	timeline_init(&k->tl, k->tz);
+	k->keep = keep;
+	k->keep_at = keep_at;
+	if (c->scope == UI_CHART_ROW)
+		k->row_c = ui_filter_clone(c->row_c);
+	if ((c->scope == UI_CHART_ALL ? store_count(&ui->st) : ui->v.n) <
+	    UI_CHART_SYNC) {
+		ui_chart_count(ui, k, NULL);
+		ui_chart_take(ui, c, k);
 		return;
 	}
-	step = c->step >= 0 ? c->step : (int)timeline_pick(c->tl.tz, wlo, whi,
-	    (size_t)width);
-	while (timeline_start(&c->tl, step, wlo, whi) != 0) {
-		if (step + 1 < TIMELINE_NSTEPS) {
-			/* Too many buckets: the next size up. */
-			step++;
-			c->step = c->key_step = step;
-			ui_message(ui, "too many buckets: %s buckets",
-			    timeline_step_name(step));
-			continue;
-		}
-		/*
-		 * Even days are too many (a record centuries away): chart
-		 * the newest days; the others are counted as outside.
-		 */
-		wlo = whi - (int64_t)(TIMELINE_MAX_BUCKETS - 1) * 86400;
-		ui_message(ui, "range too wide: the newest %d days are "
-		    "charted", TIMELINE_MAX_BUCKETS);
-	}
-	i = 0;
-	while ((r = ui_chart_next(ui, c, &i)) != NULL)
-		timeline_add(&c->tl, record_ts_sec(&ui->st, r),
-		    record_response_code(&ui->st, r), record_lat_total(&ui->st,
-		    r));
-	timeline_finish(&c->tl);
-	c->records = c->tl.total + c->tl.outside;
-	if (c->at_end || c->cursor >= c->tl.n)
-		c->cursor = c->tl.n - 1;
+	c->counting = true;
+	ui_job_call(ui, "charting", 0, ui_chart_job, ui_chart_done, k);
 }
 
 /* Round v up to a round number for a scale (0 stays 0). */
@@ -720,7 +853,7 @@ ui_chart_draw(struct ui *ui)
 	int		 y = 2, avail, h1, h2, cw, x;
 	size_t		 nv;
 
-	ui_chart_update(ui, c);
+	ui_chart_update(ui, c, false, 0);
 	ui_frame_header(ui);
 	ui_chart_title(ui, c, 1);
 	if (c->tl.n == 0) {
@@ -788,6 +921,7 @@ ui_chart_enter(struct ui *ui, struct ui_chart *c)
 	if (c->tl.n == 0)
 		return (0);
 	b = &c->tl.b[c->cursor];
+	ui_job_stash(ui);
 	since = b->since * 1000000000;
 	until = b->until * 1000000000;
 	if (c->scope == UI_CHART_ALL) {
@@ -816,7 +950,7 @@ ui_chart_enter(struct ui *ui, struct ui_chart *c)
 		free(f);
 	}
 	view_set_range(&ui->v, since, until);
-	view_rebuild(&ui->v, &ui->st);
+	ui_job_rebuild(ui);
 	free(ui->range_label);
 	timefmt_rfc3339(t1, sizeof t1, b->wall, 0, 0);
 	timefmt_rfc3339(t2, sizeof t2, b->wall + c->tl.size, 0, 0);
@@ -851,7 +985,6 @@ ui_chart_zoom(struct ui *ui, struct ui_chart *c, int d)
 {
 	int64_t	 at = c->tl.n > 0 ? c->tl.b[c->cursor].since : 0;
 	int	 s = (c->step >= 0 ? c->step : (int)c->tl.step) + d;
-	size_t	 i;
 
 	if (s < 0 || s >= TIMELINE_NSTEPS) {
 		ui_message(ui, "buckets of %s are the %s", timeline_step_name(
@@ -860,11 +993,7 @@ ui_chart_zoom(struct ui *ui, struct ui_chart *c, int d)
 		return (UI_REDRAW);
 	}
 	c->step = s;
-	ui_chart_update(ui, c);
-	if (c->tl.n > 0 && !c->at_end) {
-		i = timeline_find(&c->tl, at);
-		c->cursor = i < c->tl.n ? i : c->tl.n - 1;
-	}
+	ui_chart_update(ui, c, true, at);
 	return (UI_REDRAW);
 }
 

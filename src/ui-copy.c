@@ -30,6 +30,7 @@
 #include "render.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
+#include "ui-job.h"
 #include "ui-wire.h"
 #include "xmalloc.h"
 
@@ -252,53 +253,114 @@ ui_copy_menu_key(struct ui *ui, int ch)
 }
 
 /*
- * Write records as format to f, which is closed: the marked ones (when
- * marked and some are), else every shown one.  Returns the records
- * written, or -1 with errno set when writing failed.
+ * A file being written on the job thread: the records (a copy of the
+ * marked seqs or of the rows, taken when asked), the file, what to say.
  */
-static long
-ui_copy_records(struct ui *ui, FILE *f, bool marked, enum options_format fmt)
-{
+struct ui_copy_job {
+	FILE			*f;
+	char			 path[1024];
+	uint64_t		*seqs;		/* owned */
+	size_t			 nseqs;
+	bool			 marked;
+	enum options_format	 fmt;
+	const char		*verb;		/* "exported", "wrote" */
+	long			 n;		/* records written */
+	int			 err;		/* errno of a failed write */
 	struct options		 eo;
-	struct output		*out;
-	const struct record	*r;
-	size_t			 i;
-	long			 n = 0;
-	int			 err = 0;
+};
 
-	ui_busy(ui, marked ? ui->v.nmarks : ui->v.n, "exporting");
-	eo = *ui->o;
-	eo.format = fmt;
-	eo.decode = false;
-	eo.limit = -1;
-	out = output_create(f, &eo, &ui->st);
-	if (marked) {
-		for (i = 0; i < ui->v.nmarks; i++) {
-			r = store_get(&ui->st, ui->v.marks[i]);
-			if (r == NULL)
-				continue;
-			output_record(out, r);
-			n++;
+/*
+ * Write the records of cj to its file, which is closed (any thread: it
+ * reads only the store).  False if ctl was cancelled.
+ */
+static bool
+ui_copy_run(struct ui *ui, void *arg, struct view_ctl *ctl)
+{
+	struct ui_copy_job	*cj = arg;
+	struct output		*out;
+	struct record		 r;
+	size_t			 i;
+	bool			 cancelled = false;
+
+	if (ctl != NULL)
+		atomic_fetch_add(&ctl->total, cj->nseqs);
+	out = output_create(cj->f, &cj->eo, &ui->st);
+	for (i = 0; i < cj->nseqs; i++) {
+		if (ctl != NULL && (i & 0xfff) == 0xfff) {
+			atomic_fetch_add(&ctl->done, 0x1000);
+			if ((cancelled = atomic_load(&ctl->cancel)))
+				break;
 		}
-	} else {
-		for (i = 0; i < ui->v.n; i++) {
-			r = store_get(&ui->st, ui->v.rows[i]);
-			if (r->flags & (REC_BAD | REC_GAP))
-				continue;
-			output_record(out, r);
-			n++;
-		}
+		if (!store_read(&ui->st, cj->seqs[i], &r) ||
+		    (!cj->marked && (r.flags & (REC_BAD | REC_GAP))))
+			continue;
+		output_record(out, &r);
+		cj->n++;
 	}
 	output_free(out);
-	if (fflush(f) != 0 || ferror(f))
-		err = errno != 0 ? errno : EIO;
-	if (fclose(f) != 0 && err == 0)
-		err = errno;
-	if (err != 0) {
-		errno = err;
-		return (-1);
-	}
-	return (n);
+	if (fflush(cj->f) != 0 || ferror(cj->f))
+		cj->err = errno != 0 ? errno : EIO;
+	if (fclose(cj->f) != 0 && cj->err == 0)
+		cj->err = errno;
+	cj->f = NULL;
+	return (!cancelled);
+}
+
+/* Say how the write went (main thread); frees cj. */
+static void
+ui_copy_done(struct ui *ui, void *arg, bool ok)
+{
+	struct ui_copy_job	*cj = arg;
+
+	if (cj->f != NULL)
+		fclose(cj->f);		/* dropped before it ran */
+	if (!ok) {
+		unlink(cj->path);
+		ui_message(ui, "%s cancelled; partial file removed", cj->path);
+	} else if (cj->err != 0) {
+		/* A partial export looks complete: remove it. */
+		unlink(cj->path);
+		ui_message(ui, "%s %s failed: %s; partial file removed",
+		    strcmp(cj->verb, "exported") == 0 ? "export to" :
+		    "writing", cj->path, strerror(cj->err));
+	} else
+		ui_message(ui, "%s %ld %s record%s to %s", cj->verb, cj->n,
+		    cj->marked ? "marked" : "shown", cj->n == 1 ? "" : "s",
+		    cj->path);
+	ui->dirty |= UI_REDRAW;
+	free(cj->seqs);
+	free(cj);
+}
+
+/*
+ * Write as format to f (path, removed if the write fails) the marked
+ * records (when marked and some are), else every shown one, on the job
+ * thread (ui-job.h): the records are those of now, the screen goes on.
+ */
+static void
+ui_copy_start(struct ui *ui, FILE *f, const char *path, bool marked,
+    enum options_format fmt, const char *verb)
+{
+	struct ui_copy_job	*cj;
+	const uint64_t		*from = marked ? ui->v.marks : ui->v.rows;
+
+	cj = xcalloc(1, sizeof *cj);
+	cj->f = f;
+	snprintf(cj->path, sizeof cj->path, "%s", path);
+	cj->marked = marked;
+	cj->fmt = fmt;
+	cj->verb = verb;
+	cj->nseqs = marked ? ui->v.nmarks : ui->v.n;
+	cj->seqs = xreallocarray(NULL, cj->nseqs + 1, sizeof *cj->seqs);
+	memcpy(cj->seqs, from, cj->nseqs * sizeof *cj->seqs);
+	cj->eo = *ui->o;
+	cj->eo.format = fmt;
+	cj->eo.decode = false;
+	cj->eo.limit = -1;
+	ui_message(ui, "writing %zu records to %s (Esc cancels)", cj->nseqs,
+	    path);
+	ui_job_call(ui, "exporting", UI_JOB_KEEP, ui_copy_run, ui_copy_done,
+	    cj);
 }
 
 /*
@@ -312,7 +374,6 @@ ui_copy_write(struct ui *ui, const char *path, bool marked,
     enum options_format fmt)
 {
 	FILE	*f = NULL;
-	long	 n;
 	int	 fd, err;
 
 	marked = marked && ui->v.nmarks > 0;
@@ -327,14 +388,7 @@ ui_copy_write(struct ui *ui, const char *path, bool marked,
 		    " (not replaced: remove it or choose another name)" : "");
 		return (UI_REDRAW);
 	}
-	if ((n = ui_copy_records(ui, f, marked, fmt)) < 0) {
-		err = errno;
-		unlink(path);
-		ui_message(ui, "writing %s failed: %s; partial file removed",
-		    path, strerror(err));
-	} else
-		ui_message(ui, "wrote %ld %s record%s to %s", n, marked ?
-		    "marked" : "shown", n == 1 ? "" : "s", path);
+	ui_copy_start(ui, f, path, marked, fmt, "wrote");
 	return (UI_REDRAW);
 }
 
@@ -350,7 +404,6 @@ ui_copy_export(struct ui *ui)
 {
 	char	 path[1024], dir[768];
 	FILE	*f = NULL;
-	long	 n;
 	int	 k, fd = -1, err;
 	bool	 marked = ui->v.nmarks > 0;
 
@@ -374,14 +427,6 @@ ui_copy_export(struct ui *ui)
 		ui_message(ui, "export failed: %s", strerror(err));
 		return (UI_REDRAW);
 	}
-	if ((n = ui_copy_records(ui, f, marked, OPT_FMT_JSONL)) < 0) {
-		/* A partial export looks complete: remove it. */
-		err = errno;
-		unlink(path);
-		ui_message(ui, "export to %s failed: %s; partial file removed",
-		    path, strerror(err));
-	} else
-		ui_message(ui, "exported %ld %s record%s to %s", n,
-		    marked ? "marked" : "shown", n == 1 ? "" : "s", path);
+	ui_copy_start(ui, f, path, marked, OPT_FMT_JSONL, "exported");
 	return (UI_REDRAW);
 }

@@ -134,6 +134,13 @@ ui_filter_anchor(void *c, int64_t now)
 	return (true);
 }
 
+/* A copy of a compiled filter for another thread (NULL: NULL). */
+void *
+ui_filter_clone(const void *c)
+{
+	return (c != NULL ? filter_clone(c) : NULL);
+}
+
 /* Free a compiled filter. */
 void
 ui_filter_free(void *c)

@@ -20,6 +20,7 @@ bool		 ui_filter_match_at(void *, const struct store *,
 size_t		 ui_filter_select_at(void *, const struct store *,
 		    const struct store_chunk *, uint32_t, uint32_t, uint32_t *);
 void		 ui_filter_free(void *);
+void		*ui_filter_clone(const void *);
 bool		 ui_filter_slide(void *);
 bool		 ui_filter_anchor(void *, int64_t);
 void		 ui_filter_key_label(const struct ui *, const char *, size_t,

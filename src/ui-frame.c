@@ -19,6 +19,7 @@
 #include "ui-copy.h"
 #include "ui-curses.h"
 #include "ui-draw.h"
+#include "ui-job.h"
 #include "ui-keys.h"
 #include "ui-lines.h"
 #include "ui-prompt.h"
@@ -90,7 +91,8 @@ ui_frame_header(struct ui *ui)
 	size_t		 i;
 	int		 attr = ui_attr(ui, UI_C_HEADER), w, rw;
 	bool		 unknown = false;
-	const char	*down;
+	const char	*down, *job;
+	int		 pct;
 
 	buf_init(&left);
 	buf_init(&right);
@@ -112,6 +114,8 @@ ui_frame_header(struct ui *ui)
 				unknown = true;
 		}
 	}
+	if ((job = ui_job_what(ui, &pct)) != NULL)
+		buf_printf(&right, "%s %d%%  ", job, pct);
 	if (ui->reveal)
 		buf_adds(&right, "REVEALED  ");
 	if (ui->live && (down = ui_disconnected(ui)) != NULL) {

@@ -26,6 +26,7 @@
 #include "ui-curses.h"
 #include "ui-draw.h"
 #include "ui-filter.h"
+#include "ui-job.h"
 #include "ui-palette.h"
 #include "ui-screen.h"
 #include "xmalloc.h"
@@ -501,10 +502,8 @@ ui_prompt_accept(struct ui *ui, struct ui_prompt *p)
 	free(ui->search);
 	ui->search = xstrdup(p->text);
 	ui_prompt_free(ui);
-	if (ui->screen == UI_RECORDS &&
-	    view_search_at(&ui->v, &ui->st, ui_filter_match_at, ui->search_c,
-	    1) < 0)
-		ui_message(ui, "no match: %s", ui->search);
+	if (ui->screen == UI_RECORDS)
+		ui_job_search(ui, NULL, 1);
 	return (UI_REDRAW);
 }
 

@@ -32,12 +32,14 @@
 #include "ui-draw.h"
 #include "ui-filter.h"
 #include "ui-frame.h"
+#include "ui-job.h"
 #include "ui-prompt.h"
 #include "ui-tabs.h"
 #include "xmalloc.h"
 
 #define UI_TOP_LINES	4	/* header, filter, sparkline, titles */
 #define UI_SPARK_NS	(1000 * 1000000LL)
+#define UI_SPARK_SYNC	100000	/* rows counted at once, not as a job */
 
 /* Lines the preview pane takes (0 when the terminal is too small). */
 static int
@@ -141,39 +143,28 @@ ui_records_filter_line(struct ui *ui, int y)
 	buf_clear(&b);
 }
 
-/* Recount the sparkline buckets if the rows changed. */
-static void
-ui_records_spark_update(struct ui *ui, int w)
+/* A sparkline count (on the job thread for many rows). */
+struct ui_spark {
+	int		 w;
+	uint32_t	*n, *err;	/* w + 1 buckets each */
+	int64_t		 lo, hi;
+};
+
+/* Count the rows into sp's buckets; false if ctl was cancelled. */
+static bool
+ui_records_spark_count(struct ui *ui, struct ui_spark *sp,
+    struct view_ctl *ctl)
 {
 	const struct record	*r;
 	const struct store_chunk *c;
 	uint32_t		 ci;
 	bool			 err;
-	int64_t			 lo = INT64_MAX, hi = INT64_MIN, now, span;
+	int64_t			 lo = INT64_MAX, hi = INT64_MIN, span;
 	size_t			 i;
-	int			 b;
+	int			 b, w = sp->w;
 
-	now = ui_clock();
-	if (ui->spark != NULL && ui->spark_w == w &&
-	    ui->spark_gen == ui->st.generation) {
-		if (ui->spark_n == ui->v.n)
-			return;
-		/* Live rows arrive: recount at most once a second. */
-		if (ui->live && ui->spark_n != SIZE_MAX &&
-		    now - ui->spark_at < UI_SPARK_NS) {
-			ui->dirty |= UI_REDRAW;
-			return;
-		}
-	}
-	ui->spark = xreallocarray(ui->spark, (size_t)w + 1, sizeof *ui->spark);
-	ui->spark_err = xreallocarray(ui->spark_err, (size_t)w + 1,
-	    sizeof *ui->spark_err);
-	memset(ui->spark, 0, ((size_t)w + 1) * sizeof *ui->spark);
-	memset(ui->spark_err, 0, ((size_t)w + 1) * sizeof *ui->spark_err);
-	ui->spark_w = w;
-	ui->spark_n = ui->v.n;
-	ui->spark_gen = ui->st.generation;
-	ui->spark_at = now;
+	if (ctl != NULL)
+		atomic_fetch_add(&ctl->total, ui->v.n * 2);
 	if (ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
 		/* In time order: the range is the first and last record. */
 		for (i = 0; i < ui->v.n && lo == INT64_MAX; i++) {
@@ -198,27 +189,116 @@ ui_records_spark_update(struct ui *ui, int w)
 				hi = c->ts[ci];
 		}
 	}
-	ui->spark_lo = lo;
-	ui->spark_hi = hi;
+	if (ctl != NULL)
+		atomic_fetch_add(&ctl->done, ui->v.n);
+	sp->lo = lo;
+	sp->hi = hi;
 	if (lo > hi)
-		return;
+		return (true);
 	span = hi - lo + 1;
 	for (i = 0; i < ui->v.n; i++) {
+		if (ctl != NULL && (i & 0xffff) == 0xffff) {
+			atomic_fetch_add(&ctl->done, 0x10000);
+			if (atomic_load(&ctl->cancel))
+				return (false);
+		}
 		c = store_chunk_of(&ui->st, ui->v.rows[i], &ci);
 		if (c->flags[ci] & (REC_BAD | REC_GAP))
 			continue;
 		b = (int)((double)(c->ts[ci] - lo) / (double)span * w);
 		if (b >= w)
 			b = w - 1;
-		ui->spark[b]++;
+		sp->n[b]++;
 		if (c->flags[ci] & REC_WIDE) {
 			r = store_get(&ui->st, ui->v.rows[i]);
 			err = record_response_code(&ui->st, r) >= 500;
 		} else
 			err = c->status[ci] >= 500;
 		if (err)
-			ui->spark_err[b]++;
+			sp->err[b]++;
 	}
+	return (true);
+}
+
+/* ui_job_call's work: the count. */
+static bool
+ui_records_spark_job(struct ui *ui, void *arg, struct view_ctl *ctl)
+{
+	return (ui_records_spark_count(ui, arg, ctl));
+}
+
+/* Take a count (sp, freed) as the sparkline's, for rows n. */
+static void
+ui_records_spark_take(struct ui *ui, struct ui_spark *sp, size_t n)
+{
+	free(ui->spark);
+	free(ui->spark_err);
+	ui->spark = sp->n;
+	ui->spark_err = sp->err;
+	ui->spark_w = sp->w;
+	ui->spark_n = n;
+	ui->spark_gen = ui->st.generation;
+	ui->spark_lo = sp->lo;
+	ui->spark_hi = sp->hi;
+	free(sp);
+}
+
+/* ui_job_call's result: the new sparkline, unless the rows changed. */
+static void
+ui_records_spark_done(struct ui *ui, void *arg, bool ok)
+{
+	struct ui_spark	*sp = arg;
+
+	ui->spark_asked = false;
+	if (!ok) {
+		free(sp->n);
+		free(sp->err);
+		free(sp);
+		return;
+	}
+	ui_records_spark_take(ui, sp, ui->v.n);
+	ui->dirty |= UI_REDRAW;
+}
+
+/*
+ * Recount the sparkline buckets if the rows changed: at once for a few
+ * rows, else on the job thread while the old line stays.
+ */
+static void
+ui_records_spark_update(struct ui *ui, int w)
+{
+	struct ui_spark	*sp;
+	int64_t		 now;
+
+	now = ui_clock();
+	if (ui->spark != NULL && ui->spark_w == w &&
+	    ui->spark_gen == ui->st.generation) {
+		if (ui->spark_n == ui->v.n)
+			return;
+		/* Live rows arrive: recount at most once a second. */
+		if (ui->live && ui->spark_n != SIZE_MAX &&
+		    now - ui->spark_at < UI_SPARK_NS) {
+			ui->dirty |= UI_REDRAW;
+			return;
+		}
+	}
+	/* New rows on their way, or being counted: wait for them. */
+	if (ui->spark_asked || (ui->spark != NULL &&
+	    ui_job_pending(ui, UI_JOB_VIEW)))
+		return;
+	sp = xcalloc(1, sizeof *sp);
+	sp->w = w;
+	sp->n = xcalloc((size_t)w + 1, sizeof *sp->n);
+	sp->err = xcalloc((size_t)w + 1, sizeof *sp->err);
+	ui->spark_at = now;
+	if (ui->v.n < UI_SPARK_SYNC) {
+		ui_records_spark_count(ui, sp, NULL);
+		ui_records_spark_take(ui, sp, ui->v.n);
+		return;
+	}
+	ui->spark_asked = true;
+	ui_job_call(ui, "counting", 0, ui_records_spark_job,
+	    ui_records_spark_done, sp);
 }
 
 /* Draw one sparkline of w buckets at (y, x). */
@@ -255,6 +335,12 @@ ui_records_spark(struct ui *ui, int y)
 	if (w < 8)
 		w = 8;
 	ui_records_spark_update(ui, w);
+	if (ui->spark == NULL || ui->spark_w != w) {
+		/* Being counted (ui-job.h). */
+		ui_draw_str(ui, y, 0, ui->cols, "counting...",
+		    ui_attr(ui, UI_C_DIM));
+		return;
+	}
 	if (ui->spark_lo > ui->spark_hi) {
 		ui_draw_str(ui, y, 0, ui->cols, ui->filter != NULL ||
 		    ui->v.since != INT64_MIN || ui->v.until != INT64_MAX ?
@@ -716,6 +802,8 @@ ui_records_action(struct ui *ui, enum ui_action a)
 {
 	struct view	*v = &ui->v;
 	uint64_t	 seq;
+	enum view_col	 col;
+	bool		 rev;
 
 	switch (a) {
 	case UI_A_DOWN:
@@ -754,9 +842,14 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			view_end(v);
 			break;
 		}
-		if (v->sort != VIEW_COL_TIME || v->sort_reverse)
-			view_sort(v, &ui->st, VIEW_COL_TIME, false);
-		view_update(v, &ui->st, false);
+		ui_job_sort_order(ui, &col, &rev);
+		if (col != VIEW_COL_TIME || rev) {
+			ui_job_sort(ui, VIEW_COL_TIME, false);
+			ui_job_then(ui, UI_JOB_THEN_END);
+			break;
+		}
+		if (!ui_job_busy(ui))
+			view_update(v, &ui->st, false);
 		view_end(v);
 		break;
 	case UI_A_PAUSE:
@@ -777,15 +870,13 @@ ui_records_action(struct ui *ui, enum ui_action a)
 		v->col = ui_columns_next(ui, v->col, 1);
 		break;
 	case UI_A_SORT:
-		ui_busy(ui, v->n, "sorting");
 		/* As k9s and htop: a number column sorts largest first. */
-		if (v->sort == v->col)
-			view_sort(v, &ui->st, v->col, !v->sort_reverse);
-		else
-			view_sort(v, &ui->st, v->col,
-			    ui_columns_numeric(v->col));
-		ui_message(ui, "sorted by %s, %s", view_col_name(v->sort),
-		    v->sort_reverse ? "descending" : "ascending");
+		ui_job_sort_order(ui, &col, &rev);
+		rev = col == v->col ? !rev : ui_columns_numeric(v->col);
+		ui_job_sort(ui, v->col, rev);
+		if (ui_job_pending(ui, UI_JOB_VIEW))
+			ui_message(ui, "sorting by %s, %s", view_col_name(v->col),
+			    rev ? "descending" : "ascending");
 		break;
 	case UI_A_ENTER:
 		seq = view_cursor_seq(v);
@@ -816,15 +907,12 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, "no search (/ to search)");
 			break;
 		}
-		if (view_search_at(v, &ui->st, ui_filter_match_at, ui->search_c,
-		    a == UI_A_NEXT ? 1 : -1) < 0)
-			ui_message(ui, "no match");
+		ui_job_search(ui, NULL, a == UI_A_NEXT ? 1 : -1);
 		break;
 	case UI_A_ERR_NEXT:
 	case UI_A_ERR_PREV:
-		if (view_search(v, &ui->st, ui_records_is_error, NULL,
-		    a == UI_A_ERR_NEXT ? 1 : -1) < 0)
-			ui_message(ui, "no error records");
+		ui_job_search(ui, ui_records_is_error,
+		    a == UI_A_ERR_NEXT ? 1 : -1);
 		break;
 	case UI_A_FILTER:
 		ui_prompt_open(ui, UI_PROMPT_FILTER, ui->filter);
@@ -833,6 +921,7 @@ ui_records_action(struct ui *ui, enum ui_action a)
 	case UI_A_FILTER_OUT:
 		return (ui_records_filter_by(ui, a == UI_A_FILTER_OUT));
 	case UI_A_FILTER_CLEAR:
+		ui_job_stash(ui);
 		free(ui->range_label);
 		ui->range_label = NULL;
 		free(ui->drill);
@@ -846,16 +935,16 @@ ui_records_action(struct ui *ui, enum ui_action a)
 		seq = view_cursor_seq(v);
 		if (seq == UINT64_MAX)
 			break;
-		view_mark_toggle(v, seq);
 		if (v->marked_only) {
 			/* Unmarked: it leaves the marked-only view. */
-			view_rebuild(v, &ui->st);
-			if (v->nmarks == 0) {
+			ui_job_stash(ui);
+			view_mark_toggle(v, seq);
+			if (v->nmarks == 0)
 				v->marked_only = false;
-				view_rebuild(v, &ui->st);
-			}
+			ui_job_rebuild(ui);
 			break;
 		}
+		view_mark_toggle(v, seq);
 		view_move(v, 1);
 		break;
 	case UI_A_MARKED_ONLY:
@@ -863,9 +952,9 @@ ui_records_action(struct ui *ui, enum ui_action a)
 			ui_message(ui, "no marked records (m marks one)");
 			break;
 		}
+		ui_job_stash(ui);
 		v->marked_only = !v->marked_only;
-		view_rebuild(v, &ui->st);
-		ui->spark_n = SIZE_MAX;
+		ui_job_rebuild(ui);
 		ui_message(ui, v->marked_only ? "only the marked records (M: "
 		    "all)" : "all records");
 		break;

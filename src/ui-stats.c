@@ -30,6 +30,7 @@
 #include "ui-draw.h"
 #include "ui-filter.h"
 #include "ui-frame.h"
+#include "ui-job.h"
 #include "xmalloc.h"
 
 #define UI_STATS_NS	(2000 * 1000000LL)
@@ -70,6 +71,10 @@ struct ui_stats {
 	uint64_t		 key_gen;
 	void			*key_filter;
 	int64_t			 key_since, key_until;
+	size_t			 ask_n;		/* the same, when asked for */
+	uint64_t		 ask_gen;
+	void			*ask_filter;
+	int64_t			 ask_since, ask_until;
 	int64_t			 at;		/* monotonic ns */
 	int64_t			 cost;		/* ns the last compute took */
 	bool			 valid;
@@ -161,6 +166,14 @@ ui_stats_free(struct ui *ui)
 	ui->stats = NULL;
 }
 
+/* Aggregate again at the next draw (benchmark: the same rows again). */
+void
+ui_stats_invalidate(struct ui *ui)
+{
+	if (ui->stats != NULL)
+		ui->stats->key_n = SIZE_MAX;
+}
+
 /* The aggregation options from the command line. */
 static void
 ui_stats_config(struct ui *ui, struct agg_config *cfg)
@@ -211,16 +224,52 @@ ui_stats_hours(struct ui_stats *s)
 		s->hour = -1;
 }
 
-/* Compute the aggregates again if the shown records changed. */
+/* The aggregate of the job ui_stats_compute asked for (main thread). */
+static void
+ui_stats_done(struct ui *ui, struct agg *a, char *err, int64_t cost)
+{
+	struct ui_stats	*s = ui_stats_get(ui);
+
+	agg_free(s->comp);
+	free(s->err);
+	s->comp = a;
+	s->err = err;
+	s->key_n = s->ask_n;
+	s->key_gen = s->ask_gen;
+	s->key_filter = s->ask_filter;
+	s->key_since = s->ask_since;
+	s->key_until = s->ask_until;
+	s->at = ui_clock();
+	s->cost = cost;
+	s->valid = true;
+	s->rows_ok = false;
+	ui_stats_hours(s);
+	ui->dirty |= UI_REDRAW;
+}
+
+/*
+ * Compute the aggregates again if the shown records changed: on the job
+ * thread (ui-job.h), while the screen shows the previous ones.
+ */
 static void
 ui_stats_compute(struct ui *ui, struct ui_stats *s)
 {
 	struct agg_config	 cfg;
 	int64_t			 now = ui_clock();
 
+	if (s->stored == NULL && ui->st.naggdocs > 0 && !ui_job_busy(ui)) {
+		ui_stats_config(ui, &cfg);
+		s->stored = agg_stored_load(&ui->st, &cfg, NULL, NULL);
+		s->nstored = ui->st.naggdocs;
+		s->rows_ok = false;
+		ui_stats_hours(s);
+	}
 	if (s->valid && s->key_n == ui->v.n && s->key_gen ==
 	    ui->st.generation && s->key_filter == ui->filter_c &&
 	    s->key_since == ui->v.since && s->key_until == ui->v.until)
+		return;
+	/* The rows change or are being aggregated already: wait. */
+	if (ui_job_pending(ui, UI_JOB_VIEW | UI_JOB_AGG))
 		return;
 	/* Live: again after UI_STATS_NS, or ten times the last cost. */
 	if (s->valid && ui->live && now - s->at < (UI_STATS_NS >
@@ -230,24 +279,12 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 		return;
 	}
 	ui_stats_config(ui, &cfg);
-	ui_busy(ui, ui->v.n, "aggregating");
-	agg_free(s->comp);
-	free(s->err);
-	s->err = NULL;
-	s->comp = agg_compute(&ui->st, ui->v.rows, ui->v.n, &cfg, &s->err);
-	if (s->stored == NULL && ui->st.naggdocs > 0)
-		s->stored = agg_stored_load(&ui->st, &cfg, NULL, NULL);
-	s->nstored = ui->st.naggdocs;
-	s->key_n = ui->v.n;
-	s->key_gen = ui->st.generation;
-	s->key_filter = ui->filter_c;
-	s->key_since = ui->v.since;
-	s->key_until = ui->v.until;
-	s->at = ui_clock();
-	s->cost = s->at - now;
-	s->valid = true;
-	s->rows_ok = false;
-	ui_stats_hours(s);
+	s->ask_n = ui->v.n;
+	s->ask_gen = ui->st.generation;
+	s->ask_filter = ui->filter_c;
+	s->ask_since = ui->v.since;
+	s->ask_until = ui->v.until;
+	ui_job_agg(ui, &cfg, ui_stats_done);
 }
 
 /* Append the rows of a for the current hour and pane to *v. */
@@ -762,10 +799,14 @@ ui_stats_draw(struct ui *ui)
 		    ui_glyph(ui, UI_G_DASH), t2 + 11, timefmt_zone_name());
 	}
 	xx = ui_draw_str(ui, 1, 0, ui->cols, t, ui_attr(ui, UI_C_TITLE));
-	ui_frame_num(n1, sizeof n1, ui->v.n);
-	if (s->mode == UI_STATS_COMPUTED)
-		snprintf(t, sizeof t, "  computed from %s records%s%s",
-		    n1, ui->filter != NULL ? " (filtered)" : "",
+	ui_frame_num(n1, sizeof n1, s->valid ? s->key_n : ui->v.n);
+	if (s->mode == UI_STATS_COMPUTED && !s->valid)
+		snprintf(t, sizeof t, "  aggregating %s records%s...",
+		    n1, ui->filter != NULL ? " (filtered)" : "");
+	else if (s->mode == UI_STATS_COMPUTED)
+		snprintf(t, sizeof t, "  computed from %s records%s%s%s",
+		    n1, s->key_filter != NULL ? " (filtered)" : "",
+		    ui_job_pending(ui, UI_JOB_AGG) ? ", again..." : "",
 		    s->nstored > 0 ? "  S: stored" : "");
 	else if (ui->o->summary)
 		snprintf(t, sizeof t, "  %s: server-side summaries (%llu "
@@ -870,6 +911,7 @@ ui_stats_drill(struct ui *ui, struct ui_stats *s)
 	free(rest);
 	buf_add(&b, part.data, part.len);
 	buf_addc(&b, '\0');
+	ui_job_stash(ui);
 	view_set_range(&ui->v, sr->r.since > since ? sr->r.since : since,
 	    sr->r.until < until ? sr->r.until : until);
 	if (ui_apply_filter(ui, b.data) != 0) {
@@ -891,8 +933,7 @@ ui_stats_drill(struct ui *ui, struct ui_stats *s)
 	    ui_glyph(ui, UI_G_DASH), t2 + 11);
 	buf_clear(&b);
 	ui->screen = UI_RECORDS;
-	ui->spark_n = SIZE_MAX;
-	view_home(&ui->v);
+	ui_job_then(ui, UI_JOB_THEN_HOME);
 	return (UI_REDRAW);
 }
 

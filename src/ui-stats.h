@@ -12,5 +12,6 @@
 extern const struct ui_screen_ops ui_stats_screen;
 
 void		 ui_stats_free(struct ui *);
+void		 ui_stats_invalidate(struct ui *);
 
 #endif

@@ -44,6 +44,7 @@
 #include "ui-filter.h"
 #include "ui-frame.h"
 #include "ui-health.h"
+#include "ui-job.h"
 #include "ui-keys.h"
 #include "ui-lines.h"
 #include "ui-load.h"
@@ -104,21 +105,6 @@ ui_message(struct ui *ui, const char *fmt, ...)
 	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
 	va_end(ap);
 	ui->dirty |= UI_REDRAW;
-}
-
-/*
- * Say on the bottom line, at once, that a long operation over n records
- * is running (sorting, filtering, aggregating); nothing for small sets.
- */
-void
-ui_busy(struct ui *ui, size_t n, const char *what)
-{
-	if (n < 200000 || ui->headless || !ui_curses_on)
-		return;
-	snprintf(ui->msg, sizeof ui->msg, "%s %zu records...", what, n);
-	ui_frame_bottom(ui);
-	refresh();
-	ui->msg[0] = '\0';
 }
 
 /* Is the view frozen (live data only counted, not shown)? */
@@ -243,7 +229,7 @@ ui_apply_filter(struct ui *ui, const char *text)
 			return (-1);
 		}
 	}
-	ui_busy(ui, (size_t)store_count(&ui->st), "filtering");
+	ui_job_stash(ui);
 	ui_filter_free(ui->filter_c);
 	ui->filter_c = c;
 	free(ui->filter);
@@ -252,7 +238,7 @@ ui_apply_filter(struct ui *ui, const char *text)
 	ui->filter_err = NULL;
 	view_set_filter(&ui->v, c != NULL ? ui_filter_match : NULL, c);
 	view_set_filter_at(&ui->v, ui_filter_match_at, ui_filter_select_at);
-	view_rebuild(&ui->v, &ui->st);
+	ui_job_rebuild(ui);
 	ui->dirty |= UI_REDRAW;
 	return (0);
 }
@@ -404,6 +390,12 @@ ui_key(struct ui *ui, int ch)
 	}
 	if (ch != KEY_MOUSE)
 		ui->msg[0] = '\0';
+	/* Esc stops whole-set work first (ui-job.h). */
+	if (ch == 27 && ui->prompt == NULL && ui->menu == 0 &&
+	    ui_job_cancel(ui)) {
+		ui_message(ui, "cancelled");
+		return (UI_REDRAW);
+	}
 	if (ui->prompt != NULL)
 		r = ui_prompt_key(ui, ch);
 	else if (ui->menu != 0)
@@ -412,10 +404,8 @@ ui_key(struct ui *ui, int ch)
 		r = ui_keys_dispatch(ui, ch);
 	if (r & UI_PALETTE)
 		ui_prompt_open(ui, UI_PROMPT_COMMAND, NULL);
-	if (r & UI_REFILTER) {
-		view_rebuild(&ui->v, &ui->st);
-		ui->spark_n = SIZE_MAX;
-	}
+	if (r & UI_REFILTER)
+		ui_job_rebuild(ui);
 	return (r);
 }
 
@@ -451,6 +441,7 @@ ui_free(struct ui *ui)
 {
 	size_t	 i;
 
+	ui_job_free(ui);
 	ui_prompt_free(ui);
 	ui_prompt_history_clear();
 	ui_stats_free(ui);
@@ -530,6 +521,7 @@ ui_setup(struct ui *ui, const struct options *o)
 	store_limit(&ui->st, options_record_limit(o, ui->live));
 	ui->spark_n = SIZE_MAX;
 	ui_zone(ui);
+	ui_job_init(ui);
 	return (0);
 }
 
@@ -587,8 +579,7 @@ ui_anchor(struct ui *ui, int64_t *anchored)
 		return;
 	*anchored = ui->st.newest_ts;
 	if (ui_filter_anchor(ui->filter_c, ui->st.newest_ts)) {
-		view_rebuild(&ui->v, &ui->st);
-		ui->spark_n = SIZE_MAX;
+		ui_job_rebuild(ui);
 		ui->dirty |= UI_REDRAW;
 	}
 }
@@ -598,11 +589,11 @@ int
 ui_run(const struct options *o)
 {
 	struct ui		 ui;
-	struct pollfd		 pfd;
+	struct pollfd		 pfd[2];
 	struct sigaction	 sa;
 	int64_t			 now = 0, last_draw = 0, wait, slid = 0, start;
 	int64_t			 anchored = INT64_MIN, anchor_at = 0;
-	bool			 more, quit_loaded, was_loading;
+	bool			 more, quit_loaded, was_loading, busy;
 	unsigned		 r;
 	int			 ch, timeout, rc;
 	size_t			 i;
@@ -649,39 +640,51 @@ ui_run(const struct options *o)
 	/* First screen at once, even before anything is loaded. */
 	ui_draw(&ui);
 	last_draw = ui_clock();
+	ui_job_wait(&ui);	/* the loader's first batch writes the store */
 	ui.load = ui_load_start(&ui);
 
 	while (!ui_signalled) {
+		/*
+		 * While a job runs (ui-job.h) nothing may write to the store:
+		 * the sources wait, the loader too, and the view keeps the
+		 * rows it has.
+		 */
+		busy = ui_job_busy(&ui);
 		was_loading = ui.loading;
-		more = ui_poll_sources(&ui, UI_BUDGET_NS);
-		/* The loader finished (maybe with no new record): say so. */
-		if (was_loading && !ui.loading)
-			ui.dirty |= UI_REDRAW;
-		ui_rate_update(&ui);
-		if (!ui.loading || now - anchor_at > UI_SLIDE_NS) {
+		more = false;
+		if (!busy) {
+			more = ui_poll_sources(&ui, UI_BUDGET_NS);
+			/* The loader finished (maybe with nothing new): say so. */
+			if (was_loading && !ui.loading)
+				ui.dirty |= UI_REDRAW;
+			ui_rate_update(&ui);
+		}
+		if (!busy && (!ui.loading || now - anchor_at > UI_SLIDE_NS)) {
 			anchor_at = now;
 			ui_anchor(&ui, &anchored);
 		}
 		/* Live and since:-15m: the window slides with the clock. */
 		now = ui_clock();
-		if (ui.live && !ui_frozen(&ui) && now - slid > UI_SLIDE_NS) {
+		if (!busy && ui.live && !ui_frozen(&ui) &&
+		    now - slid > UI_SLIDE_NS) {
 			slid = now;
 			if (ui_filter_slide(ui.filter_c)) {
-				view_rebuild(&ui.v, &ui.st);
-				ui.spark_n = SIZE_MAX;
+				ui_job_rebuild(&ui);
 				ui.dirty |= UI_REDRAW;
 			}
 		}
-		if (view_update(&ui.v, &ui.st, ui_frozen(&ui)))
+		busy = ui_job_busy(&ui);
+		if (!busy && view_update(&ui.v, &ui.st, ui_frozen(&ui)))
 			ui.dirty |= UI_REDRAW;
-		if (quit_loaded && !ui.loading && !more) {
+		if (quit_loaded && !ui.loading && !more && !busy) {
 			loaded = (double)(ui_clock() - start) / 1e9;
 			break;
 		}
-		if (ui.loading || ui.live)
+		if (ui.loading || ui.live || busy)
 			ui.dirty |= UI_REDRAW;	/* progress, rate */
 		now = ui_clock();
-		timeout = more ? 0 : (ui.live || ui.loading ? 100 : 500);
+		timeout = more ? 0 : (ui.live || ui.loading || busy ? 100 :
+		    500);
 		if (ui.dirty & UI_REDRAW) {
 			if (now - last_draw >= UI_DATA_NS) {
 				ui.dirty = 0;
@@ -695,15 +698,23 @@ ui_run(const struct options *o)
 			}
 		}
 
-		pfd.fd = STDIN_FILENO;
-		pfd.events = POLLIN;
-		ui_load_leave(ui.load);		/* the loader's turn */
-		rc = poll(&pfd, 1, timeout);
-		ui_load_enter(ui.load);
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ui_job_fd(&ui);
+		pfd[1].events = POLLIN;
+		busy = ui_job_busy(&ui);
+		if (!busy)
+			ui_load_leave(ui.load);	/* the loader's turn */
+		rc = poll(pfd, 2, timeout);
+		if (!busy)
+			ui_load_enter(ui.load);
 		if (rc == -1 && errno != EINTR)
 			break;
+		/* A job ended: its result is shown, the next one starts. */
+		if (ui_job_reap(&ui) & UI_REDRAW)
+			ui.dirty |= UI_REDRAW;
 		/* Keys act on what the loader has added meanwhile. */
-		if (ui.load != NULL &&
+		if (ui.load != NULL && !ui_job_busy(&ui) &&
 		    view_update(&ui.v, &ui.st, ui_frozen(&ui)))
 			ui.dirty |= UI_REDRAW;
 		r = 0;
@@ -716,13 +727,15 @@ ui_run(const struct options *o)
 			break;
 		if (r & UI_REDRAW) {
 			/* Keys redraw at once. */
-			if (view_update(&ui.v, &ui.st, ui_frozen(&ui)))
+			if (!ui_job_busy(&ui) &&
+			    view_update(&ui.v, &ui.st, ui_frozen(&ui)))
 				ui.dirty |= UI_REDRAW;
 			ui.dirty = 0;
 			ui_draw(&ui);
 			last_draw = ui_clock();
 		}
 	}
+	ui_job_free(&ui);		/* stops what runs */
 	ui_load_stop(ui.load);
 	ui.load = NULL;
 	if (ui_curses_on) {
@@ -804,39 +817,68 @@ ui_bench_cpu(void)
 	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 }
 
-/* Feed the keys of s (C-x as "^x", Enter as "\r") and time them. */
-static double
-ui_bench_keys(struct ui *ui, const char *name, const char *s, int reps,
-    double base, double scan)
+/* Feed the keys of s (C-x as "^x", Enter as "\r", PgDn as "@"). */
+static void
+ui_bench_feed(struct ui *ui, const char *s)
 {
-	double		 t[16], best, worst, med, tmp;
-	int64_t		 t0;
-	int		 r, i, j;
 	const char	*p;
 
-	if (reps > 16)
-		reps = 16;
-	for (r = 0; r < reps; r++) {
-		t0 = ui_bench_cpu();
-		for (p = s; *p != '\0'; p++) {
-			if (*p == '^' && p[1] != '\0') {
-				p++;
-				ui_key(ui, *p & 0x1f);
-			} else if (*p == '@')
-				ui_key(ui, KEY_NPAGE);
-			else
-				ui_key(ui, (unsigned char)*p);
-		}
-		view_update(&ui->v, &ui->st, ui_frozen(ui));
-		ui_draw(ui);
-		t[r] = (double)(ui_bench_cpu() - t0) / 1e6;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '^' && p[1] != '\0') {
+			p++;
+			ui_key(ui, *p & 0x1f);
+		} else if (*p == '@')
+			ui_key(ui, KEY_NPAGE);
+		else
+			ui_key(ui, (unsigned char)*p);
 	}
-	for (i = 1; i < reps; i++)
+}
+
+/* Sort t[0..n) (few). */
+static void
+ui_bench_sort(double *t, int n)
+{
+	double	 tmp;
+	int	 i, j;
+
+	for (i = 1; i < n; i++)
 		for (j = i; j > 0 && t[j - 1] > t[j]; j--) {
 			tmp = t[j];
 			t[j] = t[j - 1];
 			t[j - 1] = tmp;
 		}
+}
+
+/*
+ * Feed the keys of s and time them to the end of the redraw.  Navigation
+ * (scan 0) is timed in thread CPU time; whole-set work (scan > 0: the
+ * one-field pass to compare with) runs on the job threads, so it is
+ * timed on the wall clock to the end of the redraw of its result, and a
+ * key pressed while it runs (j, then a redraw) is timed too.
+ */
+static double
+ui_bench_keys(struct ui *ui, const char *name, const char *s, int reps,
+    double base, double scan)
+{
+	double		 t[16], k[16], best, worst, med;
+	int64_t		 t0;
+	int		 r, nk = 0;
+
+	if (reps > 16)
+		reps = 16;
+	for (r = 0; r < reps; r++) {
+		t0 = scan > 0 ? ui_clock() : ui_bench_cpu();
+		ui_bench_feed(ui, s);
+		do {
+			/* A screen may ask for work as it draws. */
+			ui_job_wait(ui);
+			view_update(&ui->v, &ui->st, ui_frozen(ui));
+			ui_draw(ui);
+		} while (ui_job_busy(ui));
+		t[r] = (double)((scan > 0 ? ui_clock() : ui_bench_cpu()) -
+		    t0) / 1e6;
+	}
+	ui_bench_sort(t, reps);
 	best = t[0];
 	worst = t[reps - 1];
 	med = t[reps / 2];
@@ -846,7 +888,41 @@ ui_bench_keys(struct ui *ui, const char *name, const char *s, int reps,
 		printf(" %7.1fx", med / scan);
 	else
 		printf(" %8s", "");
-	printf(" %s\n", worst < 50 ? "ok" : "OVER 50 ms");
+	printf(" %s\n", worst < 50 || scan > 0 ? "ok" : "OVER 50 ms");
+	if (scan > 0) {
+		/*
+		 * A key while it runs: the same work again (a sort again
+		 * the other way, the aggregates of the same rows).
+		 */
+		for (r = 0; r < reps; r++) {
+			if (ui->screen == UI_STATS) {
+				ui_stats_invalidate(ui);
+				ui_draw(ui);
+			} else
+				ui_bench_feed(ui, strchr(s, 's') != NULL ?
+				    "s" : s);
+			if (!ui_job_busy(ui)) {
+				ui_job_wait(ui);
+				continue;
+			}
+			t0 = ui_clock();
+			ui_key(ui, 'j');
+			ui_draw(ui);
+			k[nk++] = (double)(ui_clock() - t0) / 1e6;
+			do {
+				ui_job_wait(ui);
+				ui_draw(ui);
+			} while (ui_job_busy(ui));
+			ui_key(ui, 'k');
+			ui_draw(ui);
+		}
+		if (nk > 0) {
+			ui_bench_sort(k, nk);
+			printf("    j while it runs: %.2f ms median, %.2f ms "
+			    "worst (%d runs) %s\n", k[nk / 2], k[nk - 1], nk,
+			    k[nk - 1] < 50 ? "ok" : "OVER 50 ms");
+		}
+	}
 	fflush(stdout);
 	return (med);
 }

@@ -29,6 +29,7 @@ struct ui_prompt;
 struct ui_screen_ops;
 struct ui_stats;
 struct ui_chart;
+struct ui_jobs;
 struct tz;
 
 enum ui_screen {
@@ -116,6 +117,7 @@ struct ui {
 	bool			  live;		/* some source follows new data */
 	bool			  loading;	/* some offline source not done */
 	struct ui_load		 *load;		/* the loader thread, or NULL */
+	struct ui_jobs		 *jobs;		/* whole-set work (ui-job.c) */
 
 	struct view		  v;
 	enum ui_screen		  screen;
@@ -208,6 +210,7 @@ struct ui {
 	size_t			  spark_n;	/* rows when computed */
 	uint64_t		  spark_gen;
 	int64_t			  spark_at;	/* monotonic ns */
+	bool			  spark_asked;	/* a count is on its way */
 	int64_t			  spark_lo, spark_hi;
 };
 
@@ -221,7 +224,6 @@ int64_t		 ui_clock(void);
 bool		 ui_frozen(const struct ui *);
 bool		 ui_spans_days(const struct ui *);
 const char	*ui_disconnected(const struct ui *);
-void		 ui_busy(struct ui *, size_t, const char *);
 void		 ui_open_detail(struct ui *, uint64_t);
 const struct ui_screen_ops *ui_screen_ops(enum ui_screen);
 int		 ui_apply_filter(struct ui *, const char *);

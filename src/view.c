@@ -35,10 +35,33 @@ static const char *view_col_names[VIEW_COL_COUNT] = {
 };
 
 static void	 view_scroll(struct view *);
+static void	 view_marks_prune(struct view *, const struct store *);
 static int	 view_cmp(const struct view *, const struct store *, uint64_t,
 		    uint64_t);
 static size_t	 view_find(const struct view *, const struct store *,
 		    uint64_t, bool *);
+
+/* Has the work of ctl been cancelled? */
+static inline bool
+view_cancelled(struct view_ctl *ctl)
+{
+	return (ctl != NULL && atomic_load_explicit(&ctl->cancel,
+	    memory_order_relaxed));
+}
+
+/* Count work to do (total) and work done in ctl. */
+static inline void
+view_work(struct view_ctl *ctl, uint64_t total, uint64_t done)
+{
+	if (ctl == NULL)
+		return;
+	if (total != 0)
+		atomic_fetch_add_explicit(&ctl->total, total,
+		    memory_order_relaxed);
+	if (done != 0)
+		atomic_fetch_add_explicit(&ctl->done, done,
+		    memory_order_relaxed);
+}
 
 /* Initialise an empty view: time order, following. */
 void
@@ -268,15 +291,15 @@ view_cmp(const struct view *v, const struct store *st, uint64_t a,
  * counted in one read, and a pass whose digit is the same for every key
  * (the high bits of small numbers) is skipped.
  */
-static void
-view_radix(struct view_ent *e, size_t n)
+static bool
+view_radix(struct view_ent *e, size_t n, struct view_ctl *ctl)
 {
 	struct view_ent	*tmp, *src = e, *dst, *t;
 	size_t		*count, *c, i, sum, k;
 	unsigned	 p, d, shift;
 
 	if (n < 2)
-		return;
+		return (true);
 	count = xcalloc((size_t)VIEW_RADIX_PASSES * VIEW_RADIX_BUCKETS,
 	    sizeof *count);
 	for (i = 0; i < n; i++)
@@ -290,6 +313,8 @@ view_radix(struct view_ent *e, size_t n)
 		shift = p * VIEW_RADIX_BITS;
 		if (c[(src[0].key >> shift) & (VIEW_RADIX_BUCKETS - 1)] == n)
 			continue;
+		if (view_cancelled(ctl))
+			break;
 		if (tmp == NULL) {
 			tmp = xreallocarray(NULL, n, sizeof *tmp);
 			dst = tmp;
@@ -307,23 +332,25 @@ view_radix(struct view_ent *e, size_t n)
 		src = dst;
 		dst = t;
 	}
-	if (src != e)
+	if (src != e && !view_cancelled(ctl))
 		memcpy(e, src, n * sizeof *e);
 	free(tmp);
 	free(count);
+	return (!view_cancelled(ctl));
 }
 
 /* Rank every string id of field s used by the rows, in byte order. */
 static uint32_t *
-view_ranks(const struct view *v, const struct store *st, enum record_str s)
+view_ranks(const uint64_t *rows, size_t n, const struct store *st,
+    enum record_str s)
 {
 	uint32_t		*rank, *ids, nids = 0, i, count = st->strs.count;
 	const struct store_chunk *c;
 	size_t			 j, k, lo;
 
 	rank = xcalloc(count + 1, sizeof *rank);
-	for (j = 0; j < v->n; j++) {
-		c = store_chunk_of(st, v->rows[j], &i);
+	for (j = 0; j < n; j++) {
+		c = store_chunk_of(st, rows[j], &i);
 		rank[store_str_id(st, c, i, s)] = 1;
 	}
 	ids = xreallocarray(NULL, count + 1, sizeof *ids);
@@ -363,50 +390,50 @@ view_ranks(const struct view *v, const struct store *st, enum record_str s)
  * distinct.
  */
 static bool
-view_seq_order(struct view *v, const struct store *st)
+view_seq_order(uint64_t *rows, size_t nrows, const struct store *st)
 {
 	uint64_t	*bits, *out, base = st->first, x, d;
 	size_t		 i, n = 0, w, nw;
 
-	for (i = 1; i < v->n && v->rows[i - 1] < v->rows[i]; i++)
+	for (i = 1; i < nrows && rows[i - 1] < rows[i]; i++)
 		/* nothing */;
-	if (i >= v->n)
+	if (i >= nrows)
 		return (true);
 	nw = (size_t)((st->next - base + 63) / 64);
 	bits = xcalloc(nw, sizeof *bits);
-	for (i = 0; i < v->n; i++) {
-		if (v->rows[i] < base || v->rows[i] >= st->next) {
+	for (i = 0; i < nrows; i++) {
+		if (rows[i] < base || rows[i] >= st->next) {
 			free(bits);
 			return (false);
 		}
-		d = v->rows[i] - base;
+		d = rows[i] - base;
 		bits[d >> 6] |= 1ULL << (d & 63);
 	}
-	out = xreallocarray(NULL, v->n, sizeof *out);
+	out = xreallocarray(NULL, nrows, sizeof *out);
 	for (w = 0; w < nw; w++)
-		for (x = bits[w]; x != 0 && n < v->n; x &= x - 1)
+		for (x = bits[w]; x != 0 && n < nrows; x &= x - 1)
 			out[n++] = base + w * 64 + (uint64_t)__builtin_ctzll(x);
 	free(bits);
-	if (n != v->n) {	/* duplicates */
+	if (n != nrows) {	/* duplicates */
 		free(out);
 		return (false);
 	}
-	memcpy(v->rows, out, n * sizeof *out);
+	memcpy(rows, out, n * sizeof *out);
 	free(out);
 	return (true);
 }
 
 /* Are the rows in time order (ties by seq)? */
 static bool
-view_time_sorted(const struct view *v, const struct store *st)
+view_time_sorted(const uint64_t *rows, size_t n, const struct store *st)
 {
 	int64_t		 ts, last = INT64_MIN;
 	size_t		 i;
 
-	for (i = 0; i < v->n; i++) {
-		ts = view_ts(st, v->rows[i]);
+	for (i = 0; i < n; i++) {
+		ts = view_ts(st, rows[i]);
 		if (i > 0 && (ts < last || (ts == last &&
-		    v->rows[i] < v->rows[i - 1])))
+		    rows[i] < rows[i - 1])))
 			return (false);
 		last = ts;
 	}
@@ -414,65 +441,83 @@ view_time_sorted(const struct view *v, const struct store *st)
 }
 
 /*
- * Sort all rows by the current order.  in_time_order says the caller
- * knows the rows are in time order already (saves a pass).
+ * Sort rows[0..n) by q's order (q->sort, q->sort_reverse).  in_time_order
+ * says the caller knows the rows are in time order already (saves a
+ * pass).  With a ctl, reports progress in it and stops early when it is
+ * cancelled: then returns false and the rows are in no particular order.
  */
-static void
-view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
+bool
+view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
+    size_t n, bool in_time_order, struct view_ctl *ctl)
 {
 	struct view_ent		*e;
 	const struct store_chunk *c;
 	enum record_str		 s;
 	uint32_t		*rank = NULL, ci;
 	size_t			 i;
-	bool			 by_time;
+	bool			 by_time, ok = true;
 
-	if (v->n < 2)
-		return;
-	by_time = v->sort == VIEW_COL_TIME && !v->sort_reverse;
+	if (n < 2)
+		return (!view_cancelled(ctl));
+	by_time = q->sort == VIEW_COL_TIME && !q->sort_reverse;
 	/* The usual case: selected in seq order, which is time order. */
-	if (by_time && (in_time_order || view_time_sorted(v, st)))
-		return;
+	if (by_time && (in_time_order || view_time_sorted(rows, n, st)))
+		return (!view_cancelled(ctl));
+	view_work(ctl, (uint64_t)n * 4, 0);
 	/*
 	 * Time order with ties by seq is the base of every stable sort.
 	 * Seq order first (a bitmap of the held seqs: two light passes);
 	 * most stores hold records in time order, so that is often enough.
 	 */
-	e = xreallocarray(NULL, v->n, sizeof *e);
-	if (!view_seq_order(v, st)) {
-		for (i = 0; i < v->n; i++)
-			e[i].seq = e[i].key = v->rows[i];
-		view_radix(e, v->n);
-		for (i = 0; i < v->n; i++)
-			v->rows[i] = e[i].seq;
+	e = xreallocarray(NULL, n, sizeof *e);
+	if (!view_seq_order(rows, n, st)) {
+		for (i = 0; i < n; i++)
+			e[i].seq = e[i].key = rows[i];
+		if ((ok = view_radix(e, n, ctl)))
+			for (i = 0; i < n; i++)
+				rows[i] = e[i].seq;
 	}
-	for (i = 0; i < v->n; i++)
-		e[i].seq = v->rows[i];
-	if (!view_time_sorted(v, st)) {
-		for (i = 0; i < v->n; i++)
+	view_work(ctl, 0, n);
+	for (i = 0; ok && i < n; i++)
+		e[i].seq = rows[i];
+	if (ok && !view_time_sorted(rows, n, st)) {
+		for (i = 0; i < n; i++)
 			e[i].key = (uint64_t)view_ts(st, e[i].seq) ^
 			    (1ULL << 63);
-		view_radix(e, v->n);
+		ok = view_radix(e, n, ctl);
 	}
-	if (!by_time) {
-		s = view_col_str(v->sort);
+	view_work(ctl, 0, n);
+	if (ok && !by_time && !view_cancelled(ctl)) {
+		s = view_col_str(q->sort);
 		if (s != RS_COUNT)
-			rank = view_ranks(v, st, s);
-		for (i = 0; i < v->n; i++) {
+			rank = view_ranks(rows, n, st, s);
+		for (i = 0; i < n; i++) {
 			c = store_chunk_of(st, e[i].seq, &ci);
 			if (rank != NULL)
 				e[i].key = rank[store_str_id(st, c, ci, s)];
 			else
-				e[i].key = view_numkey_at(st, c, ci, v->sort);
-			if (v->sort_reverse)
+				e[i].key = view_numkey_at(st, c, ci, q->sort);
+			if (q->sort_reverse)
 				e[i].key = ~e[i].key;
 		}
 		free(rank);
-		view_radix(e, v->n);
-	}
-	for (i = 0; i < v->n; i++)
-		v->rows[i] = e[i].seq;
+		view_work(ctl, 0, n);
+		ok = view_radix(e, n, ctl);
+	} else
+		view_work(ctl, 0, n);
+	if (ok && !view_cancelled(ctl))
+		for (i = 0; i < n; i++)
+			rows[i] = e[i].seq;
+	view_work(ctl, 0, n);
 	free(e);
+	return (ok && !view_cancelled(ctl));
+}
+
+/* Sort all rows by the current order (view_sort_seqs). */
+static void
+view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
+{
+	view_sort_seqs(v, st, v->rows, v->n, in_time_order, NULL);
 }
 
 /* Make room for n rows. */
@@ -559,6 +604,98 @@ view_marks_prune(struct view *v, const struct store *st)
 }
 
 /*
+ * Select the records of store chunks [k0, k1) that q shows (its filter,
+ * time range and marked-only setting), in seq order, into out, which has
+ * room for all of them.  With a ctl, reports progress and stops early
+ * when cancelled (returns false).  q is only read, so several threads may
+ * select disjoint chunk ranges at once, each with its own copy of the
+ * filter (view_set_filter's argument caches answers).
+ */
+bool
+view_select_chunks(const struct view *q, const struct store *st, size_t k0,
+    size_t k1, uint64_t *out, struct view_sel *res, struct view_ctl *ctl)
+{
+	const struct store_chunk *c;
+	struct view		 tmp;
+	uint32_t		 i, from, *idx = NULL;
+	size_t			 k, j, nidx, n = 0;
+	int64_t			 last = INT64_MIN;
+
+	res->in_order = true;
+	res->first_ts = INT64_MAX;
+	res->last_ts = INT64_MIN;
+	if (q->select_at != NULL && k0 < k1)
+		idx = xreallocarray(NULL, (size_t)1 << st->chunk_shift,
+		    sizeof *idx);
+	for (k = k0; k < k1 && !view_cancelled(ctl); k++) {
+		/* A chunk at a time: the filter, then the time range. */
+		c = st->chunks[k];
+		from = k == 0 ? (uint32_t)(st->first - c->first) : 0;
+		if (idx != NULL) {
+			nidx = q->select_at(q->match_arg, st, c, from, c->n,
+			    idx);
+			tmp = *q;
+			tmp.match = NULL;
+		} else
+			nidx = c->n - from;
+		for (j = 0; j < nidx; j++) {
+			i = idx != NULL ? idx[j] : from + (uint32_t)j;
+			if (!view_selects(idx != NULL ? &tmp : q, st, c, i) ||
+			    (q->marked_only && !view_is_marked(q, c->first + i)))
+				continue;
+			/* Seq order is time order unless a record is older. */
+			if (c->ts[i] < last)
+				res->in_order = false;
+			last = c->ts[i];
+			if (n == 0)
+				res->first_ts = last;
+			out[n++] = c->first + i;
+		}
+		view_work(ctl, 0, c->n - from);
+	}
+	free(idx);
+	res->n = n;
+	res->last_ts = last;
+	return (!view_cancelled(ctl));
+}
+
+/*
+ * Put rows computed elsewhere (view_select_chunks, view_sort_seqs; owned
+ * now, cap their allocated count) in place of v's: what says whether they
+ * are a new selection of the whole store (VIEW_SELECTED) and sorted by
+ * sort and reverse (VIEW_SORTED, else they are in v's order).  The cursor
+ * stays on the same record if it is still shown.
+ */
+void
+view_install(struct view *v, const struct store *st, uint64_t *rows,
+    size_t n, size_t cap, unsigned what, enum view_col sort, bool reverse)
+{
+	uint64_t	 cur = view_cursor_seq(v);
+	size_t		 oc = v->cursor, ot = v->top;
+
+	free(v->rows);
+	v->rows = rows;
+	v->n = n;
+	v->cap = cap;
+	if (what & VIEW_SELECTED) {
+		v->scanned = st->next;
+		v->generation = st->generation;
+		v->pending = 0;
+		view_marks_prune(v, st);
+	}
+	if (what & VIEW_SORTED) {
+		v->sort = sort;
+		v->sort_reverse = reverse;
+		if (!(what & VIEW_SELECTED) && v->follow &&
+		    !(sort == VIEW_COL_TIME && !reverse))
+			v->follow = false;
+	}
+	if (cur != UINT64_MAX && store_get(st, cur) == NULL)
+		cur = UINT64_MAX;
+	view_restore(v, st, cur, oc, ot);
+}
+
+/*
  * Select and sort every held record again (after a filter, range or store
  * change).  The cursor stays on the same record if it is still selected.
  */
@@ -566,47 +703,18 @@ void
 view_rebuild(struct view *v, const struct store *st)
 {
 	uint64_t		 cur = view_cursor_seq(v);
-	const struct store_chunk *c;
-	struct view		 tmp;
-	uint32_t		 i, from, *idx = NULL;
-	size_t			 oc = v->cursor, ot = v->top, k, j, nidx;
-	int64_t			 last = INT64_MIN;
-	bool			 in_order = true;
+	struct view_sel		 sel;
+	size_t			 oc = v->cursor, ot = v->top;
 
 	v->n = 0;
 	view_reserve(v, (size_t)store_count(st));
-	if (v->select_at != NULL && st->nchunks > 0)
-		idx = xreallocarray(NULL, (size_t)1 << st->chunk_shift,
-		    sizeof *idx);
-	for (k = 0; k < st->nchunks; k++) {
-		/* A chunk at a time: the filter, then the time range. */
-		c = st->chunks[k];
-		from = k == 0 ? (uint32_t)(st->first - c->first) : 0;
-		if (idx != NULL) {
-			nidx = v->select_at(v->match_arg, st, c, from, c->n,
-			    idx);
-			tmp = *v;
-			tmp.match = NULL;
-		} else
-			nidx = c->n - from;
-		for (j = 0; j < nidx; j++) {
-			i = idx != NULL ? idx[j] : from + (uint32_t)j;
-			if (!view_selects(idx != NULL ? &tmp : v, st, c, i) ||
-			    (v->marked_only && !view_is_marked(v, c->first + i)))
-				continue;
-			/* Seq order is time order unless a record is older. */
-			if (c->ts[i] < last)
-				in_order = false;
-			last = c->ts[i];
-			v->rows[v->n++] = c->first + i;
-		}
-	}
-	free(idx);
+	view_select_chunks(v, st, 0, st->nchunks, v->rows, &sel, NULL);
+	v->n = sel.n;
 	v->scanned = st->next;
 	v->generation = st->generation;
 	v->pending = 0;
 	view_marks_prune(v, st);
-	view_sort_rows(v, st, in_order);
+	view_sort_rows(v, st, sel.in_order);
 	if (cur != UINT64_MAX && store_get(st, cur) == NULL)
 		cur = UINT64_MAX;
 	view_restore(v, st, cur, oc, ot);
@@ -957,6 +1065,45 @@ view_search(struct view *v, const struct store *st, view_match_fn fn,
 			view_goto(v, i);
 			return ((long)i);
 		}
+	}
+	return (-1);
+}
+
+/*
+ * The search of view_search and view_search_at without moving the
+ * cursor, for another thread: from the row after (dir > 0) or before
+ * row from, wrapping around, the first row that fn (on a whole record)
+ * or fn_at (on the columns) accepts.  Returns its index, -1 when nothing
+ * matches, -2 when ctl was cancelled.  Only reads v.
+ */
+long
+view_scan(const struct view *v, const struct store *st, size_t from,
+    view_match_fn fn, view_match_at_fn fn_at, void *arg, int dir,
+    struct view_ctl *ctl)
+{
+	const struct store_chunk	*c;
+	struct record			 r;
+	size_t				 i, k;
+	uint32_t			 ci;
+
+	if (v->n == 0)
+		return (-1);
+	view_work(ctl, v->n, 0);
+	i = from < v->n ? from : v->n - 1;
+	for (k = 0; k < v->n; k++) {
+		if ((k & 0xffff) == 0xffff) {
+			view_work(ctl, 0, 0x10000);
+			if (view_cancelled(ctl))
+				return (-2);
+		}
+		if (dir < 0)
+			i = i == 0 ? v->n - 1 : i - 1;
+		else
+			i = i + 1 == v->n ? 0 : i + 1;
+		c = store_chunk_of(st, v->rows[i], &ci);
+		if (fn_at != NULL ? fn_at(arg, st, c, ci) :
+		    (store_fill_at(st, c, ci, &r), fn(arg, st, &r)))
+			return ((long)i);
 	}
 	return (-1);
 }

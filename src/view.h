@@ -19,6 +19,7 @@
 #ifndef VIEW_H
 #define VIEW_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -106,6 +107,29 @@ struct view {
 	void		*match_arg;	/* borrowed */
 };
 
+/*
+ * Progress and cancellation of whole-set work run on another thread
+ * (view_select_chunks, view_sort_seqs): the work adds what it will do to
+ * total and what it did to done; anyone may set cancel.
+ */
+struct view_ctl {
+	_Atomic bool		 cancel;
+	_Atomic uint64_t	 total;
+	_Atomic uint64_t	 done;
+};
+
+/* What a selection of chunks found. */
+struct view_sel {
+	size_t		 n;		/* rows written */
+	bool		 in_order;	/* in time order */
+	int64_t		 first_ts;	/* of the first row, or INT64_MAX */
+	int64_t		 last_ts;	/* of the last row, or INT64_MIN */
+};
+
+/* view_install: what the rows are. */
+#define VIEW_SELECTED	0x1	/* a new selection of the whole store */
+#define VIEW_SORTED	0x2	/* sorted by the order given */
+
 void		 view_init(struct view *);
 void		 view_clear(struct view *);
 void		 view_set_filter(struct view *, view_match_fn, void *);
@@ -113,6 +137,13 @@ void		 view_set_filter_at(struct view *, view_match_at_fn,
 		    view_select_at_fn);
 void		 view_set_range(struct view *, int64_t, int64_t);
 void		 view_rebuild(struct view *, const struct store *);
+bool		 view_select_chunks(const struct view *, const struct store *,
+		    size_t, size_t, uint64_t *, struct view_sel *,
+		    struct view_ctl *);
+bool		 view_sort_seqs(const struct view *, const struct store *,
+		    uint64_t *, size_t, bool, struct view_ctl *);
+void		 view_install(struct view *, const struct store *, uint64_t *,
+		    size_t, size_t, unsigned, enum view_col, bool);
 bool		 view_update(struct view *, const struct store *, bool);
 void		 view_set_height(struct view *, size_t);
 void		 view_move(struct view *, long);
@@ -134,6 +165,9 @@ long		 view_search(struct view *, const struct store *,
 		    view_match_fn, void *, int);
 long		 view_search_at(struct view *, const struct store *,
 		    view_match_at_fn, void *, int);
+long		 view_scan(const struct view *, const struct store *, size_t,
+		    view_match_fn, view_match_at_fn, void *, int,
+		    struct view_ctl *);
 void		 view_layout(struct view_layout *, int);
 const char	*view_col_name(enum view_col);
 
