@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Whole-set work off the input path (ui-job.h): with every job held for
+# TYKSCOPE_JOB_DELAY_MS, the header says what runs, keys move the cursor
+# over the previous rows meanwhile, Esc cancels (the filter line goes
+# back), a new filter supersedes the running one, and a sort, a search,
+# the aggregates and an export each finish after their job.
+. "${top_srcdir:-.}/tests/screen/lib.sh"
+
+# Both conditions on one capture of the screen.
+both() {
+	i=0
+	while [ "$i" -lt $((WAIT * 10)) ]; do
+		capture >"$WORK/both"
+		if grep -Eq -- "$1" "$WORK/both" &&
+		    grep -Eq -- "$2" "$WORK/both"; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "FAIL $SUITE: timed out waiting for /$1/ and /$2/; screen:"
+	cat "$WORK/both"
+	fail=$((fail + 1))
+	return 1
+}
+
+ENV=TYKSCOPE_JOB_DELAY_MS=2500 start 100 30 --demo --demo-count 400 \
+    --demo-seed 7
+wait_for 'OFFLINE'
+check $? launch
+
+# A filter runs; g and j are drawn meanwhile, over the 400 rows.
+keys f
+type_text 'status:5xx'
+keys Enter
+wait_for 'filtering [0-9]+%'
+keys g j
+both 'filtering [0-9]+%' 'row 2 of 400'
+check $? keys-while-filtering
+# Esc cancels it: the old filter (none) is back, nothing runs.
+keys Escape
+both 'filter: none' 'cancelled'
+check $? esc-cancels
+wait_gone 'filtering'
+both 'row 2 of 400' 'filter: none'
+check $? cancelled-rows-kept
+
+# A second filter supersedes the first one while it runs.
+keys f C-u
+type_text 'status:5xx'
+keys Enter
+wait_for 'filtering [0-9]+%'
+keys f C-u
+type_text 'status:4xx'
+keys Enter
+wait_for 'row [0-9]+ of 4[0-9] *$'
+both 'filter: status:4xx' 'OFFLINE'
+check $? superseded
+! grep -q 'filtering' "$WORK/both"
+check $? superseded-done
+! grep -Eq ' 50[0-9] ' "$WORK/both"
+check $? no-5xx-rows
+keys C-t
+wait_for 'row [0-9]+ of 400'
+
+# A sort runs on the job thread and is said when it is shown.
+keys h h h s
+wait_for 'sorting [0-9]+%'
+wait_for 'sorted by STATUS'
+check $? sort-done
+keys h h s
+wait_for 'sorted by TIME'
+
+# Search: the cursor moves when the job has found the match.
+keys g /
+type_text 'status:502'
+keys Enter
+wait_for 'searching [0-9]+%'
+wait_for 'row 234 of 400'
+check $? search-done
+
+# Aggregates: computed on the job thread, shown when ready.
+keys 3
+wait_for 'aggregating [0-9]+%'
+wait_for 'computed from 400 records'
+check $? aggregates-done
+keys 1
+
+# An export runs as a job; Esc cancels it and removes the partial file.
+keys x
+wait_for 'exporting [0-9]+%'
+keys Escape
+wait_for 'cancelled; partial file removed'
+[ ! -e "$WORK/tykscope-export-1.jsonl" ]
+check $? export-cancelled
+keys x
+wait_for 'exported 400 shown records to tykscope-export-'
+n=$(cat "$WORK"/tykscope-export-*.jsonl | wc -l)
+[ "$n" = 400 ]
+check $? export-done
+
+quit
+finish
