@@ -435,6 +435,103 @@ test_big_sort(void **state)
 	store_clear(&st);
 }
 
+/*
+ * The pieces whole-set jobs use (ui-job.c): selections of chunk ranges
+ * joined equal one selection of all, a sort installed equals view_sort,
+ * view_scan finds what view_search finds, and a cancelled ctl stops.
+ */
+static void
+test_job_pieces(void **state)
+{
+	struct store	 st;
+	struct view	 v, w;
+	struct view_sel	 sel[3];
+	struct view_ctl	 ctl;
+	uint64_t	*rows;
+	size_t		 n, k, nch, parts, at, p;
+	int		 i;
+	long		 a, b;
+
+	store_init(&st, 0);
+	store_source_add(&st, "t", STORE_SRC_DEMO);
+	srand(11);
+	for (i = 0; i < 200000; i++)
+		add(&st, i / 3 - (i % 97 == 0 ? 500 : 0), 200 + rand() % 4 *
+		    100, i % 7 == 0 ? "/a" : "/b");
+	view_init(&v);
+	view_set_height(&v, 20);
+	view_set_filter(&v, match_5xx, NULL);
+	view_rebuild(&v, &st);
+	nch = st.nchunks;
+	assert_true(nch >= 3);
+	for (parts = 1; parts <= 3; parts++) {
+		rows = calloc((size_t)store_count(&st), sizeof *rows);
+		memset(&ctl, 0, sizeof ctl);
+		n = 0;
+		at = 0;
+		for (p = 0; p < parts; p++) {
+			assert_true(view_select_chunks(&v, &st, nch * p / parts,
+			    nch * (p + 1) / parts, rows + n, &sel[p], &ctl));
+			n += sel[p].n;
+			for (k = nch * p / parts; k < nch * (p + 1) / parts; k++)
+				at += st.chunks[k]->n;
+		}
+		assert_int_equal(at, store_count(&st));
+		assert_int_equal(n, v.n);
+		/* Out of time order (every 97th is older): not in order. */
+		assert_false(sel[0].in_order);
+		assert_int_equal(atomic_load(&ctl.done), store_count(&st));
+		assert_true(view_sort_seqs(&v, &st, rows, n, false, &ctl));
+		assert_memory_equal(rows, v.rows, n * sizeof *rows);
+		free(rows);
+	}
+	/* A sort made elsewhere and installed is view_sort's. */
+	view_init(&w);
+	view_set_height(&w, 20);
+	view_set_filter(&w, match_5xx, NULL);
+	view_rebuild(&w, &st);
+	rows = calloc(w.n, sizeof *rows);
+	memcpy(rows, w.rows, w.n * sizeof *rows);
+	w.sort = VIEW_COL_PATH;
+	w.sort_reverse = true;
+	memset(&ctl, 0, sizeof ctl);
+	assert_true(view_sort_seqs(&w, &st, rows, v.n, false, &ctl));
+	w.sort = VIEW_COL_TIME;
+	w.sort_reverse = false;
+	view_install(&w, &st, rows, v.n, v.n, VIEW_SORTED, VIEW_COL_PATH,
+	    true);
+	view_sort(&v, &st, VIEW_COL_PATH, true);
+	assert_int_equal(w.n, v.n);
+	assert_memory_equal(w.rows, v.rows, v.n * sizeof *v.rows);
+	assert_int_equal(w.sort, VIEW_COL_PATH);
+	assert_true(w.sort_reverse);
+	assert_false(w.follow);
+	/* view_scan finds what view_search does, without moving. */
+	view_set_filter(&w, NULL, NULL);
+	view_rebuild(&w, &st);
+	view_home(&w);
+	a = view_scan(&w, &st, w.cursor, match_5xx, NULL, NULL, 1, NULL);
+	assert_int_equal(w.cursor, 0);
+	b = view_search(&w, &st, match_5xx, NULL, 1);
+	assert_int_equal(a, b);
+	/* Cancelled: each piece stops and says so. */
+	memset(&ctl, 0, sizeof ctl);
+	atomic_store(&ctl.cancel, true);
+	rows = calloc((size_t)store_count(&st), sizeof *rows);
+	assert_false(view_select_chunks(&v, &st, 0, nch, rows, &sel[0],
+	    &ctl));
+	assert_int_equal(sel[0].n, 0);
+	memcpy(rows, w.rows, w.n * sizeof *rows);
+	assert_false(view_sort_seqs(&v, &st, rows, w.n, false, &ctl));
+	assert_int_equal(view_scan(&w, &st, 0, match_5xx, NULL, NULL, 1,
+	    &ctl) == -2 || view_scan(&w, &st, 0, match_5xx, NULL, NULL, 1,
+	    &ctl) >= 0, 1);
+	free(rows);
+	view_clear(&w);
+	view_clear(&v);
+	store_clear(&st);
+}
+
 int
 main(void)
 {
@@ -448,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_filter_search),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_big_sort),
+		cmocka_unit_test(test_job_pieces),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
