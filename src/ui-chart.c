@@ -181,28 +181,65 @@ struct ui_chart_count {
 	bool			 keep;
 };
 
-/* The i-th record of the scope, or NULL past the end (*i moves on). */
-static const struct record *
-ui_chart_next(struct ui *ui, struct ui_chart_count *k, uint64_t *i)
+/* What the chart takes from a record. */
+struct ui_chart_rec {
+	int64_t		 sec;		/* timestamp, Unix seconds */
+	int64_t		 code;		/* response code */
+	int64_t		 lat;		/* latency.total, ms */
+};
+
+/*
+ * Is held record seq one the chart counts?  Then its values in *out,
+ * read from the store's columns.
+ */
+static bool
+ui_chart_at(struct ui *ui, struct ui_chart_count *k, uint64_t seq,
+    struct ui_chart_rec *out)
 {
-	const struct record	*r;
-	uint64_t		 end;
+	const struct store_chunk	*c;
+	struct record			 r;
+	uint32_t			 ci;
+	int64_t				 ts;
+
+	if (seq < ui->st.first || seq >= ui->st.next)
+		return (false);
+	c = store_chunk_of(&ui->st, seq, &ci);
+	if (c->flags[ci] & (REC_BAD | REC_GAP | REC_TS_ZERO))
+		return (false);
+	if (k->scope == UI_CHART_ROW && k->row_c != NULL &&
+	    !ui_filter_match_at(k->row_c, &ui->st, c, ci))
+		return (false);
+	if (c->flags[ci] & REC_WIDE) {
+		store_fill_at(&ui->st, c, ci, &r);
+		out->sec = record_ts_sec(&ui->st, &r);
+		out->code = record_response_code(&ui->st, &r);
+		out->lat = record_lat_total(&ui->st, &r);
+		return (true);
+	}
+	ts = c->ts[ci];
+	out->sec = ts / 1000000000 - (ts % 1000000000 < 0);
+	out->code = c->status[ci];
+	out->lat = c->lat_total[ci];
+	return (true);
+}
+
+/* The next record of the scope from *i on (which moves past it). */
+static bool
+ui_chart_next(struct ui *ui, struct ui_chart_count *k, uint64_t *i,
+    struct ui_chart_rec *out)
+{
+	uint64_t	 end;
 
 	end = k->scope == UI_CHART_ALL ? ui->st.next : ui->v.n;
 	if (k->scope == UI_CHART_ALL && *i < ui->st.first)
 		*i = ui->st.first;
-	for (; *i < end; (*i)++) {
-		r = store_get(&ui->st, k->scope == UI_CHART_ALL ? *i :
-		    ui->v.rows[*i]);
-		if (r == NULL || (r->flags & (REC_BAD | REC_GAP | REC_TS_ZERO)))
-			continue;
-		if (k->scope == UI_CHART_ROW && k->row_c != NULL &&
-		    !ui_filter_match(k->row_c, &ui->st, r))
-			continue;
-		(*i)++;
-		return (r);
-	}
-	return (NULL);
+	for (; *i < end; (*i)++)
+		if (ui_chart_at(ui, k, k->scope == UI_CHART_ALL ? *i :
+		    ui->v.rows[*i], out)) {
+			(*i)++;
+			return (true);
+		}
+	return (false);
 }
 
 /* Width of the plot (columns for bars). */
@@ -231,7 +268,7 @@ ui_chart_tick(struct view_ctl *ctl, uint64_t i)
 static bool
 ui_chart_count(struct ui *ui, struct ui_chart_count *k, struct view_ctl *ctl)
 {
-	const struct record	*r;
+	struct ui_chart_rec	 r;
 	uint64_t		 i, n;
 	int64_t			 wlo = INT64_MAX, whi = INT64_MIN, w;
 	int			 step;
@@ -249,23 +286,20 @@ ui_chart_count(struct ui *ui, struct ui_chart_count *k, struct view_ctl *ctl)
 	if (k->scope == UI_CHART_FILTER && k->tz == NULL &&
 	    ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse) {
 		i = 0;
-		if ((r = ui_chart_next(ui, k, &i)) != NULL)
-			wlo = record_ts_sec(&ui->st, r);
-		for (i = ui->v.n; i > 0 && whi == INT64_MIN; i--) {
-			r = store_get(&ui->st, ui->v.rows[i - 1]);
-			if (r != NULL && !(r->flags & (REC_BAD | REC_GAP |
-			    REC_TS_ZERO)))
-				whi = record_ts_sec(&ui->st, r);
-		}
+		if (ui_chart_next(ui, k, &i, &r))
+			wlo = r.sec;
+		for (i = ui->v.n; i > 0 && whi == INT64_MIN; i--)
+			if (ui_chart_at(ui, k, ui->v.rows[i - 1], &r))
+				whi = r.sec;
 		k->records = whi >= wlo ? 1 : 0;	/* counted below */
 		if (ctl != NULL)
 			atomic_fetch_add(&ctl->done, n);
 	} else {
 		i = 0;
-		while ((r = ui_chart_next(ui, k, &i)) != NULL) {
+		while (ui_chart_next(ui, k, &i, &r)) {
 			if (ui_chart_tick(ctl, i))
 				return (false);
-			w = timeline_wall(k->tz, record_ts_sec(&ui->st, r));
+			w = timeline_wall(k->tz, r.sec);
 			if (w < wlo)
 				wlo = w;
 			if (w > whi)
@@ -295,12 +329,10 @@ ui_chart_count(struct ui *ui, struct ui_chart_count *k, struct view_ctl *ctl)
 		    "days are charted", TIMELINE_MAX_BUCKETS);
 	}
 	i = 0;
-	while ((r = ui_chart_next(ui, k, &i)) != NULL) {
+	while (ui_chart_next(ui, k, &i, &r)) {
 		if (ui_chart_tick(ctl, i))
 			return (false);
-		timeline_add(&k->tl, record_ts_sec(&ui->st, r),
-		    record_response_code(&ui->st, r), record_lat_total(&ui->st,
-		    r));
+		timeline_add(&k->tl, r.sec, r.code, r.lat);
 	}
 	timeline_finish(&k->tl);
 	k->records = k->tl.total + k->tl.outside;

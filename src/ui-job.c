@@ -327,9 +327,14 @@ ui_job_main(void *arg)
 	switch (job->kind) {
 	case UI_JK_VIEW:
 		if (job->select) {
-			job->ok = ui_job_select(job) &&
-			    view_sort_seqs(&job->q, &ui->st, job->rows, job->n,
-			    job->in_order, &job->ctl);
+			job->ok = ui_job_select(job);
+			log_debug("job %s: %zu rows selected by %u in %.1f ms%s",
+			    job->what, job->n, job->nworkers,
+			    (double)(ui_clock() - job->started) / 1e6,
+			    job->in_order ? ", in time order" : "");
+			job->ok = job->ok && view_sort_seqs(&job->q, &ui->st,
+			    job->rows, job->n, job->in_order, &job->ctl,
+			    job->nworkers);
 		} else {
 			job->n = ui->v.n;
 			job->cap = job->n > 0 ? job->n : 1;
@@ -338,7 +343,7 @@ ui_job_main(void *arg)
 			memcpy(job->rows, ui->v.rows, job->n *
 			    sizeof *job->rows);
 			job->ok = view_sort_seqs(&job->q, &ui->st, job->rows,
-			    job->n, false, &job->ctl);
+			    job->n, false, &job->ctl, job->nworkers);
 		}
 		break;
 	case UI_JK_SEARCH:
@@ -356,6 +361,9 @@ ui_job_main(void *arg)
 		job->ok = job->call->fn(ui, job->call->arg, &job->ctl);
 		break;
 	}
+	log_debug("job %s: %.1f ms%s", job->what, (double)(ui_clock() -
+	    job->started) / 1e6, atomic_load(&job->ctl.cancel) ?
+	    " (cancelled)" : "");
 	ui_job_delay(job);
 	atomic_store(&job->ended, true);
 	if (write(job->wfd, &b, 1) == -1 && errno != EAGAIN)
@@ -430,7 +438,7 @@ ui_job_start(struct ui *ui)
 			job->q.sort = j->sort;
 			job->q.sort_reverse = j->reverse;
 		}
-		if (job->select && store_count(&ui->st) >= UI_JOB_MIN)
+		if (store_count(&ui->st) >= UI_JOB_MIN)
 			job->nworkers = j->workers;
 		if (job->select && ui->v.match != NULL)
 			for (w = 0; w < job->nworkers; w++)
@@ -725,7 +733,9 @@ ui_job_finish(struct ui *ui, struct ui_job *job)
 		job->rows = NULL;
 		if (job->select && !(j->want & UI_JOB_VIEW && j->select))
 			ui_job_stash_clear(&j->stash);
-		ui->spark_n = SIZE_MAX;
+		/* A sort keeps the set of rows: the sparkline stays. */
+		if (job->select)
+			ui->spark_n = SIZE_MAX;
 		if (j->then != 0 && !(j->want & UI_JOB_VIEW)) {
 			what = j->then;
 			j->then = 0;

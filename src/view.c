@@ -16,6 +16,7 @@
 
 #include "view.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -440,20 +441,116 @@ view_time_sorted(const uint64_t *rows, size_t n, const struct store *st)
 	return (true);
 }
 
+/* One thread's share of a sort phase: keys, then a radix sort. */
+struct view_part {
+	const struct view	*q;
+	const struct store	*st;
+	const uint64_t		*rows;	/* this part's, in the base order */
+	struct view_ent		*e;
+	size_t			 n;
+	bool			 by_ts;	/* key: time; else the column */
+	enum record_str		 s;	/* string column, or RS_COUNT */
+	uint32_t		*rank;	/* its ranks (owned by the caller) */
+	struct view_ctl		*ctl;
+	bool			 ok;
+};
+
+/* Fill a part's keys and sort it (a thread's function). */
+static void *
+view_part_run(void *arg)
+{
+	struct view_part		*p = arg;
+	const struct store_chunk	*c;
+	uint32_t			 ci;
+	size_t				 i;
+
+	for (i = 0; i < p->n; i++) {
+		p->e[i].seq = p->rows[i];
+		c = store_chunk_of(p->st, p->rows[i], &ci);
+		if (p->by_ts)
+			p->e[i].key = (uint64_t)c->ts[ci] ^ (1ULL << 63);
+		else if (p->rank != NULL)
+			p->e[i].key = p->rank[store_str_id(p->st, c, ci, p->s)];
+		else
+			p->e[i].key = view_numkey_at(p->st, c, ci, p->q->sort);
+		if (!p->by_ts && p->q->sort_reverse)
+			p->e[i].key = ~p->e[i].key;
+	}
+	view_work(p->ctl, 0, p->n);
+	p->ok = view_radix(p->e, p->n, p->ctl);
+	view_work(p->ctl, 0, p->n);
+	return (NULL);
+}
+
+#define VIEW_PAR_MIN	131072	/* rows below which one thread sorts */
+
 /*
- * Sort rows[0..n) by q's order (q->sort, q->sort_reverse).  in_time_order
- * says the caller knows the rows are in time order already (saves a
- * pass).  With a ctl, reports progress in it and stops early when it is
- * cancelled: then returns false and the rows are in no particular order.
+ * Sort rows[0..n) stably by the key of proto (time, or q's column): on
+ * nthreads threads when there are many, each sorting a contiguous share
+ * (stable), then merged, the earlier share first on equal keys.
+ */
+static bool
+view_sort_phase(const struct view_part *proto, uint64_t *rows, size_t n,
+    struct view_ent *e, unsigned nthreads)
+{
+	struct view_part	 p[2];
+	pthread_t		 th;
+	size_t			 i, j, k, h;
+
+	if (nthreads < 2 || n < VIEW_PAR_MIN) {
+		p[0] = *proto;
+		p[0].rows = rows;
+		p[0].e = e;
+		p[0].n = n;
+		view_part_run(&p[0]);
+		if (!p[0].ok)
+			return (false);
+		for (i = 0; i < n; i++)
+			rows[i] = e[i].seq;
+		return (true);
+	}
+	h = n / 2;
+	p[0] = p[1] = *proto;
+	p[0].rows = rows;
+	p[0].e = e;
+	p[0].n = h;
+	p[1].rows = rows + h;
+	p[1].e = e + h;
+	p[1].n = n - h;
+	if (pthread_create(&th, NULL, view_part_run, &p[1]) != 0) {
+		view_part_run(&p[1]);	/* no thread: in turn */
+		view_part_run(&p[0]);
+	} else {
+		view_part_run(&p[0]);
+		pthread_join(th, NULL);
+	}
+	if (!p[0].ok || !p[1].ok || view_cancelled(proto->ctl))
+		return (false);
+	i = 0;
+	j = h;
+	k = 0;
+	while (i < h && j < n)
+		rows[k++] = e[j].key < e[i].key ? e[j++].seq : e[i++].seq;
+	while (i < h)
+		rows[k++] = e[i++].seq;
+	while (j < n)
+		rows[k++] = e[j++].seq;
+	return (true);
+}
+
+/*
+ * Sort rows[0..n) by q's order (q->sort, q->sort_reverse), on up to
+ * nthreads threads (two at most are used).  in_time_order says the
+ * caller knows the rows are in time order already (saves a pass).  With
+ * a ctl, reports progress in it and stops early when it is cancelled:
+ * then returns false and the rows are in no particular order.
  */
 bool
 view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
-    size_t n, bool in_time_order, struct view_ctl *ctl)
+    size_t n, bool in_time_order, struct view_ctl *ctl, unsigned nthreads)
 {
 	struct view_ent		*e;
-	const struct store_chunk *c;
-	enum record_str		 s;
-	uint32_t		*rank = NULL, ci;
+	struct view_part	 proto;
 	size_t			 i;
 	bool			 by_time, ok = true;
 
@@ -463,7 +560,7 @@ view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
 	/* The usual case: selected in seq order, which is time order. */
 	if (by_time && (in_time_order || view_time_sorted(rows, n, st)))
 		return (!view_cancelled(ctl));
-	view_work(ctl, (uint64_t)n * 4, 0);
+	view_work(ctl, (uint64_t)n * 5, 0);
 	/*
 	 * Time order with ties by seq is the base of every stable sort.
 	 * Seq order first (a bitmap of the held seqs: two light passes);
@@ -478,37 +575,25 @@ view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
 				rows[i] = e[i].seq;
 	}
 	view_work(ctl, 0, n);
-	for (i = 0; ok && i < n; i++)
-		e[i].seq = rows[i];
+	memset(&proto, 0, sizeof proto);
+	proto.q = q;
+	proto.st = st;
+	proto.ctl = ctl;
+	proto.s = RS_COUNT;
 	if (ok && !view_time_sorted(rows, n, st)) {
-		for (i = 0; i < n; i++)
-			e[i].key = (uint64_t)view_ts(st, e[i].seq) ^
-			    (1ULL << 63);
-		ok = view_radix(e, n, ctl);
-	}
-	view_work(ctl, 0, n);
-	if (ok && !by_time && !view_cancelled(ctl)) {
-		s = view_col_str(q->sort);
-		if (s != RS_COUNT)
-			rank = view_ranks(rows, n, st, s);
-		for (i = 0; i < n; i++) {
-			c = store_chunk_of(st, e[i].seq, &ci);
-			if (rank != NULL)
-				e[i].key = rank[store_str_id(st, c, ci, s)];
-			else
-				e[i].key = view_numkey_at(st, c, ci, q->sort);
-			if (q->sort_reverse)
-				e[i].key = ~e[i].key;
-		}
-		free(rank);
-		view_work(ctl, 0, n);
-		ok = view_radix(e, n, ctl);
+		proto.by_ts = true;
+		ok = view_sort_phase(&proto, rows, n, e, nthreads);
 	} else
-		view_work(ctl, 0, n);
-	if (ok && !view_cancelled(ctl))
-		for (i = 0; i < n; i++)
-			rows[i] = e[i].seq;
-	view_work(ctl, 0, n);
+		view_work(ctl, 0, 2 * n);
+	if (ok && !by_time && !view_cancelled(ctl)) {
+		proto.by_ts = false;
+		proto.s = view_col_str(q->sort);
+		if (proto.s != RS_COUNT)
+			proto.rank = view_ranks(rows, n, st, proto.s);
+		ok = view_sort_phase(&proto, rows, n, e, nthreads);
+		free(proto.rank);
+	} else
+		view_work(ctl, 0, 2 * n);
 	free(e);
 	return (ok && !view_cancelled(ctl));
 }
@@ -517,7 +602,7 @@ view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
 static void
 view_sort_rows(struct view *v, const struct store *st, bool in_time_order)
 {
-	view_sort_seqs(v, st, v->rows, v->n, in_time_order, NULL);
+	view_sort_seqs(v, st, v->rows, v->n, in_time_order, NULL, 1);
 }
 
 /* Make room for n rows. */

@@ -141,7 +141,7 @@ bool		 view_select_chunks(const struct view *, const struct store *,
 		    size_t, size_t, uint64_t *, struct view_sel *,
 		    struct view_ctl *);
 bool		 view_sort_seqs(const struct view *, const struct store *,
-		    uint64_t *, size_t, bool, struct view_ctl *);
+		    uint64_t *, size_t, bool, struct view_ctl *, unsigned);
 void		 view_install(struct view *, const struct store *, uint64_t *,
 		    size_t, size_t, unsigned, enum view_col, bool);
 bool		 view_update(struct view *, const struct store *, bool);

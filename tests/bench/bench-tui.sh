@@ -4,7 +4,9 @@
 # The program's hidden benchmark mode (TYKSCOPE_UI_BENCH=N) fills the
 # store with N synthetic records, draws through curses into /dev/null at
 # 200x50, and times each key from dispatch to the end of the redraw in
-# thread CPU time, against baselines measured in the same run: a bare
+# thread CPU time (whole-set work, which runs on the job threads, on the
+# wall clock to the redraw of its result, and a key pressed while it
+# runs), against baselines measured in the same run: a bare
 # full-screen redraw and, for whole-set work (filter, sort, aggregates),
 # one pass reading one field of every record.  With TYKSCOPE_UI_BENCH=load
 # it loads a tykscope-gen dump instead, as the TUI opens it, and reports

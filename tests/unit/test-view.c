@@ -444,7 +444,7 @@ static void
 test_job_pieces(void **state)
 {
 	struct store	 st;
-	struct view	 v, w;
+	struct view	 v, w, x;
 	struct view_sel	 sel[3];
 	struct view_ctl	 ctl;
 	uint64_t	*rows;
@@ -481,31 +481,44 @@ test_job_pieces(void **state)
 		/* Out of time order (every 97th is older): not in order. */
 		assert_false(sel[0].in_order);
 		assert_int_equal(atomic_load(&ctl.done), store_count(&st));
-		assert_true(view_sort_seqs(&v, &st, rows, n, false, &ctl));
+		assert_true(view_sort_seqs(&v, &st, rows, n, false, &ctl, parts));
 		assert_memory_equal(rows, v.rows, n * sizeof *rows);
 		free(rows);
 	}
-	/* A sort made elsewhere and installed is view_sort's. */
+	/*
+	 * A sort made elsewhere on two threads (every row: enough for
+	 * two) and installed is view_sort's, for a text and a number.
+	 */
 	view_init(&w);
 	view_set_height(&w, 20);
-	view_set_filter(&w, match_5xx, NULL);
 	view_rebuild(&w, &st);
-	rows = calloc(w.n, sizeof *rows);
-	memcpy(rows, w.rows, w.n * sizeof *rows);
-	w.sort = VIEW_COL_PATH;
-	w.sort_reverse = true;
-	memset(&ctl, 0, sizeof ctl);
-	assert_true(view_sort_seqs(&w, &st, rows, v.n, false, &ctl));
-	w.sort = VIEW_COL_TIME;
-	w.sort_reverse = false;
-	view_install(&w, &st, rows, v.n, v.n, VIEW_SORTED, VIEW_COL_PATH,
-	    true);
-	view_sort(&v, &st, VIEW_COL_PATH, true);
-	assert_int_equal(w.n, v.n);
-	assert_memory_equal(w.rows, v.rows, v.n * sizeof *v.rows);
-	assert_int_equal(w.sort, VIEW_COL_PATH);
-	assert_true(w.sort_reverse);
-	assert_false(w.follow);
+	view_init(&x);
+	view_set_height(&x, 20);
+	view_rebuild(&x, &st);
+	for (p = 0; p < 2; p++) {
+		rows = calloc(w.n, sizeof *rows);
+		memcpy(rows, w.rows, w.n * sizeof *rows);
+		w.sort = p == 0 ? VIEW_COL_PATH : VIEW_COL_STATUS;
+		w.sort_reverse = p == 0;
+		memset(&ctl, 0, sizeof ctl);
+		assert_true(view_sort_seqs(&w, &st, rows, w.n, false, &ctl,
+		    2));
+		w.sort = VIEW_COL_TIME;
+		w.sort_reverse = false;
+		view_install(&w, &st, rows, x.n, x.n, VIEW_SORTED, p == 0 ?
+		    VIEW_COL_PATH : VIEW_COL_STATUS, p == 0);
+		view_sort(&x, &st, p == 0 ? VIEW_COL_PATH : VIEW_COL_STATUS,
+		    p == 0);
+		assert_int_equal(w.n, x.n);
+		assert_memory_equal(w.rows, x.rows, x.n * sizeof *x.rows);
+		assert_int_equal(w.sort, x.sort);
+		assert_int_equal(w.sort_reverse, p == 0);
+		assert_false(w.follow);
+		check_order(&w, &st);
+		view_sort(&w, &st, VIEW_COL_TIME, false);
+		view_sort(&x, &st, VIEW_COL_TIME, false);
+	}
+	view_clear(&x);
 	/* view_scan finds what view_search does, without moving. */
 	view_set_filter(&w, NULL, NULL);
 	view_rebuild(&w, &st);
@@ -522,7 +535,7 @@ test_job_pieces(void **state)
 	    &ctl));
 	assert_int_equal(sel[0].n, 0);
 	memcpy(rows, w.rows, w.n * sizeof *rows);
-	assert_false(view_sort_seqs(&v, &st, rows, w.n, false, &ctl));
+	assert_false(view_sort_seqs(&v, &st, rows, w.n, false, &ctl, 2));
 	assert_int_equal(view_scan(&w, &st, 0, match_5xx, NULL, NULL, 1,
 	    &ctl) == -2 || view_scan(&w, &st, 0, match_5xx, NULL, NULL, 1,
 	    &ctl) >= 0, 1);
