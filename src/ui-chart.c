@@ -42,7 +42,7 @@
 #define UI_CHART_NS	(1000 * 1000000LL)
 #define UI_CHART_GUTTER	8		/* scale labels and the axis */
 #define UI_CHART_MAXCW	6		/* columns per bucket at most */
-#define UI_CHART_SYNC	100000		/* records counted at once, not as a job */
+#define UI_CHART_SYNC	100000		/* counted at once, not as a job */
 
 enum ui_chart_scope {
 	UI_CHART_FILTER,
@@ -171,7 +171,7 @@ struct ui_chart_count {
 	enum ui_chart_scope	 scope;
 	int			 step;		/* asked for; -1 auto */
 	int			 width;
-	const struct tz		*tz;		/* the chart's (kept meanwhile) */
+	const struct tz		*tz;		/* the chart's, kept meanwhile */
 	void			*row_c;		/* owned copy, or NULL */
 	struct timeline		 tl;		/* the result */
 	uint64_t		 records;

@@ -54,7 +54,7 @@ struct ui_job_callreq {
 struct ui_job {
 	enum ui_job_kind	 kind;
 	const char		*what;
-	struct ui		*ui;		/* its store and rows: read only */
+	struct ui		*ui;		/* store and rows: read only */
 	struct view_ctl		 ctl;
 	pthread_t		 thread;
 	int			 wfd;		/* the pipe's write end */
@@ -632,7 +632,7 @@ ui_job_agg(struct ui *ui, const struct agg_config *cfg, ui_job_agg_fn done)
 	ui_job_start(ui);
 }
 
-/* Do what (UI_JOB_THEN_*) once the rows asked for are shown (now if they are). */
+/* Do what (UI_JOB_THEN_*) once the rows asked for are shown. */
 void
 ui_job_then(struct ui *ui, unsigned what)
 {

@@ -21,6 +21,7 @@
 
 #include "store.h"
 #include "ui-curses.h"
+#include "ui-job.h"
 #include "ui-lines.h"
 #include "ui-screen.h"
 
@@ -91,7 +92,8 @@ static const struct ui_key ui_keys[] = {
 	  "marked)" },
 	{ { 'Q' }, "Q", UI_ON_ALL, UI_A_QUIT, "quit" },
 	{ { UI_K_ESC }, "Esc", UI_ON_ALL, UI_A_ESCAPE,
-	  "close the menu or screen" },
+	  "stop the filter, sort, search, aggregation or export running "
+	  "(undoing a filter not shown yet); else close the menu or screen" },
 
 	/* Search and filter. */
 	{ { '/' }, "/", REC | DET, UI_A_SEARCH,
@@ -472,6 +474,11 @@ ui_keys_dispatch(struct ui *ui, int ch)
 unsigned
 ui_keys_run(struct ui *ui, enum ui_action a)
 {
+	/* Esc stops whole-set work before it closes anything. */
+	if (a == UI_A_ESCAPE && ui_job_cancel(ui)) {
+		ui_message(ui, "cancelled");
+		return (UI_REDRAW);
+	}
 	switch (a) {
 	case UI_A_NONE:
 		ui_message(ui, "unknown key, ? for help");

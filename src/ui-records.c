@@ -875,8 +875,9 @@ ui_records_action(struct ui *ui, enum ui_action a)
 		rev = col == v->col ? !rev : ui_columns_numeric(v->col);
 		ui_job_sort(ui, v->col, rev);
 		if (ui_job_pending(ui, UI_JOB_VIEW))
-			ui_message(ui, "sorting by %s, %s", view_col_name(v->col),
-			    rev ? "descending" : "ascending");
+			ui_message(ui, "sorting by %s, %s",
+			    view_col_name(v->col), rev ? "descending" :
+			    "ascending");
 		break;
 	case UI_A_ENTER:
 		seq = view_cursor_seq(v);

@@ -390,12 +390,6 @@ ui_key(struct ui *ui, int ch)
 	}
 	if (ch != KEY_MOUSE)
 		ui->msg[0] = '\0';
-	/* Esc stops whole-set work first (ui-job.h). */
-	if (ch == 27 && ui->prompt == NULL && ui->menu == 0 &&
-	    ui_job_cancel(ui)) {
-		ui_message(ui, "cancelled");
-		return (UI_REDRAW);
-	}
 	if (ui->prompt != NULL)
 		r = ui_prompt_key(ui, ch);
 	else if (ui->menu != 0)
@@ -654,7 +648,7 @@ ui_run(const struct options *o)
 		more = false;
 		if (!busy) {
 			more = ui_poll_sources(&ui, UI_BUDGET_NS);
-			/* The loader finished (maybe with nothing new): say so. */
+			/* The loader finished (maybe nothing new): say so. */
 			if (was_loading && !ui.loading)
 				ui.dirty |= UI_REDRAW;
 			ui_rate_update(&ui);
@@ -754,12 +748,12 @@ ui_run(const struct options *o)
  * Benchmark mode (TYKSCOPE_UI_BENCH=N; tests/bench/bench-tui.sh): fill the
  * store with N synthetic records, open curses on /dev/null at 200x50, and
  * time each keystroke from dispatch to the end of the redraw (refresh
- * included; whole-set work to the redraw of the job's result, with a key
- * pressed while it runs), against baselines measured in the same run: a bare redraw
- * of a full screen of text and, for whole-set work, one pass reading one
- * field of every record.  TYKSCOPE_UI_BENCH=load loads the sources given
- * instead (as the TUI does) and reports the load time and the memory per
- * record.  Prints one line per key.
+ * included; whole-set work to the redraw of the job's result, and a key
+ * pressed while it runs), against baselines measured in the same run: a
+ * bare redraw of a full screen of text and, for whole-set work, one pass
+ * reading one field of every record.  TYKSCOPE_UI_BENCH=load loads the
+ * sources given instead (as the TUI does) and reports the load time and
+ * the memory per record.  Prints one line per key.
  */
 static void
 ui_bench_fill(struct ui *ui, uint64_t n)

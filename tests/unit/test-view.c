@@ -481,7 +481,8 @@ test_job_pieces(void **state)
 		/* Out of time order (every 97th is older): not in order. */
 		assert_false(sel[0].in_order);
 		assert_int_equal(atomic_load(&ctl.done), store_count(&st));
-		assert_true(view_sort_seqs(&v, &st, rows, n, false, &ctl, parts));
+		assert_true(view_sort_seqs(&v, &st, rows, n, false, &ctl,
+		    parts));
 		assert_memory_equal(rows, v.rows, n * sizeof *rows);
 		free(rows);
 	}
