@@ -232,6 +232,13 @@ view_numkey_at(const struct store *st, const struct store_chunk *c,
 	case VIEW_COL_LATENCY:
 		x = c->flags[i] & (REC_BAD | REC_GAP) ? -1 : c->lat_total[i];
 		break;
+	case VIEW_COL_UPSTREAM:
+		x = c->flags[i] & (REC_BAD | REC_GAP) ? -1 :
+		    c->lat_upstream[i];
+		break;
+	case VIEW_COL_GATEWAY:
+		x = c->flags[i] & (REC_BAD | REC_GAP) ? -1 : c->lat_gateway[i];
+		break;
 	default:
 		x = c->ts[i];
 		break;
@@ -329,6 +336,56 @@ view_radix(struct view_ent *e, size_t n, struct view_ctl *ctl)
 		for (i = 0; i < n; i++)
 			dst[c[(src[i].key >> shift) &
 			    (VIEW_RADIX_BUCKETS - 1)]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != e && !view_cancelled(ctl))
+		memcpy(e, src, n * sizeof *e);
+	free(tmp);
+	free(count);
+	return (!view_cancelled(ctl));
+}
+
+/*
+ * Stable LSD radix sort of packed entries (key << 32 | seq offset) by
+ * the key only, 11 bits a pass as view_radix: half the bytes of a struct
+ * view_ent to move.
+ */
+static bool
+view_radix32(uint64_t *e, size_t n, struct view_ctl *ctl)
+{
+	uint64_t	*tmp = NULL, *src = e, *dst = NULL, *t;
+	size_t		*count, *c, i, sum, k;
+	unsigned	 p, d, shift;
+
+	if (n < 2)
+		return (true);
+	count = xcalloc((size_t)3 * VIEW_RADIX_BUCKETS, sizeof *count);
+	for (i = 0; i < n; i++)
+		for (p = 0; p < 3; p++)
+			count[p * VIEW_RADIX_BUCKETS + ((e[i] >> (32 + p *
+			    VIEW_RADIX_BITS)) & (VIEW_RADIX_BUCKETS - 1))]++;
+	for (p = 0; p < 3; p++) {
+		c = count + p * VIEW_RADIX_BUCKETS;
+		shift = 32 + p * VIEW_RADIX_BITS;
+		if (c[(src[0] >> shift) & (VIEW_RADIX_BUCKETS - 1)] == n)
+			continue;
+		if (view_cancelled(ctl))
+			break;
+		if (tmp == NULL) {
+			tmp = xreallocarray(NULL, n, sizeof *tmp);
+			dst = tmp;
+		}
+		sum = 0;
+		for (d = 0; d < VIEW_RADIX_BUCKETS; d++) {
+			k = c[d];
+			c[d] = sum;
+			sum += k;
+		}
+		for (i = 0; i < n; i++)
+			dst[c[(src[i] >> shift) & (VIEW_RADIX_BUCKETS - 1)]++] =
+			    src[i];
 		t = src;
 		src = dst;
 		dst = t;
@@ -452,8 +509,43 @@ struct view_part {
 	enum record_str		 s;	/* string column, or RS_COUNT */
 	uint32_t		*rank;	/* its ranks (owned by the caller) */
 	struct view_ctl		*ctl;
+	uint64_t		*pk;	/* packed entries, or NULL */
+	bool			 wide;	/* a key did not fit 32 bits */
 	bool			 ok;
 };
+
+/*
+ * Fill a part's packed entries (key << 32 | seq - first) and sort them.
+ */
+static void
+view_part_packed(struct view_part *p)
+{
+	const struct store_chunk	*c;
+	uint32_t			 ci;
+	uint64_t			 key;
+	size_t				 i;
+
+	for (i = 0; i < p->n; i++) {
+		c = store_chunk_of(p->st, p->rows[i], &ci);
+		if (p->rank != NULL)
+			key = p->rank[store_str_id(p->st, c, ci, p->s)];
+		else {
+			/* Biased: fits when the value is an int32. */
+			key = view_numkey_at(p->st, c, ci, p->q->sort) -
+			    ((1ULL << 63) - (1ULL << 31));
+			if (key > UINT32_MAX) {
+				p->wide = true;
+				return;
+			}
+		}
+		if (p->q->sort_reverse)
+			key = UINT32_MAX - key;
+		p->pk[i] = key << 32 | (p->rows[i] - p->st->first);
+	}
+	view_work(p->ctl, 0, p->n);
+	p->ok = view_radix32(p->pk, p->n, p->ctl);
+	view_work(p->ctl, 0, p->n);
+}
 
 /* Fill a part's keys and sort it (a thread's function). */
 static void *
@@ -464,6 +556,10 @@ view_part_run(void *arg)
 	uint32_t			 ci;
 	size_t				 i;
 
+	if (p->pk != NULL) {
+		view_part_packed(p);
+		return (NULL);
+	}
 	for (i = 0; i < p->n; i++) {
 		p->e[i].seq = p->rows[i];
 		c = store_chunk_of(p->st, p->rows[i], &ci);
@@ -483,6 +579,65 @@ view_part_run(void *arg)
 }
 
 #define VIEW_PAR_MIN	131072	/* rows below which one thread sorts */
+
+/*
+ * view_sort_phase by a column key packed with the record's seq (as an
+ * offset from the store's first): false with *wide when a key does not
+ * fit 32 bits (a value beyond an int32: the caller sorts with whole
+ * keys), else as view_sort_phase.
+ */
+static bool
+view_sort_packed(const struct view_part *proto, uint64_t *rows, size_t n,
+    struct view_ent *e, unsigned nthreads, bool *wide)
+{
+	struct view_part	 p[2];
+	pthread_t		 th;
+	uint64_t		*pk = (uint64_t *)e, first = proto->st->first;
+	size_t			 i, j, k, h, np;
+
+	*wide = false;
+	np = nthreads < 2 || n < VIEW_PAR_MIN ? 1 : 2;
+	h = np == 1 ? n : n / 2;
+	p[0] = p[1] = *proto;
+	p[0].rows = rows;
+	p[0].n = h;
+	p[0].pk = pk;
+	p[1].rows = rows + h;
+	p[1].n = n - h;
+	p[1].pk = pk + h;
+	if (np == 1)
+		view_part_run(&p[0]);
+	else if (pthread_create(&th, NULL, view_part_run, &p[1]) != 0) {
+		view_part_run(&p[1]);	/* no thread: in turn */
+		view_part_run(&p[0]);
+	} else {
+		view_part_run(&p[0]);
+		pthread_join(th, NULL);
+	}
+	if (p[0].wide || (np == 2 && p[1].wide)) {
+		*wide = true;
+		return (false);
+	}
+	if (!p[0].ok || (np == 2 && !p[1].ok) || view_cancelled(proto->ctl))
+		return (false);
+	if (np == 1) {
+		for (i = 0; i < n; i++)
+			rows[i] = first + (pk[i] & UINT32_MAX);
+		return (true);
+	}
+	/* Equal keys: the first half's first (the base order). */
+	i = 0;
+	j = h;
+	k = 0;
+	while (i < h && j < n)
+		rows[k++] = first + ((pk[j] >> 32 < pk[i] >> 32 ? pk[j++] :
+		    pk[i++]) & UINT32_MAX);
+	while (i < h)
+		rows[k++] = first + (pk[i++] & UINT32_MAX);
+	while (j < n)
+		rows[k++] = first + (pk[j++] & UINT32_MAX);
+	return (true);
+}
 
 /*
  * Sort rows[0..n) stably by the key of proto (time, or q's column): on
@@ -552,7 +707,7 @@ view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
 	struct view_ent		*e;
 	struct view_part	 proto;
 	size_t			 i;
-	bool			 by_time, ok = true;
+	bool			 by_time, ok = true, wide, packs;
 
 	if (n < 2)
 		return (!view_cancelled(ctl));
@@ -590,7 +745,14 @@ view_sort_seqs(const struct view *q, const struct store *st, uint64_t *rows,
 		proto.s = view_col_str(q->sort);
 		if (proto.s != RS_COUNT)
 			proto.rank = view_ranks(rows, n, st, proto.s);
-		ok = view_sort_phase(&proto, rows, n, e, nthreads);
+		/* Keys of 32 bits (most): packed with the row's index. */
+		wide = false;
+		packs = st->next - st->first <= UINT32_MAX;
+		if (packs)
+			ok = view_sort_packed(&proto, rows, n, e, nthreads,
+			    &wide);
+		if (!packs || wide)
+			ok = view_sort_phase(&proto, rows, n, e, nthreads);
 		free(proto.rank);
 	} else
 		view_work(ctl, 0, 2 * n);

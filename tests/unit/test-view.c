@@ -546,6 +546,43 @@ test_job_pieces(void **state)
 	store_clear(&st);
 }
 
+/* Latencies beyond 32 bits (REC_WIDE) sort as numbers too. */
+static void
+test_sort_wide(void **state)
+{
+	struct store		 st;
+	struct view		 v;
+	struct record_build	 b;
+	static const int64_t	 lat[] = { 10, 5000000000LL, 20, -3, 7,
+				    3000000000LL };
+	static const size_t	 want[] = { 3, 4, 0, 2, 5, 1 };
+	size_t			 i;
+
+	store_init(&st, 0);
+	store_source_add(&st, "t", STORE_SRC_DEMO);
+	for (i = 0; i < 6; i++) {
+		record_build_init(&b);
+		b.ts_set = b.exp_set = true;
+		b.ts_sec = 1700000000 + (int64_t)i;
+		b.exp_sec = b.ts_sec + 86400;
+		b.response_code = 200;
+		b.lat_total = lat[i];
+		record_build_str(&b, &st, RS_PATH, "/x", 2);
+		store_add(&st, &b, 0, i);
+		record_build_clear(&b);
+	}
+	view_init(&v);
+	view_rebuild(&v, &st);
+	view_sort(&v, &st, VIEW_COL_LATENCY, false);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(v.rows[i], want[i]);
+	view_sort(&v, &st, VIEW_COL_LATENCY, true);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(v.rows[i], want[5 - i]);
+	view_clear(&v);
+	store_clear(&st);
+}
+
 int
 main(void)
 {
@@ -560,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_big_sort),
 		cmocka_unit_test(test_job_pieces),
+		cmocka_unit_test(test_sort_wide),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
