@@ -450,8 +450,8 @@ ui_chart_update(struct ui *ui, struct ui_chart *c, bool keep, int64_t keep_at)
 	k->keep_at = keep_at;
 	if (c->scope == UI_CHART_ROW)
 		k->row_c = ui_filter_clone(c->row_c);
-	if ((c->scope == UI_CHART_ALL ? store_count(&ui->st) : ui->v.n) <
-	    UI_CHART_SYNC) {
+	if (!ui_job_worth(ui, c->scope == UI_CHART_ALL ?
+	    (size_t)store_count(&ui->st) : ui->v.n, UI_CHART_SYNC)) {
 		ui_chart_count(ui, k, NULL);
 		ui_chart_take(ui, c, k);
 		return;

@@ -10,7 +10,8 @@
  * The selection splits the chunks into one range per worker (the job
  * thread is one of them); the ranges' rows are joined in seq order.
  * TYKSCOPE_JOB_DELAY_MS (hidden, for the screen tests) makes each job
- * wait that long, in steps that a cancel interrupts, before it ends.
+ * wait that long, in steps that a cancel interrupts, before it ends, and
+ * makes every count and listing a job however small (ui_job_worth).
  */
 #include "config.h"
 
@@ -650,6 +651,16 @@ ui_job_then(struct ui *ui, unsigned what)
 			view_update(&ui->v, &ui->st, false);
 		view_end(&ui->v);
 	}
+}
+
+/*
+ * Should work on n records (or counters) be a job, not done at once?
+ * Above small, or always when jobs are held for the screen tests.
+ */
+bool
+ui_job_worth(const struct ui *ui, size_t n, size_t small)
+{
+	return (n >= small || ui->jobs->delay_ms > 0);
 }
 
 /* Does a job run (so the store and the rows must not change)? */

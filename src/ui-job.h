@@ -48,6 +48,7 @@ void		 ui_job_agg(struct ui *, const struct agg_config *,
 void		 ui_job_call(struct ui *, const char *, unsigned, ui_job_fn,
 		    ui_job_done_fn, void *);
 void		 ui_job_then(struct ui *, unsigned);
+bool		 ui_job_worth(const struct ui *, size_t, size_t);
 bool		 ui_job_busy(const struct ui *);
 bool		 ui_job_pending(const struct ui *, unsigned);
 const char	*ui_job_what(const struct ui *, int *);

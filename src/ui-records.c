@@ -291,7 +291,7 @@ ui_records_spark_update(struct ui *ui, int w)
 	sp->n = xcalloc((size_t)w + 1, sizeof *sp->n);
 	sp->err = xcalloc((size_t)w + 1, sizeof *sp->err);
 	ui->spark_at = now;
-	if (ui->v.n < UI_SPARK_SYNC) {
+	if (!ui_job_worth(ui, ui->v.n, UI_SPARK_SYNC)) {
 		ui_records_spark_count(ui, sp, NULL);
 		ui_records_spark_take(ui, sp, ui->v.n);
 		return;

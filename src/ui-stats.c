@@ -34,6 +34,7 @@
 #include "xmalloc.h"
 
 #define UI_STATS_NS	(2000 * 1000000LL)
+#define UI_STATS_SYNC	50000	/* counters listed at once, not as a job */
 
 enum ui_stats_mode {
 	UI_STATS_COMPUTED,
@@ -91,6 +92,7 @@ struct ui_stats {
 	struct ui_stats_row	*rows;
 	size_t			 nrows;
 	bool			 rows_ok;
+	bool			 rows_asked;	/* being built (ui-job.h) */
 	size_t			 cursor, top;
 
 	/*
@@ -477,7 +479,7 @@ ui_stats_context_widths(struct ui *ui, struct ui_stats *s)
 
 /* Build the rows shown for the current mode, hour and pane. */
 static void
-ui_stats_rows(struct ui *ui, struct ui_stats *s)
+ui_stats_rows_build(struct ui *ui, struct ui_stats *s)
 {
 	struct agg_row	*c = NULL, *t = NULL;
 	size_t		 nc = 0, nt = 0, i = 0, j = 0, n = 0;
@@ -544,6 +546,117 @@ ui_stats_rows(struct ui *ui, struct ui_stats *s)
 		s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
 	ui_stats_context_widths(ui, s);
 	s->rows_ok = true;
+}
+
+/*
+ * Rows built on the job thread into a private struct ui_stats: the
+ * inputs (mode, pane, hour, sort) copied when asked for, the aggregates
+ * read when it runs (they change only between jobs), the outputs its own.
+ */
+struct ui_stats_rowjob {
+	struct ui_stats	 w;
+};
+
+/* ui_job_call's work. */
+static bool
+ui_stats_rows_job(struct ui *ui, void *arg, struct view_ctl *ctl)
+{
+	struct ui_stats_rowjob	*rj = arg;
+	struct ui_stats		*s = ui->stats, *w = &rj->w;
+
+	(void)ctl;
+	w->comp = s->comp;
+	w->stored = s->stored;
+	w->hours = s->hours;
+	w->nhours = s->nhours;
+	if (w->hour >= (long)w->nhours)
+		w->hour = -1;		/* new aggregates: dropped in done */
+	ui_stats_rows_build(ui, w);
+	return (true);
+}
+
+/* Free what a row job's private struct holds. */
+static void
+ui_stats_rowjob_free(struct ui_stats_rowjob *rj)
+{
+	free(rj->w.rows);
+	free(rj->w.apis[0]);
+	free(rj->w.apis[1]);
+	buf_clear(&rj->w.ctx);
+	free(rj);
+}
+
+/* ui_job_call's result: the rows, if still those of the screen's state. */
+static void
+ui_stats_rows_done(struct ui *ui, void *arg, bool ok)
+{
+	struct ui_stats_rowjob	*rj = arg;
+	struct ui_stats		*s = ui->stats, *w = &rj->w;
+	int			 k;
+
+	if (s == NULL) {
+		ui_stats_rowjob_free(rj);
+		return;
+	}
+	s->rows_asked = false;
+	ui->dirty |= UI_REDRAW;
+	if (!ok || s->rows_ok || w->comp != s->comp || w->stored !=
+	    s->stored || w->mode != s->mode || w->pane != s->pane ||
+	    w->hour != s->hour || w->sort != s->sort || w->sort_desc !=
+	    s->sort_desc) {
+		ui_stats_rowjob_free(rj);
+		return;
+	}
+	free(s->rows);
+	s->rows = w->rows;
+	s->nrows = w->nrows;
+	w->rows = NULL;
+	for (k = 0; k < 2; k++) {
+		free(s->apis[k]);
+		s->apis[k] = w->apis[k];
+		s->napis[k] = w->napis[k];
+		w->apis[k] = NULL;
+	}
+	s->org_w = w->org_w;
+	s->api_w = w->api_w;
+	s->ver_w = w->ver_w;
+	if (s->cursor >= s->nrows)
+		s->cursor = s->nrows == 0 ? 0 : s->nrows - 1;
+	s->rows_ok = true;
+	ui_stats_rowjob_free(rj);
+}
+
+/*
+ * The rows shown: built at once for small aggregates, else on the job
+ * thread (the table is empty meanwhile, the header says so).
+ */
+static void
+ui_stats_rows(struct ui *ui, struct ui_stats *s)
+{
+	struct ui_stats_rowjob	*rj;
+	size_t			 n;
+
+	if (s->rows_asked)
+		return;
+	n = (s->comp != NULL ? s->comp->nctrs : 0) + (s->stored != NULL ?
+	    s->stored->nctrs : 0);
+	if (!ui_job_worth(ui, n, UI_STATS_SYNC)) {
+		ui_stats_rows_build(ui, s);
+		return;
+	}
+	rj = xcalloc(1, sizeof *rj);
+	rj->w.mode = s->mode;
+	rj->w.pane = s->pane;
+	rj->w.hour = s->hour;
+	rj->w.sort = s->sort;
+	rj->w.sort_desc = s->sort_desc;
+	buf_init(&rj->w.ctx);
+	free(s->rows);
+	s->rows = NULL;
+	s->nrows = 0;
+	s->rows_asked = true;
+	ui_job_call(ui, "listing", 0, ui_stats_rows_job, ui_stats_rows_done,
+	    rj);
 }
 
 /* The name of a row, safe (keys masked unless revealed). */
@@ -857,6 +970,10 @@ ui_stats_draw(struct ui *ui)
 	if (s->err != NULL)
 		ui_draw_str(ui, 5, 2, ui->cols - 4, s->err,
 		    ui_attr(ui, UI_C_ERROR));
+	else if (s->nrows == 0 && (s->rows_asked || (!s->valid &&
+	    s->mode != UI_STATS_STORED)))
+		ui_draw_str(ui, 5, 2, ui->cols - 4, s->rows_asked ?
+		    "listing..." : "aggregating...", ui_attr(ui, UI_C_DIM));
 	else if (s->nrows == 0)
 		ui_draw_str(ui, 5, 2, ui->cols - 4, s->mode ==
 		    UI_STATS_COMPUTED ? "nothing to aggregate" :

@@ -4,7 +4,8 @@
 # TYKSCOPE_JOB_DELAY_MS, the header says what runs, keys move the cursor
 # over the previous rows meanwhile, Esc cancels (the filter line goes
 # back), a new filter supersedes the running one, and a sort, a search,
-# the aggregates and an export each finish after their job.
+# the aggregates (and a pane's rows), the chart's count and an export each
+# finish after their job.
 . "${top_srcdir:-.}/tests/screen/lib.sh"
 
 # Both conditions on one capture of the screen.
@@ -80,12 +81,26 @@ wait_for 'searching [0-9]+%'
 wait_for 'row 234 of 400'
 check $? search-done
 
-# Aggregates: computed on the job thread, shown when ready.
+# Aggregates: computed on the job thread, shown when ready; a pane's
+# rows are listed there too.
 keys 3
 wait_for 'aggregating [0-9]+%'
 wait_for 'computed from 400 records'
 check $? aggregates-done
+wait_for 'Petstore'
+keys Tab
+both 'listing [0-9]+%' 'listing\.\.\.'
+check $? pane-listing
+wait_for '/pet/\{petId\}'
+check $? pane-listed
 keys 1
+
+# The chart's buckets are counted as a job, then drawn.
+keys 5
+wait_for 'charting [0-9]+%'
+wait_for 'bucket(s)? of'
+check $? chart-counted
+keys q
 
 # An export runs as a job; Esc cancels it and removes the partial file.
 keys x
