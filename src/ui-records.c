@@ -275,8 +275,11 @@ ui_records_spark_update(struct ui *ui, int w)
 	    ui->spark_gen == ui->st.generation) {
 		if (ui->spark_n == ui->v.n)
 			return;
-		/* Live rows arrive: recount at most once a second. */
-		if (ui->live && ui->spark_n != SIZE_MAX &&
+		/*
+		 * Live rows arrive, or a dump loads (a count stops the
+		 * loader): recount at most once a second.
+		 */
+		if ((ui->live || ui->loading) && ui->spark_n != SIZE_MAX &&
 		    now - ui->spark_at < UI_SPARK_NS) {
 			ui->dirty |= UI_REDRAW;
 			return;

@@ -331,18 +331,23 @@ ui_poll_sources(struct ui *ui, int64_t budget)
 static void
 ui_rate_update(struct ui *ui)
 {
-	const struct record	*r;
-	uint64_t		 seq;
-	int64_t			 sec;
-	unsigned		 k;
+	const struct store_chunk	*c;
+	uint64_t			 seq;
+	uint32_t			 ci;
+	int64_t				 sec;
+	unsigned			 k;
+	bool				 any = false;
 
+	if (!ui->live)
+		return;		/* shown only for live sources */
 	if (ui->rate_scanned < ui->st.first)
 		ui->rate_scanned = ui->st.first;
 	for (seq = ui->rate_scanned; seq < ui->st.next; seq++) {
-		r = store_get(&ui->st, seq);
-		if (r->flags & (REC_BAD | REC_GAP))
+		/* The columns: the time of a wide record is its ts too. */
+		c = store_chunk_of(&ui->st, seq, &ci);
+		if (c->flags[ci] & (REC_BAD | REC_GAP))
 			continue;
-		sec = r->ts / 1000000000;
+		sec = c->ts[ci] / 1000000000;
 		k = (unsigned)(sec & 15);
 		if (ui->rate_sec[k] != sec) {
 			if (ui->rate_sec[k] > sec)
@@ -351,8 +356,10 @@ ui_rate_update(struct ui *ui)
 			ui->rate_n[k] = 0;
 		}
 		ui->rate_n[k]++;
-		ui->rate_at = ui_clock();
+		any = true;
 	}
+	if (any)
+		ui->rate_at = ui_clock();
 	ui->rate_scanned = ui->st.next;
 }
 

@@ -999,6 +999,35 @@ view_qsort_cmp(const void *a, const void *b, void *arg)
 }
 
 /*
+ * The usual arrival: time order, and new records no older than the last
+ * row.  Then they go at the end, read from the time column only (no
+ * whole record per comparison); returns false, with nothing done, when
+ * the general merge is needed.
+ */
+static bool
+view_append_in_order(struct view *v, const struct store *st,
+    const uint64_t *add, size_t nadd)
+{
+	int64_t	 last, ts;
+	size_t	 i;
+
+	if (v->sort != VIEW_COL_TIME || v->sort_reverse)
+		return (false);
+	last = v->n > 0 ? view_ts(st, v->rows[v->n - 1]) : INT64_MIN;
+	for (i = 0; i < nadd; i++) {
+		ts = view_ts(st, add[i]);
+		if (ts < last)
+			return (false);
+		last = ts;
+	}
+	/* Equal times: seq order, and new seqs are the largest. */
+	view_reserve(v, v->n + nadd);
+	memcpy(v->rows + v->n, add, nadd * sizeof *add);
+	v->n += nadd;
+	return (true);
+}
+
+/*
  * Follow the store: drop evicted rows and, unless frozen, take in the
  * records added since the last call.  When frozen, new records are only
  * counted (pending).  Returns true if anything visible changed.
@@ -1038,6 +1067,10 @@ view_update(struct view *v, const struct store *st, bool frozen)
 				add[nadd++] = seq;
 		}
 		v->scanned = st->next;
+	}
+	if (nadd > 0 && view_append_in_order(v, st, add, nadd)) {
+		changed = true;
+		nadd = 0;
 	}
 	if (nadd > 0) {
 		ctx.v = v;
