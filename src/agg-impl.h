@@ -61,10 +61,29 @@ struct agg_lctr {
 	uint32_t	 tags;			/* tagpool offset */
 };
 
+/* A record's place in aggregation order: timestamp, then seq. */
+struct agg_tsseq {
+	int64_t		 ts;
+	uint64_t	 seq;
+};
+
 void		 agg_hist_add(struct agg *, uint32_t, int64_t);
 uint32_t	 agg_lctr_new(struct agg *, uint32_t, uint32_t,
 		    const struct agg_rc *);
 void		 agg_lctr_merge(struct agg *, uint32_t, const struct agg_rc *);
 void		 agg_lctr_fold(struct agg *);
+
+/* agg.c, for merging (agg-merge.c) and splitting (agg-par.c). */
+uint64_t	 agg_ctab_hash(enum agg_dim, uint32_t, uint32_t);
+void		 agg_ctab_put(struct agg *, struct agg_bucket *, uint64_t,
+		    uint32_t);
+bool		 agg_hour_cut(struct agg *, int64_t, int64_t *);
+int		 agg_cmp_tsseq(const void *, const void *);
+
+/* agg-merge.c */
+bool		 agg_merge(struct agg *, struct agg *);
+
+/* agg-par.c */
+bool		 agg_sort_tsseq(struct agg_tsseq *, size_t, struct agg_ctl *);
 
 #endif

@@ -340,7 +340,7 @@ agg_bucket_get_id(struct agg *a, uint32_t org, int64_t start, bool *created)
 }
 
 /* Hash of a counter's identity in its bucket. */
-static inline uint64_t
+uint64_t
 agg_ctab_hash(enum agg_dim dim, uint32_t parent, uint32_t key)
 {
 	uint64_t	 h;
@@ -359,7 +359,7 @@ agg_ctab_hash(enum agg_dim dim, uint32_t parent, uint32_t key)
  * against the counter itself, which the caller touches next anyway: the
  * table stays a third of the size of a keyed one, so more of it is cached.
  */
-static void
+void
 agg_ctab_put(struct agg *a, struct agg_bucket *b, uint64_t h, uint32_t v)
 {
 	uint64_t		*old;
@@ -1012,12 +1012,8 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 	return (true);
 }
 
-struct agg_tsseq {
-	int64_t		 ts;
-	uint64_t	 seq;
-};
-
-static int
+/* Order of aggregation: timestamp, then seq. */
+int
 agg_cmp_tsseq(const void *va, const void *vb)
 {
 	const struct agg_tsseq	*x = va, *y = vb;
@@ -1028,6 +1024,22 @@ agg_cmp_tsseq(const void *va, const void *vb)
 }
 
 /*
+ * The first instant (Unix seconds) of the range of instants that share
+ * the hour bucket of sec, in *cut: no instant before it is in that
+ * bucket, as long as the zone's clocks never go back by more than an
+ * hour around it.  False if the bucket's hour holds a zone transition.
+ */
+bool
+agg_hour_cut(struct agg *a, int64_t sec, int64_t *cut)
+{
+	agg_hour(a, agg_clamp_sec(sec));
+	if (a->hour_hi - a->hour_lo != 3600)
+		return (false);
+	*cut = a->hour_lo;
+	return (true);
+}
+
+/*
  * Aggregate the records seqs[0..n) of st in timestamp order (ties keep
  * seq order) and finish.  NULL with *cause on a bad configuration.
  */
@@ -1035,35 +1047,5 @@ struct agg *
 agg_compute(const struct store *st, const uint64_t *seqs, size_t n,
     const struct agg_config *cfg, char **cause)
 {
-	struct agg		*a;
-	struct agg_tsseq	*v;
-	const struct store_chunk *c;
-	struct record		 r;
-	uint32_t		 ci;
-	size_t			 i;
-	bool			 sorted = true;
-
-	a = agg_create(cfg, cause);
-	if (a == NULL)
-		return (NULL);
-	v = xreallocarray(NULL, n + 1, sizeof *v);
-	for (i = 0; i < n; i++) {
-		/* The time column only: no whole record for the order. */
-		if (seqs[i] >= st->first && seqs[i] < st->next) {
-			c = store_chunk_of(st, seqs[i], &ci);
-			v[i].ts = c->ts[ci];
-		} else
-			v[i].ts = 0;
-		v[i].seq = seqs[i];
-		if (i > 0 && agg_cmp_tsseq(&v[i - 1], &v[i]) > 0)
-			sorted = false;
-	}
-	if (!sorted)
-		qsort(v, n, sizeof *v, agg_cmp_tsseq);
-	for (i = 0; i < n; i++)
-		if (store_read(st, v[i].seq, &r))
-			agg_add(a, st, &r);
-	free(v);
-	agg_finish(a);
-	return (a);
+	return (agg_compute_ctl(st, seqs, n, cfg, NULL, cause));
 }

@@ -22,6 +22,7 @@
 #ifndef AGG_H
 #define AGG_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -147,6 +148,27 @@ struct agg {
 	uint32_t		 last_bucket;
 };
 
+/*
+ * Control of a whole-set aggregation run (agg_compute_ctl) from another
+ * thread.  The caller sets threads and zeroes the rest; anyone may set
+ * cancel at any time, and the run then returns NULL (with no cause)
+ * within about 20 ms of work.  done counts the records aggregated so
+ * far and reaches the number asked for; phase says what runs.
+ */
+enum agg_phase {
+	AGG_PHASE_ORDER,	/* reading timestamps, sorting */
+	AGG_PHASE_ADD,		/* aggregating records (done grows) */
+	AGG_PHASE_MERGE,	/* joining the threads' parts */
+	AGG_PHASE_FINISH	/* sorting counters for output */
+};
+
+struct agg_ctl {
+	_Atomic bool		 cancel;	/* set by anyone: stop soon */
+	_Atomic uint64_t	 done;		/* records through so far */
+	_Atomic int		 phase;		/* enum agg_phase */
+	unsigned		 threads;	/* 0 or 1: the calling thread */
+};
+
 struct agg	*agg_create(const struct agg_config *, char **);
 void		 agg_free(struct agg *);
 bool		 agg_add(struct agg *, const struct store *,
@@ -154,6 +176,8 @@ bool		 agg_add(struct agg *, const struct store *,
 void		 agg_finish(struct agg *);
 struct agg	*agg_compute(const struct store *, const uint64_t *, size_t,
 		    const struct agg_config *, char **);
+struct agg	*agg_compute_ctl(const struct store *, const uint64_t *, size_t,
+		    const struct agg_config *, struct agg_ctl *, char **);
 bool		 agg_excluded(const struct store *, const struct record *);
 
 const char	*agg_dim_name(enum agg_dim);

@@ -1,0 +1,523 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Whole-set aggregation on several threads, cancellable, with progress
+ * (agg_compute_ctl; agg_compute is it on the calling thread alone).
+ *
+ * The pump's rule is that the records of one (org, hour bucket) go in in
+ * timestamp order, and buckets never interact.  So the records are cut
+ * in time at hour-bucket boundaries of the pump's zone (agg_hour_cut:
+ * with --tz a boundary may fall at :30 or :45 past a UTC hour), near the
+ * quantiles of a sample of their timestamps, and each thread sorts and
+ * aggregates one time range into an aggregate of its own.  The parts are
+ * then merged in time order (agg-merge.c), which gives exactly what one
+ * pass gives, and finished.  Should a bucket still straddle a cut (a
+ * zone whose clocks once went back by more than an hour, right there),
+ * the merge says so and the whole run is redone on one thread.
+ *
+ * Four steps, each on every thread: count each thread's share of the
+ * records per range; scatter them into one array, grouped by range;
+ * sort and aggregate one range per thread; merge and finish on the
+ * calling thread.  Cancellation is checked every AGG_PAR_SLICE records
+ * (a few milliseconds) in every step and in the sort.
+ *
+ * The store is only read (store_read, the columns, the string table),
+ * which any number of threads may do while nobody writes to it.
+ */
+#include "config.h"
+
+#include "agg.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg-impl.h"
+#include "log.h"
+#include "record.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define AGG_PAR_MAX	16		/* threads at most */
+#define AGG_PAR_SLICE	4096		/* records between checks */
+#define AGG_PAR_MIN	65536		/* fewer records: one thread */
+#define AGG_PAR_SAMPLE	1024		/* timestamps sampled per thread */
+
+struct agg_par;
+
+/* One thread's work in each step. */
+struct agg_worker {
+	struct agg_par		*p;
+	unsigned		 i;
+	size_t			 lo, hi;	/* its share of seqs */
+	size_t			 cnt[AGG_PAR_MAX];	/* per range */
+	size_t			 off[AGG_PAR_MAX];	/* scatter positions */
+	struct agg		*a;		/* its range's aggregate */
+	bool			 stop;		/* cancelled */
+	pthread_t		 thr;
+};
+
+struct agg_par {
+	const struct store	*st;
+	const uint64_t		*seqs;
+	size_t			 n;
+	struct agg_ctl		*ctl;
+	unsigned		 nparts;
+	int64_t			 cut[AGG_PAR_MAX];	/* ns; range k >= cut[k-1] */
+	struct agg_tsseq	*w;		/* grouped by range */
+	size_t			 start[AGG_PAR_MAX + 1];
+	struct agg_worker	 wk[AGG_PAR_MAX];
+	void			 (*step)(struct agg_worker *);
+};
+
+static bool
+agg_par_cancelled(struct agg_ctl *ctl)
+{
+	return (ctl != NULL &&
+	    atomic_load_explicit(&ctl->cancel, memory_order_relaxed));
+}
+
+static void
+agg_par_done(struct agg_ctl *ctl, uint64_t n)
+{
+	if (ctl != NULL && n != 0)
+		atomic_fetch_add_explicit(&ctl->done, n, memory_order_relaxed);
+}
+
+static void
+agg_par_phase(struct agg_ctl *ctl, enum agg_phase ph)
+{
+	if (ctl != NULL)
+		atomic_store_explicit(&ctl->phase, (int)ph,
+		    memory_order_relaxed);
+}
+
+/*
+ * Merge sorted runs x[0..m) and x[m..n) into y, true if cancelled
+ * (checked every AGG_PAR_SLICE * 16 elements, *work counts them).
+ */
+static bool
+agg_sort_merge(const struct agg_tsseq *x, size_t m, size_t n,
+    struct agg_tsseq *y, size_t *work, struct agg_ctl *ctl)
+{
+	size_t	 i = 0, j = m, o = 0;
+
+	if (m == 0 || m == n || agg_cmp_tsseq(&x[m - 1], &x[m]) <= 0) {
+		memcpy(y, x, n * sizeof *x);
+		*work += n / 8;
+	} else {
+		while (i < m && j < n) {
+			if (agg_cmp_tsseq(&x[j], &x[i]) < 0)
+				y[o++] = x[j++];
+			else
+				y[o++] = x[i++];
+		}
+		memcpy(y + o, x + i, (m - i) * sizeof *x);
+		o += m - i;
+		memcpy(y + o, x + j, (n - j) * sizeof *x);
+		*work += n;
+	}
+	if (*work >= AGG_PAR_SLICE * 16) {
+		*work = 0;
+		return (agg_par_cancelled(ctl));
+	}
+	return (false);
+}
+
+/*
+ * Sort v[0..n) by (ts, seq): a bottom-up merge sort that skips merges of
+ * runs already in order (nearly sorted input costs a few copies) and
+ * checks for cancellation; false if cancelled.
+ */
+bool
+agg_sort_tsseq(struct agg_tsseq *v, size_t n, struct agg_ctl *ctl)
+{
+	struct agg_tsseq	*tmp, *src, *dst, *sw, t;
+	size_t			 i, j, lo, w, work = 0;
+
+	for (lo = 0; lo < n; lo += 32) {
+		for (i = lo + 1; i < n && i < lo + 32; i++) {
+			t = v[i];
+			for (j = i; j > lo && agg_cmp_tsseq(&t, &v[j - 1]) < 0;
+			    j--)
+				v[j] = v[j - 1];
+			v[j] = t;
+		}
+		if ((lo & (AGG_PAR_SLICE * 4 - 1)) == 0 &&
+		    agg_par_cancelled(ctl))
+			return (false);
+	}
+	if (n <= 32)
+		return (true);
+	tmp = xreallocarray(NULL, n, sizeof *tmp);
+	src = v;
+	dst = tmp;
+	for (w = 32; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			if (agg_sort_merge(src + lo, n - lo < w ? n - lo : w,
+			    n - lo < 2 * w ? n - lo : 2 * w, dst + lo, &work,
+			    ctl)) {
+				free(tmp);
+				return (false);
+			}
+		}
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof *v);
+	free(tmp);
+	return (true);
+}
+
+/* Is v[0..n) in (ts, seq) order? */
+static bool
+agg_par_sorted(const struct agg_tsseq *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 1; i < n; i++)
+		if (agg_cmp_tsseq(&v[i - 1], &v[i]) > 0)
+			return (false);
+	return (true);
+}
+
+/* Sort (if needed) and aggregate v[0..n) into a; false if cancelled. */
+static bool
+agg_par_add(struct agg *a, const struct store *st, struct agg_tsseq *v,
+    size_t n, struct agg_ctl *ctl)
+{
+	struct record	 r;
+	size_t		 i;
+
+	if (!agg_par_sorted(v, n) && !agg_sort_tsseq(v, n, ctl))
+		return (false);
+	agg_par_phase(ctl, AGG_PHASE_ADD);
+	for (i = 0; i < n; i++) {
+		if (store_read(st, v[i].seq, &r))
+			agg_add(a, st, &r);
+		if ((i + 1) % AGG_PAR_SLICE == 0) {
+			agg_par_done(ctl, AGG_PAR_SLICE);
+			if (agg_par_cancelled(ctl))
+				return (false);
+		}
+	}
+	agg_par_done(ctl, n % AGG_PAR_SLICE);
+	return (true);
+}
+
+/* The timestamp of seq, or false if it is not held. */
+static inline bool
+agg_par_ts(const struct store *st, uint64_t seq, int64_t *ts)
+{
+	const struct store_chunk	*c;
+	uint32_t			 ci;
+
+	if (seq < st->first || seq >= st->next)
+		return (false);
+	c = store_chunk_of(st, seq, &ci);
+	*ts = c->ts[ci];
+	return (true);
+}
+
+/* The range of timestamp ts. */
+static inline unsigned
+agg_par_range(const struct agg_par *p, int64_t ts)
+{
+	unsigned	 k = 0;
+
+	while (k + 1 < p->nparts && ts >= p->cut[k])
+		k++;
+	return (k);
+}
+
+/* Step 1: count this thread's share of records per range. */
+static void
+agg_par_count(struct agg_worker *w)
+{
+	struct agg_par	*p = w->p;
+	int64_t		 ts;
+	size_t		 i, gone = 0;
+
+	for (i = w->lo; i < w->hi; i++) {
+		if (agg_par_ts(p->st, p->seqs[i], &ts))
+			w->cnt[agg_par_range(p, ts)]++;
+		else
+			gone++;
+		if ((i & (AGG_PAR_SLICE * 4 - 1)) == 0 &&
+		    agg_par_cancelled(p->ctl)) {
+			w->stop = true;
+			return;
+		}
+	}
+	/* Records no longer held go through at once. */
+	agg_par_done(p->ctl, gone);
+}
+
+/* Step 2: scatter this thread's share into its places. */
+static void
+agg_par_scatter(struct agg_worker *w)
+{
+	struct agg_par		*p = w->p;
+	struct agg_tsseq	*e;
+	int64_t			 ts;
+	size_t			 i;
+
+	for (i = w->lo; i < w->hi; i++) {
+		if (!agg_par_ts(p->st, p->seqs[i], &ts))
+			continue;
+		e = &p->w[w->off[agg_par_range(p, ts)]++];
+		e->ts = ts;
+		e->seq = p->seqs[i];
+		if ((i & (AGG_PAR_SLICE * 4 - 1)) == 0 &&
+		    agg_par_cancelled(p->ctl)) {
+			w->stop = true;
+			return;
+		}
+	}
+}
+
+/* Step 3: sort and aggregate range i. */
+static void
+agg_par_range_add(struct agg_worker *w)
+{
+	struct agg_par	*p = w->p;
+
+	if (!agg_par_add(w->a, p->st, p->w + p->start[w->i],
+	    p->start[w->i + 1] - p->start[w->i], p->ctl))
+		w->stop = true;
+}
+
+static void *
+agg_par_main(void *arg)
+{
+	struct agg_worker	*w = arg;
+
+	w->p->step(w);
+	return (NULL);
+}
+
+/*
+ * Run step on every worker, one on the calling thread; true if any was
+ * cancelled.  A thread that cannot be started runs on the caller.
+ */
+static bool
+agg_par_run(struct agg_par *p, void (*step)(struct agg_worker *))
+{
+	bool		 started[AGG_PAR_MAX], stop = false;
+	unsigned	 i;
+
+	p->step = step;
+	for (i = 1; i < p->nparts; i++)
+		started[i] = pthread_create(&p->wk[i].thr, NULL, agg_par_main,
+		    &p->wk[i]) == 0;
+	step(&p->wk[0]);
+	for (i = 1; i < p->nparts; i++) {
+		if (started[i])
+			pthread_join(p->wk[i].thr, NULL);
+		else
+			step(&p->wk[i]);
+	}
+	for (i = 0; i < p->nparts; i++)
+		stop = stop || p->wk[i].stop;
+	return (stop);
+}
+
+static int
+agg_par_cmp_ts(const void *va, const void *vb)
+{
+	int64_t	 x = *(const int64_t *)va, y = *(const int64_t *)vb;
+
+	return (x < y ? -1 : x > y);
+}
+
+/*
+ * Choose the cuts: bucket boundaries near the quantiles of a sample of
+ * timestamps.  Returns the number of ranges (1 if none can be cut).
+ */
+static unsigned
+agg_par_cuts(struct agg_par *p, struct agg *a, unsigned want)
+{
+	int64_t		*smp, ts, sec, cut, prev = INT64_MIN;
+	size_t		 ns = 0, i, step;
+	unsigned	 k, m = 1, tries;
+
+	step = p->n / ((size_t)AGG_PAR_SAMPLE * want);
+	if (step == 0)
+		step = 1;
+	smp = xreallocarray(NULL, p->n / step + 1, sizeof *smp);
+	for (i = 0; i < p->n; i += step)
+		if (agg_par_ts(p->st, p->seqs[i], &ts))
+			smp[ns++] = ts;
+	if (ns < want) {
+		free(smp);
+		return (1);
+	}
+	qsort(smp, ns, sizeof *smp, agg_par_cmp_ts);
+	for (k = 1; k < want; k++) {
+		sec = smp[ns * k / want] / 1000000000;
+		for (tries = 0; tries < 4; tries++, sec += 3600)
+			if (agg_hour_cut(a, sec, &cut))
+				break;
+		if (tries == 4 || cut > INT64_MAX / 1000000000 ||
+		    cut < INT64_MIN / 1000000000)
+			continue;
+		cut *= 1000000000;
+		if (cut <= prev || cut <= smp[0] || cut > smp[ns - 1])
+			continue;
+		p->cut[m - 1] = prev = cut;
+		m++;
+	}
+	free(smp);
+	return (m);
+}
+
+/*
+ * The parallel run; NULL if cancelled, or with *redo if it must be done
+ * on one thread after all.
+ */
+static struct agg *
+agg_par_compute(struct agg_par *p, unsigned want,
+    const struct agg_config *cfg, bool *redo)
+{
+	struct agg	*a = NULL;
+	size_t		 k, i, pos;
+	bool		 stop = true;
+
+	*redo = true;
+	if ((a = agg_create(cfg, NULL)) == NULL)
+		return (NULL);
+	p->nparts = agg_par_cuts(p, a, want);
+	agg_free(a);
+	a = NULL;
+	if (p->nparts < 2)
+		return (NULL);
+	*redo = false;
+	for (i = 0; i < p->nparts; i++) {
+		p->wk[i].p = p;
+		p->wk[i].i = (unsigned)i;
+		p->wk[i].lo = p->n * i / p->nparts;
+		p->wk[i].hi = p->n * (i + 1) / p->nparts;
+		if ((p->wk[i].a = agg_create(cfg, NULL)) == NULL)
+			goto out;
+	}
+	if (agg_par_run(p, agg_par_count))
+		goto out;
+	pos = 0;
+	for (k = 0; k < p->nparts; k++) {
+		p->start[k] = pos;
+		for (i = 0; i < p->nparts; i++) {
+			p->wk[i].off[k] = pos;
+			pos += p->wk[i].cnt[k];
+		}
+	}
+	p->start[p->nparts] = pos;
+	p->w = xreallocarray(NULL, pos + 1, sizeof *p->w);
+	if (agg_par_run(p, agg_par_scatter) ||
+	    agg_par_run(p, agg_par_range_add))
+		goto out;
+
+	agg_par_phase(p->ctl, AGG_PHASE_MERGE);
+	free(p->w);
+	p->w = NULL;
+	a = p->wk[0].a;
+	p->wk[0].a = NULL;
+	for (i = 1; i < p->nparts; i++) {
+		if (agg_par_cancelled(p->ctl))
+			goto out;
+		if (!agg_merge(a, p->wk[i].a)) {
+			log_debug("aggregates: a bucket straddles a cut, "
+			    "again on one thread");
+			*redo = true;
+			goto out;
+		}
+		agg_free(p->wk[i].a);
+		p->wk[i].a = NULL;
+	}
+	stop = false;
+out:
+	free(p->w);
+	p->w = NULL;
+	for (i = 0; i < p->nparts; i++) {
+		agg_free(p->wk[i].a);
+		p->wk[i].a = NULL;
+	}
+	if (stop) {
+		agg_free(a);
+		return (NULL);
+	}
+	return (a);
+}
+
+/*
+ * Aggregate the records seqs[0..n) of st as agg_compute does, on
+ * ctl->threads threads, and finish.  NULL with *cause on a bad
+ * configuration, NULL with *cause NULL if ctl->cancel was set.  ctl may
+ * be NULL (one thread, no cancel, no progress).
+ */
+struct agg *
+agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
+    const struct agg_config *cfg, struct agg_ctl *ctl, char **cause)
+{
+	struct agg		*a;
+	struct agg_tsseq	*v;
+	struct agg_par		 p;
+	unsigned		 want;
+	size_t			 i, m = 0;
+	bool			 redo;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if ((a = agg_create(cfg, cause)) == NULL)
+		return (NULL);
+	agg_par_phase(ctl, AGG_PHASE_ORDER);
+	want = ctl == NULL ? 1 : ctl->threads;
+	if (want > AGG_PAR_MAX)
+		want = AGG_PAR_MAX;
+	if (want > 1 && n >= AGG_PAR_MIN) {
+		agg_free(a);
+		memset(&p, 0, sizeof p);
+		p.st = st;
+		p.seqs = seqs;
+		p.n = n;
+		p.ctl = ctl;
+		a = agg_par_compute(&p, want, cfg, &redo);
+		if (a == NULL && !redo)
+			return (NULL);
+		if (a != NULL)
+			goto finish;
+		/* Start again on this thread. */
+		if (ctl != NULL)
+			atomic_store_explicit(&ctl->done, 0,
+			    memory_order_relaxed);
+		if ((a = agg_create(cfg, cause)) == NULL)
+			return (NULL);
+	}
+
+	v = xreallocarray(NULL, n + 1, sizeof *v);
+	for (i = 0; i < n; i++) {
+		if (agg_par_ts(st, seqs[i], &v[m].ts))
+			v[m++].seq = seqs[i];
+		if ((i & (AGG_PAR_SLICE * 4 - 1)) == 0 &&
+		    agg_par_cancelled(ctl))
+			goto cancel;
+	}
+	agg_par_done(ctl, n - m);
+	if (!agg_par_add(a, st, v, m, ctl))
+		goto cancel;
+	free(v);
+
+finish:
+	if (agg_par_cancelled(ctl)) {
+		agg_free(a);
+		return (NULL);
+	}
+	agg_par_phase(ctl, AGG_PHASE_FINISH);
+	agg_finish(a);
+	return (a);
+
+cancel:
+	free(v);
+	agg_free(a);
+	return (NULL);
+}
