@@ -77,7 +77,8 @@ void		 agg_lctr_fold(struct agg *);
 uint64_t	 agg_ctab_hash(enum agg_dim, uint32_t, uint32_t);
 void		 agg_ctab_put(struct agg *, struct agg_bucket *, uint64_t,
 		    uint32_t);
-bool		 agg_hour_cut(struct agg *, int64_t, int64_t *);
+uint32_t	 agg_counter_find(const struct agg *, uint32_t, enum agg_dim,
+		    uint32_t, uint32_t);
 int		 agg_cmp_tsseq(const void *, const void *);
 
 /* agg-merge.c */

@@ -4,21 +4,21 @@
  * (agg_compute_ctl; agg_compute is it on the calling thread alone).
  *
  * The pump's rule is that the records of one (org, hour bucket) go in in
- * timestamp order, and buckets never interact.  So the records are cut
- * in time at hour-bucket boundaries of the pump's zone (agg_hour_cut:
- * with --tz a boundary may fall at :30 or :45 past a UTC hour), near the
- * quantiles of a sample of their timestamps, and each thread sorts and
- * aggregates one time range into an aggregate of its own.  The parts are
- * then merged in time order (agg-merge.c), which gives exactly what one
- * pass gives, and finished.  Should a bucket still straddle a cut (a
- * zone whose clocks once went back by more than an hour, right there),
- * the merge says so and the whole run is redone on one thread.
+ * timestamp order.  The records are cut in time, at the quantiles of a
+ * sample of their timestamps so that every thread gets as many, and each
+ * thread sorts and aggregates one time range into an aggregate of its
+ * own; the parts are then merged in time order (agg-merge.c), which
+ * gives exactly what one pass in timestamp order gives, even for the
+ * buckets a cut falls in: a counter keeps what a later part needs to be
+ * merged in (the least latencies that may lower its minimum).  So no cut
+ * needs to know the pump's zone, and one busy hour (the TUI's usual
+ * case: one org, a few hours) is shared too.
  *
  * Four steps, each on every thread: count each thread's share of the
  * records per range; scatter them into one array, grouped by range;
  * sort and aggregate one range per thread; merge and finish on the
  * calling thread.  Cancellation is checked every AGG_PAR_SLICE records
- * (a few milliseconds) in every step and in the sort.
+ * (well under a millisecond) in every step and in the sort.
  *
  * The store is only read (store_read, the columns, the string table),
  * which any number of threads may do while nobody writes to it.
@@ -39,7 +39,7 @@
 
 #define AGG_PAR_MAX	16		/* threads at most */
 #define AGG_PAR_SLICE	4096		/* records between checks */
-#define AGG_PAR_MIN	65536		/* fewer records: one thread */
+#define AGG_PAR_MIN	16384		/* fewer records: one thread */
 #define AGG_PAR_SAMPLE	1024		/* timestamps sampled per thread */
 
 struct agg_par;
@@ -332,15 +332,16 @@ agg_par_cmp_ts(const void *va, const void *vb)
 }
 
 /*
- * Choose the cuts: bucket boundaries near the quantiles of a sample of
- * timestamps.  Returns the number of ranges (1 if none can be cut).
+ * Choose the cuts: the quantiles of a sample of timestamps, so that each
+ * range holds about as many records.  Returns the number of ranges (1 if
+ * none can be cut: too few distinct timestamps).
  */
 static unsigned
-agg_par_cuts(struct agg_par *p, struct agg *a, unsigned want)
+agg_par_cuts(struct agg_par *p, unsigned want)
 {
-	int64_t		*smp, ts, sec, cut, prev = INT64_MIN;
+	int64_t		*smp, ts, cut, prev;
 	size_t		 ns = 0, i, step;
-	unsigned	 k, m = 1, tries;
+	unsigned	 k, m = 1;
 
 	step = p->n / ((size_t)AGG_PAR_SAMPLE * want);
 	if (step == 0)
@@ -354,16 +355,10 @@ agg_par_cuts(struct agg_par *p, struct agg *a, unsigned want)
 		return (1);
 	}
 	qsort(smp, ns, sizeof *smp, agg_par_cmp_ts);
+	prev = smp[0];
 	for (k = 1; k < want; k++) {
-		sec = smp[ns * k / want] / 1000000000;
-		for (tries = 0; tries < 4; tries++, sec += 3600)
-			if (agg_hour_cut(a, sec, &cut))
-				break;
-		if (tries == 4 || cut > INT64_MAX / 1000000000 ||
-		    cut < INT64_MIN / 1000000000)
-			continue;
-		cut *= 1000000000;
-		if (cut <= prev || cut <= smp[0] || cut > smp[ns - 1])
+		cut = smp[ns * k / want];
+		if (cut <= prev)
 			continue;
 		p->cut[m - 1] = prev = cut;
 		m++;
@@ -385,11 +380,7 @@ agg_par_compute(struct agg_par *p, unsigned want,
 	bool		 stop = true;
 
 	*redo = true;
-	if ((a = agg_create(cfg, NULL)) == NULL)
-		return (NULL);
-	p->nparts = agg_par_cuts(p, a, want);
-	agg_free(a);
-	a = NULL;
+	p->nparts = agg_par_cuts(p, want);
 	if (p->nparts < 2)
 		return (NULL);
 	*redo = false;
@@ -426,9 +417,7 @@ agg_par_compute(struct agg_par *p, unsigned want,
 		if (agg_par_cancelled(p->ctl))
 			goto out;
 		if (!agg_merge(a, p->wk[i].a)) {
-			log_debug("aggregates: a bucket straddles a cut, "
-			    "again on one thread");
-			*redo = true;
+			*redo = true;	/* cannot happen */
 			goto out;
 		}
 		agg_free(p->wk[i].a);
@@ -468,6 +457,8 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 
 	if (cause != NULL)
 		*cause = NULL;
+	if (ctl != NULL)
+		ctl->parts = 1;
 	if ((a = agg_create(cfg, cause)) == NULL)
 		return (NULL);
 	agg_par_phase(ctl, AGG_PHASE_ORDER);
@@ -484,8 +475,10 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 		a = agg_par_compute(&p, want, cfg, &redo);
 		if (a == NULL && !redo)
 			return (NULL);
-		if (a != NULL)
+		if (a != NULL) {
+			ctl->parts = p.nparts;
 			goto finish;
+		}
 		/* Start again on this thread. */
 		if (ctl != NULL)
 			atomic_store_explicit(&ctl->done, 0,

@@ -286,6 +286,7 @@ agg_counter_new(struct agg *a, uint32_t bucket, enum agg_dim dim,
 	c->dim = (uint8_t)dim;
 	c->parent = parent;
 	c->key = key;
+	c->nemin = c->nemin_up = INT64_MAX;
 	a->finished = false;
 	return (a->nctrs++);
 }
@@ -394,6 +395,34 @@ agg_ctab_put(struct agg *a, struct agg_bucket *b, uint64_t h, uint32_t v)
 	b->ctab_n++;
 }
 
+/* The counter (bucket, dim, parent, key), or AGG_NONE. */
+uint32_t
+agg_counter_find(const struct agg *a, uint32_t bucket, enum agg_dim dim,
+    uint32_t parent, uint32_t key)
+{
+	const struct agg_bucket	*b = &a->buckets[bucket];
+	const struct agg_counter *c;
+	uint64_t		 h, e;
+	uint32_t		 i;
+
+	if (dim == AGG_TOTAL)
+		return (b->total);
+	if (b->ctab == NULL)
+		return (AGG_NONE);
+	h = agg_ctab_hash(dim, parent, key);
+	i = (uint32_t)h & b->ctab_mask;
+	while ((e = b->ctab[i]) != 0) {
+		if ((uint32_t)(e >> 32) == (uint32_t)(h >> 32)) {
+			c = &a->ctrs[(uint32_t)e - 1];
+			if (c->key == key && c->parent == parent &&
+			    c->dim == (uint8_t)dim)
+				return ((uint32_t)e - 1);
+		}
+		i = (i + 1) & b->ctab_mask;
+	}
+	return (AGG_NONE);
+}
+
 /*
  * The counter (bucket, dim, parent, key), created zeroed if needed
  * (*created says so).  Returns its index.
@@ -490,6 +519,10 @@ agg_rc_set(struct agg *a, uint32_t ci, const struct agg_rc *rc)
 	c->first_ts = c->last_ts = rc->ns;
 	if (rc->errortotal != 0)
 		agg_counter_add_err(a, ci, rc->code, 1);
+	else {
+		c->nemin = rc->lat;
+		c->nemin_up = rc->up;
+	}
 }
 
 /*
@@ -509,12 +542,18 @@ agg_rc_merge(struct agg *a, uint32_t ci, const struct agg_rc *rc)
 	c->totalrequesttime += rc->rt;
 	if (c->maxlatency < rc->lat)
 		c->maxlatency = rc->lat;
-	if (c->minlatency > rc->lat && rc->errortotal == 0)
-		c->minlatency = rc->lat;
 	if (c->maxupstreamlatency < rc->up)
 		c->maxupstreamlatency = rc->up;
-	if (c->minupstreamlatency > rc->up && rc->errortotal == 0)
-		c->minupstreamlatency = rc->up;
+	if (rc->errortotal == 0) {
+		if (c->minlatency > rc->lat)
+			c->minlatency = rc->lat;
+		if (c->minupstreamlatency > rc->up)
+			c->minupstreamlatency = rc->up;
+		if (c->nemin > rc->lat)
+			c->nemin = rc->lat;
+		if (c->nemin_up > rc->up)
+			c->nemin_up = rc->up;
+	}
 	c->totallatency += rc->lat;
 	c->totalupstreamlatency += rc->up;
 	if (c->first_ts == 0 || rc->ns < c->first_ts)
@@ -927,6 +966,12 @@ agg_add(struct agg *a, const struct store *st, const struct record *r)
 		if (tot->minupstreamlatency > rc.up)
 			tot->minupstreamlatency = rc.up;
 	}
+	if (rc.success) {
+		if (tot->nemin > rc.lat)
+			tot->nemin = rc.lat;
+		if (tot->nemin_up > rc.up)
+			tot->nemin_up = rc.up;
+	}
 	if (tot->first_ts == 0 || rc.ns < tot->first_ts)
 		tot->first_ts = rc.ns;
 	if (tot->last_ts == 0 || rc.ns > tot->last_ts)
@@ -1021,22 +1066,6 @@ agg_cmp_tsseq(const void *va, const void *vb)
 	if (x->ts != y->ts)
 		return (x->ts < y->ts ? -1 : 1);
 	return (x->seq < y->seq ? -1 : x->seq > y->seq);
-}
-
-/*
- * The first instant (Unix seconds) of the range of instants that share
- * the hour bucket of sec, in *cut: no instant before it is in that
- * bucket, as long as the zone's clocks never go back by more than an
- * hour around it.  False if the bucket's hour holds a zone transition.
- */
-bool
-agg_hour_cut(struct agg *a, int64_t sec, int64_t *cut)
-{
-	agg_hour(a, agg_clamp_sec(sec));
-	if (a->hour_hi - a->hour_lo != 3600)
-		return (false);
-	*cut = a->hour_lo;
-	return (true);
 }
 
 /*

@@ -94,6 +94,11 @@ struct agg_counter {
 	uint32_t	 bucket;	/* index into agg.buckets */
 	uint8_t		 dim;		/* enum agg_dim */
 	bool		 has_min;	/* min* fields were written */
+	/* Private: the least latencies of records that may lower the
+	 * minimum once the counter exists (not errors; for the org total,
+	 * successes), INT64_MAX if none, so that a later part of the
+	 * records can be merged in (agg-merge.c). */
+	int64_t		 nemin, nemin_up;
 };
 
 /* One aggregate document: (org, hour bucket). */
@@ -153,7 +158,9 @@ struct agg {
  * thread.  The caller sets threads and zeroes the rest; anyone may set
  * cancel at any time, and the run then returns NULL (with no cause)
  * within about 20 ms of work.  done counts the records aggregated so
- * far and reaches the number asked for; phase says what runs.
+ * far and reaches the number asked for; phase says what runs.  On
+ * return, parts says into how many time ranges the records were cut
+ * (1: one thread did everything).
  */
 enum agg_phase {
 	AGG_PHASE_ORDER,	/* reading timestamps, sorting */
@@ -167,6 +174,7 @@ struct agg_ctl {
 	_Atomic uint64_t	 done;		/* records through so far */
 	_Atomic int		 phase;		/* enum agg_phase */
 	unsigned		 threads;	/* 0 or 1: the calling thread */
+	unsigned		 parts;		/* set on return */
 };
 
 struct agg	*agg_create(const struct agg_config *, char **);
