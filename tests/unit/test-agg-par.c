@@ -348,7 +348,7 @@ test_same(void **state)
 
 	rng = 0x9e3779b97f4a7c15ULL;
 	store_init(&st, 0);
-	generate(&st, 60000);
+	generate(&st, 30000);
 	for (z = 0; z < sizeof zones / sizeof zones[0]; z++)
 		compare(&st, zones[z], z == 1);
 	store_clear(&st);
@@ -555,7 +555,7 @@ test_cancel(void **state)
 
 	rng = 0x2545f4914f6cdd1dULL;
 	store_init(&st, 0);
-	generate(&st, 400000);
+	generate(&st, 200000);
 	seqs = seqs_of(&st, &n);
 	for (t = 1; t <= 2; t++) {
 		memset(&ctl, 0, sizeof ctl);
