@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "xmalloc.h"
@@ -60,4 +61,19 @@ agg_hash_put(struct agg_hash *h, const struct agg_hkey *k, uint32_t v)
 	h->e[i].k = *k;
 	h->e[i].v = v;
 	h->n++;
+}
+
+/* A copy of h (NULL stays NULL). */
+struct agg_hash *
+agg_hash_dup(const struct agg_hash *h)
+{
+	struct agg_hash	*d;
+
+	if (h == NULL)
+		return (NULL);
+	d = xmalloc(sizeof *d);
+	*d = *h;
+	d->e = xreallocarray(NULL, (size_t)h->mask + 1, sizeof *d->e);
+	memcpy(d->e, h->e, ((size_t)h->mask + 1) * sizeof *d->e);
+	return (d);
 }

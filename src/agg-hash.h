@@ -32,6 +32,7 @@ struct agg_hash {
 
 struct agg_hash	*agg_hash_create(uint32_t);
 void		 agg_hash_free(struct agg_hash *);
+struct agg_hash	*agg_hash_dup(const struct agg_hash *);
 void		 agg_hash_put(struct agg_hash *, const struct agg_hkey *,
 		    uint32_t);
 

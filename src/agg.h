@@ -186,6 +186,17 @@ struct agg	*agg_compute(const struct store *, const uint64_t *, size_t,
 		    const struct agg_config *, char **);
 struct agg	*agg_compute_ctl(const struct store *, const uint64_t *, size_t,
 		    const struct agg_config *, struct agg_ctl *, char **);
+
+/* Incremental aggregates (agg-acc.c): add records as they arrive. */
+struct agg_acc;
+struct agg_acc	*agg_acc_create(const struct agg_config *, int64_t, char **);
+void		 agg_acc_free(struct agg_acc *);
+bool		 agg_acc_add(struct agg_acc *, const struct store *,
+		    const uint64_t *, size_t);
+bool		 agg_acc_stale(const struct agg_acc *);
+struct agg	*agg_acc_snapshot(const struct agg_acc *, const struct store *,
+		    char **);
+
 bool		 agg_excluded(const struct store *, const struct record *);
 
 const char	*agg_dim_name(enum agg_dim);

@@ -10,7 +10,8 @@
  * the TUI reads (first and last access, histograms, names), and index for
  * index (the merge claims to give the single pass's arrays); a cut
  * inside an hour bucket with the cases only the merge rules get right.
- * Then cancellation and progress.
+ * Then cancellation and progress, and the incremental aggregates of
+ * live sources (agg-acc.c) against agg_compute after every batch.
  */
 #include "config.h"
 
@@ -56,7 +57,7 @@ setf(struct record_build *b, struct store *st, enum record_str f,
  * millisecond grid so that timestamps repeat.
  */
 static void
-generate(struct store *st, size_t n)
+generate(struct store *st, size_t n, bool live)
 {
 	static const int	 codes[] = { 200, 200, 200, 200, 201, 204, 302,
 				    100, 401, 404, 429, 500, 503, -1 };
@@ -87,7 +88,10 @@ generate(struct store *st, size_t n)
 		}
 		record_build_reset(&b);
 		b.ts_set = b.exp_set = true;
-		if (next() % 10 < 4)
+		if (live)
+			ms = T0 * 1000 + (int64_t)i * 300 +
+			    (int64_t)(next() % 3000);
+		else if (next() % 10 < 4)
 			ms = (T0 + 13 * 3600 - 3 * 3600) * 1000 +
 			    (int64_t)(next() % (6 * 3600 * 50)) * 20;
 		else
@@ -348,7 +352,7 @@ test_same(void **state)
 
 	rng = 0x9e3779b97f4a7c15ULL;
 	store_init(&st, 0);
-	generate(&st, 30000);
+	generate(&st, 30000, false);
 	for (z = 0; z < sizeof zones / sizeof zones[0]; z++)
 		compare(&st, zones[z], z == 1);
 	store_clear(&st);
@@ -555,7 +559,7 @@ test_cancel(void **state)
 
 	rng = 0x2545f4914f6cdd1dULL;
 	store_init(&st, 0);
-	generate(&st, 200000);
+	generate(&st, 200000, false);
 	seqs = seqs_of(&st, &n);
 	for (t = 1; t <= 2; t++) {
 		memset(&ctl, 0, sizeof ctl);
@@ -593,6 +597,71 @@ test_cancel(void **state)
 	store_clear(&st);
 }
 
+/* Snapshots of an accumulator fed in batches equal agg_compute. */
+static void
+acc_run(struct store *st, const char *tz)
+{
+	struct agg_config	 cfg;
+	struct agg_acc		*acc;
+	struct agg		*one, *snap;
+	uint64_t		*seqs;
+	size_t			 done = 0, k, n = store_count(st), b;
+	char			*cause = NULL;
+	unsigned		 snaps = 0;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.tz = tz;
+	seqs = calloc(n + 1, sizeof *seqs);
+	for (k = 0; k < n; k++)
+		seqs[k] = st->first + k;
+	acc = agg_acc_create(&cfg, 5000000000LL, &cause);
+	assert_non_null(acc);
+	while (done < n) {
+		b = 1 + (size_t)(next() % 1000);
+		if (b > n - done)
+			b = n - done;
+		assert_true(agg_acc_add(acc, st, seqs + done, b));
+		done += b;
+		if (next() % 4 != 0 && done != n)
+			continue;
+		snap = agg_acc_snapshot(acc, st, &cause);
+		assert_non_null(snap);
+		one = agg_compute(st, seqs, done, &cfg, &cause);
+		same_agg(one, snap);
+		agg_free(one);
+		agg_free(snap);
+		snaps++;
+	}
+	assert_true(snaps > 3);
+	assert_false(agg_acc_stale(acc));
+	agg_acc_free(acc);
+
+	/* Holding nothing back, the jitter makes it stale, for good. */
+	acc = agg_acc_create(&cfg, 0, &cause);
+	for (done = 0; done < n; done += 500)
+		if (!agg_acc_add(acc, st, seqs + done, n - done < 500 ?
+		    n - done : 500))
+			break;
+	assert_true(done < n);
+	assert_true(agg_acc_stale(acc));
+	assert_false(agg_acc_add(acc, st, seqs, 1));
+	agg_acc_free(acc);
+	free(seqs);
+}
+
+static void
+test_acc(void **state)
+{
+	struct store	 st;
+
+	rng = 0x1234567887654321ULL;
+	store_init(&st, 0);
+	generate(&st, 20000, true);
+	acc_run(&st, NULL);
+	acc_run(&st, "Asia/Kolkata");
+	store_clear(&st);
+}
+
 int
 main(void)
 {
@@ -601,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_sorted_input),
 		cmocka_unit_test(test_split_bucket),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_acc),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
