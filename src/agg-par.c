@@ -48,7 +48,7 @@ struct agg_par;
 struct agg_worker {
 	struct agg_par		*p;
 	unsigned		 i;
-	size_t			 lo, hi;	/* its share of seqs */
+	size_t			 lo, hi;	/* its share of seqs or bits */
 	size_t			 cnt[AGG_PAR_MAX];	/* per range */
 	size_t			 off[AGG_PAR_MAX];	/* scatter positions */
 	struct agg		*a;		/* its range's aggregate */
@@ -60,6 +60,8 @@ struct agg_par {
 	const struct store	*st;
 	const uint64_t		*seqs;
 	size_t			 n;
+	uint64_t		*bits;		/* the records as a bitmap */
+	size_t			 nwords;
 	struct agg_ctl		*ctl;
 	unsigned		 nparts;
 	int64_t			 cut[AGG_PAR_MAX];	/* ns; range k >= cut[k-1] */
@@ -220,6 +222,58 @@ agg_par_ts(const struct store *st, uint64_t seq, int64_t *ts)
 	return (true);
 }
 
+/*
+ * The held records of seqs as a bitmap over the store's seqs, with
+ * *nheld the number set; NULL if cancelled or if a record is there
+ * twice (*dups: then seqs are read as they are).  Reading the time
+ * column in seq order afterwards is sequential whatever order the view
+ * has (sorted by latency, say), and records mostly arrive in time order,
+ * so the result is mostly sorted already.
+ */
+static uint64_t *
+agg_par_bits(const struct store *st, const uint64_t *seqs, size_t n,
+    struct agg_ctl *ctl, size_t *nwords, size_t *nheld, bool *dups)
+{
+	uint64_t	*bits, d, bit;
+	size_t		 i, held = 0;
+
+	*dups = false;
+	*nwords = (size_t)((store_count(st) + 63) / 64);
+	bits = xcalloc(*nwords + 1, sizeof *bits);
+	for (i = 0; i < n; i++) {
+		if (seqs[i] < st->first || seqs[i] >= st->next)
+			continue;
+		d = seqs[i] - st->first;
+		bit = 1ULL << (d & 63);
+		if (bits[d >> 6] & bit) {
+			*dups = true;
+			break;
+		}
+		bits[d >> 6] |= bit;
+		held++;
+		if ((i & (AGG_PAR_SLICE * 16 - 1)) == 0 &&
+		    agg_par_cancelled(ctl))
+			break;
+	}
+	if (i < n) {
+		free(bits);
+		return (NULL);
+	}
+	*nheld = held;
+	return (bits);
+}
+
+/* The timestamp of held seq. */
+static inline int64_t
+agg_par_ts_held(const struct store *st, uint64_t seq)
+{
+	const struct store_chunk	*c;
+	uint32_t			 ci;
+
+	c = store_chunk_of(st, seq, &ci);
+	return (c->ts[ci]);
+}
+
 /* The range of timestamp ts. */
 static inline unsigned
 agg_par_range(const struct agg_par *p, int64_t ts)
@@ -239,6 +293,23 @@ agg_par_count(struct agg_worker *w)
 	int64_t		 ts;
 	size_t		 i, gone = 0;
 
+	uint64_t	 b, seq;
+
+	if (p->bits != NULL) {
+		for (i = w->lo; i < w->hi; i++) {
+			for (b = p->bits[i]; b != 0; b &= b - 1) {
+				seq = p->st->first + i * 64 +
+				    (uint64_t)__builtin_ctzll(b);
+				ts = agg_par_ts_held(p->st, seq);
+				w->cnt[agg_par_range(p, ts)]++;
+			}
+			if ((i & 1023) == 0 && agg_par_cancelled(p->ctl)) {
+				w->stop = true;
+				return;
+			}
+		}
+		return;
+	}
 	for (i = w->lo; i < w->hi; i++) {
 		if (agg_par_ts(p->st, p->seqs[i], &ts))
 			w->cnt[agg_par_range(p, ts)]++;
@@ -263,6 +334,25 @@ agg_par_scatter(struct agg_worker *w)
 	int64_t			 ts;
 	size_t			 i;
 
+	uint64_t		 b, seq;
+
+	if (p->bits != NULL) {
+		for (i = w->lo; i < w->hi; i++) {
+			for (b = p->bits[i]; b != 0; b &= b - 1) {
+				seq = p->st->first + i * 64 +
+				    (uint64_t)__builtin_ctzll(b);
+				ts = agg_par_ts_held(p->st, seq);
+				e = &p->w[w->off[agg_par_range(p, ts)]++];
+				e->ts = ts;
+				e->seq = seq;
+			}
+			if ((i & 1023) == 0 && agg_par_cancelled(p->ctl)) {
+				w->stop = true;
+				return;
+			}
+		}
+		return;
+	}
 	for (i = w->lo; i < w->hi; i++) {
 		if (!agg_par_ts(p->st, p->seqs[i], &ts))
 			continue;
@@ -376,7 +466,7 @@ agg_par_compute(struct agg_par *p, unsigned want,
     const struct agg_config *cfg, bool *redo)
 {
 	struct agg	*a = NULL;
-	size_t		 k, i, pos;
+	size_t		 k, i, pos, t;
 	bool		 stop = true;
 
 	*redo = true;
@@ -387,8 +477,9 @@ agg_par_compute(struct agg_par *p, unsigned want,
 	for (i = 0; i < p->nparts; i++) {
 		p->wk[i].p = p;
 		p->wk[i].i = (unsigned)i;
-		p->wk[i].lo = p->n * i / p->nparts;
-		p->wk[i].hi = p->n * (i + 1) / p->nparts;
+		t = p->bits != NULL ? p->nwords : p->n;
+		p->wk[i].lo = t * i / p->nparts;
+		p->wk[i].hi = t * (i + 1) / p->nparts;
 		if ((p->wk[i].a = agg_create(cfg, NULL)) == NULL)
 			goto out;
 	}
@@ -451,9 +542,10 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 	struct agg		*a;
 	struct agg_tsseq	*v;
 	struct agg_par		 p;
+	uint64_t		*bits, b;
 	unsigned		 want;
-	size_t			 i, m = 0;
-	bool			 redo;
+	size_t			 i, m = 0, nwords = 0, nheld = 0;
+	bool			 redo, dups;
 
 	if (cause != NULL)
 		*cause = NULL;
@@ -465,42 +557,67 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 	want = ctl == NULL ? 1 : ctl->threads;
 	if (want > AGG_PAR_MAX)
 		want = AGG_PAR_MAX;
+	bits = agg_par_bits(st, seqs, n, ctl, &nwords, &nheld, &dups);
+	if (bits == NULL && !dups) {
+		agg_free(a);
+		return (NULL);
+	}
+	if (bits != NULL)
+		agg_par_done(ctl, n - nheld);
 	if (want > 1 && n >= AGG_PAR_MIN) {
 		agg_free(a);
 		memset(&p, 0, sizeof p);
 		p.st = st;
 		p.seqs = seqs;
 		p.n = n;
+		p.bits = bits;
+		p.nwords = nwords;
 		p.ctl = ctl;
 		a = agg_par_compute(&p, want, cfg, &redo);
-		if (a == NULL && !redo)
+		if (a == NULL && !redo) {
+			free(bits);
 			return (NULL);
+		}
 		if (a != NULL) {
 			ctl->parts = p.nparts;
 			goto finish;
 		}
-		/* Start again on this thread. */
-		if (ctl != NULL)
-			atomic_store_explicit(&ctl->done, 0,
-			    memory_order_relaxed);
-		if ((a = agg_create(cfg, cause)) == NULL)
+		/* On this thread after all. */
+		if ((a = agg_create(cfg, cause)) == NULL) {
+			free(bits);
 			return (NULL);
+		}
 	}
 
-	v = xreallocarray(NULL, n + 1, sizeof *v);
-	for (i = 0; i < n; i++) {
-		if (agg_par_ts(st, seqs[i], &v[m].ts))
-			v[m++].seq = seqs[i];
-		if ((i & (AGG_PAR_SLICE * 4 - 1)) == 0 &&
-		    agg_par_cancelled(ctl))
-			goto cancel;
+	v = xreallocarray(NULL, (bits != NULL ? nheld : n) + 1, sizeof *v);
+	if (bits != NULL) {
+		for (i = 0; i < nwords; i++) {
+			for (b = bits[i]; b != 0; b &= b - 1) {
+				v[m].seq = st->first + i * 64 +
+				    (uint64_t)__builtin_ctzll(b);
+				v[m].ts = agg_par_ts_held(st, v[m].seq);
+				m++;
+			}
+			if ((i & 1023) == 0 && agg_par_cancelled(ctl))
+				goto cancel;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			if (agg_par_ts(st, seqs[i], &v[m].ts))
+				v[m++].seq = seqs[i];
+			if ((i & (AGG_PAR_SLICE * 4 - 1)) == 0 &&
+			    agg_par_cancelled(ctl))
+				goto cancel;
+		}
+		agg_par_done(ctl, n - m);
 	}
-	agg_par_done(ctl, n - m);
 	if (!agg_par_add(a, st, v, m, ctl))
 		goto cancel;
 	free(v);
 
 finish:
+	free(bits);
+	bits = NULL;
 	if (agg_par_cancelled(ctl)) {
 		agg_free(a);
 		return (NULL);
@@ -510,6 +627,7 @@ finish:
 	return (a);
 
 cancel:
+	free(bits);
 	free(v);
 	agg_free(a);
 	return (NULL);
