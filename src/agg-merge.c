@@ -211,9 +211,11 @@ agg_merge(struct agg *a, struct agg *b)
 		x = &a->buckets[bmap[i]];
 		*x = *y;
 		x->org = smap[y->org];
-		x->chash = agg_hash_create(64);
-		x->ctab = NULL;
-		x->ctab_mask = x->ctab_n = 0;
+		y->chash = NULL;	/* moves, renumbered below */
+		/* Its counters are put back below: room for them all. */
+		x->ctab = y->ctab == NULL ? NULL :
+		    xcalloc((size_t)y->ctab_mask + 1, sizeof *x->ctab);
+		x->ctab_n = 0;
 		agg_hash_put(a->hash, &k, bmap[i]);
 	}
 
@@ -312,10 +314,13 @@ agg_merge(struct agg *a, struct agg *b)
 		b->lctrs[i].nerrs = b->lctrs[i].errs_cap = 0;
 	}
 
-	/* Bucket caches: b's entries a lacks, renumbered. */
+	/*
+	 * Bucket caches: a moved one renumbered in place, a shared one
+	 * given b's entries it lacks.
+	 */
 	for (i = 0; i < b->nbuckets; i++) {
-		h = b->buckets[i].chash;
 		x = &a->buckets[bmap[i]];
+		h = shared[i] ? b->buckets[i].chash : x->chash;
 		for (j = 0; j <= h->mask; j++) {
 			k = h->e[j].k;
 			if (k.kind == AGG_K_TAGLIST)
@@ -325,7 +330,9 @@ agg_merge(struct agg *a, struct agg *b)
 				v = cmap[h->e[j].v];
 			else
 				continue;
-			if (agg_hash_find(x->chash, &k) == AGG_NONE)
+			if (!shared[i])
+				h->e[j].v = v;
+			else if (agg_hash_find(x->chash, &k) == AGG_NONE)
 				agg_hash_put(x->chash, &k, v);
 		}
 	}
