@@ -209,9 +209,9 @@ agg_acc_dup(const struct agg *a, const struct agg_config *cfg, char **cause)
 			    sizeof *d->buckets[i].ctab);
 		}
 	}
-	d->ctrs = xreallocarray(NULL, a->nctrs + 1, sizeof *d->ctrs);
+	agg_ctrs_reserve(d, a->nctrs + 1);
 	memcpy(d->ctrs, a->ctrs, a->nctrs * sizeof *d->ctrs);
-	d->nctrs = d->ctrs_cap = a->nctrs;
+	d->nctrs = a->nctrs;
 	for (i = 0; i < a->nctrs; i++) {
 		if (a->ctrs[i].errs == NULL)
 			continue;

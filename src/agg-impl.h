@@ -74,6 +74,7 @@ void		 agg_lctr_merge(struct agg *, uint32_t, const struct agg_rc *);
 void		 agg_lctr_fold(struct agg *);
 
 /* agg.c, for merging (agg-merge.c) and splitting (agg-par.c). */
+void		 agg_ctrs_reserve(struct agg *, uint32_t);
 uint64_t	 agg_ctab_hash(enum agg_dim, uint32_t, uint32_t);
 void		 agg_ctab_put(struct agg *, struct agg_bucket *, uint64_t,
 		    uint32_t);

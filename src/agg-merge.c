@@ -221,8 +221,9 @@ agg_merge(struct agg *a, struct agg *b)
 
 	/* Counters: merged into a's in shared buckets, else appended. */
 	cmap = xreallocarray(NULL, (size_t)b->nctrs + 1, sizeof *cmap);
-	agg_merge_grow((void **)&a->ctrs, &a->ctrs_cap, a->nctrs, b->nctrs,
-	    sizeof *a->ctrs);
+	if (b->nctrs > UINT32_MAX / 2 - a->nctrs)
+		fatalx("aggregate too large to merge");
+	agg_ctrs_reserve(a, a->nctrs + b->nctrs);
 	for (i = 0; i < b->nctrs; i++) {
 		yc = &b->ctrs[i];
 		v = AGG_NONE;

@@ -267,6 +267,32 @@ agg_map(struct agg *a, const struct store *st, uint32_t id)
 	return (a->map[id] - 1);
 }
 
+/*
+ * Make room for cap counters.  The array is kept 64-byte aligned, so that
+ * a counter spans three cache lines, not four: realloc keeps a large
+ * (mapped) array's alignment as it grows, and a small one that moves to
+ * a worse place is copied to an aligned one.
+ */
+void
+agg_ctrs_reserve(struct agg *a, uint32_t cap)
+{
+	struct agg_counter	*p;
+	void			*q;
+
+	if (cap <= a->ctrs_cap)
+		return;
+	p = xreallocarray(a->ctrs, cap, sizeof *a->ctrs);
+	if (((uintptr_t)p & 63) != 0) {
+		if (posix_memalign(&q, 64, (size_t)cap * sizeof *p) != 0)
+			fatalx("out of memory");
+		memcpy(q, p, (size_t)a->nctrs * sizeof *p);
+		free(p);
+		p = q;
+	}
+	a->ctrs = p;
+	a->ctrs_cap = cap;
+}
+
 /* A new zeroed counter; returns its index. */
 static uint32_t
 agg_counter_new(struct agg *a, uint32_t bucket, enum agg_dim dim,
@@ -277,8 +303,7 @@ agg_counter_new(struct agg *a, uint32_t bucket, enum agg_dim dim,
 	if (a->nctrs == a->ctrs_cap) {
 		if (a->ctrs_cap >= UINT32_MAX / 2)
 			fatalx("too many aggregate counters");
-		a->ctrs_cap = a->ctrs_cap == 0 ? 1024 : a->ctrs_cap * 2;
-		a->ctrs = xreallocarray(a->ctrs, a->ctrs_cap, sizeof *a->ctrs);
+		agg_ctrs_reserve(a, a->ctrs_cap == 0 ? 1024 : a->ctrs_cap * 2);
 	}
 	c = &a->ctrs[a->nctrs];
 	memset(c, 0, sizeof *c);
