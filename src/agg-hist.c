@@ -29,15 +29,21 @@ agg_hist_bucket(int64_t v)
 
 /*
  * Record latency lat in the histogram of counter ci (created on first
- * use).  Only the org total and the per-API counters have histograms: a
+ * use), found through a small cache of the last counters' (the org
+ * totals and the busy APIs: nearly every record).  Only the org total and the per-API counters have histograms: a
  * few thousand, where every counter would cost megabytes.
  */
 void
 agg_hist_add(struct agg *a, uint32_t ci, int64_t lat)
 {
 	struct agg_hkey	 k;
-	uint32_t	 v;
+	uint32_t	 v, slot = ci & 63;
 
+	if (a->hc_ci[slot] == ci + 1) {
+		v = a->hc_v[slot];
+		a->hists[(size_t)v * AGG_HIST_N + agg_hist_bucket(lat)]++;
+		return;
+	}
 	memset(&k, 0, sizeof k);
 	k.kind = AGG_K_HIST;
 	k.a = ci;
@@ -54,6 +60,8 @@ agg_hist_add(struct agg *a, uint32_t ci, int64_t lat)
 		    AGG_HIST_N * sizeof *a->hists);
 		agg_hash_put(a->hhash, &k, v);
 	}
+	a->hc_ci[slot] = ci + 1;
+	a->hc_v[slot] = v;
 	a->hists[(size_t)v * AGG_HIST_N + agg_hist_bucket(lat)]++;
 }
 

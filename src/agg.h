@@ -146,6 +146,8 @@ struct agg {
 	size_t			 tagpool_len, tagpool_cap;
 	uint32_t		*hists;		/* latency histograms */
 	uint32_t		 nhists, hists_cap;
+	uint32_t		 hc_ci[64];	/* counter + 1 -> hc_v */
+	uint32_t		 hc_v[64];	/* its histogram (a cache) */
 	struct agg_lctr		*lctrs;		/* tag-list counters */
 	uint32_t		 nlctrs, lctrs_cap;
 	struct buf		 scratch, scratch2;
