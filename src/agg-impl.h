@@ -83,7 +83,7 @@ uint32_t	 agg_counter_find(const struct agg *, uint32_t, enum agg_dim,
 int		 agg_cmp_tsseq(const void *, const void *);
 
 /* agg-merge.c */
-bool		 agg_merge(struct agg *, struct agg *);
+bool		 agg_merge(struct agg *, struct agg *, struct agg_ctl *);
 
 /* agg-par.c */
 bool		 agg_sort_tsseq(struct agg_tsseq *, size_t, struct agg_ctl *);

@@ -29,6 +29,7 @@
 
 #include "agg.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,13 +164,22 @@ agg_merge_bkey(struct agg_hkey *k, uint32_t org, int64_t start)
 	k->b = (uint32_t)((uint64_t)start >> 32);
 }
 
+/* Has ctl's run been cancelled? */
+static bool
+agg_merge_cancelled(struct agg_ctl *ctl)
+{
+	return (ctl != NULL &&
+	    atomic_load_explicit(&ctl->cancel, memory_order_relaxed));
+}
+
 /*
  * Move everything of b into a (see above); b is left empty, to be
- * freed.  False (a and b then of no use) if either is finished or
- * stored documents.
+ * freed.  False (a and b then of no use but to be freed) if either is
+ * finished or stored documents, or if ctl (may be NULL) is cancelled
+ * meanwhile.
  */
 bool
-agg_merge(struct agg *a, struct agg *b)
+agg_merge(struct agg *a, struct agg *b, struct agg_ctl *ctl)
 {
 	struct agg_hkey		 k;
 	struct agg_bucket	*x, *y;
@@ -189,6 +199,11 @@ agg_merge(struct agg *a, struct agg *b)
 	for (i = 0; i < b->strs.count; i++) {
 		s = agg_str(b, i);
 		smap[i] = agg_intern(a, s.ptr, s.len);
+	}
+
+	if (agg_merge_cancelled(ctl)) {
+		free(smap);
+		return (false);
 	}
 
 	/* Buckets: those a has are shared, the others appended in order. */
@@ -225,6 +240,14 @@ agg_merge(struct agg *a, struct agg *b)
 		fatalx("aggregate too large to merge");
 	agg_ctrs_reserve(a, a->nctrs + b->nctrs);
 	for (i = 0; i < b->nctrs; i++) {
+		if ((i & 65535) == 65535 && agg_merge_cancelled(ctl)) {
+			/* Everything moved so far is a's: both free cleanly. */
+			free(cmap);
+			free(shared);
+			free(bmap);
+			free(smap);
+			return (false);
+		}
 		yc = &b->ctrs[i];
 		v = AGG_NONE;
 		if (shared[yc->bucket])

@@ -507,8 +507,9 @@ agg_par_compute(struct agg_par *p, unsigned want,
 	for (i = 1; i < p->nparts; i++) {
 		if (agg_par_cancelled(p->ctl))
 			goto out;
-		if (!agg_merge(a, p->wk[i].a)) {
-			*redo = true;	/* cannot happen */
+		if (!agg_merge(a, p->wk[i].a, p->ctl)) {
+			/* Cancelled; or cannot happen. */
+			*redo = !agg_par_cancelled(p->ctl);
 			goto out;
 		}
 		agg_free(p->wk[i].a);
@@ -623,7 +624,13 @@ finish:
 		return (NULL);
 	}
 	agg_par_phase(ctl, AGG_PHASE_FINISH);
+	a->ctl = ctl;
 	agg_finish(a);
+	a->ctl = NULL;
+	if (!a->finished) {	/* cancelled */
+		agg_free(a);
+		return (NULL);
+	}
 	return (a);
 
 cancel:

@@ -8,6 +8,7 @@
 
 #include "agg.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,14 @@ agg_sort_keys(struct agg_sortkey *v, size_t n)
 #undef AGG_SWAP
 }
 
+/* Has the run this finish is part of been cancelled (agg_compute_ctl)? */
+static bool
+agg_finish_cancelled(const struct agg *a)
+{
+	return (a->ctl != NULL &&
+	    atomic_load_explicit(&a->ctl->cancel, memory_order_relaxed));
+}
+
 /*
  * Finish: decide which counters have min* fields (the pump writes them
  * only when a flush had a hit that was not an error), and sort buckets by
@@ -115,6 +124,9 @@ agg_sort_keys(struct agg_sortkey *v, size_t n)
  * aggregate's table is ranked once (there are far fewer strings than
  * counters), counters are grouped by (bucket, dimension) with a counting
  * sort, and each group is sorted by the integer ranks of its keys.
+ *
+ * Within agg_compute_ctl (a->ctl set) a cancel stops it between steps
+ * and groups, leaving the aggregate unfinished, to be freed.
  */
 void
 agg_finish(struct agg *a)
@@ -146,7 +158,15 @@ agg_finish(struct agg *a)
 		v[i].klen = (uint32_t)s.len;
 		v[i].idx = i;
 	}
+	if (agg_finish_cancelled(a)) {
+		free(v);
+		return;
+	}
 	qsort(v, n, sizeof *v, agg_cmp_bucket);
+	if (agg_finish_cancelled(a)) {
+		free(v);
+		return;
+	}
 	srank = xreallocarray(NULL, n + 1, sizeof *srank);
 	for (i = 0; i < n; i++)
 		srank[v[i].idx] = i;
@@ -194,9 +214,22 @@ agg_finish(struct agg *a)
 	free(a->order);
 	a->order = xreallocarray(NULL, a->nctrs + 1, sizeof *a->order);
 	j = 0;
-	for (g = 0; g < ngroups; g++) {
+	for (g = 0, d = 0; g < ngroups; g++) {
 		agg_sort_keys(sk + j, off[g] - j);
+		d += off[g] - j;
 		j = off[g];
+		if (d >= 65536) {
+			d = 0;
+			if (agg_finish_cancelled(a))
+				break;
+		}
+	}
+	if (g < ngroups) {
+		free(sk);
+		free(off);
+		free(rank);
+		free(srank);
+		return;
 	}
 	for (i = 0; i < a->nctrs; i++)
 		a->order[i] = sk[i].idx;

@@ -30,6 +30,7 @@
 #include "bytes.h"
 #include "strtab.h"
 
+struct agg_ctl;
 struct record;
 struct store;
 struct tz;
@@ -152,6 +153,7 @@ struct agg {
 	uint32_t		 nlctrs, lctrs_cap;
 	struct buf		 scratch, scratch2;
 	bool			 is_stored;	/* loaded from documents */
+	struct agg_ctl		*ctl;		/* of agg_compute_ctl, or NULL */
 	int64_t			 hour_lo, hour_hi, hour_start;
 	int			 hour_ymdh[4];
 	uint32_t		 last_org;

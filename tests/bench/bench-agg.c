@@ -25,7 +25,9 @@
  * the medians of RUNS runs; BSHUF=1 in the environment hands them the
  * records in a shuffled order (a view sorted by another column), so that
  * they sort by time first.  Issue 10 item 3's target: 10M records
- * <= 1.2 s wall (bench-agg 10000000).
+ * <= 1.2 s wall (bench-agg 10000000).  Last, the longest wait from
+ * setting cancel to the run's return, for cancels all along a run
+ * (BCANCEL=1 in the environment prints each, with the phase it hit).
  *
  * An argument "tui" generates the TUI benchmark's records instead (ui.c,
  * ui_bench_fill: one org, 1,000 records a second, 40 APIs, 20,000 keys,
@@ -35,6 +37,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +94,70 @@ cmp_double(const void *a, const void *b)
 	double	 x = *(const double *)a, y = *(const double *)b;
 
 	return (x < y ? -1 : x > y);
+}
+
+struct canceller {
+	struct agg_ctl	*ctl;
+	double		 after;		/* ns */
+	double		 at;		/* when cancel was set */
+	int		 phase;		/* what ran then */
+};
+
+static void *
+canceller(void *arg)
+{
+	struct canceller	*c = arg;
+	struct timespec		 ts;
+
+	ts.tv_sec = (time_t)(c->after / 1e9);
+	ts.tv_nsec = (long)(c->after - (double)ts.tv_sec * 1e9);
+	nanosleep(&ts, NULL);
+	c->at = clock_ns(CLOCK_MONOTONIC);
+	c->phase = atomic_load(&c->ctl->phase);
+	atomic_store(&c->ctl->cancel, true);
+	return (NULL);
+}
+
+/*
+ * The longest wait from setting cancel to agg_compute_ctl's return, for
+ * cancels at several points of a run that takes wall ns.
+ */
+static double
+cancel_latency(struct store *st, const uint64_t *seqs, size_t n,
+    const struct agg_config *cfg, unsigned threads, double wall)
+{
+	static const double	 at[] = { 0.05, 0.3, 0.6, 0.85, 0.95, 0.99 };
+	struct agg_ctl		 ctl;
+	struct canceller	 c;
+	struct agg		*a;
+	pthread_t		 thr;
+	double			 worst = 0, end;
+	char			*cause = NULL;
+	size_t			 k;
+
+	for (k = 0; k < sizeof at / sizeof at[0]; k++) {
+		memset(&ctl, 0, sizeof ctl);
+		ctl.threads = threads;
+		c.ctl = &ctl;
+		c.after = wall * at[k];
+		c.at = 0;
+		if (pthread_create(&thr, NULL, canceller, &c) != 0)
+			return (-1);
+		a = agg_compute_ctl(st, seqs, n, cfg, &ctl, &cause);
+		end = clock_ns(CLOCK_MONOTONIC);
+		pthread_join(thr, NULL);
+		if (a != NULL) {
+			agg_free(a);	/* finished first */
+			continue;
+		}
+		if (getenv("BCANCEL") != NULL)
+			printf("bench-agg:   cancel at %.0f%% (phase %d): "
+			    "%.1f ms\n", at[k] * 100, c.phase,
+			    (end - c.at) / 1e6);
+		if (end - c.at > worst)
+			worst = end - c.at;
+	}
+	return (worst);
 }
 
 /*
@@ -334,6 +401,9 @@ main(int argc, char **argv)
 	if (n >= 10000000)
 		printf("bench-agg: target 10M records <= 1200 ms wall: %s\n",
 		    w2 * 1e7 / (double)n <= 1.2e9 ? "ok" : "MISSED");
+	printf("bench-agg: cancel returns within %.1f ms (1 thread), "
+	    "%.1f ms (2)\n", cancel_latency(&st, seqs, n, &cfg, 1, w1) / 1e6,
+	    cancel_latency(&st, seqs, n, &cfg, 2, w2) / 1e6);
 	free(seqs);
 	store_clear(&st);
 	return (0);

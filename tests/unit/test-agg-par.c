@@ -528,15 +528,17 @@ test_split_bucket(void **state)
 struct canceller {
 	struct agg_ctl	*ctl;
 	uint64_t	 at;
+	int		 phase;
 };
 
-/* Set cancel once done reaches at. */
+/* Set cancel once done reaches at and the phase is reached. */
 static void *
 canceller(void *arg)
 {
 	struct canceller	*c = arg;
 
-	while (atomic_load(&c->ctl->done) < c->at)
+	while (atomic_load(&c->ctl->done) < c->at ||
+	    atomic_load(&c->ctl->phase) < c->phase)
 		sched_yield();
 	atomic_store(&c->ctl->cancel, true);
 	return (NULL);
@@ -575,12 +577,33 @@ test_cancel(void **state)
 		ctl.threads = t;
 		c.ctl = &ctl;
 		c.at = n / 8;
+		c.phase = 0;
 		assert_int_equal(pthread_create(&thr, NULL, canceller, &c), 0);
 		a = agg_compute_ctl(&st, seqs, n, NULL, &ctl, &cause);
 		pthread_join(thr, NULL);
 		assert_null(a);
 		assert_null(cause);
 		assert_true(ctl.done < n);
+	}
+	/*
+	 * Cancelled while merging or finishing (usually: the run may end
+	 * first): NULL, or a finished aggregate; never a leak.
+	 */
+	for (t = AGG_PHASE_MERGE; t <= AGG_PHASE_FINISH; t++) {
+		memset(&ctl, 0, sizeof ctl);
+		ctl.threads = 2;
+		c.ctl = &ctl;
+		c.at = 0;
+		c.phase = (int)t;
+		assert_int_equal(pthread_create(&thr, NULL, canceller, &c), 0);
+		a = agg_compute_ctl(&st, seqs, n, NULL, &ctl, &cause);
+		pthread_join(thr, NULL);
+		if (getenv("AGG_DEBUG") != NULL)
+			fprintf(stderr, "cancel in phase %u: %s\n", t,
+			    a == NULL ? "cancelled" : "finished first");
+		assert_true(a == NULL || a->finished);
+		assert_null(cause);
+		agg_free(a);
 	}
 	/* Not cancelled: done reaches n. */
 	memset(&ctl, 0, sizeof ctl);
