@@ -163,12 +163,17 @@ struct agg {
 
 /*
  * Control of a whole-set aggregation run (agg_compute_ctl) from another
- * thread.  The caller sets threads and zeroes the rest; anyone may set
- * cancel at any time, and the run then returns NULL (with no cause)
- * within about 20 ms of work.  done counts the records aggregated so
- * far and reaches the number asked for; phase says what runs.  On
- * return, parts says into how many time ranges the records were cut
- * (1: one thread did everything).
+ * thread.  The caller zeroes it and sets threads; anyone may set cancel
+ * at any time, and the run then returns NULL (with no cause) after a few
+ * milliseconds of work and freeing what it built (tens of milliseconds
+ * for a million counters).  done counts the records through so far and
+ * reaches the number asked for before the merge and finish; phase says
+ * what runs.  On return, parts says into how many time ranges the
+ * records were cut (1: the calling thread did everything).
+ *
+ * agg_compute_ctl's result is identical to agg_compute's, index for
+ * index; the store must not be written during the run (any number of
+ * threads may read it meanwhile).
  */
 enum agg_phase {
 	AGG_PHASE_ORDER,	/* reading timestamps, sorting */
@@ -195,7 +200,19 @@ struct agg	*agg_compute(const struct store *, const uint64_t *, size_t,
 struct agg	*agg_compute_ctl(const struct store *, const uint64_t *, size_t,
 		    const struct agg_config *, struct agg_ctl *, char **);
 
-/* Incremental aggregates (agg-acc.c): add records as they arrive. */
+/*
+ * Incremental aggregates for live sources (agg-acc.c).  agg_acc_add
+ * takes newly arrived records (any order, any batch); agg_acc_snapshot
+ * returns a finished aggregate equal to agg_compute over every record
+ * added so far, at the cost of the counters (a copy and a finish), not
+ * the records; the accumulator stays usable.  Records up to hold ns
+ * older than the newest are held back and only added to snapshots, so
+ * that the usual disorder of live traffic costs nothing.  Start over (a
+ * new accumulator, every record again) when agg_acc_add returns false (a
+ * record came after a later record of its bucket was aggregated: it can
+ * no longer be placed; agg_acc_stale says so from then on) and when the
+ * store evicts records that were added (they stay counted here).
+ */
 struct agg_acc;
 struct agg_acc	*agg_acc_create(const struct agg_config *, int64_t, char **);
 void		 agg_acc_free(struct agg_acc *);
