@@ -71,6 +71,66 @@ struct agg_par {
 	void			 (*step)(struct agg_worker *);
 };
 
+/*
+ * Aggregates to free on a thread of their own: freeing millions of
+ * counters takes a good part of a second, which neither a cancel nor a
+ * finished run should wait for.  Small ones (and all, if no thread can
+ * be started) are freed at once.
+ */
+#define AGG_PAR_BIG	65536		/* counters freed in the background */
+
+struct agg_trash {
+	struct agg	*a[AGG_PAR_MAX + 1];
+	unsigned	 n;
+	size_t		 nctrs;
+};
+
+static void
+agg_trash_add(struct agg_trash *t, struct agg *a)
+{
+	if (a == NULL)
+		return;
+	t->a[t->n++] = a;
+	t->nctrs += a->nctrs;
+}
+
+static void *
+agg_trash_main(void *arg)
+{
+	struct agg_trash	*t = arg;
+	unsigned		 i;
+
+	for (i = 0; i < t->n; i++)
+		agg_free(t->a[i]);
+	free(t);
+	return (NULL);
+}
+
+static void
+agg_trash_empty(struct agg_trash *t)
+{
+	struct agg_trash	*h;
+	pthread_attr_t		 attr;
+	pthread_t		 thr;
+	bool			 started = false;
+
+	if (t->n == 0)
+		return;
+	h = xmalloc(sizeof *h);
+	*h = *t;
+	t->n = 0;
+	t->nctrs = 0;
+	if (h->nctrs >= AGG_PAR_BIG && pthread_attr_init(&attr) == 0) {
+		if (pthread_attr_setdetachstate(&attr,
+		    PTHREAD_CREATE_DETACHED) == 0)
+			started = pthread_create(&thr, &attr, agg_trash_main,
+			    h) == 0;
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		agg_trash_main(h);
+}
+
 static bool
 agg_par_cancelled(struct agg_ctl *ctl)
 {
@@ -466,8 +526,11 @@ agg_par_compute(struct agg_par *p, unsigned want,
     const struct agg_config *cfg, bool *redo)
 {
 	struct agg	*a = NULL;
+	struct agg_trash trash;
 	size_t		 k, i, pos, t;
 	bool		 stop = true;
+
+	memset(&trash, 0, sizeof trash);
 
 	*redo = true;
 	p->nparts = agg_par_cuts(p, want);
@@ -512,7 +575,7 @@ agg_par_compute(struct agg_par *p, unsigned want,
 			*redo = !agg_par_cancelled(p->ctl);
 			goto out;
 		}
-		agg_free(p->wk[i].a);
+		agg_trash_add(&trash, p->wk[i].a);
 		p->wk[i].a = NULL;
 	}
 	stop = false;
@@ -520,13 +583,14 @@ out:
 	free(p->w);
 	p->w = NULL;
 	for (i = 0; i < p->nparts; i++) {
-		agg_free(p->wk[i].a);
+		agg_trash_add(&trash, p->wk[i].a);
 		p->wk[i].a = NULL;
 	}
 	if (stop) {
-		agg_free(a);
-		return (NULL);
+		agg_trash_add(&trash, a);
+		a = NULL;
 	}
+	agg_trash_empty(&trash);
 	return (a);
 }
 
@@ -543,6 +607,7 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 	struct agg		*a;
 	struct agg_tsseq	*v;
 	struct agg_par		 p;
+	struct agg_trash	 trash;
 	uint64_t		*bits, b;
 	unsigned		 want;
 	size_t			 i, m = 0, nwords = 0, nheld = 0;
@@ -619,23 +684,21 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 finish:
 	free(bits);
 	bits = NULL;
-	if (agg_par_cancelled(ctl)) {
-		agg_free(a);
-		return (NULL);
+	if (!agg_par_cancelled(ctl)) {
+		agg_par_phase(ctl, AGG_PHASE_FINISH);
+		a->ctl = ctl;
+		agg_finish(a);
+		a->ctl = NULL;
+		if (a->finished)
+			return (a);
 	}
-	agg_par_phase(ctl, AGG_PHASE_FINISH);
-	a->ctl = ctl;
-	agg_finish(a);
-	a->ctl = NULL;
-	if (!a->finished) {	/* cancelled */
-		agg_free(a);
-		return (NULL);
-	}
-	return (a);
+	v = NULL;
 
 cancel:
 	free(bits);
 	free(v);
-	agg_free(a);
+	memset(&trash, 0, sizeof trash);
+	agg_trash_add(&trash, a);
+	agg_trash_empty(&trash);
 	return (NULL);
 }

@@ -165,8 +165,8 @@ struct agg {
  * Control of a whole-set aggregation run (agg_compute_ctl) from another
  * thread.  The caller zeroes it and sets threads; anyone may set cancel
  * at any time, and the run then returns NULL (with no cause) after a few
- * milliseconds of work and freeing what it built (tens of milliseconds
- * for a million counters).  done counts the records through so far and
+ * milliseconds of work (at most about 20); what it built is freed, large
+ * aggregates on a thread of their own.  done counts the records through so far and
  * reaches the number asked for before the merge and finish; phase says
  * what runs.  On return, parts says into how many time ranges the
  * records were cut (1: the calling thread did everything).
