@@ -83,6 +83,7 @@ struct ui_job {
 	struct ui_job_callreq	*call;
 
 	/* UI_JK_AGG */
+	struct agg_ctl		 actl;		/* its cancel follows ctl's */
 	struct agg_config	 cfg;
 	ui_job_agg_fn		 done;
 	struct agg		*agg;
@@ -131,6 +132,7 @@ struct ui_jobs {
 
 static void	 ui_job_start(struct ui *);
 static void	 ui_job_drop_calls(struct ui *, bool);
+static void	 ui_job_stop(struct ui_job *);
 
 /* Set the jobs up (after the view). */
 void
@@ -179,7 +181,7 @@ ui_job_free(struct ui *ui)
 	ui_job_drop_calls(ui, true);
 	j->want = 0;
 	if (j->cur != NULL)
-		atomic_store(&j->cur->ctl.cancel, true);
+		ui_job_stop(j->cur);
 	ui_job_wait(ui);
 	ui_job_stash_clear(&j->stash);
 	close(j->pfd[0]);
@@ -354,9 +356,10 @@ ui_job_main(void *arg)
 		job->ok = job->found != -2;
 		break;
 	case UI_JK_AGG:
-		job->agg = agg_compute(&ui->st, ui->v.rows, ui->v.n,
-		    &job->cfg, &job->err);
-		job->ok = true;
+		atomic_store(&job->ctl.total, ui->v.n);
+		job->agg = agg_compute_ctl(&ui->st, ui->v.rows, ui->v.n,
+		    &job->cfg, &job->actl, &job->err);
+		job->ok = job->agg != NULL || job->err != NULL;
 		break;
 	case UI_JK_CALL:
 		job->ok = job->call->fn(ui, job->call->arg, &job->ctl);
@@ -470,6 +473,7 @@ ui_job_start(struct ui *ui)
 		job = ui_job_new(ui, UI_JK_AGG, "aggregating");
 		job->cfg = j->cfg;
 		job->done = j->agg_done;
+		job->actl.threads = ui->v.n >= UI_JOB_MIN ? j->workers : 1;
 		j->want &= ~UI_JOB_AGG;
 	}
 	j->pct = 0;
@@ -480,6 +484,14 @@ ui_job_start(struct ui *ui)
 	if (pthread_create(&job->thread, NULL, ui_job_main, job) != 0)
 		fatalx("pthread_create failed");
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Tell a job to stop (and its aggregation, which has a control of its own). */
+static void
+ui_job_stop(struct ui_job *job)
+{
+	atomic_store(&job->ctl.cancel, true);
+	atomic_store(&job->actl.cancel, true);
 }
 
 /* Stop the running job if it makes what kinds of work. */
@@ -495,7 +507,7 @@ ui_job_supersede(struct ui *ui, unsigned kinds)
 	    ((kinds & UI_JOB_AGG) && job->kind == UI_JK_AGG) ||
 	    ((kinds & UI_JOB_CALL) && job->kind == UI_JK_CALL &&
 	    !(job->call->flags & UI_JOB_KEEP)))
-		atomic_store(&job->ctl.cancel, true);
+		ui_job_stop(job);
 }
 
 /*
@@ -703,6 +715,8 @@ ui_job_what(const struct ui *ui, int *pct)
 	    ui_clock() - job->started < 100 * 1000000LL)
 		return (NULL);
 	done = atomic_load(&job->ctl.done);
+	if (job->kind == UI_JK_AGG)
+		done = atomic_load(&job->actl.done);
 	total = atomic_load(&job->ctl.total);
 	if (total > 0)
 		p = done >= total ? 99 : (int)(done * 100 / total);
@@ -825,7 +839,7 @@ ui_job_cancel(struct ui *ui)
 	j->then = 0;
 	j->select = j->sort_asked = false;
 	if (j->cur != NULL)
-		atomic_store(&j->cur->ctl.cancel, true);
+		ui_job_stop(j->cur);
 	ui_job_unstash(ui);
 	return (true);
 }

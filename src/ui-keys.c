@@ -513,6 +513,7 @@ ui_keys_run(struct ui *ui, enum ui_action a)
 	case UI_A_SCREEN2:
 		return (ui_keys_screen(ui, UI_DETAIL));
 	case UI_A_SCREEN3:
+		ui_screen_ops(UI_STATS)->action(ui, UI_A_SCREEN3);
 		return (ui_keys_screen(ui, UI_STATS));
 	case UI_A_SCREEN4:
 		return (ui_keys_screen(ui, UI_HEALTH));

@@ -79,6 +79,8 @@ struct ui_stats {
 	int64_t			 at;		/* monotonic ns */
 	int64_t			 cost;		/* ns the last compute took */
 	bool			 valid;
+	bool			 asked;		/* a job computes them */
+	bool			 stopped;	/* that job was cancelled (Esc) */
 
 	int64_t			*hours;		/* distinct hours, sorted */
 	size_t			 nhours;
@@ -232,6 +234,7 @@ ui_stats_done(struct ui *ui, struct agg *a, char *err, int64_t cost)
 {
 	struct ui_stats	*s = ui_stats_get(ui);
 
+	s->asked = false;
 	agg_free(s->comp);
 	free(s->err);
 	s->comp = a;
@@ -270,6 +273,16 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	    ui->st.generation && s->key_filter == ui->filter_c &&
 	    s->key_since == ui->v.since && s->key_until == ui->v.until)
 		return;
+	/* Cancelled (Esc): not again for the same rows until 3 asks. */
+	if (s->asked && !ui_job_pending(ui, UI_JOB_AGG)) {
+		s->asked = false;
+		s->stopped = true;
+	}
+	if (s->stopped && s->ask_n == ui->v.n && s->ask_gen ==
+	    ui->st.generation && s->ask_filter == ui->filter_c &&
+	    s->ask_since == ui->v.since && s->ask_until == ui->v.until)
+		return;
+	s->stopped = false;
 	/* The rows change or are being aggregated already: wait. */
 	if (ui_job_pending(ui, UI_JOB_VIEW | UI_JOB_AGG))
 		return;
@@ -286,6 +299,7 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	s->ask_filter = ui->filter_c;
 	s->ask_since = ui->v.since;
 	s->ask_until = ui->v.until;
+	s->asked = true;
 	ui_job_agg(ui, &cfg, ui_stats_done);
 }
 
@@ -913,7 +927,10 @@ ui_stats_draw(struct ui *ui)
 	}
 	xx = ui_draw_str(ui, 1, 0, ui->cols, t, ui_attr(ui, UI_C_TITLE));
 	ui_frame_num(n1, sizeof n1, s->valid ? s->key_n : ui->v.n);
-	if (s->mode == UI_STATS_COMPUTED && !s->valid)
+	if (s->mode == UI_STATS_COMPUTED && s->stopped)
+		snprintf(t, sizeof t, "  %s: aggregation cancelled (3: again)",
+		    s->valid ? "older figures" : "none");
+	else if (s->mode == UI_STATS_COMPUTED && !s->valid)
 		snprintf(t, sizeof t, "  aggregating %s records%s...",
 		    n1, ui->filter != NULL ? " (filtered)" : "");
 	else if (s->mode == UI_STATS_COMPUTED)
@@ -971,7 +988,7 @@ ui_stats_draw(struct ui *ui)
 		ui_draw_str(ui, 5, 2, ui->cols - 4, s->err,
 		    ui_attr(ui, UI_C_ERROR));
 	else if (s->nrows == 0 && (s->rows_asked || (!s->valid &&
-	    s->mode != UI_STATS_STORED)))
+	    !s->stopped && s->mode != UI_STATS_STORED)))
 		ui_draw_str(ui, 5, 2, ui->cols - 4, s->rows_asked ?
 		    "listing..." : "aggregating...", ui_attr(ui, UI_C_DIM));
 	else if (s->nrows == 0)
@@ -1083,6 +1100,9 @@ ui_stats_action(struct ui *ui, enum ui_action a)
 	size_t		 h = ui_stats_height(ui);
 
 	switch (a) {
+	case UI_A_SCREEN3:
+		s->stopped = false;	/* 3 aggregates a cancelled set */
+		break;
 	case UI_A_BACK:
 	case UI_A_ESCAPE:
 		ui->screen = UI_RECORDS;

@@ -93,7 +93,23 @@ both 'listing [0-9]+%' 'listing\.\.\.'
 check $? pane-listing
 wait_for '/pet/\{petId\}'
 check $? pane-listed
-keys 1
+# Esc stops an aggregation; 3 starts it again.
+keys 1 f C-u
+type_text 'status:2xx'
+keys Enter
+wait_for 'row [0-9]+ of 3[0-9][0-9] *$'
+keys 3
+wait_for 'aggregating [0-9]+%'
+keys Escape
+wait_for 'aggregation cancelled \(3: again\)'
+check $? aggregation-cancelled
+wait_gone 'aggregating [0-9]+%'
+keys 3
+wait_for 'aggregating [0-9]+%'
+wait_for 'computed from 3[0-9][0-9] records \(filtered\)'
+check $? aggregation-again
+keys 1 C-t
+wait_for 'row [0-9]+ of 400'
 
 # The chart's buckets are counted as a job, then drawn.
 keys 5
