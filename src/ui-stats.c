@@ -23,6 +23,7 @@
 #include "agg-rows.h"
 #include "agg-stored.h"
 #include "agg.h"
+#include "log.h"
 #include "options.h"
 #include "render.h"
 #include "timefmt.h"
@@ -81,6 +82,12 @@ struct ui_stats {
 	bool			 valid;
 	bool			 asked;		/* a job computes them */
 	bool			 stopped;	/* that job was cancelled (Esc) */
+	/* Live: the records aggregated so far, added to as rows arrive. */
+	struct agg_acc		*acc;		/* NULL: none, or in a job */
+	size_t			 acc_n;		/* rows[0..acc_n) in it */
+	uint64_t		 acc_gen;
+	void			*acc_filter;
+	int64_t			 acc_since, acc_until;
 
 	int64_t			*hours;		/* distinct hours, sorted */
 	size_t			 nhours;
@@ -160,6 +167,7 @@ ui_stats_free(struct ui *ui)
 		return;
 	agg_free(s->comp);
 	agg_free(s->stored);
+	agg_acc_free(s->acc);
 	free(s->err);
 	free(s->hours);
 	free(s->rows);
@@ -253,6 +261,103 @@ ui_stats_done(struct ui *ui, struct agg *a, char *err, int64_t cost)
 }
 
 /*
+ * Live aggregates, incrementally (agg-acc.c): a job adds the rows that
+ * arrived since the last time to the accumulator, or starts one over
+ * every row (reset, or when it says it must: a record came too late for
+ * its hour), and takes a snapshot.  The accumulator travels with the
+ * job; the screen holds it only between jobs.
+ */
+struct ui_stats_accjob {
+	struct agg_acc		*acc;
+	struct agg_config	 cfg;
+	size_t			 from, to;	/* rows to add */
+	struct agg		*snap;
+	char			*err;
+	int64_t			 started;
+};
+
+#define UI_STATS_HOLD	(5 * 1000000000LL)	/* ns held back (agg_acc) */
+
+/* ui_job_call's work (job thread). */
+static bool
+ui_stats_acc_job(struct ui *ui, void *arg, struct view_ctl *ctl)
+{
+	struct ui_stats_accjob	*aj = arg;
+
+	atomic_fetch_add(&ctl->total, aj->to - aj->from);
+	if (aj->acc != NULL && !agg_acc_add(aj->acc, &ui->st,
+	    ui->v.rows + aj->from, aj->to - aj->from)) {
+		agg_acc_free(aj->acc);
+		aj->acc = NULL;
+		aj->from = 0;
+	}
+	if (aj->acc == NULL) {
+		aj->from = 0;
+		if ((aj->acc = agg_acc_create(&aj->cfg, UI_STATS_HOLD,
+		    &aj->err)) == NULL)
+			return (true);
+		agg_acc_add(aj->acc, &ui->st, ui->v.rows, aj->to);
+	}
+	atomic_fetch_add(&ctl->done, aj->to - aj->from);
+	if (atomic_load(&ctl->cancel))
+		return (false);
+	aj->snap = agg_acc_snapshot(aj->acc, &ui->st, &aj->err);
+	log_debug("live aggregates: %zu rows %s, %zu in all", aj->to -
+	    aj->from, aj->from > 0 ? "added" : "from the start", aj->to);
+	return (true);
+}
+
+/* ui_job_call's result (main thread). */
+static void
+ui_stats_acc_done(struct ui *ui, void *arg, bool ok)
+{
+	struct ui_stats_accjob	*aj = arg;
+	struct ui_stats		*s = ui->stats;
+
+	if (s == NULL || !ok) {
+		if (s != NULL) {
+			s->asked = false;
+			s->stopped = true;	/* same rows: not again */
+		}
+		agg_acc_free(aj->acc);
+		agg_free(aj->snap);
+		free(aj->err);
+		free(aj);
+		return;
+	}
+	s->acc = aj->acc;
+	s->acc_n = aj->to;
+	s->acc_gen = s->ask_gen;
+	s->acc_filter = s->ask_filter;
+	s->acc_since = s->ask_since;
+	s->acc_until = s->ask_until;
+	ui_stats_done(ui, aj->snap, aj->err, ui_clock() - aj->started);
+	free(aj);
+}
+
+/* Ask for the live aggregates: from the accumulator when it can be kept. */
+static void
+ui_stats_live(struct ui *ui, struct ui_stats *s, const struct agg_config *cfg)
+{
+	struct ui_stats_accjob	*aj;
+
+	aj = xcalloc(1, sizeof *aj);
+	aj->cfg = *cfg;
+	aj->to = ui->v.n;
+	aj->started = ui_clock();
+	if (s->acc != NULL && s->acc_gen == ui->st.generation &&
+	    s->acc_filter == ui->filter_c && s->acc_since == ui->v.since &&
+	    s->acc_until == ui->v.until && s->acc_n <= ui->v.n) {
+		aj->acc = s->acc;
+		aj->from = s->acc_n;
+	} else
+		agg_acc_free(s->acc);
+	s->acc = NULL;
+	ui_job_call(ui, "aggregating", 0, ui_stats_acc_job, ui_stats_acc_done,
+	    aj);
+}
+
+/*
  * Compute the aggregates again if the shown records changed: on the job
  * thread (ui-job.h), while the screen shows the previous ones.
  */
@@ -274,7 +379,7 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	    s->key_since == ui->v.since && s->key_until == ui->v.until)
 		return;
 	/* Cancelled (Esc): not again for the same rows until 3 asks. */
-	if (s->asked && !ui_job_pending(ui, UI_JOB_AGG)) {
+	if (s->asked && !ui_job_pending(ui, UI_JOB_AGG | UI_JOB_CALL)) {
 		s->asked = false;
 		s->stopped = true;
 	}
@@ -284,7 +389,7 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 		return;
 	s->stopped = false;
 	/* The rows change or are being aggregated already: wait. */
-	if (ui_job_pending(ui, UI_JOB_VIEW | UI_JOB_AGG))
+	if (ui_job_pending(ui, UI_JOB_VIEW | UI_JOB_AGG) || s->asked)
 		return;
 	/* Live: again after UI_STATS_NS, or ten times the last cost. */
 	if (s->valid && ui->live && now - s->at < (UI_STATS_NS >
@@ -300,7 +405,14 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	s->ask_since = ui->v.since;
 	s->ask_until = ui->v.until;
 	s->asked = true;
-	ui_job_agg(ui, &cfg, ui_stats_done);
+	/*
+	 * Live rows in time order arrive at the end: added to what was
+	 * aggregated, not aggregated again.
+	 */
+	if (ui->live && ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse)
+		ui_stats_live(ui, s, &cfg);
+	else
+		ui_job_agg(ui, &cfg, ui_stats_done);
 }
 
 /* Append the rows of a for the current hour and pane to *v. */

@@ -5,7 +5,7 @@
 # over the previous rows meanwhile, Esc cancels (the filter line goes
 # back), a new filter supersedes the running one, and a sort, a search,
 # the aggregates (and a pane's rows), the chart's count and an export each
-# finish after their job.
+# finish after their job; live aggregates are added to as records arrive.
 . "${top_srcdir:-.}/tests/screen/lib.sh"
 
 # Both conditions on one capture of the screen.
@@ -131,5 +131,27 @@ n=$(cat "$WORK"/tykscope-export-*.jsonl | wc -l)
 [ "$n" = 400 ]
 check $? export-done
 
+quit
+
+# Live: the aggregates grow with the rows that arrive, added to what was
+# aggregated (the debug log says so), not aggregated again each time.
+start 100 30 -v "$WORK/live.log" --demo --demo-rate 300
+wait_for 'FOLLOW'
+keys 3
+wait_for 'computed from [0-9,]+ records'
+first=$(capture | sed -n 's/.*computed from \([0-9,]*\) records.*/\1/p' |
+    tr -d ,)
+i=0
+while [ "$i" -lt 100 ]; do
+	grep -q 'live aggregates: [0-9]* rows added' "$WORK/live.log" && break
+	sleep 0.1
+	i=$((i + 1))
+done
+grep -q 'live aggregates: [0-9]* rows from the start' "$WORK/live.log"
+check $? live-aggregates-start
+grep -q 'live aggregates: [0-9]* rows added' "$WORK/live.log"
+check $? live-aggregates-added
+wait_gone "computed from $(printf "%'d" "$first" 2>/dev/null || echo "$first") records"
+check $? live-aggregates-grow
 quit
 finish
