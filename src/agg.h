@@ -206,9 +206,9 @@ struct agg	*agg_compute_ctl(const struct store *, const uint64_t *, size_t,
  * returns a finished aggregate equal to agg_compute over every record
  * added so far (in every output and TUI field), at the cost of the
  * counters (a copy and a finish), not the records; the accumulator stays
- * usable.  Records up to hold ns
- * older than the newest are held back and only added to snapshots, so
- * that the usual disorder of live traffic costs nothing.  Start over (a
+ * usable.  Records up to hold ns older than the newest are held back and
+ * only added to snapshots, so that the usual disorder of live traffic
+ * costs nothing.  Start over (a
  * new accumulator, every record again) when agg_acc_add returns false (a
  * record came after a later record of its bucket was aggregated: it can
  * no longer be placed; agg_acc_stale says so from then on) and when the
