@@ -48,8 +48,8 @@ struct agg_acc {
 	struct agg_config	 cfg;
 	char			*tz;		/* owned copy of cfg.tz */
 	struct agg		*a;		/* the committed records */
-	struct agg_tsseq	*held;		/* sorted */
-	size_t			 nheld;
+	struct agg_tsseq	*held;		/* [head, nheld) sorted */
+	size_t			 head, nheld, held_cap;
 	int64_t			 hold;		/* ns */
 	int64_t			 newest;	/* ts, INT64_MIN before any */
 	struct agg_acc_last	*last;		/* per bucket of a */
@@ -131,8 +131,8 @@ agg_acc_add(struct agg_acc *acc, const struct store *st,
     const uint64_t *seqs, size_t n)
 {
 	const struct store_chunk	*c;
-	struct agg_tsseq		*v, *w;
-	size_t				 i, j, k, m = 0, keep;
+	struct agg_tsseq		*v, *w, *e;
+	size_t				 i, j, k, m = 0, lo, hi, mid, t;
 	uint32_t			 ci;
 
 	if (acc->stale)
@@ -151,33 +151,58 @@ agg_acc_add(struct agg_acc *acc, const struct store *st,
 	}
 	agg_sort_tsseq(v, m, NULL);
 
-	/* Merge with the held records. */
-	w = xreallocarray(NULL, acc->nheld + m + 1, sizeof *w);
-	i = j = k = 0;
-	while (i < acc->nheld || j < m) {
-		if (j == m || (i < acc->nheld &&
-		    agg_cmp_tsseq(&acc->held[i], &v[j]) <= 0))
-			w[k++] = acc->held[i++];
-		else
-			w[k++] = v[j++];
+	/*
+	 * Merge into the held records from where the batch starts: new
+	 * records are mostly the newest, so this is mostly an append.
+	 */
+	if (m > 0) {
+		lo = acc->head;
+		hi = acc->nheld;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (agg_cmp_tsseq(&acc->held[mid], &v[0]) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		t = acc->nheld - lo;
+		if (acc->nheld + m > acc->held_cap) {
+			acc->held_cap = (acc->nheld + m) * 2;
+			acc->held = xreallocarray(acc->held, acc->held_cap,
+			    sizeof *acc->held);
+		}
+		w = xreallocarray(NULL, t + 1, sizeof *w);
+		memcpy(w, acc->held + lo, t * sizeof *w);
+		i = j = 0;
+		k = lo;
+		while (i < t || j < m) {
+			if (j == m ||
+			    (i < t && agg_cmp_tsseq(&w[i], &v[j]) <= 0))
+				acc->held[k++] = w[i++];
+			else
+				acc->held[k++] = v[j++];
+		}
+		acc->nheld = k;
+		free(w);
 	}
 	free(v);
-	free(acc->held);
-	acc->held = w;
-	acc->nheld = k;
 
 	/* Commit those older than the window. */
-	for (i = 0; i < acc->nheld; i++) {
-		if (acc->hold > 0 && acc->held[i].ts > acc->newest - acc->hold)
+	for (; acc->head < acc->nheld; acc->head++) {
+		e = &acc->held[acc->head];
+		if (acc->hold > 0 && e->ts > acc->newest - acc->hold)
 			break;
-		if (!agg_acc_commit(acc, acc->a, st, &acc->held[i], true)) {
+		if (!agg_acc_commit(acc, acc->a, st, e, true)) {
 			acc->stale = true;
 			return (false);
 		}
 	}
-	keep = acc->nheld - i;
-	memmove(acc->held, acc->held + i, keep * sizeof *acc->held);
-	acc->nheld = keep;
+	if (acc->head > acc->nheld - acc->head) {
+		memmove(acc->held, acc->held + acc->head,
+		    (acc->nheld - acc->head) * sizeof *acc->held);
+		acc->nheld -= acc->head;
+		acc->head = 0;
+	}
 	return (true);
 }
 
@@ -287,7 +312,7 @@ agg_acc_snapshot(const struct agg_acc *acc, const struct store *st,
 		*cause = NULL;
 	if ((d = agg_acc_dup(acc->a, &acc->cfg, cause)) == NULL)
 		return (NULL);
-	for (i = 0; i < acc->nheld; i++)
+	for (i = acc->head; i < acc->nheld; i++)
 		agg_acc_commit(NULL, d, st, &acc->held[i], false);
 	agg_finish(d);
 	return (d);

@@ -30,8 +30,9 @@ agg_hist_bucket(int64_t v)
 /*
  * Record latency lat in the histogram of counter ci (created on first
  * use), found through a small cache of the last counters' (the org
- * totals and the busy APIs: nearly every record).  Only the org total and the per-API counters have histograms: a
- * few thousand, where every counter would cost megabytes.
+ * totals and the busy APIs: nearly every record).  Only the org total
+ * and the per-API counters have histograms: a few thousand, where every
+ * counter would cost megabytes.
  */
 void
 agg_hist_add(struct agg *a, uint32_t ci, int64_t lat)

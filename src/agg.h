@@ -166,10 +166,10 @@ struct agg {
  * thread.  The caller zeroes it and sets threads; anyone may set cancel
  * at any time, and the run then returns NULL (with no cause) after a few
  * milliseconds of work (at most about 20); what it built is freed, large
- * aggregates on a thread of their own.  done counts the records through so far and
- * reaches the number asked for before the merge and finish; phase says
- * what runs.  On return, parts says into how many time ranges the
- * records were cut (1: the calling thread did everything).
+ * aggregates on a thread of their own.  done counts the records through
+ * so far and reaches the number asked for before the merge and finish;
+ * phase says what runs.  On return, parts says into how many time ranges
+ * the records were cut (1: the calling thread did everything).
  *
  * agg_compute_ctl's result is identical to agg_compute's, index for
  * index; the store must not be written during the run (any number of
@@ -204,10 +204,11 @@ struct agg	*agg_compute_ctl(const struct store *, const uint64_t *, size_t,
  * Incremental aggregates for live sources (agg-acc.c).  agg_acc_add
  * takes newly arrived records (any order, any batch); agg_acc_snapshot
  * returns a finished aggregate equal to agg_compute over every record
- * added so far, at the cost of the counters (a copy and a finish), not
- * the records; the accumulator stays usable.  Records up to hold ns
- * older than the newest are held back and only added to snapshots, so
- * that the usual disorder of live traffic costs nothing.  Start over (a
+ * added so far (in every output and TUI field), at the cost of the
+ * counters (a copy and a finish), not the records; the accumulator stays
+ * usable.  Records up to hold ns older than the newest are held back and
+ * only added to snapshots, so that the usual disorder of live traffic
+ * costs nothing.  Start over (a
  * new accumulator, every record again) when agg_acc_add returns false (a
  * record came after a later record of its bucket was aggregated: it can
  * no longer be placed; agg_acc_stale says so from then on) and when the

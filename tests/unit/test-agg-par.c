@@ -4,8 +4,9 @@
  * (agg_compute), on generated stores: several orgs over days of hours,
  * records out of time order with many equal timestamps, zones with :30
  * offsets and clocks going back (Antarctica/Troll by two hours, where a
- * cut can land inside a repeated hour; 40% of the records are near it), bad records, gap markers, GraphQL
- * and MCP exclusions, tags, network records, two-level maps.  Compared
+ * cut can land inside a repeated hour; 40% of the records are near it),
+ * bad records, gap markers, GraphQL and MCP exclusions, tags, network
+ * records, two-level maps.  Compared
  * through the pump's documents (agg-output.h) and field by field for what
  * the TUI reads (first and last access, histograms, names), and index for
  * index (the merge claims to give the single pass's arrays); a cut
