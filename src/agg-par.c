@@ -352,7 +352,6 @@ agg_par_count(struct agg_worker *w)
 	struct agg_par	*p = w->p;
 	int64_t		 ts;
 	size_t		 i, gone = 0;
-
 	uint64_t	 b, seq;
 
 	if (p->bits != NULL) {
@@ -393,7 +392,6 @@ agg_par_scatter(struct agg_worker *w)
 	struct agg_tsseq	*e;
 	int64_t			 ts;
 	size_t			 i;
-
 	uint64_t		 b, seq;
 
 	if (p->bits != NULL) {

@@ -294,37 +294,43 @@ view_cmp(const struct view *v, const struct store *st, uint64_t a,
 #define VIEW_RADIX_PASSES	6	/* ceil(64 / 11) */
 
 /*
- * Stable LSD radix sort of e[0..n) by key, 11 bits a pass: the counters
- * of a pass fit in L1, so the scatter stays cheap.  All histograms are
- * counted in one read, and a pass whose digit is the same for every key
- * (the high bits of small numbers) is skipped.
+ * Stable LSD radix sort of n entries of size bytes (a struct view_ent or
+ * a packed uint64_t) by passes digits of their first uint64_t from bit
+ * lo, 11 bits a pass: the counters of a pass fit in L1, so the scatter
+ * stays cheap.  All histograms are counted in one read, and a pass whose
+ * digit is the same for every key (the high bits of small numbers) is
+ * skipped.
  */
 static bool
-view_radix(struct view_ent *e, size_t n, struct view_ctl *ctl)
+view_radix_sort(void *base, size_t n, size_t size, unsigned lo,
+    unsigned passes, struct view_ctl *ctl)
 {
-	struct view_ent	*tmp, *src = e, *dst, *t;
+	unsigned char	*src = base, *dst = NULL, *tmp = NULL, *t;
+	struct view_ent	*es, *ed;
+	uint64_t	*ps, *pd, key;
 	size_t		*count, *c, i, sum, k;
 	unsigned	 p, d, shift;
 
 	if (n < 2)
 		return (true);
-	count = xcalloc((size_t)VIEW_RADIX_PASSES * VIEW_RADIX_BUCKETS,
-	    sizeof *count);
-	for (i = 0; i < n; i++)
-		for (p = 0; p < VIEW_RADIX_PASSES; p++)
-			count[p * VIEW_RADIX_BUCKETS + ((e[i].key >>
-			    (p * VIEW_RADIX_BITS)) & (VIEW_RADIX_BUCKETS - 1))]++;
-	tmp = NULL;
-	dst = NULL;
-	for (p = 0; p < VIEW_RADIX_PASSES; p++) {
+	/* The key is each entry's first uint64_t. */
+	count = xcalloc((size_t)passes * VIEW_RADIX_BUCKETS, sizeof *count);
+	for (i = 0; i < n; i++) {
+		memcpy(&key, src + i * size, sizeof key);
+		for (p = 0; p < passes; p++)
+			count[p * VIEW_RADIX_BUCKETS + ((key >> (lo + p *
+			    VIEW_RADIX_BITS)) & (VIEW_RADIX_BUCKETS - 1))]++;
+	}
+	for (p = 0; p < passes; p++) {
 		c = count + p * VIEW_RADIX_BUCKETS;
-		shift = p * VIEW_RADIX_BITS;
-		if (c[(src[0].key >> shift) & (VIEW_RADIX_BUCKETS - 1)] == n)
+		shift = lo + p * VIEW_RADIX_BITS;
+		memcpy(&key, src, sizeof key);
+		if (c[(key >> shift) & (VIEW_RADIX_BUCKETS - 1)] == n)
 			continue;
 		if (view_cancelled(ctl))
 			break;
 		if (tmp == NULL) {
-			tmp = xreallocarray(NULL, n, sizeof *tmp);
+			tmp = xreallocarray(NULL, n, size);
 			dst = tmp;
 		}
 		sum = 0;
@@ -333,68 +339,46 @@ view_radix(struct view_ent *e, size_t n, struct view_ctl *ctl)
 			c[d] = sum;
 			sum += k;
 		}
-		for (i = 0; i < n; i++)
-			dst[c[(src[i].key >> shift) &
-			    (VIEW_RADIX_BUCKETS - 1)]++] = src[i];
+		/* The scatter, typed: the compiler moves whole entries. */
+		if (size == sizeof *ps) {
+			ps = (uint64_t *)(void *)src;
+			pd = (uint64_t *)(void *)dst;
+			for (i = 0; i < n; i++)
+				pd[c[(ps[i] >> shift) &
+				    (VIEW_RADIX_BUCKETS - 1)]++] = ps[i];
+		} else {
+			es = (struct view_ent *)(void *)src;
+			ed = (struct view_ent *)(void *)dst;
+			for (i = 0; i < n; i++)
+				ed[c[(es[i].key >> shift) &
+				    (VIEW_RADIX_BUCKETS - 1)]++] = es[i];
+		}
 		t = src;
 		src = dst;
 		dst = t;
 	}
-	if (src != e && !view_cancelled(ctl))
-		memcpy(e, src, n * sizeof *e);
+	if (src != (unsigned char *)base && !view_cancelled(ctl))
+		memcpy(base, src, n * size);
 	free(tmp);
 	free(count);
 	return (!view_cancelled(ctl));
 }
 
+/* view_radix_sort of whole entries by their 64-bit key. */
+static bool
+view_radix(struct view_ent *e, size_t n, struct view_ctl *ctl)
+{
+	return (view_radix_sort(e, n, sizeof *e, 0, VIEW_RADIX_PASSES, ctl));
+}
+
 /*
  * Stable LSD radix sort of packed entries (key << 32 | seq offset) by
- * the key only, 11 bits a pass as view_radix: half the bytes of a struct
- * view_ent to move.
+ * the key only: half the bytes of a struct view_ent to move.
  */
 static bool
 view_radix32(uint64_t *e, size_t n, struct view_ctl *ctl)
 {
-	uint64_t	*tmp = NULL, *src = e, *dst = NULL, *t;
-	size_t		*count, *c, i, sum, k;
-	unsigned	 p, d, shift;
-
-	if (n < 2)
-		return (true);
-	count = xcalloc((size_t)3 * VIEW_RADIX_BUCKETS, sizeof *count);
-	for (i = 0; i < n; i++)
-		for (p = 0; p < 3; p++)
-			count[p * VIEW_RADIX_BUCKETS + ((e[i] >> (32 + p *
-			    VIEW_RADIX_BITS)) & (VIEW_RADIX_BUCKETS - 1))]++;
-	for (p = 0; p < 3; p++) {
-		c = count + p * VIEW_RADIX_BUCKETS;
-		shift = 32 + p * VIEW_RADIX_BITS;
-		if (c[(src[0] >> shift) & (VIEW_RADIX_BUCKETS - 1)] == n)
-			continue;
-		if (view_cancelled(ctl))
-			break;
-		if (tmp == NULL) {
-			tmp = xreallocarray(NULL, n, sizeof *tmp);
-			dst = tmp;
-		}
-		sum = 0;
-		for (d = 0; d < VIEW_RADIX_BUCKETS; d++) {
-			k = c[d];
-			c[d] = sum;
-			sum += k;
-		}
-		for (i = 0; i < n; i++)
-			dst[c[(src[i] >> shift) & (VIEW_RADIX_BUCKETS - 1)]++] =
-			    src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != e && !view_cancelled(ctl))
-		memcpy(e, src, n * sizeof *e);
-	free(tmp);
-	free(count);
-	return (!view_cancelled(ctl));
+	return (view_radix_sort(e, n, sizeof *e, 32, 3, ctl));
 }
 
 /* Rank every string id of field s used by the rows, in byte order. */
