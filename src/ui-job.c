@@ -127,6 +127,7 @@ struct ui_jobs {
 	unsigned	 workers;
 	unsigned	 delay_ms;
 	unsigned	 then;		/* UI_JOB_THEN_*, after the view job */
+	uint64_t	 cancels;	/* Esc presses that stopped work */
 	int		 pct;		/* shown, never backwards in a job */
 };
 
@@ -675,6 +676,13 @@ ui_job_worth(const struct ui *ui, size_t n, size_t small)
 	return (n >= small || ui->jobs->delay_ms > 0);
 }
 
+/* How many times Esc stopped work (a screen tells a cancel from a drop). */
+uint64_t
+ui_job_cancels(const struct ui *ui)
+{
+	return (ui->jobs->cancels);
+}
+
 /* Does a job run (so the store and the rows must not change)? */
 bool
 ui_job_busy(const struct ui *ui)
@@ -834,6 +842,7 @@ ui_job_cancel(struct ui *ui)
 
 	if (j->cur == NULL && j->want == 0)
 		return (false);
+	j->cancels++;
 	ui_job_drop_calls(ui, true);
 	j->want = 0;
 	j->then = 0;

@@ -50,6 +50,7 @@ void		 ui_job_call(struct ui *, const char *, unsigned, ui_job_fn,
 void		 ui_job_then(struct ui *, unsigned);
 bool		 ui_job_worth(const struct ui *, size_t, size_t);
 bool		 ui_job_busy(const struct ui *);
+uint64_t	 ui_job_cancels(const struct ui *);
 bool		 ui_job_pending(const struct ui *, unsigned);
 const char	*ui_job_what(const struct ui *, int *);
 int		 ui_job_fd(const struct ui *);

@@ -77,6 +77,7 @@ struct ui_stats {
 	uint64_t		 ask_gen;
 	void			*ask_filter;
 	int64_t			 ask_since, ask_until;
+	uint64_t		 ask_cancels;	/* ui_job_cancels when asked */
 	int64_t			 at;		/* monotonic ns */
 	int64_t			 cost;		/* ns the last compute took */
 	bool			 valid;
@@ -274,6 +275,7 @@ struct ui_stats_accjob {
 	struct agg		*snap;
 	char			*err;
 	int64_t			 started;
+	uint64_t		 cancels;	/* ui_job_cancels when asked */
 };
 
 #define UI_STATS_HOLD	(5 * 1000000000LL)	/* ns held back (agg_acc) */
@@ -316,8 +318,9 @@ ui_stats_acc_done(struct ui *ui, void *arg, bool ok)
 
 	if (s == NULL || !ok) {
 		if (s != NULL) {
+			/* Esc: not again for the same rows; else again. */
 			s->asked = false;
-			s->stopped = true;	/* same rows: not again */
+			s->stopped = ui_job_cancels(ui) != aj->cancels;
 		}
 		agg_acc_free(aj->acc);
 		agg_free(aj->snap);
@@ -345,6 +348,7 @@ ui_stats_live(struct ui *ui, struct ui_stats *s, const struct agg_config *cfg)
 	aj->cfg = *cfg;
 	aj->to = ui->v.n;
 	aj->started = ui_clock();
+	aj->cancels = ui_job_cancels(ui);
 	if (s->acc != NULL && s->acc_gen == ui->st.generation &&
 	    s->acc_filter == ui->filter_c && s->acc_since == ui->v.since &&
 	    s->acc_until == ui->v.until && s->acc_n <= ui->v.n) {
@@ -381,7 +385,7 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	/* Cancelled (Esc): not again for the same rows until 3 asks. */
 	if (s->asked && !ui_job_pending(ui, UI_JOB_AGG | UI_JOB_CALL)) {
 		s->asked = false;
-		s->stopped = true;
+		s->stopped = ui_job_cancels(ui) != s->ask_cancels;
 	}
 	if (s->stopped && s->ask_n == ui->v.n && s->ask_gen ==
 	    ui->st.generation && s->ask_filter == ui->filter_c &&
@@ -404,6 +408,7 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	s->ask_filter = ui->filter_c;
 	s->ask_since = ui->v.since;
 	s->ask_until = ui->v.until;
+	s->ask_cancels = ui_job_cancels(ui);
 	s->asked = true;
 	/*
 	 * Live rows in time order arrive at the end: added to what was
