@@ -26,7 +26,7 @@ both() {
 	return 1
 }
 
-ENV=TYKSCOPE_JOB_DELAY_MS=2500 start 100 30 --demo --demo-count 400 \
+ENV=TYKSCOPE_JOB_DELAY_MS=1200 start 100 30 --demo --demo-count 400 \
     --demo-seed 7
 wait_for 'OFFLINE'
 check $? launch
