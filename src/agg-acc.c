@@ -221,7 +221,9 @@ agg_acc_dup(const struct agg *a, const struct agg_config *cfg, char **cause)
 		strtab_intern(&d->strs, s.ptr, s.len);
 	}
 	d->buckets = xreallocarray(NULL, a->nbuckets + 1, sizeof *d->buckets);
-	memcpy(d->buckets, a->buckets, a->nbuckets * sizeof *d->buckets);
+	if (a->nbuckets > 0)	/* none yet: a->buckets is NULL */
+		memcpy(d->buckets, a->buckets, a->nbuckets *
+		    sizeof *d->buckets);
 	d->nbuckets = d->buckets_cap = a->nbuckets;
 	for (i = 0; i < a->nbuckets; i++) {
 		d->buckets[i].chash = agg_hash_dup(a->buckets[i].chash);
@@ -235,7 +237,8 @@ agg_acc_dup(const struct agg *a, const struct agg_config *cfg, char **cause)
 		}
 	}
 	agg_ctrs_reserve(d, a->nctrs + 1);
-	memcpy(d->ctrs, a->ctrs, a->nctrs * sizeof *d->ctrs);
+	if (a->nctrs > 0)
+		memcpy(d->ctrs, a->ctrs, a->nctrs * sizeof *d->ctrs);
 	d->nctrs = a->nctrs;
 	for (i = 0; i < a->nctrs; i++) {
 		if (a->ctrs[i].errs == NULL)

@@ -642,6 +642,13 @@ acc_run(struct store *st, const char *tz)
 		seqs[k] = st->first + k;
 	acc = agg_acc_create(&cfg, 5000000000LL, &cause);
 	assert_non_null(acc);
+	/* Before any record (a live source just opened): empty. */
+	snap = agg_acc_snapshot(acc, st, &cause);
+	assert_non_null(snap);
+	one = agg_compute(st, seqs, 0, &cfg, &cause);
+	same_agg(one, snap);
+	agg_free(one);
+	agg_free(snap);
 	while (done < n) {
 		b = 1 + (size_t)(next() % 1000);
 		if (b > n - done)
