@@ -764,6 +764,8 @@ ui_job_finish(struct ui *ui, struct ui_job *job)
 		view_install(&ui->v, &ui->st, job->rows, job->n, job->cap,
 		    what, job->q.sort, job->q.sort_reverse);
 		job->rows = NULL;
+		if (job->select)
+			ui->selections++;
 		if (job->select && !(j->want & UI_JOB_VIEW && j->select))
 			ui_job_stash_clear(&j->stash);
 		/* A sort keeps the set of rows: the sparkline stays. */

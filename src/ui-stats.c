@@ -85,8 +85,9 @@ struct ui_stats {
 	bool			 stopped;	/* that job was cancelled (Esc) */
 	/* Live: the records aggregated so far, added to as rows arrive. */
 	struct agg_acc		*acc;		/* NULL: none, or in a job */
-	size_t			 acc_n;		/* rows[0..acc_n) in it */
+	uint64_t		 acc_next;	/* rows below this seq in it */
 	uint64_t		 acc_gen;
+	uint64_t		 acc_sel;	/* ui->selections then */
 	void			*acc_filter;
 	int64_t			 acc_since, acc_until;
 
@@ -271,7 +272,9 @@ ui_stats_done(struct ui *ui, struct agg *a, char *err, int64_t cost)
 struct ui_stats_accjob {
 	struct agg_acc		*acc;
 	struct agg_config	 cfg;
-	size_t			 from, to;	/* rows to add */
+	uint64_t		 from, to;	/* seqs of the rows to add */
+	uint64_t		 sel;		/* ui->selections when asked */
+	bool			 fresh;		/* made anew from every row */
 	struct agg		*snap;
 	char			*err;
 	int64_t			 started;
@@ -280,32 +283,45 @@ struct ui_stats_accjob {
 
 #define UI_STATS_HOLD	(5 * 1000000000LL)	/* ns held back (agg_acc) */
 
-/* ui_job_call's work (job thread). */
+/*
+ * ui_job_call's work (job thread).  The rows that arrived are those of
+ * seqs [from, to): wherever they are in the view (a late record is not
+ * at the end, and the view may be in another order).
+ */
 static bool
 ui_stats_acc_job(struct ui *ui, void *arg, struct view_ctl *ctl)
 {
 	struct ui_stats_accjob	*aj = arg;
+	uint64_t		*add;
+	size_t			 i, n = 0;
 
-	atomic_fetch_add(&ctl->total, aj->to - aj->from);
-	if (aj->acc != NULL && !agg_acc_add(aj->acc, &ui->st,
-	    ui->v.rows + aj->from, aj->to - aj->from)) {
-		agg_acc_free(aj->acc);
-		aj->acc = NULL;
-		aj->from = 0;
+	atomic_fetch_add(&ctl->total, ui->v.n);
+	if (aj->acc != NULL) {
+		add = xreallocarray(NULL, ui->v.n + 1, sizeof *add);
+		for (i = 0; i < ui->v.n; i++)
+			if (ui->v.rows[i] >= aj->from &&
+			    ui->v.rows[i] < aj->to)
+				add[n++] = ui->v.rows[i];
+		if (!agg_acc_add(aj->acc, &ui->st, add, n)) {
+			agg_acc_free(aj->acc);
+			aj->acc = NULL;
+		}
+		free(add);
 	}
 	if (aj->acc == NULL) {
-		aj->from = 0;
+		aj->fresh = true;
+		n = ui->v.n;
 		if ((aj->acc = agg_acc_create(&aj->cfg, UI_STATS_HOLD,
 		    &aj->err)) == NULL)
 			return (true);
-		agg_acc_add(aj->acc, &ui->st, ui->v.rows, aj->to);
+		agg_acc_add(aj->acc, &ui->st, ui->v.rows, ui->v.n);
 	}
-	atomic_fetch_add(&ctl->done, aj->to - aj->from);
+	atomic_fetch_add(&ctl->done, ui->v.n);
 	if (atomic_load(&ctl->cancel))
 		return (false);
 	aj->snap = agg_acc_snapshot(aj->acc, &ui->st, &aj->err);
-	log_debug("live aggregates: %zu rows %s, %zu in all", aj->to -
-	    aj->from, aj->from > 0 ? "added" : "from the start", aj->to);
+	log_debug("live aggregates: %zu rows %s, %zu in all", n,
+	    aj->fresh ? "from the start" : "added", ui->v.n);
 	return (true);
 }
 
@@ -329,7 +345,8 @@ ui_stats_acc_done(struct ui *ui, void *arg, bool ok)
 		return;
 	}
 	s->acc = aj->acc;
-	s->acc_n = aj->to;
+	s->acc_next = aj->to;
+	s->acc_sel = aj->sel;
 	s->acc_gen = s->ask_gen;
 	s->acc_filter = s->ask_filter;
 	s->acc_since = s->ask_since;
@@ -346,14 +363,20 @@ ui_stats_live(struct ui *ui, struct ui_stats *s, const struct agg_config *cfg)
 
 	aj = xcalloc(1, sizeof *aj);
 	aj->cfg = *cfg;
-	aj->to = ui->v.n;
+	aj->to = ui->v.scanned;		/* the rows hold what is below */
 	aj->started = ui_clock();
 	aj->cancels = ui_job_cancels(ui);
-	if (s->acc != NULL && s->acc_gen == ui->st.generation &&
+	aj->sel = ui->v.marked_only ? UINT64_MAX : ui->selections;
+	/*
+	 * Kept while the rows only grew: no eviction, no new selection (a
+	 * filter, range, sliding window, marked-only: ui->selections).
+	 */
+	if (s->acc != NULL && s->acc_sel == aj->sel && aj->sel != UINT64_MAX &&
+	    s->acc_gen == ui->st.generation &&
 	    s->acc_filter == ui->filter_c && s->acc_since == ui->v.since &&
-	    s->acc_until == ui->v.until && s->acc_n <= ui->v.n) {
+	    s->acc_until == ui->v.until && s->acc_next <= aj->to) {
 		aj->acc = s->acc;
-		aj->from = s->acc_n;
+		aj->from = s->acc_next;
 	} else
 		agg_acc_free(s->acc);
 	s->acc = NULL;
@@ -410,11 +433,8 @@ ui_stats_compute(struct ui *ui, struct ui_stats *s)
 	s->ask_until = ui->v.until;
 	s->ask_cancels = ui_job_cancels(ui);
 	s->asked = true;
-	/*
-	 * Live rows in time order arrive at the end: added to what was
-	 * aggregated, not aggregated again.
-	 */
-	if (ui->live && ui->v.sort == VIEW_COL_TIME && !ui->v.sort_reverse)
+	/* Live rows that arrive are added, not aggregated again. */
+	if (ui->live)
 		ui_stats_live(ui, s, &cfg);
 	else
 		ui_job_agg(ui, &cfg, ui_stats_done);

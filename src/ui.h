@@ -118,6 +118,7 @@ struct ui {
 	bool			  loading;	/* some offline source not done */
 	struct ui_load		 *load;		/* the loader thread, or NULL */
 	struct ui_jobs		 *jobs;		/* whole-set work (ui-job.c) */
+	uint64_t		  selections;	/* rows selected anew so far */
 
 	struct view		  v;
 	enum ui_screen		  screen;
