@@ -323,17 +323,6 @@ agg_par_bits(const struct store *st, const uint64_t *seqs, size_t n,
 	return (bits);
 }
 
-/* The timestamp of held seq. */
-static inline int64_t
-agg_par_ts_held(const struct store *st, uint64_t seq)
-{
-	const struct store_chunk	*c;
-	uint32_t			 ci;
-
-	c = store_chunk_of(st, seq, &ci);
-	return (c->ts[ci]);
-}
-
 /* The range of timestamp ts. */
 static inline unsigned
 agg_par_range(const struct agg_par *p, int64_t ts)
@@ -359,7 +348,7 @@ agg_par_count(struct agg_worker *w)
 			for (b = p->bits[i]; b != 0; b &= b - 1) {
 				seq = p->st->first + i * 64 +
 				    (uint64_t)__builtin_ctzll(b);
-				ts = agg_par_ts_held(p->st, seq);
+				ts = store_ts_of(p->st, seq);
 				w->cnt[agg_par_range(p, ts)]++;
 			}
 			if ((i & 1023) == 0 && agg_par_cancelled(p->ctl)) {
@@ -399,7 +388,7 @@ agg_par_scatter(struct agg_worker *w)
 			for (b = p->bits[i]; b != 0; b &= b - 1) {
 				seq = p->st->first + i * 64 +
 				    (uint64_t)__builtin_ctzll(b);
-				ts = agg_par_ts_held(p->st, seq);
+				ts = store_ts_of(p->st, seq);
 				e = &p->w[w->off[agg_par_range(p, ts)]++];
 				e->ts = ts;
 				e->seq = seq;
@@ -659,7 +648,7 @@ agg_compute_ctl(const struct store *st, const uint64_t *seqs, size_t n,
 			for (b = bits[i]; b != 0; b &= b - 1) {
 				v[m].seq = st->first + i * 64 +
 				    (uint64_t)__builtin_ctzll(b);
-				v[m].ts = agg_par_ts_held(st, v[m].seq);
+				v[m].ts = store_ts_of(st, v[m].seq);
 				m++;
 			}
 			if ((i & 1023) == 0 && agg_par_cancelled(ctl))

@@ -221,6 +221,17 @@ store_chunk_of(const struct store *st, uint64_t seq, uint32_t *idx)
 	return (st->chunks[d >> st->chunk_shift]);
 }
 
+/* The timestamp column of held record seq (ns). */
+static inline int64_t
+store_ts_of(const struct store *st, uint64_t seq)
+{
+	const struct store_chunk	*c;
+	uint32_t			 i;
+
+	c = store_chunk_of(st, seq, &i);
+	return (c->ts[i]);
+}
+
 /* Number of records held. */
 static inline uint64_t
 store_count(const struct store *st)

@@ -171,17 +171,6 @@ view_selects(const struct view *v, const struct store *st,
 	return (v->match(v->match_arg, st, &r));
 }
 
-/* The timestamp of held record seq. */
-static inline int64_t
-view_ts(const struct store *st, uint64_t seq)
-{
-	const struct store_chunk	*c;
-	uint32_t			 i;
-
-	c = store_chunk_of(st, seq, &i);
-	return (c->ts[i]);
-}
-
 /* Numeric sort key of a record for a numeric column, biased unsigned. */
 static uint64_t
 view_numkey(const struct store *st, const struct record *r, enum view_col c)
@@ -473,7 +462,7 @@ view_time_sorted(const uint64_t *rows, size_t n, const struct store *st)
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
-		ts = view_ts(st, rows[i]);
+		ts = store_ts_of(st, rows[i]);
 		if (i > 0 && (ts < last || (ts == last &&
 		    rows[i] < rows[i - 1])))
 			return (false);
@@ -997,9 +986,9 @@ view_append_in_order(struct view *v, const struct store *st,
 
 	if (v->sort != VIEW_COL_TIME || v->sort_reverse)
 		return (false);
-	last = v->n > 0 ? view_ts(st, v->rows[v->n - 1]) : INT64_MIN;
+	last = v->n > 0 ? store_ts_of(st, v->rows[v->n - 1]) : INT64_MIN;
 	for (i = 0; i < nadd; i++) {
-		ts = view_ts(st, add[i]);
+		ts = store_ts_of(st, add[i]);
 		if (ts < last)
 			return (false);
 		last = ts;
