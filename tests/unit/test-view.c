@@ -583,6 +583,45 @@ test_sort_wide(void **state)
 	store_clear(&st);
 }
 
+/* UPSTREAM and GATEWAY sort by their own latencies, not the time. */
+static void
+test_sort_split(void **state)
+{
+	struct store		 st;
+	struct view		 v;
+	struct record_build	 b;
+	static const int64_t	 up[] = { 30, 10, 20 }, gw[] = { 1, 3, 2 };
+	size_t			 i;
+
+	store_init(&st, 0);
+	store_source_add(&st, "t", STORE_SRC_DEMO);
+	for (i = 0; i < 3; i++) {
+		record_build_init(&b);
+		b.ts_set = b.exp_set = true;
+		b.ts_sec = 1700000000 + (int64_t)i;
+		b.exp_sec = b.ts_sec + 86400;
+		b.response_code = 200;
+		b.lat_upstream = up[i];
+		b.lat_gateway = gw[i];
+		b.lat_total = up[i] + gw[i];
+		record_build_str(&b, &st, RS_PATH, "/x", 2);
+		store_add(&st, &b, 0, i);
+		record_build_clear(&b);
+	}
+	view_init(&v);
+	view_rebuild(&v, &st);
+	view_sort(&v, &st, VIEW_COL_UPSTREAM, false);
+	assert_int_equal(v.rows[0], 1);
+	assert_int_equal(v.rows[1], 2);
+	assert_int_equal(v.rows[2], 0);
+	view_sort(&v, &st, VIEW_COL_GATEWAY, false);
+	assert_int_equal(v.rows[0], 0);
+	assert_int_equal(v.rows[1], 2);
+	assert_int_equal(v.rows[2], 1);
+	view_clear(&v);
+	store_clear(&st);
+}
+
 int
 main(void)
 {
@@ -598,6 +637,7 @@ main(void)
 		cmocka_unit_test(test_big_sort),
 		cmocka_unit_test(test_job_pieces),
 		cmocka_unit_test(test_sort_wide),
+		cmocka_unit_test(test_sort_split),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
