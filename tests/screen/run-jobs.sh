@@ -116,7 +116,16 @@ keys 5
 wait_for 'charting [0-9]+%'
 wait_for 'bucket(s)? of'
 check $? chart-counted
-keys q
+# Enter narrows to the bucket's time range; Esc while it is selected
+# puts the range back (none).
+keys Enter
+wait_for 'filtering [0-9]+%'
+keys Escape
+both 'cancelled' 'row [0-9]+ of 400'
+check $? range-cancelled
+! grep -q 'range:' "$WORK/both"
+check $? range-undone
+keys 1
 
 # An export runs as a job; Esc cancels it and removes the partial file.
 keys x
