@@ -26,6 +26,7 @@
 
 #define GZSTREAM_NBUF	4		/* buffers between the threads */
 #define GZSTREAM_BUF	(1U << 20)
+#define GZSTREAM_STEP	(256U << 10)	/* output per isal_inflate call */
 
 /* The inflater thread and what it has made (gzstream_background). */
 struct gzstream_pipe {
@@ -243,9 +244,10 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		gzstream_window(gz);
 #ifdef HAVE_ISAL
 		gz->st.next_out = (uint8_t *)out + got;
-		gz->st.avail_out = (uint32_t)(len - got);
+		gz->st.avail_out = (uint32_t)(len - got > GZSTREAM_STEP ?
+		    GZSTREAM_STEP : len - got);
 		rc = isal_inflate(&gz->st);
-		got = len - gz->st.avail_out;
+		got = (size_t)(gz->st.next_out - (uint8_t *)out);
 		if (rc < 0) {
 			gzstream_fail(gz, rc == ISAL_INCORRECT_CHECKSUM ?
 			    GZSTREAM_CHECKSUM : GZSTREAM_CORRUPT);
