@@ -314,6 +314,15 @@ gzindex_inflate(const struct gzindex *ix, const struct gzindex_point *pt,
 		if (s->block_state == ISAL_BLOCK_FINISH) {
 			next = s->next_in;
 			left = ix->inlen - used;
+			/* A point of gzstream's second core: raw DEFLATE. */
+			if (s->crc_flag == ISAL_DEFLATE) {
+				used = (used * 8 - (uint64_t)s->read_in_length +
+				    7) / 8 + 8;
+				if (used > ix->inlen)
+					break;
+				next = ix->in + used;
+				left = ix->inlen - used;
+			}
 			if (left < 2 || next[0] != 0x1f || next[1] != 0x8b)
 				break;	/* the end, or trailing bytes */
 			isal_inflate_reset(s);

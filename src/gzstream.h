@@ -40,6 +40,8 @@ uint64_t	 gzstream_produced(const struct gzstream *);
 void		 gzstream_index(struct gzstream *, struct gzindex *);
 void		 gzstream_background(struct gzstream *);
 void		 gzstream_free(struct gzstream *);
+void		 gzstream_parallel(uint64_t, size_t, unsigned, bool);
+uint64_t	 gzstream_chunks(const struct gzstream *);
 bool		 gzstream_is_gzip(const void *, size_t);
 
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
