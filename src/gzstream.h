@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Streaming gunzip of a gzip file held in memory (a mapping): the caller
- * pulls decompressed bytes in pieces of its choosing.  The one inflate
- * loop of the tree: HTTP bodies (wire-body.c) use it too, for gzip, zlib
- * and raw DEFLATE.  Uses ISA-L's
+ * pulls decompressed bytes in pieces of its choosing.  HTTP bodies
+ * (wire-body.c) use it too, for gzip, zlib and raw DEFLATE.  Uses ISA-L's
  * isal_inflate when configure found it (about 2.4x zlib's speed), zlib
  * otherwise.  Concatenated gzip members are read as one stream, as gzip(1)
  * does.  The input is borrowed and must outlive the stream.
@@ -11,6 +10,9 @@
  * Optionally the stream adds access points to a gzindex as it goes
  * (gzstream_index), and inflates on a thread of its own, a few MiB ahead
  * of the reader (gzstream_background); reads stay on the caller's thread.
+ * In the background, a large gzip file (ISA-L builds) is inflated on two
+ * cores: a helper thread inflates chunks ahead with inflate16, which the
+ * inflater proves and fills in when it gets there (gzstream.c).
  */
 #ifndef GZSTREAM_H
 #define GZSTREAM_H

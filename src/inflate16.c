@@ -29,7 +29,8 @@
 #define NDIST		32
 #define ENTRY_SUB	0x20U
 /* Largest tables: the primary one and a subtable per long code. */
-#define LIT_SIZE	((1U << LIT_BITS) + NLIT * (1U << (MAX_BITS - LIT_BITS)))
+#define LIT_SIZE	((1U << LIT_BITS) + NLIT * \
+			    (1U << (MAX_BITS - LIT_BITS)))
 #define DIST_SIZE	((1U << DIST_BITS) + NDIST * \
 			    (1U << (MAX_BITS - DIST_BITS)))
 
@@ -307,7 +308,8 @@ read_dynamic(struct br *b, struct tables *t)
 			rep = 3 + br_take(b, 2);
 		} else {
 			val = 0;
-			rep = sym == 17 ? 3 + br_take(b, 3) : 11 + br_take(b, 7);
+			rep = sym == 17 ? 3 + br_take(b, 3) :
+			    11 + br_take(b, 7);
 		}
 		if (n + rep > hlit + hdist)
 			return (false);
@@ -478,8 +480,9 @@ run_stored(struct br *b, uint16_t *out, size_t *pos, size_t max)
  * last block ends (INFLATE16_FINAL).  out has room for max values plus
  * INFLATE16_SLACK: a block that would pass max ends the run before it
  * (INFLATE16_OK, with fewer than target values).  A stream this decoder
- * does not take, or a first block beyond max, is INFLATE16_BAD.  *outlen is the values written, *endbit where
- * the next block starts.  cancel, when set, stops the run (BAD).
+ * does not take, or a first block beyond max, is INFLATE16_BAD.  *outlen
+ * is the values written, *endbit where the next block starts.  cancel,
+ * when set, stops the run (BAD).
  */
 enum inflate16_status
 inflate16_run(const uint8_t *in, size_t len, uint64_t bit, size_t target,

@@ -138,7 +138,8 @@ check_range(struct gzindex *ix, const uint8_t *want, uint64_t off, size_t n)
 	char	 cause[160];
 
 	if (gzindex_read(ix, off, b, n, cause, sizeof cause) != 0)
-		fail_msg("read %llu+%zu: %s", (unsigned long long)off, n, cause);
+		fail_msg("read %llu+%zu: %s", (unsigned long long)off, n,
+		    cause);
 	assert_memory_equal(b, want + off, n);
 	free(b);
 }

@@ -127,8 +127,8 @@ mkstream(struct stream *s, const uint8_t *p, size_t len, int level,
 	for (size_t i = 0; i < s->n; i++) {
 		uint64_t	b = s->bit[i];
 		unsigned	v = (unsigned)(s->z[b / 8] |
-				    (b / 8 + 1 < s->zlen ? s->z[b / 8 + 1] << 8 :
-				    0)) >> (b % 8);
+				    (b / 8 + 1 < s->zlen ?
+				    s->z[b / 8 + 1] << 8 : 0)) >> (b % 8);
 
 		s->dyn[i] = (v & 7) == 4;
 	}
@@ -251,7 +251,7 @@ test_targets(void **state)
 		assert_int_equal(pos, s.at[i]);
 		bit = end;
 	}
-	/* Room for some blocks: the run ends before the one that does not fit. */
+	/* Room for three blocks: the run ends before the fourth. */
 	st = inflate16_run(s.z, s.zlen, 0, SIZE_MAX, s.at[3] + 10, v, &n, &end,
 	    NULL);
 	assert_int_equal(st, INFLATE16_OK);
