@@ -298,6 +298,43 @@ gzstream_window(struct gzstream *gz)
 #endif
 }
 
+/* An inflate call made got bytes: count them; returns as gzstream_read. */
+static ssize_t
+gzstream_made(struct gzstream *gz, size_t got)
+{
+	gz->inflated += got;
+	if (gz->idx != NULL && (gz->done || gz->failed))
+		gzindex_finish(gz->idx, gz->inflated, gz->error);
+	if (got == 0 && gz->failed)
+		return (-1);
+	return ((ssize_t)got);
+}
+
+#ifdef HAVE_ISAL
+/*
+ * One isal_inflate call into out + *got (at most GZSTREAM_STEP, and what
+ * is left of len), then an index point if one is due: any return is a
+ * point, the state holds all it needs.  Returns isal_inflate's code.
+ */
+static int
+gzstream_isal_step(struct gzstream *gz, uint8_t *out, size_t *got,
+    size_t len)
+{
+	int	 rc;
+
+	gz->st.next_out = out + *got;
+	gz->st.avail_out = (uint32_t)(len - *got > GZSTREAM_STEP ?
+	    GZSTREAM_STEP : len - *got);
+	rc = isal_inflate(&gz->st);
+	*got = (size_t)(gz->st.next_out - out);
+	if (rc >= 0 && gz->idx != NULL && gz->st.block_state !=
+	    ISAL_BLOCK_FINISH && gz->inflated + *got >= gzindex_due(gz->idx))
+		gzindex_point(gz->idx, &gz->st, gzstream_used(gz),
+		    gz->inflated + *got);
+	return (rc);
+}
+#endif
+
 /*
  * Inflate up to len bytes into out, adding index points when they are
  * due.  Returns as gzstream_read.
@@ -315,22 +352,12 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 	while (got < len && !gz->done) {
 		gzstream_window(gz);
 #ifdef HAVE_ISAL
-		gz->st.next_out = (uint8_t *)out + got;
-		gz->st.avail_out = (uint32_t)(len - got > GZSTREAM_STEP ?
-		    GZSTREAM_STEP : len - got);
-		rc = isal_inflate(&gz->st);
-		got = (size_t)(gz->st.next_out - (uint8_t *)out);
+		rc = gzstream_isal_step(gz, out, &got, len);
 		if (rc < 0) {
 			gzstream_fail(gz, rc == ISAL_INCORRECT_CHECKSUM ?
 			    GZSTREAM_CHECKSUM : GZSTREAM_CORRUPT);
 			break;
 		}
-		/* Any return is a point: the state holds all it needs. */
-		if (gz->idx != NULL && gz->st.block_state !=
-		    ISAL_BLOCK_FINISH && gz->inflated + got >=
-		    gzindex_due(gz->idx))
-			gzindex_point(gz->idx, &gz->st, gzstream_used(gz),
-			    gz->inflated + got);
 		if (gz->st.block_state == ISAL_BLOCK_FINISH) {
 			next = gz->st.next_in;
 			rest = gz->inlen - gzstream_used(gz);
@@ -384,12 +411,7 @@ gzstream_inflate(struct gzstream *gz, void *out, size_t len)
 		}
 #endif
 	}
-	gz->inflated += got;
-	if (gz->idx != NULL && (gz->done || gz->failed))
-		gzindex_finish(gz->idx, gz->inflated, gz->error);
-	if (got == 0 && gz->failed)
-		return (-1);
-	return ((ssize_t)got);
+	return (gzstream_made(gz, got));
 }
 
 #ifdef HAVE_ISAL
@@ -805,22 +827,13 @@ gzstream_spec_inflate(struct gzstream *gz, uint8_t *out, size_t len)
 		limit = s != NULL ? s->x / 8 : gz->inlen;
 		gz->st.avail_in = limit - used > UINT32_MAX ? UINT32_MAX :
 		    (uint32_t)(limit - used);
-		gz->st.next_out = out + got;
-		gz->st.avail_out = (uint32_t)(len - got > GZSTREAM_STEP ?
-		    GZSTREAM_STEP : len - got);
 		before = got;
-		rc = isal_inflate(&gz->st);
-		got = (size_t)(gz->st.next_out - out);
+		rc = gzstream_isal_step(gz, out, &got, len);
 		gzstream_spec_sum(sp, out + before, got - before);
 		if (rc < 0) {
 			gzstream_fail(gz, GZSTREAM_CORRUPT);
 			break;
 		}
-		if (gz->idx != NULL && gz->st.block_state !=
-		    ISAL_BLOCK_FINISH && gz->inflated + got >=
-		    gzindex_due(gz->idx))
-			gzindex_point(gz->idx, &gz->st, gzstream_used(gz),
-			    gz->inflated + got);
 		if (gz->st.block_state == ISAL_BLOCK_FINISH) {
 			gzstream_spec_trailer(gz);
 			continue;
@@ -850,12 +863,7 @@ gzstream_spec_inflate(struct gzstream *gz, uint8_t *out, size_t len)
 		memmove(sp->hist, sp->hist + got, keep);
 		memcpy(sp->hist + keep, out, got);
 	}
-	gz->inflated += got;
-	if (gz->idx != NULL && (gz->done || gz->failed))
-		gzindex_finish(gz->idx, gz->inflated, gz->error);
-	if (got == 0 && gz->failed)
-		return (-1);
-	return ((ssize_t)got);
+	return (gzstream_made(gz, got));
 }
 
 /* Chunks the second core made and the inflater copied out (tests). */

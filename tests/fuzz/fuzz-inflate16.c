@@ -20,36 +20,12 @@
 
 #include <zlib.h>
 
+#include "fuzz-deflate.h"
 #include "inflate16.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define FI_MAX		(1U << 20)	/* values a run may write */
-
-/* Raw DEFLATE of p (len bytes) at level and strategy, into *zlen bytes. */
-static uint8_t *
-fi_deflate(const uint8_t *p, size_t len, int level, int strategy,
-    size_t *zlen)
-{
-	z_stream	 zs;
-	size_t		 cap = compressBound((uLong)len) + 64;
-	uint8_t		*z = malloc(cap);
-
-	if (z == NULL)
-		abort();
-	memset(&zs, 0, sizeof zs);
-	if (deflateInit2(&zs, level, Z_DEFLATED, -15, 8, strategy) != Z_OK)
-		abort();
-	zs.next_in = (Bytef *)(uintptr_t)p;
-	zs.avail_in = (uInt)len;
-	zs.next_out = z;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		abort();
-	*zlen = zs.total_out;
-	deflateEnd(&zs);
-	return (z);
-}
 
 /*
  * Check a run from bit 0 (n values in v up to bit end, status st) against
@@ -122,8 +98,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 4)
 		return (0);
 	if (data[0] & 1) {
-		z = fi_deflate(data + 4, size - 4, data[1] % 10,
-		    (data[1] / 10) % 5, &len);
+		z = fuzz_deflate(data + 4, size - 4, data[1] % 10,
+		    (data[1] / 10) % 5, -15, &len);
 		if ((data[0] & 2) && len != 0)
 			z[data[3] % len] ^= (uint8_t)(1 + (data[0] >> 2));
 		in = z;

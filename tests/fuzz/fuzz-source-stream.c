@@ -36,6 +36,7 @@
 
 #include <zlib.h>
 
+#include "fuzz-deflate.h"
 #include "gzstream.h"
 #include "source.h"
 #include "store.h"
@@ -72,32 +73,6 @@ static size_t
 fss_step(void)
 {
 	return (fss_size());
-}
-
-/* Gzip len bytes at p; returns a malloc'd buffer and its length. */
-static uint8_t *
-fss_gzip(const uint8_t *p, size_t len, size_t *zlen)
-{
-	z_stream	 zs;
-	uint8_t		*z;
-	size_t		 cap;
-
-	memset(&zs, 0, sizeof zs);
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		abort();
-	cap = deflateBound(&zs, (uLong)len) + 64;
-	if ((z = malloc(cap)) == NULL)
-		abort();
-	zs.next_in = (Bytef *)(uintptr_t)p;
-	zs.avail_in = (uInt)len;
-	zs.next_out = z;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		abort();
-	*zlen = zs.total_out;
-	deflateEnd(&zs);
-	return (z);
 }
 
 /* Write len bytes at p to a memory file; returns its descriptor. */
@@ -205,7 +180,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else
 		memcpy(buf, p, len);
 	if (mode == 1 || mode == 3 || mode == 5) {
-		z = fss_gzip(buf, len, &zlen);
+		z = fuzz_deflate(buf, len, 6, Z_DEFAULT_STRATEGY, 15 + 16,
+		    &zlen);
 		free(buf);
 		buf = z;
 		len = zlen;

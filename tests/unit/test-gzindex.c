@@ -12,61 +12,12 @@
 
 #include <zlib.h>
 
+#include "gzdata.h"
 #include "gzindex.h"
 #include "gzstream.h"
 #include "unit.h"
 
 #define SPAN	(64U * 1024)
-
-/* Deterministic data that deflates with matches near and far. */
-static uint8_t *
-mkdata(size_t len, uint32_t seed)
-{
-	static const char	*words[] = { "method", "GET", "/v1/charges/",
-				    "rawrequest", "UkVR", "response_code",
-				    "200", "Content-Type: application/json",
-				    "\r\n", "tyk_analytics", "\x00\x01\x02" };
-	uint8_t			*p = malloc(len);
-	size_t			 i = 0, n;
-	uint32_t		 x = seed;
-	const char		*w;
-
-	while (i < len) {
-		x = x * 1103515245U + 12345U;
-		if ((x >> 16) % 5 == 0) {
-			p[i++] = (uint8_t)(x >> 8);	/* noise */
-			continue;
-		}
-		w = words[(x >> 16) % (sizeof words / sizeof words[0])];
-		n = strlen(w) + 1;
-		if (n > len - i)
-			n = len - i;
-		memcpy(p + i, w, n);
-		i += n;
-	}
-	return (p);
-}
-
-/* Append one gzip member of len bytes at p, at level, to *z. */
-static void
-add_member(uint8_t **z, size_t *zlen, const uint8_t *p, size_t len,
-    int level)
-{
-	z_stream	 zs;
-	size_t		 cap = compressBound((uLong)len) + 64;
-
-	*z = realloc(*z, *zlen + cap);
-	memset(&zs, 0, sizeof zs);
-	assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = (Bytef *)(uintptr_t)p;
-	zs.avail_in = (uInt)len;
-	zs.next_out = *z + *zlen;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	*zlen += zs.total_out;
-	deflateEnd(&zs);
-}
 
 /*
  * Gunzip z front to back (in reads of step bytes, on a thread if bg),
@@ -99,29 +50,17 @@ index_all(const uint8_t *z, size_t zlen, const uint8_t *want, size_t len,
 	return (ix);
 }
 
-/* Read [off, off + n) through the index and compare with want. */
-static void
-check_range(struct gzindex *ix, const uint8_t *want, uint64_t off, size_t n)
-{
-	uint8_t	*b = malloc(n + 1);
-	char	 cause[160];
-
-	if (gzindex_read(ix, off, b, n, cause, sizeof cause) != 0)
-		fail_msg("read %llu+%zu: %s", (unsigned long long)off, n, cause);
-	assert_memory_equal(b, want + off, n);
-	free(b);
-}
-
 static void
 test_random(void **state)
 {
 	struct gzindex	*ix;
 	size_t		 len = 3U << 20, zlen = 0, made, i, n;
-	uint8_t		*p = mkdata(len, 1), *z = NULL;
+	uint8_t		*p = gzdata_text(len, 1, 5, false), *z = NULL;
 	uint64_t	 off;
 	uint32_t	 x = 7;
 
-	add_member(&z, &zlen, p, len, 6);
+	gzdata_deflate(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	ix = index_all(z, zlen, p, len, 4096, false, &made);
 	assert_int_equal(made, len);
 	/*
@@ -141,10 +80,10 @@ test_random(void **state)
 		n = 1 + (x >> 8) % (3 * SPAN);
 		if (n > len - off)
 			n = len - (size_t)off;
-		check_range(ix, p, off, n);
+		gzdata_check_range(ix, p, off, n);
 	}
-	check_range(ix, p, 0, len);		/* all of it at once */
-	check_range(ix, p, len - 1, 1);		/* the last byte */
+	gzdata_check_range(ix, p, 0, len);		/* all of it at once */
+	gzdata_check_range(ix, p, len - 1, 1);		/* the last byte */
 	assert_int_equal(gzindex_errors(ix), 0);
 	gzindex_free(ix);
 	free(z);
@@ -157,10 +96,11 @@ test_boundaries(void **state)
 {
 	struct gzindex	*ix;
 	size_t		 len = 1U << 20, zlen = 0, made;
-	uint8_t		*p = mkdata(len, 2), *z = NULL;
+	uint8_t		*p = gzdata_text(len, 2, 5, false), *z = NULL;
 	uint64_t	 b;
 
-	add_member(&z, &zlen, p, len, 1);
+	gzdata_deflate(&z, &zlen, p, len, 1, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	/*
 	 * Reads of exactly SPAN put points exactly at multiples of it (with
 	 * ISA-L; zlib's are at block ends, near them).
@@ -173,12 +113,12 @@ test_boundaries(void **state)
 	assert_true(gzindex_points(ix) > 1);
 #endif
 	for (b = SPAN; b < len; b += SPAN) {
-		check_range(ix, p, b - 1, 1);
-		check_range(ix, p, b, 1);
-		check_range(ix, p, b - 100, 200);
-		check_range(ix, p, b - SPAN, SPAN);
+		gzdata_check_range(ix, p, b - 1, 1);
+		gzdata_check_range(ix, p, b, 1);
+		gzdata_check_range(ix, p, b - 100, 200);
+		gzdata_check_range(ix, p, b - SPAN, SPAN);
 		if (b + SPAN + 10 <= len)
-			check_range(ix, p, b - 10, SPAN + 20);
+			gzdata_check_range(ix, p, b - 10, SPAN + 20);
 	}
 	gzindex_free(ix);
 	free(z);
@@ -191,24 +131,27 @@ test_members(void **state)
 {
 	struct gzindex	*ix;
 	size_t		 len = 1536U * 1024, zlen = 0, made, i, a, b;
-	uint8_t		*p = mkdata(len, 3), *z = NULL;
+	uint8_t		*p = gzdata_text(len, 3, 5, false), *z = NULL;
 	uint32_t	 x = 11;
 	uint64_t	 off;
 
 	a = len / 3 + 17;
 	b = 2 * len / 3 + 5;
-	add_member(&z, &zlen, p, a, 6);
-	add_member(&z, &zlen, p + a, b - a, 0);
-	add_member(&z, &zlen, p + b, len - b, 9);
+	gzdata_deflate(&z, &zlen, p, a, 6, Z_DEFAULT_STRATEGY,
+	    15 + 16);
+	gzdata_deflate(&z, &zlen, p + a, b - a, 0, Z_DEFAULT_STRATEGY,
+	    15 + 16);
+	gzdata_deflate(&z, &zlen, p + b, len - b, 9, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	ix = index_all(z, zlen, p, len, 10000, true, &made);
 	assert_int_equal(made, len);
-	check_range(ix, p, a - 50, 100);	/* across member ends */
-	check_range(ix, p, b - 50, 100);
-	check_range(ix, p, 0, len);
+	gzdata_check_range(ix, p, a - 50, 100);	/* across member ends */
+	gzdata_check_range(ix, p, b - 50, 100);
+	gzdata_check_range(ix, p, 0, len);
 	for (i = 0; i < 200; i++) {
 		x = x * 1103515245U + 12345U;
 		off = (x >> 4) % (len - 5000);
-		check_range(ix, p, off, 1 + (x & 4095));
+		gzdata_check_range(ix, p, off, 1 + (x & 4095));
 	}
 	gzindex_free(ix);
 	free(z);
@@ -221,14 +164,15 @@ test_truncated(void **state)
 {
 	struct gzindex	*ix;
 	size_t		 len = 1U << 20, zlen = 0, made;
-	uint8_t		*p = mkdata(len, 4), *z = NULL, b[64];
+	uint8_t		*p = gzdata_text(len, 4, 5, false), *z = NULL, b[64];
 	char		 cause[160];
 
-	add_member(&z, &zlen, p, len, 6);
+	gzdata_deflate(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	ix = index_all(z, zlen * 6 / 10, p, len, 8192, true, &made);
 	assert_true(made > len / 3 && made < len);
-	check_range(ix, p, made - 1000, 1000);
-	check_range(ix, p, 10, 1000);
+	gzdata_check_range(ix, p, made - 1000, 1000);
+	gzdata_check_range(ix, p, 10, 1000);
 	assert_int_equal(gzindex_read(ix, made - 10, b, sizeof b, cause,
 	    sizeof cause), -1);
 	assert_non_null(strstr(cause, "gzip stream cut short"));
@@ -258,10 +202,11 @@ test_corrupt(void **state)
 {
 	struct gzindex	*ix;
 	size_t		 len = 512U * 1024, zlen = 0;
-	uint8_t		*p = mkdata(len, 5), *z = NULL, b[16];
+	uint8_t		*p = gzdata_text(len, 5, 5, false), *z = NULL, b[16];
 	char		 cause[160];
 
-	add_member(&z, &zlen, p, len, 6);
+	gzdata_deflate(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	z[10] = 0xff;	/* the first block: BTYPE 11, reserved */
 	ix = gzindex_create(z, zlen, false);
 	assert_int_equal(gzindex_read(ix, len - 16, b, sizeof b, cause,

@@ -14,61 +14,12 @@
 
 #include <zlib.h>
 
+#include "gzdata.h"
 #include "gzindex.h"
 #include "gzstream.h"
 #include "unit.h"
 
 #define CHUNK	(256U * 1024)
-
-/* Deterministic data that deflates with matches near and far. */
-static uint8_t *
-mkdata(size_t len, uint32_t seed)
-{
-	static const char	*words[] = { "method", "GET", "/v1/charges/",
-				    "rawrequest", "UkVR", "response_code",
-				    "200", "Content-Type: application/json",
-				    "\r\n", "tyk_analytics", "\x00\x01\x02" };
-	uint8_t			*p = malloc(len);
-	size_t			 i = 0, n;
-	uint32_t		 x = seed;
-	const char		*w;
-
-	while (i < len) {
-		x = x * 1103515245U + 12345U;
-		if ((x >> 16) % 4 == 0) {
-			p[i++] = (uint8_t)(x >> 8);	/* noise */
-			continue;
-		}
-		w = words[(x >> 16) % (sizeof words / sizeof words[0])];
-		n = strlen(w) + 1;
-		if (n > len - i)
-			n = len - i;
-		memcpy(p + i, w, n);
-		i += n;
-	}
-	return (p);
-}
-
-/* Append one gzip member of len bytes at p to *z. */
-static void
-add_member(uint8_t **z, size_t *zlen, const uint8_t *p, size_t len,
-    int level, int strategy)
-{
-	z_stream	 zs;
-	size_t		 cap = compressBound((uLong)len) + 64;
-
-	*z = realloc(*z, *zlen + cap);
-	memset(&zs, 0, sizeof zs);
-	assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8,
-	    strategy), Z_OK);
-	zs.next_in = (Bytef *)(uintptr_t)p;
-	zs.avail_in = (uInt)len;
-	zs.next_out = *z + *zlen;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	*zlen += zs.total_out;
-	deflateEnd(&zs);
-}
 
 /* What a gunzip of z made: the bytes, the error, the chunks taken. */
 struct run {
@@ -123,7 +74,8 @@ mkfile(const uint8_t *p, size_t len, size_t *zlen, size_t *ends)
 	for (i = 0; i < sizeof part / sizeof part[0]; i++) {
 		size_t	n = part[i] != 0 ? part[i] : len - a;
 
-		add_member(&z, zlen, p + a, n, level[i], strat[i]);
+		gzdata_deflate(&z, zlen, p + a, n, level[i], strat[i],
+		    15 + 16);
 		a += n;
 		ends[i] = a;
 	}
@@ -132,23 +84,10 @@ mkfile(const uint8_t *p, size_t len, size_t *zlen, size_t *ends)
 }
 
 static void
-check_range(struct gzindex *ix, const uint8_t *want, uint64_t off, size_t n)
-{
-	uint8_t	*b = malloc(n + 1);
-	char	 cause[160];
-
-	if (gzindex_read(ix, off, b, n, cause, sizeof cause) != 0)
-		fail_msg("read %llu+%zu: %s", (unsigned long long)off, n,
-		    cause);
-	assert_memory_equal(b, want + off, n);
-	free(b);
-}
-
-static void
 test_members(void **state)
 {
 	size_t		 len = 12U << 20, zlen, ends[7], i, n;
-	uint8_t		*p = mkdata(len, 1), *z;
+	uint8_t		*p = gzdata_text(len, 1, 4, false), *z;
 	struct gzindex	*ix;
 	struct run	 r;
 	uint32_t	 x = 3;
@@ -170,7 +109,7 @@ test_members(void **state)
 #endif
 	/* Across member ends, and anywhere. */
 	for (i = 0; i + 1 < sizeof ends / sizeof ends[0]; i++)
-		check_range(ix, p, ends[i] > 50 ? ends[i] - 50 : 0, 100);
+		gzdata_check_range(ix, p, ends[i] > 50 ? ends[i] - 50 : 0, 100);
 	for (i = 0; i < 300; i++) {
 		x = x * 1103515245U + 12345U;
 		off = (x >> 4) % len;
@@ -178,9 +117,9 @@ test_members(void **state)
 		n = 1 + (x >> 8) % (600U * 1024);
 		if (n > len - off)
 			n = len - (size_t)off;
-		check_range(ix, p, off, n);
+		gzdata_check_range(ix, p, off, n);
 	}
-	check_range(ix, p, 0, len);
+	gzdata_check_range(ix, p, 0, len);
 	assert_int_equal(gzindex_errors(ix), 0);
 	gzindex_free(ix);
 	free(r.out);
@@ -193,12 +132,13 @@ static void
 test_steps(void **state)
 {
 	size_t		 len = 6U << 20, zlen = 0, k;
-	uint8_t		*p = mkdata(len, 2), *z = NULL;
+	uint8_t		*p = gzdata_text(len, 2, 4, false), *z = NULL;
 	struct run	 r;
 	static const size_t step[] = { 1, 4095, 65536, 1U << 20, 3U << 20 };
 
 	(void)state;
-	add_member(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY);
+	gzdata_deflate(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	for (k = 0; k < sizeof step / sizeof step[0]; k++) {
 		if (step[k] == 1) {
 			/* Byte reads of the first MiB, then the rest. */
@@ -299,7 +239,7 @@ static void
 test_damage(void **state)
 {
 	size_t		 len = 12U << 20, zlen, ends[7], m0;
-	uint8_t		*p = mkdata(len, 3), *z, *d;
+	uint8_t		*p = gzdata_text(len, 3, 4, false), *z, *d;
 	z_stream	 zs;
 
 	(void)state;
@@ -350,12 +290,14 @@ static void
 test_stop(void **state)
 {
 	size_t		 len = 8U << 20, zlen = 0, got = 0;
-	uint8_t		*p = mkdata(len, 4), *z = NULL, *o = malloc(len);
+	uint8_t		*p = gzdata_text(len, 4, 4, false), *z = NULL;
+	uint8_t		*o = malloc(len);
 	struct gzstream	*gz;
 	ssize_t		 n;
 
 	(void)state;
-	add_member(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY);
+	gzdata_deflate(&z, &zlen, p, len, 6, Z_DEFAULT_STRATEGY,
+	    15 + 16);
 	gzstream_parallel(1, CHUNK, 3, true);
 	gz = gzstream_create(z, zlen);
 	gzstream_background(gz);

@@ -14,6 +14,7 @@
 
 #include <zlib.h>
 
+#include "gzdata.h"
 #include "inflate16.h"
 #include "unit.h"
 
@@ -31,69 +32,17 @@ struct stream {
 	size_t		 n;
 };
 
-/* Text that deflates well, with noise, long runs and random stretches. */
-static uint8_t *
-mkdata(size_t len, uint32_t seed)
-{
-	static const char	*words[] = { "method", "GET", "/v1/charges/",
-				    "rawrequest", "UkVR", "response_code",
-				    "200", "Content-Type: application/json",
-				    "\r\n", "tyk_analytics", "\x00\x01\x02" };
-	uint8_t			*p = malloc(len);
-	size_t			 i = 0, n, j;
-	uint32_t		 x = seed;
-	const char		*w;
-
-	while (i < len) {
-		x = x * 1103515245U + 12345U;
-		switch ((x >> 16) % 41) {
-		case 0:		/* a run */
-			n = 1 + (x >> 8) % 600;
-			for (j = 0; j < n && i < len; j++)
-				p[i++] = (uint8_t)(x >> 24);
-			continue;
-		case 1:		/* random bytes */
-			n = 1 + (x >> 8) % 3000;
-			for (j = 0; j < n && i < len; j++) {
-				x = x * 1103515245U + 12345U;
-				p[i++] = (uint8_t)(x >> 16);
-			}
-			continue;
-		case 2: case 3: case 4: case 5: case 6: case 7:
-			p[i++] = (uint8_t)(x >> 8);	/* noise */
-			continue;
-		}
-		w = words[(x >> 16) % (sizeof words / sizeof words[0])];
-		n = strlen(w) + 1;
-		if (n > len - i)
-			n = len - i;
-		memcpy(p + i, w, n);
-		i += n;
-	}
-	return (p);
-}
-
 /* Deflate p raw at level and strategy; find the boundaries with zlib. */
 static void
 mkstream(struct stream *s, const uint8_t *p, size_t len, int level,
     int strategy)
 {
 	z_stream	 zs;
-	size_t		 cap = compressBound((uLong)len) + 64, got;
+	size_t		 got;
 	int		 rc;
 
 	memset(s, 0, sizeof *s);
-	s->z = malloc(cap);
-	memset(&zs, 0, sizeof zs);
-	assert_int_equal(deflateInit2(&zs, level, Z_DEFLATED, -15, 8,
-	    strategy), Z_OK);
-	zs.next_in = (Bytef *)(uintptr_t)p;
-	zs.avail_in = (uInt)len;
-	zs.next_out = s->z;
-	zs.avail_out = (uInt)cap;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	s->zlen = zs.total_out;
-	deflateEnd(&zs);
+	gzdata_deflate(&s->z, &s->zlen, p, len, level, strategy, -15);
 
 	s->out = malloc(len + 1);
 	memset(&zs, 0, sizeof zs);
@@ -112,7 +61,7 @@ mkstream(struct stream *s, const uint8_t *p, size_t len, int level,
 		if (rc == Z_STREAM_END)
 			break;
 		assert_int_equal(rc, Z_OK);
-		/* Just after a block header: its type is the next 2 bits. */
+		/* At a block boundary, before the last block. */
 		if ((zs.data_type & 128) && !(zs.data_type & 64) &&
 		    s->n < NBOUND) {
 			s->bit[s->n] = (uint64_t)(zs.next_in - s->z) * 8 -
@@ -202,7 +151,7 @@ test_levels(void **state)
 	static const int	 strat[] = { Z_DEFAULT_STRATEGY, Z_FILTERED,
 				    Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED };
 	size_t			 len = 1U << 20;
-	uint8_t			*p = mkdata(len, 1);
+	uint8_t			*p = gzdata_text(len, 1, 7, true);
 	struct stream		 s;
 	int			 level;
 	size_t			 k;
@@ -225,7 +174,7 @@ static void
 test_targets(void **state)
 {
 	size_t		 len = 600U * 1024, n, i, pos;
-	uint8_t		*p = mkdata(len, 2);
+	uint8_t		*p = gzdata_text(len, 2, 7, true);
 	struct stream	 s;
 	uint16_t	*v = malloc((len + INFLATE16_SLACK) * sizeof *v);
 	uint64_t	 end, bit;
@@ -282,7 +231,7 @@ static void
 test_find(void **state)
 {
 	size_t		 len = 2U << 20, i, ndyn = 0;
-	uint8_t		*p = mkdata(len, 3);
+	uint8_t		*p = gzdata_text(len, 3, 7, true);
 	struct stream	 s;
 	uint64_t	 prev = 1, got;
 
@@ -361,7 +310,8 @@ static void
 test_damage(void **state)
 {
 	size_t		 len = 200U * 1024, n, i, zn;
-	uint8_t		*p = mkdata(len, 4), *zo = malloc(len * 2);
+	uint8_t		*p = gzdata_text(len, 4, 7, true);
+	uint8_t		*zo = malloc(len * 2);
 	struct stream	 s;
 	uint16_t	*v = malloc((len * 2 + INFLATE16_SLACK) * sizeof *v);
 	uint8_t		*z;
