@@ -100,7 +100,7 @@ struct gzstream_spec {
 	uint64_t	 plan;		/* where the helper looks next */
 	uint64_t	 lead;		/* least distance to the inflater */
 	unsigned	 gap;		/* inflater's share: gap per chunk */
-	volatile bool	 cancel;	/* the inflater passed the busy slot */
+	atomic_bool	 cancel;	/* the inflater passed the busy slot */
 	bool		 stop;
 	bool		 done;		/* the helper has stopped */
 
@@ -489,7 +489,7 @@ gzstream_helper(void *arg)
 		s = &sp->slot[sp->hseq % GZSTREAM_NSLOT];
 		s->state = GZSTREAM_SLOT_BUSY;
 		s->from = from;
-		sp->cancel = false;
+		atomic_store(&sp->cancel, false);
 		pthread_mutex_unlock(&sp->mtx);
 
 		n = 0;
@@ -509,7 +509,7 @@ gzstream_helper(void *arg)
 			s->state = GZSTREAM_SLOT_READY;
 			sp->plan = e / 8 + (e - x) / 8 * sp->gap;
 		} else {
-			if (sp->cancel)
+			if (atomic_load(&sp->cancel))
 				gzstream_spec_slower(sp);
 			/* Past a member's end, a false start or nothing. */
 			s->state = GZSTREAM_SLOT_NONE;
@@ -565,7 +565,7 @@ gzstream_spec_free(struct gzstream *gz)
 		return;
 	pthread_mutex_lock(&sp->mtx);
 	sp->stop = true;
-	sp->cancel = true;
+	atomic_store(&sp->cancel, true);
 	pthread_cond_broadcast(&sp->cond);
 	pthread_mutex_unlock(&sp->mtx);
 	pthread_join(sp->thread, NULL);
@@ -594,7 +594,7 @@ gzstream_spec_next(struct gzstream *gz)
 	s = &sp->slot[sp->hseq % GZSTREAM_NSLOT];
 	if (sp->hseq - sp->iseq < GZSTREAM_NSLOT &&
 	    s->state == GZSTREAM_SLOT_BUSY && s->from <= used)
-		sp->cancel = true;
+		atomic_store(&sp->cancel, true);
 	for (;;) {
 		if (sp->iseq == sp->hseq) {
 			if (!gzstream_par_wait || sp->done)

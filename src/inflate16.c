@@ -487,7 +487,7 @@ run_stored(struct br *b, uint16_t *out, size_t *pos, size_t max)
 enum inflate16_status
 inflate16_run(const uint8_t *in, size_t len, uint64_t bit, size_t target,
     size_t max, uint16_t *out, size_t *outlen, uint64_t *endbit,
-    const volatile bool *cancel)
+    atomic_bool *cancel)
 {
 	struct br	 b;
 	struct tables	 t;
@@ -499,7 +499,8 @@ inflate16_run(const uint8_t *in, size_t len, uint64_t bit, size_t target,
 	*outlen = 0;
 	br_init(&b, in, len, bit);
 	for (;;) {
-		if (cancel != NULL && *cancel)
+		if (cancel != NULL && atomic_load_explicit(cancel,
+		    memory_order_relaxed))
 			return (INFLATE16_BAD);
 		br_fill(&b);
 		hdr = br_take(&b, 3);

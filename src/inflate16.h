@@ -20,6 +20,7 @@
 #ifndef INFLATE16_H
 #define INFLATE16_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,7 +40,7 @@ bool		 inflate16_header(const uint8_t *, size_t, uint64_t);
 uint64_t	 inflate16_find(const uint8_t *, size_t, uint64_t, uint64_t);
 enum inflate16_status inflate16_run(const uint8_t *, size_t, uint64_t,
 		    size_t, size_t, uint16_t *, size_t *, uint64_t *,
-		    const volatile bool *);
+		    atomic_bool *);
 void		 inflate16_map(const uint8_t *, uint8_t *);
 void		 inflate16_apply(const uint16_t *, size_t, const uint8_t *,
 		    uint8_t *);

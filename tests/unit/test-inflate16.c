@@ -211,7 +211,7 @@ test_targets(void **state)
 	assert_int_equal(st, INFLATE16_BAD);
 	/* Cancelled. */
 	{
-		volatile bool	 cancel = true;
+		atomic_bool	 cancel = true;
 
 		st = inflate16_run(s.z, s.zlen, 0, 1, len, v, &n, &end,
 		    &cancel);
